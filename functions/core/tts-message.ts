@@ -1,0 +1,156 @@
+/**
+ * Parsing and validation of TTS `ApplicationUp` JSON (TTS v3 data format, zero fields omitted).
+ *
+ * The schema checks only what we read; everything else passes through untouched so the republished
+ * message stays the TTS message.
+ */
+import { z } from "zod";
+import { InvalidTtsMessageError } from "./errors.ts";
+import { TTS_EVENTS, TTS_EVENT_KINDS, type TtsEventKind } from "./tts-events.ts";
+
+/** TTS end device ID pattern (`pkg/ttnpb` validation): lower-case, digits, single dashes, 3–36 chars. */
+const DEVICE_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
+const EUI64_PATTERN = /^[0-9A-Fa-f]{16}$/;
+
+const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)");
+
+export const EndDeviceIdsSchema = z.looseObject({
+  device_id: z.string().regex(DEVICE_ID_PATTERN, "is not a TTS device ID"),
+  application_ids: z.looseObject({ application_id: z.string().min(1) }),
+  dev_eui: Eui64.optional(),
+  join_eui: Eui64.optional(),
+  dev_addr: z.string().regex(/^[0-9A-Fa-f]{8}$/, "must be 8 hexadecimal digits").optional(),
+});
+
+const LocationSchema = z.looseObject({
+  latitude: z.number(),
+  longitude: z.number(),
+  altitude: z.number().optional(),
+  accuracy: z.number().optional(),
+  source: z.string().optional(),
+});
+
+const RxMetadataSchema = z.looseObject({
+  gateway_ids: z.looseObject({ gateway_id: z.string().min(1), eui: z.string().optional() }),
+  rssi: z.number().optional(),
+  channel_rssi: z.number().optional(),
+  snr: z.number().optional(),
+});
+
+const LoraDataRateSchema = z.looseObject({
+  bandwidth: z.number().int().positive().optional(),
+  spreading_factor: z.number().int().positive().optional(),
+  coding_rate: z.string().optional(),
+});
+
+const UplinkMessageSchema = z.looseObject({
+  session_key_id: z.string().optional(),
+  f_port: z.number().int().optional(),
+  f_cnt: z.number().int().nonnegative().optional(),
+  frm_payload: z.string().optional(),
+  decoded_payload: z.record(z.string(), z.unknown()).optional(),
+  rx_metadata: z.array(RxMetadataSchema).optional(),
+  settings: z
+    .looseObject({
+      data_rate: z.looseObject({ lora: LoraDataRateSchema.optional() }).optional(),
+      // TTS renders uint64 as a JSON string.
+      frequency: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
+    })
+    .optional(),
+  // google.protobuf.Duration in JSON: "0.056576s".
+  consumed_airtime: z.string().regex(/^\d+(\.\d+)?s$/).optional(),
+  locations: z.record(z.string(), LocationSchema).optional(),
+  received_at: z.string().optional(),
+});
+
+const JoinAcceptSchema = z.looseObject({
+  session_key_id: z.string().optional(),
+  received_at: z.string().optional(),
+});
+
+const DownlinkSentSchema = z.looseObject({
+  session_key_id: z.string().optional(),
+  f_cnt: z.number().int().nonnegative().optional(),
+});
+
+const LocationSolvedSchema = z.looseObject({
+  service: z.string().optional(),
+  location: LocationSchema,
+});
+
+const AnyObject = z.looseObject({});
+
+const ApplicationUpSchema = z.looseObject({
+  end_device_ids: EndDeviceIdsSchema,
+  correlation_ids: z.array(z.string()).optional(),
+  received_at: z.string().optional(),
+  uplink_message: UplinkMessageSchema.optional(),
+  join_accept: JoinAcceptSchema.optional(),
+  downlink_queued: AnyObject.optional(),
+  downlink_sent: DownlinkSentSchema.optional(),
+  downlink_failed: AnyObject.optional(),
+  downlink_ack: AnyObject.optional(),
+  downlink_nack: AnyObject.optional(),
+  downlink_queue_invalidated: AnyObject.optional(),
+  location_solved: LocationSolvedSchema.optional(),
+  service_data: AnyObject.optional(),
+});
+
+export type ApplicationUp = z.infer<typeof ApplicationUpSchema>;
+export type EndDeviceIds = z.infer<typeof EndDeviceIdsSchema>;
+export type UplinkMessage = z.infer<typeof UplinkMessageSchema>;
+export type Location = z.infer<typeof LocationSchema>;
+
+export interface ParsedTtsMessage {
+  readonly kind: TtsEventKind;
+  readonly message: ApplicationUp;
+}
+
+/** Tells the kind of a TTS message by the one event field it carries (TTS `ApplicationUp` is a oneof). */
+export function eventKindOf(message: Record<string, unknown>): TtsEventKind {
+  const present = TTS_EVENT_KINDS.filter((kind) => message[TTS_EVENTS[kind].field] !== undefined);
+  if (present.length === 0) {
+    const known = TTS_EVENT_KINDS.map((kind) => TTS_EVENTS[kind].field).join(", ");
+    throw new InvalidTtsMessageError(`not a known TTS event: none of the fields ${known} is present`);
+  }
+  if (present.length > 1) {
+    const fields = present.map((kind) => TTS_EVENTS[kind].field).join(", ");
+    throw new InvalidTtsMessageError(`ambiguous TTS event: it carries several event fields (${fields})`);
+  }
+  return present[0]!;
+}
+
+/** Validates an already-decoded JSON value as a TTS `ApplicationUp`. */
+export function parseTtsMessage(value: unknown): ParsedTtsMessage {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InvalidTtsMessageError(`a TTS message is a JSON object, got ${describeJsonType(value)}`);
+  }
+  const result = ApplicationUpSchema.safeParse(value);
+  if (!result.success) {
+    throw new InvalidTtsMessageError(
+      "not a valid TTS message",
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`),
+    );
+  }
+  return { kind: eventKindOf(result.data), message: result.data };
+}
+
+/** Decodes the raw MQTT payload (UTF-8 JSON) and validates it. */
+export function parseTtsPayload(payload: Uint8Array): ParsedTtsMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
+  } catch (error) {
+    const preview = Buffer.from(payload.subarray(0, 40)).toString("utf8").replace(/[^\x20-\x7e]/g, "?");
+    throw new InvalidTtsMessageError(
+      `payload is not UTF-8 JSON (${(error as Error).message}); ${payload.length} bytes starting "${preview}"`,
+    );
+  }
+  return parseTtsMessage(value);
+}
+
+function describeJsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}

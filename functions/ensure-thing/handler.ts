@@ -1,0 +1,61 @@
+/**
+ * EnsureThing step: parses the TTS message the rule delivered, names the device's thing and makes
+ * sure it exists. Its output feeds the shadow and republish steps.
+ */
+import { ensureThing, createKnownThings, type EnsureThingDeps, type EnsureThingOutcome } from "./ensure-thing.ts";
+import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
+import { parseTtsPayload, type ApplicationUp } from "../core/tts-message.ts";
+import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
+import { UpstreamEventSchema, type UpstreamEvent } from "../core/upstream-event.ts";
+import { iotClient } from "../runtime/aws-clients.ts";
+import { EnsureThingConfigSchema, loadConfig, type EnsureThingConfig } from "../runtime/config.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+
+export interface EnsureThingResult {
+  readonly thingName: string;
+  readonly event: TtsEventKind;
+  readonly republishTopic: string;
+  /** The message's `received_at`, else when the rule saw it. */
+  readonly receivedAt: string;
+  readonly thing: EnsureThingOutcome;
+  /** The decoded TTS message, for the next steps and for reading executions in the console. */
+  readonly message: ApplicationUp;
+}
+
+export type EnsureThingContext = { readonly config: EnsureThingConfig } & EnsureThingDeps;
+
+export function createEnsureThingHandler(context: () => EnsureThingContext) {
+  return step(UpstreamEventSchema, async (event: UpstreamEvent): Promise<EnsureThingResult> => {
+    const { config, ...deps } = context();
+    const { kind, message } = parseTtsPayload(Buffer.from(event.payload, "base64"));
+    const thingName = thingNameFor(message.end_device_ids, config.THING_NAME_SCHEME, config.STACK_NAME);
+    const thing = await ensureThing(
+      { thingName, attributes: thingAttributesFor(message.end_device_ids, config.STACK_NAME) },
+      deps,
+    );
+    return {
+      thingName,
+      event: kind,
+      republishTopic: republishTopic(thingName, kind),
+      receivedAt: message.received_at ?? new Date(event.timestamp ?? Date.now()).toISOString(),
+      thing,
+      message,
+    };
+  });
+}
+
+export function contextFromEnvironment(env: Record<string, string | undefined>): EnsureThingContext {
+  const config = loadConfig(EnsureThingConfigSchema, env);
+  return {
+    config,
+    iot: iotClient(),
+    thingTypeName: config.THING_TYPE_NAME,
+    knownThings: createKnownThings({
+      maxEntries: config.THING_CACHE_MAX_ENTRIES,
+      ttlSeconds: config.THING_CACHE_TTL_SECONDS,
+    }),
+  };
+}
+
+export const handler = createEnsureThingHandler(once(() => contextFromEnvironment(process.env)));

@@ -1,0 +1,31 @@
+/**
+ * Republish step: sends the TTS message, byte for byte as TTS published it, to the thing's
+ * `lorawan/<thing>/<event>` topic for applications.
+ */
+import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { z } from "zod";
+import { publish } from "./republish.ts";
+import { iotDataClient } from "../runtime/aws-clients.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+
+export const RepublishInputSchema = z.object({
+  // Only our own `lorawan/…` tree, never a wildcard: a bug upstream must not publish elsewhere.
+  topic: z.string().regex(/^lorawan\/[^#+]+$/, "must be a lorawan/… topic without wildcards"),
+  payload: z.base64(),
+});
+
+export interface RepublishResult {
+  readonly topic: string;
+  readonly bytes: number;
+}
+
+export function createRepublishHandler(context: () => { readonly iotData: IoTDataPlaneClient }) {
+  return step(RepublishInputSchema, async (input): Promise<RepublishResult> => {
+    const payload = Buffer.from(input.payload, "base64");
+    await publish(input.topic, payload, context().iotData);
+    return { topic: input.topic, bytes: payload.length };
+  });
+}
+
+export const handler = createRepublishHandler(once(() => ({ iotData: iotDataClient() })));

@@ -1,0 +1,52 @@
+/**
+ * UpdateShadow step: reports what the TTS message tells about the device (radio metrics, counters,
+ * session, location) in its `lorawan` named shadow. No call at all when shadow metrics are off or the
+ * message tells nothing new.
+ */
+import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { z } from "zod";
+import { updateShadow } from "./update-shadow.ts";
+import { shadowReportFor, type ShadowReport } from "../core/shadow-report.ts";
+import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import { parseTtsMessage } from "../core/tts-message.ts";
+import { iotDataClient } from "../runtime/aws-clients.ts";
+import { UpdateShadowConfigSchema, loadConfig, type UpdateShadowConfig } from "../runtime/config.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+
+export const UpdateShadowInputSchema = z.object({
+  thingName: z.string().regex(THING_NAME_PATTERN),
+  /** The decoded TTS message (EnsureThing's output). */
+  message: z.record(z.string(), z.unknown()),
+  receivedAt: z.iso.datetime({ offset: true }),
+});
+
+export type UpdateShadowResult =
+  | { readonly updated: true; readonly version?: number; readonly reported: ShadowReport }
+  | { readonly updated: false; readonly reason: "shadow metrics are off" | "nothing to report" };
+
+export interface UpdateShadowContext {
+  readonly config: UpdateShadowConfig;
+  readonly iotData: IoTDataPlaneClient;
+}
+
+export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
+  return step(UpdateShadowInputSchema, async (input): Promise<UpdateShadowResult> => {
+    const { config, iotData } = context();
+    if (!config.SHADOW_METRICS) return { updated: false, reason: "shadow metrics are off" };
+
+    const { kind, message } = parseTtsMessage(input.message);
+    const reported = shadowReportFor(kind, message, {
+      fallbackTime: input.receivedAt,
+      includeDecodedPayload: config.SHADOW_DECODED_PAYLOAD,
+    });
+    if (Object.keys(reported).length === 0) return { updated: false, reason: "nothing to report" };
+
+    const version = await updateShadow({ thingName: input.thingName, reported }, iotData);
+    return version === undefined ? { updated: true, reported } : { updated: true, version, reported };
+  });
+}
+
+export const handler = createUpdateShadowHandler(
+  once(() => ({ config: loadConfig(UpdateShadowConfigSchema, process.env), iotData: iotDataClient() })),
+);

@@ -1,0 +1,26 @@
+/** The TTS message examples in `test/fixtures/tts/`, as bytes (what TTS publishes) and as JSON. */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const FIXTURES_DIR = join(import.meta.dirname, "..", "fixtures", "tts");
+
+export const FIXTURE_NAMES = readdirSync(FIXTURES_DIR)
+  .filter((file) => file.endsWith(".json"))
+  .map((file) => file.replace(/\.json$/, ""));
+
+export function fixtureBytes(name: string): Buffer {
+  return readFileSync(join(FIXTURES_DIR, `${name}.json`));
+}
+
+/** A fresh, mutable copy each time, so tests can build variants without affecting each other. */
+export function fixture<T = Record<string, any>>(name: string): T {
+  return JSON.parse(fixtureBytes(name).toString("utf8")) as T;
+}
+
+/** The `ApplicationUp` fixtures (the queue request is a request body, not an event). */
+export const EVENT_FIXTURES = {
+  uplink: "uplink",
+  join: "join-accept",
+  downlinkAck: "downlink-ack",
+  downlinkFailed: "downlink-failed",
+} as const;

@@ -1,0 +1,96 @@
+/**
+ * The part of the Amazon States Language our workflows use, typed, JSONPath flavour only:
+ * `aws-local-stepfunctions` ignores JSONata, `Arguments`, `Output` and `Assign`, and the same
+ * document must behave the same locally and on AWS.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type PayloadTemplate = { [key: string]: JsonValue };
+
+export interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: "FULL" | "NONE";
+}
+
+export interface Catcher {
+  ErrorEquals: string[];
+  ResultPath?: string;
+  Next: string;
+}
+
+interface Transition {
+  Next?: string;
+  End?: true;
+}
+
+interface StateBase extends Transition {
+  Comment?: string;
+  InputPath?: string;
+  OutputPath?: string;
+}
+
+export interface TaskState extends StateBase {
+  Type: "Task";
+  Resource: string;
+  Parameters?: PayloadTemplate;
+  ResultSelector?: PayloadTemplate;
+  ResultPath?: string | null;
+  TimeoutSeconds?: number;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+}
+
+export interface ParallelState extends StateBase {
+  Type: "Parallel";
+  Branches: StateMachineDefinition[];
+  ResultSelector?: PayloadTemplate;
+  ResultPath?: string | null;
+  Retry?: Retrier[];
+  Catch?: Catcher[];
+}
+
+export interface PassState extends StateBase {
+  Type: "Pass";
+  Parameters?: PayloadTemplate;
+  ResultPath?: string | null;
+}
+
+export interface ChoiceRule {
+  Variable: string;
+  Next: string;
+  [comparison: string]: JsonValue;
+}
+
+export interface ChoiceState {
+  Type: "Choice";
+  Comment?: string;
+  Choices: ChoiceRule[];
+  Default?: string;
+}
+
+export interface SucceedState {
+  Type: "Succeed";
+  Comment?: string;
+}
+
+export interface FailState {
+  Type: "Fail";
+  Comment?: string;
+  Error?: string;
+  Cause?: string;
+  ErrorPath?: string;
+  CausePath?: string;
+}
+
+export type State = TaskState | ParallelState | PassState | ChoiceState | SucceedState | FailState;
+
+export interface StateMachineDefinition {
+  Comment?: string;
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, State>;
+}

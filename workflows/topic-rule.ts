@@ -1,0 +1,20 @@
+/** An IoT topic rule that starts a workflow, defined once for both the cdktf stack and the local rules engine. */
+import type { WorkflowName } from "./catalogue.ts";
+
+export interface TopicRule {
+  /** `^[a-zA-Z0-9_]+$` (IoT rule names allow no dashes). */
+  readonly name: string;
+  readonly description: string;
+  readonly sql: string;
+  readonly sqlVersion: "2016-03-23";
+  readonly workflow: WorkflowName;
+  /** Says in the execution list which event started it. */
+  readonly executionNamePrefix: string;
+}
+
+export const SQL_VERSION = "2016-03-23";
+
+/** IoT rule names allow `[a-zA-Z0-9_]` only; our stack names may contain `-`. */
+export function ruleName(...parts: string[]): string {
+  return parts.join("_").replace(/-/g, "_");
+}
