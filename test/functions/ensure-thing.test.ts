@@ -1,0 +1,204 @@
+import {
+  CreateThingCommand,
+  DescribeThingCommand,
+  IoTClient,
+  ResourceAlreadyExistsException,
+  ResourceNotFoundException,
+  ThrottlingException,
+} from "@aws-sdk/client-iot";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createEnsureThingHandler, contextFromEnvironment, type EnsureThingContext } from "../../functions/ensure-thing/handler.ts";
+import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
+import { EnsureThingConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { fixture, fixtureBytes } from "../support/fixtures.ts";
+import { upstreamEvent } from "../support/upstream-events.ts";
+
+const iotMock = mockClient(IoTClient);
+const notFound = () => new ResourceNotFoundException({ message: "Thing 0004A30B001C0530 cannot be found.", $metadata: {} });
+const alreadyExists = () => new ResourceAlreadyExistsException({ message: "exists", $metadata: {}, resourceId: "x", resourceArn: "y" });
+
+function newHandler(env: Record<string, string> = {}) {
+  const config = loadConfig(EnsureThingConfigSchema, { STACK_NAME: "test-stack", ...env });
+  const context: EnsureThingContext = {
+    config,
+    iot: new IoTClient({ region: "us-east-1" }),
+    thingTypeName: config.THING_TYPE_NAME,
+    knownThings: createKnownThings({ maxEntries: 100, ttlSeconds: 60 }),
+  };
+  return createEnsureThingHandler(() => context);
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a failure");
+}
+
+beforeEach(() => iotMock.reset());
+
+describe("ensure-thing", () => {
+  it("creates the thing of a new device with its type and attributes", async () => {
+    iotMock.on(DescribeThingCommand).rejects(notFound());
+    iotMock.on(CreateThingCommand).resolves({ thingName: "0004A30B001C0530" });
+
+    const result = await newHandler()(upstreamEvent(fixtureBytes("uplink")));
+
+    expect(result).toMatchObject({
+      thingName: "0004A30B001C0530",
+      event: "uplink",
+      republishTopic: "lorawan/0004A30B001C0530/uplink",
+      receivedAt: "2020-02-12T15:15:46.014773143Z",
+      thing: "created",
+    });
+    expect(result.message).toEqual(fixture("uplink"));
+    expect(iotMock.commandCalls(CreateThingCommand)[0]!.args[0].input).toEqual({
+      thingName: "0004A30B001C0530",
+      thingTypeName: "lorawan",
+      attributePayload: {
+        attributes: { stackName: "test-stack", deviceID: "dev1", applicationID: "app1", devEUI: "0004A30B001C0530" },
+      },
+    });
+    expect(iotMock.calls()).toHaveLength(2);
+  });
+
+  it("costs no control-plane call for a thing it already knows (warm container)", async () => {
+    iotMock.on(DescribeThingCommand).rejects(notFound());
+    iotMock.on(CreateThingCommand).resolves({});
+    const handler = newHandler();
+    await handler(upstreamEvent(fixtureBytes("join-accept")));
+    iotMock.resetHistory();
+
+    for (let i = 0; i < 5; i++) {
+      expect((await handler(upstreamEvent(fixtureBytes("uplink")))).thing).toBe("cached");
+    }
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("describes a known thing once in a cold container, without modifying it", async () => {
+    iotMock.on(DescribeThingCommand).resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "test-stack" } });
+    const handler = newHandler();
+
+    expect((await handler(upstreamEvent(fixtureBytes("uplink")))).thing).toBe("exists");
+    expect((await handler(upstreamEvent(fixtureBytes("uplink")))).thing).toBe("cached");
+    expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(1);
+    expect(iotMock.commandCalls(CreateThingCommand)).toHaveLength(0);
+  });
+
+  it("carries on when a concurrent execution created the thing first", async () => {
+    iotMock
+      .on(DescribeThingCommand)
+      .rejectsOnce(notFound())
+      .resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "test-stack" } });
+    iotMock.on(CreateThingCommand).rejects(alreadyExists());
+
+    const result = await newHandler()(upstreamEvent(fixtureBytes("uplink")));
+
+    expect(result.thing).toBe("exists");
+    expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(2);
+  });
+
+  it("handles two concurrent first messages: one creates, the other carries on", async () => {
+    let created = false;
+    iotMock.on(DescribeThingCommand).callsFake(async () => {
+      if (!created) throw notFound();
+      return { attributes: { stackName: "test-stack" } };
+    });
+    iotMock.on(CreateThingCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (created) throw alreadyExists();
+      created = true;
+      return {};
+    });
+    // Two containers, two caches: the real race.
+    const [a, b] = await Promise.all([
+      newHandler()(upstreamEvent(fixtureBytes("uplink"))),
+      newHandler()(upstreamEvent(fixtureBytes("uplink"))),
+    ]);
+    expect([a.thing, b.thing].sort()).toEqual(["created", "exists"]);
+  });
+
+  it("refuses a thing that belongs to another stack and never modifies it", async () => {
+    iotMock.on(DescribeThingCommand).resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "other-stack" } });
+    const handler = newHandler();
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await failureOf(handler(upstreamEvent(fixtureBytes("uplink"))));
+      expect(error.name).toBe("ThingOwnedByAnotherStack");
+      expect(error.message).toBe(
+        'thing "0004A30B001C0530" belongs to stack "other-stack", not to "test-stack"; it is left untouched',
+      );
+    }
+    expect(iotMock.commandCalls(CreateThingCommand)).toHaveLength(0);
+    expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(2);
+  });
+
+  it("refuses a foreign thing that appeared during a create race", async () => {
+    iotMock.on(DescribeThingCommand).rejectsOnce(notFound()).resolves({ attributes: { stackName: "other-stack" } });
+    iotMock.on(CreateThingCommand).rejects(alreadyExists());
+    expect((await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))))).name).toBe("ThingOwnedByAnotherStack");
+  });
+
+  it("uses a thing made by hand (no stackName) as it is", async () => {
+    iotMock.on(DescribeThingCommand).resolves({ thingName: "0004A30B001C0530", attributes: {} });
+    expect((await newHandler()(upstreamEvent(fixtureBytes("uplink")))).thing).toBe("exists");
+    expect(iotMock.commandCalls(CreateThingCommand)).toHaveLength(0);
+  });
+
+  it("names things <stack>_<device> under the DeviceID scheme", async () => {
+    iotMock.on(DescribeThingCommand).rejects(notFound());
+    iotMock.on(CreateThingCommand).resolves({});
+    const result = await newHandler({ THING_NAME_SCHEME: "DeviceID" })(upstreamEvent(fixtureBytes("uplink")));
+    expect(result.thingName).toBe("test-stack_dev1");
+    expect(result.republishTopic).toBe("lorawan/test-stack_dev1/uplink");
+  });
+
+  it("turns AWS throttling into a TransientAwsError the workflow retries", async () => {
+    iotMock.on(DescribeThingCommand).rejects(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+    const error = await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))));
+    expect(error.name).toBe("TransientAwsError");
+    expect(error.message).toBe("ThrottlingException: Rate exceeded");
+  });
+
+  it("keeps a final AWS error's own name", async () => {
+    iotMock.on(DescribeThingCommand).rejects(notFound());
+    iotMock.on(CreateThingCommand).rejects(new ResourceNotFoundException({ message: "thing type lorawan does not exist", $metadata: { httpStatusCode: 404 } }));
+    const error = await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))));
+    expect(error.name).toBe("ResourceNotFoundException");
+  });
+
+  it("fails garbage with InvalidTtsMessage before any AWS call", async () => {
+    const error = await failureOf(newHandler()(upstreamEvent("not json at all")));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toMatch(/^payload is not UTF-8 JSON/);
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("fails an input that is not an upstream event with InvalidStepInput", async () => {
+    const error = await failureOf(newHandler()({ topic: "x", payload: "%%%" } as never));
+    expect(error.name).toBe("InvalidStepInput");
+    expect(error.message).toMatch(/payload/);
+  });
+
+  it("falls back to the rule time when the message has no received_at", async () => {
+    iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
+    const result = await newHandler()(upstreamEvent(fixtureBytes("downlink-failed"), "thethings/lorawan/test-stack/downlink/failed"));
+    expect(result.receivedAt).toBe(new Date(1_700_000_000_000).toISOString());
+    expect(result.thingName).toBe("test-stack_dev1");
+  });
+});
+
+describe("ensure-thing configuration", () => {
+  it("names every bad setting", () => {
+    expect(() => contextFromEnvironment({ STACK_NAME: "9lives", THING_NAME_SCHEME: "Serial" })).toThrow(
+      /invalid function environment: STACK_NAME must match .*; THING_NAME_SCHEME/,
+    );
+  });
+
+  it("needs a stack name", () => {
+    expect(() => contextFromEnvironment({})).toThrow(/STACK_NAME/);
+  });
+});
