@@ -44,6 +44,8 @@ export function lambdaTask(options: LambdaTaskOptions): TaskState {
     ...(options.comment !== undefined ? { Comment: options.comment } : {}),
     Resource: LAMBDA_INVOKE,
     Parameters: { FunctionName: options.functionArn, ...payload },
+    // Bounds a hung invocation; each function's own timeout is lower.
+    TimeoutSeconds: 30,
     ...(options.resultSelector !== undefined ? { ResultSelector: options.resultSelector } : {}),
     ...(options.resultPath !== undefined ? { ResultPath: options.resultPath } : {}),
     Retry: [{ ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] }],
