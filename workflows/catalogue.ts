@@ -21,3 +21,8 @@ export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 export function topicRules(stackName: string): TopicRule[] {
   return [...upstreamRules(stackName)];
 }
+
+/** One state machine per workflow and deployment, e.g. `prod-eu1-upstream`. */
+export function stateMachineName(stackName: string, workflow: WorkflowName): string {
+  return `${stackName}-${workflow}`;
+}

@@ -7,7 +7,7 @@ import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
 import { parseTtsPayload, type ApplicationUp } from "../core/tts-message.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
 import { UpstreamEventSchema, type UpstreamEvent } from "../core/upstream-event.ts";
-import { iotClient } from "../runtime/aws-clients.ts";
+import { iotClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { EnsureThingConfigSchema, loadConfig, type EnsureThingConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -45,11 +45,11 @@ export function createEnsureThingHandler(context: () => EnsureThingContext) {
   });
 }
 
-export function contextFromEnvironment(env: Record<string, string | undefined>): EnsureThingContext {
+export function contextFromEnvironment(env: Environment): EnsureThingContext {
   const config = loadConfig(EnsureThingConfigSchema, env);
   return {
     config,
-    iot: iotClient(),
+    iot: iotClientFor(env),
     thingTypeName: config.THING_TYPE_NAME,
     knownThings: createKnownThings({
       maxEntries: config.THING_CACHE_MAX_ENTRIES,

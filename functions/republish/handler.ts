@@ -5,7 +5,7 @@
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { z } from "zod";
 import { publish } from "./republish.ts";
-import { iotDataClient } from "../runtime/aws-clients.ts";
+import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 
@@ -20,7 +20,11 @@ export interface RepublishResult {
   readonly bytes: number;
 }
 
-export function createRepublishHandler(context: () => { readonly iotData: IoTDataPlaneClient }) {
+export interface RepublishContext {
+  readonly iotData: IoTDataPlaneClient;
+}
+
+export function createRepublishHandler(context: () => RepublishContext) {
   return step(RepublishInputSchema, async (input): Promise<RepublishResult> => {
     const payload = Buffer.from(input.payload, "base64");
     await publish(input.topic, payload, context().iotData);
@@ -28,4 +32,8 @@ export function createRepublishHandler(context: () => { readonly iotData: IoTDat
   });
 }
 
-export const handler = createRepublishHandler(once(() => ({ iotData: iotDataClient() })));
+export function contextFromEnvironment(env: Environment): RepublishContext {
+  return { iotData: iotDataClientFor(env) };
+}
+
+export const handler = createRepublishHandler(once(() => contextFromEnvironment(process.env)));

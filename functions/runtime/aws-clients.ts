@@ -1,18 +1,46 @@
 /**
- * One SDK client per container. Endpoints come from the SDK's standard settings
- * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_IOT`, …), so the same code talks to AWS or to the local
- * endpoint. The IoT data plane needs the account's own endpoint: `IOT_DATA_ENDPOINT` when set.
+ * SDK clients configured from an environment record with the SDK's standard variable names
+ * (`AWS_REGION`, `AWS_ENDPOINT_URL[_<SERVICE>]`, `AWS_ACCESS_KEY_ID`, …). In Lambda that record is
+ * `process.env`, which is what the SDK would read anyway; the local runtime passes its own record so
+ * that several runtimes can live in one process. One code path either way.
+ *
+ * The IoT data plane needs the account's own endpoint: `IOT_DATA_ENDPOINT` (from the
+ * `aws_iot_endpoint` data source) wins when set.
  */
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { once } from "./once.ts";
 
-export const iotClient = once(() => new IoTClient({}));
+export type Environment = Readonly<Record<string, string | undefined>>;
 
-export const iotDataClient = once(() => {
-  const endpoint = process.env["IOT_DATA_ENDPOINT"];
-  return new IoTDataPlaneClient(endpoint ? { endpoint: withScheme(endpoint) } : {});
-});
+interface ClientConfig {
+  region?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export function iotClientFor(env: Environment): IoTClient {
+  return new IoTClient(clientConfig(env, env["AWS_ENDPOINT_URL_IOT"]));
+}
+
+export function iotDataClientFor(env: Environment): IoTDataPlaneClient {
+  const endpoint = env["IOT_DATA_ENDPOINT"] ?? env["AWS_ENDPOINT_URL_IOT_DATA_PLANE"];
+  return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint)));
+}
+
+function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
+  const config: ClientConfig = {};
+  const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
+  if (region) config.region = region;
+  const endpoint = serviceEndpoint ?? env["AWS_ENDPOINT_URL"];
+  if (endpoint) config.endpoint = endpoint;
+  const accessKeyId = env["AWS_ACCESS_KEY_ID"];
+  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"];
+  if (accessKeyId && secretAccessKey) {
+    const sessionToken = env["AWS_SESSION_TOKEN"];
+    config.credentials = { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  }
+  return config;
+}
 
 /** `aws_iot_endpoint` gives a bare host name; the SDK wants a URL. */
 function withScheme(endpoint: string): string {

@@ -9,7 +9,7 @@ import { updateShadow } from "./update-shadow.ts";
 import { shadowReportFor, type ShadowReport } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import { parseTtsMessage } from "../core/tts-message.ts";
-import { iotDataClient } from "../runtime/aws-clients.ts";
+import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { UpdateShadowConfigSchema, loadConfig, type UpdateShadowConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -47,6 +47,8 @@ export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
   });
 }
 
-export const handler = createUpdateShadowHandler(
-  once(() => ({ config: loadConfig(UpdateShadowConfigSchema, process.env), iotData: iotDataClient() })),
-);
+export function contextFromEnvironment(env: Environment): UpdateShadowContext {
+  return { config: loadConfig(UpdateShadowConfigSchema, env), iotData: iotDataClientFor(env) };
+}
+
+export const handler = createUpdateShadowHandler(once(() => contextFromEnvironment(process.env)));

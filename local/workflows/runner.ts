@@ -1,0 +1,193 @@
+/**
+ * Runs the product's workflows locally: the `workflows/` ASL, executed by `aws-local-stepfunctions`,
+ * each Lambda task calling the real handler in process. Every execution is recorded (input, output,
+ * error and cause, history) in the execution store that the local Step Functions API reads.
+ */
+import { randomUUID } from "node:crypto";
+import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import { historyEventOf } from "./history.ts";
+import { lambdaOverrides, localFunctionArn, type LocalHandlers, type TaskOverrides } from "./lambda-overrides.ts";
+import type { ExecutionStore } from "../aws/execution-store.ts";
+import type { StateMachineDefinition } from "../../workflows/asl.ts";
+import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName, type WorkflowName } from "../../workflows/catalogue.ts";
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly workflow: WorkflowName;
+  readonly name: string;
+  readonly status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  readonly durationMs: number;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+export interface StartedExecution {
+  readonly executionArn: string;
+  readonly startDate: Date;
+  readonly done: Promise<ExecutionSummary>;
+}
+
+export class StateMachineDoesNotExistError extends Error {
+  override readonly name = "StateMachineDoesNotExist";
+}
+
+interface LoadedWorkflow {
+  readonly name: WorkflowName;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  readonly definition: StateMachineDefinition;
+  readonly machine: StateMachine;
+  readonly overrides: TaskOverrides;
+  readonly createdAt: Date;
+}
+
+export interface LocalWorkflowsOptions {
+  readonly stackName: string;
+  readonly handlers: LocalHandlers;
+  readonly store: ExecutionStore;
+  readonly region?: string;
+  readonly account?: string;
+  /** Called once per finished execution (the runtime prints a line). */
+  readonly onFinished?: (summary: ExecutionSummary) => void;
+  /** Retry waits in ms instead of the ASL's seconds (tests); undefined keeps the real backoff. */
+  readonly retryIntervalMs?: number;
+}
+
+export class LocalWorkflows {
+  readonly #workflows: Map<WorkflowName, LoadedWorkflow>;
+  readonly #options: LocalWorkflowsOptions;
+  readonly #running = new Set<Promise<unknown>>();
+  readonly #region: string;
+  readonly #account: string;
+
+  constructor(options: LocalWorkflowsOptions) {
+    this.#options = options;
+    this.#region = options.region ?? "us-east-1";
+    this.#account = options.account ?? "000000000000";
+    const createdAt = new Date();
+    this.#workflows = new Map(
+      WORKFLOW_NAMES.map((name) => {
+        const definition = WORKFLOWS[name].definition(localFunctionArn);
+        const smName = stateMachineName(options.stackName, name);
+        const workflow: LoadedWorkflow = {
+          name,
+          stateMachineName: smName,
+          stateMachineArn: `arn:aws:states:${this.#region}:${this.#account}:stateMachine:${smName}`,
+          definition,
+          machine: new StateMachine(definition as never),
+          overrides: lambdaOverrides(definition, options.handlers),
+          createdAt,
+        };
+        return [name, workflow];
+      }),
+    );
+  }
+
+  stateMachines(): { name: string; stateMachineArn: string; type: "EXPRESS"; creationDate: Date }[] {
+    return [...this.#workflows.values()].map((workflow) => ({
+      name: workflow.stateMachineName,
+      stateMachineArn: workflow.stateMachineArn,
+      type: "EXPRESS",
+      creationDate: workflow.createdAt,
+    }));
+  }
+
+  stateMachineArn(workflow: WorkflowName): string {
+    return this.#workflow(workflow).stateMachineArn;
+  }
+
+  /** Starts an execution by workflow name or state machine ARN, as IoT rules and StartExecution do. */
+  start(target: WorkflowName | string, input: unknown, options: { name?: string; namePrefix?: string } = {}): StartedExecution {
+    const workflow = this.#resolve(target);
+    const name = options.name ?? (options.namePrefix ? `${options.namePrefix}-${randomUUID()}` : randomUUID());
+    const executionArn = `arn:aws:states:${this.#region}:${this.#account}:express:${workflow.stateMachineName}:${name}:${randomUUID()}`;
+    const startDate = new Date();
+    this.#options.store.started({
+      executionArn,
+      stateMachineArn: workflow.stateMachineArn,
+      name,
+      input: JSON.stringify(input),
+      startDate,
+    });
+    const done = this.#run(workflow, executionArn, name, input, startDate);
+    this.#running.add(done);
+    void done.finally(() => this.#running.delete(done));
+    return { executionArn, startDate, done };
+  }
+
+  /** Resolves when no execution is running (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  get running(): number {
+    return this.#running.size;
+  }
+
+  async #run(
+    workflow: LoadedWorkflow,
+    executionArn: string,
+    name: string,
+    input: unknown,
+    startDate: Date,
+  ): Promise<ExecutionSummary> {
+    const { store } = this.#options;
+    const retryIntervalMs = this.#options.retryIntervalMs;
+    const execution = workflow.machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: workflow.overrides as never,
+        ...(retryIntervalMs === undefined
+          ? {}
+          : { retryIntervalOverrides: Object.fromEntries(Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs])) }),
+      },
+      context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input } } as never,
+    });
+    const recording = (async () => {
+      for await (const event of execution.eventLogs) {
+        const history = historyEventOf(event);
+        if (history !== undefined) store.appendEvent(executionArn, history);
+      }
+    })();
+
+    let summary: ExecutionSummary;
+    const base = { executionArn, workflow: workflow.name, name, input };
+    try {
+      const output = await execution.result;
+      summary = { ...base, status: "SUCCEEDED", output, durationMs: Date.now() - startDate.getTime() };
+    } catch (failure) {
+      const timedOut = failure instanceof ExecutionTimeoutError;
+      const cause = (failure as { cause?: unknown }).cause;
+      const error = timedOut ? "States.Timeout" : cause instanceof Error ? cause.name : "States.Runtime";
+      const message = timedOut ? "The execution timed out" : cause instanceof Error ? cause.message : String(failure);
+      summary = {
+        ...base,
+        status: timedOut ? "TIMED_OUT" : "FAILED",
+        error,
+        cause: message,
+        durationMs: Date.now() - startDate.getTime(),
+      };
+    }
+    await recording.catch(() => undefined);
+    store.finished(
+      executionArn,
+      summary.status === "SUCCEEDED"
+        ? { status: "SUCCEEDED", output: JSON.stringify(summary.output ?? null) }
+        : { status: summary.status, error: summary.error!, cause: summary.cause! },
+    );
+    this.#options.onFinished?.(summary);
+    return summary;
+  }
+
+  #resolve(target: string): LoadedWorkflow {
+    for (const workflow of this.#workflows.values()) {
+      if (workflow.name === target || workflow.stateMachineArn === target) return workflow;
+    }
+    throw new StateMachineDoesNotExistError(`State Machine Does Not Exist: '${target}'`);
+  }
+
+  #workflow(name: WorkflowName): LoadedWorkflow {
+    return this.#resolve(name);
+  }
+}
