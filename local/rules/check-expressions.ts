@@ -1,0 +1,36 @@
+/** Compile-time check that every function call in a rule is supported, with supported arguments. */
+import type { CallExpression, Expression } from "./ast.ts";
+import { RULE_FUNCTIONS, type Fail } from "./functions.ts";
+
+export function checkExpression(expression: Expression, fail: Fail): void {
+  switch (expression.kind) {
+    case "literal":
+    case "path":
+      return;
+    case "call":
+      return checkCall(expression, fail);
+    case "comparison":
+    case "logical":
+      checkExpression(expression.left, fail);
+      return checkExpression(expression.right, fail);
+    case "not":
+      return checkExpression(expression.operand, fail);
+  }
+}
+
+function checkCall(call: CallExpression, fail: Fail): void {
+  const ruleFunction = RULE_FUNCTIONS.get(call.name);
+  if (ruleFunction === undefined) fail(call.offset, unsupportedFunction(call.name));
+  ruleFunction.check(call, fail);
+  for (const argument of call.args) {
+    if (argument.kind !== "wholePayload") checkExpression(argument, fail);
+    else if (call.name !== "encode") fail(argument.offset, `"*" is only supported as encode(*, 'base64')`);
+  }
+}
+
+function unsupportedFunction(name: string): string {
+  const sameLetters = [...RULE_FUNCTIONS.keys()].find((known) => known.toLowerCase() === name.toLowerCase());
+  // Whether AWS folds the case of function names is not modelled: accept only the documented spelling.
+  if (sameLetters !== undefined) return `unsupported function "${name}": write it "${sameLetters}" as AWS documents it`;
+  return `unsupported function "${name}"`;
+}

@@ -1,0 +1,15 @@
+/**
+ * The local runtime's AWS IoT rules evaluator: SQL version 2016-03-23, a bounded subset.
+ *
+ * - `SELECT <items> FROM '<topic filter>' [WHERE <condition>]`; keywords in any case.
+ * - Items: `*` (merged with the other items, which win), `expression [AS alias]`. Field references
+ *   `a.b.c` default to their last field name; any other item needs an alias.
+ * - Expressions: field paths `a.b[0].c`, string/number/true/false/null literals, `( )`,
+ *   `= <> < <= > >=`, `AND OR NOT`.
+ * - Functions: topic(), topic(n), clientid(), timestamp(), newuuid(), encode(*, 'base64'),
+ *   get(array|object, index|key), isNull(x), isUndefined(x).
+ * - Anything else is a RuleSqlError at compile time, naming the construct and its column.
+ */
+export { compileRule, type CompileOptions, type CompiledRule, type RuleMessage, type RuleOutcome } from "./compile-rule.ts";
+export { RuleSqlError } from "./rule-sql-error.ts";
+export { TopicFilterError, topicFilterProblem, topicMatches } from "./topic-filter.ts";
