@@ -1,0 +1,143 @@
+/**
+ * A TTS application's worth of simulated devices and the gateways that hear them, built
+ * deterministically from a seed. No I/O: the publisher, the benchmark and the downlink side share it.
+ */
+import { InvalidSimulatorOptionsError, UnknownSimulatedDeviceError } from "./errors.ts";
+import { createGateways, type SimulatedGateway } from "./gateways.ts";
+import { MAX_SIMULATED_DEVICES, TTN_NET_ID, simulatedDevEui, simulatedDeviceId, simulatedJoinEui } from "./identity.ts";
+import { epochNanosOf } from "./proto-json.ts";
+import { distanceMeters, meanSignalDbm, offsetPoint, type GeoPoint, type RadioLink } from "./radio.ts";
+import { SeededRandom, deriveSeed } from "./seeded-random.ts";
+import { initialSensorReading } from "./sensor-payload.ts";
+import { SimulatedDevice, type AfterUplinkListener } from "./simulated-device.ts";
+import { SIMULATED_VERSION_IDS } from "./tts-messages.ts";
+
+export const DEFAULT_APPLICATION_ID = "tts-aws-iot-sim";
+export const DEFAULT_SEED = 1;
+const GATEWAY_COUNT = 4;
+const SITE_RADIUS_METERS = 4000;
+/** Amsterdam, where The Things Network started. */
+const SITE_CENTER: GeoPoint = { latitude: 52.3731, longitude: 4.8926, altitude: 2 };
+/** Obstacles make two devices at the same distance differ by several dB, and that stays so. */
+const SHADOWING_SIGMA_DB = 4;
+
+const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
+const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
+
+export interface SimulatedFleetOptions {
+  readonly count: number;
+  readonly stackName: string;
+  readonly applicationId?: string;
+  readonly seed?: number;
+  /** When the gateways connected; only feeds their `gs:conn` correlation IDs. Defaults to now. */
+  readonly startedAt?: Date;
+}
+
+export class SimulatedFleet implements Iterable<SimulatedDevice> {
+  readonly stackName: string;
+  readonly applicationId: string;
+  readonly seed: number;
+  readonly gateways: readonly SimulatedGateway[];
+  readonly devices: readonly SimulatedDevice[];
+  private readonly byId: ReadonlyMap<string, SimulatedDevice>;
+
+  constructor(init: { stackName: string; applicationId: string; seed: number; gateways: readonly SimulatedGateway[]; devices: readonly SimulatedDevice[] }) {
+    this.stackName = init.stackName;
+    this.applicationId = init.applicationId;
+    this.seed = init.seed;
+    this.gateways = init.gateways;
+    this.devices = init.devices;
+    this.byId = new Map(init.devices.map((device) => [device.deviceId, device]));
+  }
+
+  get size(): number {
+    return this.devices.length;
+  }
+
+  [Symbol.iterator](): Iterator<SimulatedDevice> {
+    return this.devices[Symbol.iterator]();
+  }
+
+  find(deviceId: string): SimulatedDevice | undefined {
+    return this.byId.get(deviceId);
+  }
+
+  get(deviceId: string): SimulatedDevice {
+    const device = this.byId.get(deviceId);
+    if (device === undefined) throw new UnknownSimulatedDeviceError(deviceId, this.applicationId);
+    return device;
+  }
+
+  /** `afterUplink` on every device at once; returns one unsubscribe for all. */
+  afterUplink(listener: AfterUplinkListener): () => void {
+    const unsubscribes = this.devices.map((device) => device.afterUplink(listener));
+    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+  }
+}
+
+function validate(options: SimulatedFleetOptions, applicationId: string): void {
+  const { count, stackName, seed } = options;
+  if (!Number.isInteger(count) || count < 0 || count > MAX_SIMULATED_DEVICES) {
+    throw new InvalidSimulatorOptionsError(`device count must be an integer 0–${MAX_SIMULATED_DEVICES}, got ${count}`);
+  }
+  if (!STACK_NAME_PATTERN.test(stackName)) {
+    throw new InvalidSimulatorOptionsError(`stack name "${stackName}" must match ${STACK_NAME_PATTERN}`);
+  }
+  if (!TTS_ID_PATTERN.test(applicationId)) {
+    throw new InvalidSimulatorOptionsError(`application ID "${applicationId}" is not a TTS ID (${TTS_ID_PATTERN})`);
+  }
+  if (seed !== undefined && !Number.isInteger(seed)) {
+    throw new InvalidSimulatorOptionsError(`seed must be an integer, got ${seed}`);
+  }
+}
+
+function deviceLinks(location: GeoPoint, gateways: readonly SimulatedGateway[], random: SeededRandom): RadioLink<SimulatedGateway>[] {
+  return gateways
+    .map((gateway) => {
+      const meters = distanceMeters(location, gateway.location);
+      return { gateway, distanceMeters: meters, meanSignalDbm: meanSignalDbm(meters, SHADOWING_SIGMA_DB * random.gaussian()) };
+    })
+    .sort((a, b) => b.meanSignalDbm - a.meanSignalDbm);
+}
+
+export function createSimulatedDevices(options: SimulatedFleetOptions): SimulatedFleet {
+  const applicationId = options.applicationId ?? DEFAULT_APPLICATION_ID;
+  validate(options, applicationId);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const gateways = createGateways({
+    count: GATEWAY_COUNT,
+    siteCenter: SITE_CENTER,
+    random: new SeededRandom(deriveSeed(seed, "gateways")),
+    connectedAt: epochNanosOf(options.startedAt ?? new Date()),
+  });
+  const joinEui = simulatedJoinEui(seed);
+  const devices = Array.from({ length: options.count }, (_, index) => {
+    const random = new SeededRandom(deriveSeed(seed, "device", index));
+    // Uniform over the disc: radius ∝ √u.
+    const location = offsetPoint(
+      SITE_CENTER,
+      SITE_RADIUS_METERS * Math.sqrt(random.next()),
+      random.between(0, 2 * Math.PI),
+      Math.round(random.between(0, 30)),
+    );
+    return new SimulatedDevice({
+      deviceId: simulatedDeviceId(index),
+      applicationId,
+      devEui: simulatedDevEui(seed, index),
+      joinEui,
+      location: { ...location, latitude: roundTo(location.latitude, 6), longitude: roundTo(location.longitude, 6) },
+      links: deviceLinks(location, gateways, random),
+      sensorBaseline: initialSensorReading(random),
+      versionIds: SIMULATED_VERSION_IDS,
+      networkIds: { net_id: TTN_NET_ID, tenant_id: "ttn", cluster_id: "eu1" },
+      attributes: { simulator: "tts-aws-iot", stack: options.stackName },
+      random: random.fork("traffic"),
+    });
+  });
+  return new SimulatedFleet({ stackName: options.stackName, applicationId, seed, gateways, devices });
+}
+
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  return Math.round(value * factor) / factor;
+}

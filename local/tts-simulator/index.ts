@@ -1,0 +1,16 @@
+/** The TTS simulator: simulated devices (pure) and the MQTT publisher that makes them talk like TTS. */
+export { startTtsSimulator, type TtsSimulator, type TtsSimulatorOptions, type TtsSimulatorStats } from "./publisher.ts";
+export { createSimulatedDevices, SimulatedFleet, DEFAULT_APPLICATION_ID, type SimulatedFleetOptions } from "./fleet.ts";
+export { SimulatedDevice, type AfterUplinkListener, type DeviceSession, type LoraDataRate } from "./simulated-device.ts";
+export type { SimulatedGateway } from "./gateways.ts";
+export type { TtsApplicationUpJson, TtsJoinAcceptJson, TtsUplinkJson } from "./tts-messages.ts";
+export { ttsClientId } from "./mqtt-connection.ts";
+export { loraAirtimeNanos, lorawanPhyPayloadBytes } from "./lora-airtime.ts";
+export {
+  DeviceNotJoinedError,
+  InvalidSimulatorOptionsError,
+  TtsSimulatorConnectionError,
+  TtsSimulatorStoppedError,
+  UnknownSimulatedDeviceError,
+  UplinkListenerError,
+} from "./errors.ts";
