@@ -1,0 +1,35 @@
+/**
+ * Errors the endpoint turns into AWS error responses. `code` is the AWS error name the SDK maps to
+ * its exception class (`ResourceNotFoundException`, `ExecutionDoesNotExist`, …).
+ */
+export class AwsError extends Error {
+  override readonly name = "AwsError";
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, message: string, status = 400) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export const notFound = (message: string): AwsError => new AwsError("ResourceNotFoundException", message, 404);
+export const invalidRequest = (message: string): AwsError => new AwsError("InvalidRequestException", message, 400);
+
+/** A state file exists but cannot be read back: refusing to start beats silently starting empty. */
+export class CorruptStateFileError extends Error {
+  override readonly name = "CorruptStateFileError";
+
+  constructor(file: string, reason: string) {
+    super(`State file ${file} cannot be read (${reason}); fix or delete it`);
+  }
+}
+
+export class AwsEndpointPortInUseError extends Error {
+  override readonly name = "AwsEndpointPortInUseError";
+
+  constructor(host: string, port: number) {
+    super(`AWS endpoint port ${port} on ${host} is already in use`);
+  }
+}

@@ -1,0 +1,17 @@
+/** The local AWS endpoint's public API. */
+export { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "./server.ts";
+export {
+  ExecutionStore,
+  ExecutionAlreadyFinishedError,
+  DEFAULT_MAX_EXECUTIONS,
+  type ExecutionRecord,
+  type ExecutionStart,
+  type ExecutionStatus,
+  type ExecutionOutcome,
+  type ExecutionFilter,
+  type NewHistoryEvent,
+} from "./execution-store.ts";
+export type { HistoryEvent, HistoryEventType } from "./history-events.ts";
+export type { StepFunctionsBackend, StateMachineSummary, StartExecutionRequest } from "./step-functions-backend.ts";
+export type { PublishFn, PublishOptions } from "./publish.ts";
+export { AwsError, AwsEndpointPortInUseError, CorruptStateFileError } from "./errors.ts";

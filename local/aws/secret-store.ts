@@ -1,0 +1,141 @@
+/**
+ * Secrets Manager secrets with their versions and staging labels, kept on disk (values in clear:
+ * this is a local stand-in). A new value becomes AWSCURRENT, the one before AWSPREVIOUS, and older
+ * versions (left without a label) are dropped.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { AwsError } from "./errors.ts";
+import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
+
+const ACCOUNT = "000000000000";
+const CURRENT = "AWSCURRENT";
+const PREVIOUS = "AWSPREVIOUS";
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+export interface SecretValue {
+  readonly secretString?: string;
+  /** Base64, as the JSON protocol carries blobs. */
+  readonly secretBinary?: string;
+}
+
+export interface SecretVersion extends SecretValue {
+  readonly versionId: string;
+  readonly stages: string[];
+  /** Epoch seconds. */
+  readonly createdDate: number;
+}
+
+export interface SecretRecord {
+  readonly name: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly createdDate: number;
+  versions: SecretVersion[];
+}
+
+export class SecretStore {
+  readonly #region: string;
+  readonly #secrets: Map<string, SecretRecord>;
+  readonly #writer: CoalescedJsonWriter;
+
+  constructor(options: { dataDir: string; region: string }) {
+    const file = join(options.dataDir, "secrets.json");
+    const stored = readJsonFileSync(file) as SecretRecord[] | undefined;
+    this.#region = options.region;
+    this.#secrets = new Map(stored?.map((secret) => [secret.name, secret]));
+    this.#writer = new CoalescedJsonWriter({ file, snapshot: () => [...this.#secrets.values()] });
+  }
+
+  create(request: { name: string; description?: string; value?: SecretValue; versionId?: string }): {
+    secret: SecretRecord;
+    version?: SecretVersion;
+  } {
+    if (!SECRET_NAME.test(request.name)) {
+      throw new AwsError("InvalidParameterException", `Invalid name '${request.name}': 1 to 512 characters of A-Z a-z 0-9 / _ + = . @ -`);
+    }
+    if (this.#secrets.has(request.name)) {
+      throw new AwsError("ResourceExistsException", `The operation failed because the secret ${request.name} already exists.`);
+    }
+    const now = nowSeconds();
+    const secret: SecretRecord = {
+      name: request.name,
+      arn: `arn:aws:secretsmanager:${this.#region}:${ACCOUNT}:secret:${request.name}-${randomSuffix()}`,
+      ...(request.description === undefined ? {} : { description: request.description }),
+      createdDate: now,
+      versions: [],
+    };
+    this.#secrets.set(secret.name, secret);
+    if (request.value === undefined) {
+      this.#writer.schedule();
+      return { secret };
+    }
+    return { secret, version: this.putValue(secret.name, request.value, request.versionId) };
+  }
+
+  /** Idempotent for a repeated `versionId` (the SDK's ClientRequestToken) with the same value. */
+  putValue(secretId: string, value: SecretValue, versionId: string = randomUUID()): SecretVersion {
+    assertOneValue(value);
+    const secret = this.find(secretId);
+    const existing = secret.versions.find((version) => version.versionId === versionId);
+    if (existing !== undefined) {
+      if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) return existing;
+      throw new AwsError("ResourceExistsException", `A version with ID ${versionId} already exists with a different value.`);
+    }
+    const version: SecretVersion = { versionId, ...value, stages: [CURRENT], createdDate: nowSeconds() };
+    secret.versions = [version, ...secret.versions.filter((old) => old.stages.includes(CURRENT)).map(demoted)];
+    this.#writer.schedule();
+    return version;
+  }
+
+  /** By name, full ARN, or ARN without its random suffix, as AWS accepts. */
+  find(secretId: string): SecretRecord {
+    const secret =
+      this.#secrets.get(secretId) ??
+      [...this.#secrets.values()].find((candidate) => candidate.arn === secretId || partialArn(candidate) === secretId);
+    if (secret === undefined) throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    return secret;
+  }
+
+  version(secretId: string, selector: { versionId?: string; versionStage?: string }): { secret: SecretRecord; version: SecretVersion } {
+    const secret = this.find(secretId);
+    const stage = selector.versionStage ?? (selector.versionId === undefined ? CURRENT : undefined);
+    const version = secret.versions.find(
+      (candidate) =>
+        (selector.versionId === undefined || candidate.versionId === selector.versionId) &&
+        (stage === undefined || candidate.stages.includes(stage)),
+    );
+    if (version === undefined) {
+      const which = selector.versionId === undefined ? `staging label: ${stage}` : `version: ${selector.versionId}`;
+      throw new AwsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for ${which}`);
+    }
+    return { secret, version };
+  }
+
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+}
+
+function demoted(version: SecretVersion): SecretVersion {
+  return { ...version, stages: [PREVIOUS] };
+}
+
+function assertOneValue(value: SecretValue): void {
+  if ((value.secretString === undefined) === (value.secretBinary === undefined)) {
+    throw new AwsError("InvalidParameterException", "You must provide either SecretString or SecretBinary, but not both.");
+  }
+}
+
+function partialArn(secret: SecretRecord): string {
+  return secret.arn.slice(0, secret.arn.lastIndexOf("-"));
+}
+
+function randomSuffix(): string {
+  return [...randomBytes(6)].map((byte) => SUFFIX_ALPHABET[byte % SUFFIX_ALPHABET.length]).join("");
+}
+
+function nowSeconds(): number {
+  return Date.now() / 1000;
+}

@@ -1,0 +1,145 @@
+/**
+ * The local AWS endpoint: one HTTP server that the AWS SDK v3 and the AWS CLI talk to through
+ * `endpoint: "http://127.0.0.1:<port>"` with any credentials. Requests go to a service by their SigV4
+ * credential scope (signatures are not checked). State lives in `dataDir`; `close()` flushes it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AwsRequest, AwsService } from "./aws-request.ts";
+import { CallStats } from "./call-stats.ts";
+import { AwsEndpointPortInUseError, AwsError } from "./errors.ts";
+import { ExecutionStore } from "./execution-store.ts";
+import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
+import { createIotService } from "./iot-service.ts";
+import { createIotDataService } from "./iotdata-service.ts";
+import type { PublishFn } from "./publish.ts";
+import { SecretStore } from "./secret-store.ts";
+import { createSecretsService } from "./secrets-service.ts";
+import { detectService } from "./service-detection.ts";
+import { ShadowService } from "./shadow-service.ts";
+import { createStepFunctionsService } from "./step-functions-service.ts";
+import type { StepFunctionsBackend } from "./step-functions-backend.ts";
+import { ThingRegistry } from "./thing-registry.ts";
+
+export interface AwsEndpointOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Used in ARNs. Default us-east-1. */
+  readonly region?: string;
+  readonly dataDir: string;
+  /** Receives Publish calls and the shadow service's messages. */
+  readonly publish: PublishFn;
+  readonly stepFunctions?: StepFunctionsBackend;
+  /** Share it with the runtime that runs workflows; by default one is opened in `dataDir`. */
+  readonly executionStore?: ExecutionStore;
+}
+
+export interface AwsEndpoint {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly region: string;
+  readonly executionStore: ExecutionStore;
+  /** Calls per `<service>:<Operation>` since start or the last `resetStats()`. */
+  stats(): Record<string, number>;
+  resetStats(): void;
+  /** Writes pending state now. */
+  flush(): Promise<void>;
+  /** Stops accepting requests, lets running ones finish, then flushes all state. */
+  close(): Promise<void>;
+}
+
+const JSON_CONTENT_TYPE = "application/json";
+
+export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
+  const host = options.host ?? "127.0.0.1";
+  const region = options.region ?? "us-east-1";
+  const registry = new ThingRegistry({ dataDir: options.dataDir, region });
+  const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
+  const secrets = new SecretStore({ dataDir: options.dataDir, region });
+  const executionStore = options.executionStore ?? new ExecutionStore({ dataDir: options.dataDir });
+  const stats = new CallStats();
+
+  let port = options.port;
+  const services = new Map<string, AwsService>(
+    [
+      createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
+      createIotDataService({ shadows, publish: options.publish }),
+      createSecretsService(secrets),
+      createStepFunctionsService({ store: executionStore, ...(options.stepFunctions ? { backend: options.stepFunctions } : {}) }),
+    ].map((service) => [service.name, service]),
+  );
+
+  const server = createServer((incoming, outgoing) => {
+    void handle(incoming, outgoing, services, stats);
+  });
+  port = await listen(server, host, options.port);
+
+  const flush = async (): Promise<void> => {
+    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush()]);
+  };
+  return {
+    url: `http://${host}:${port}`,
+    host,
+    port,
+    region,
+    executionStore,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    flush,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      });
+      await flush();
+    },
+  };
+}
+
+async function handle(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  services: ReadonlyMap<string, AwsService>,
+  stats: CallStats,
+): Promise<void> {
+  let contentType = JSON_CONTENT_TYPE;
+  try {
+    const request = await readAwsRequest(incoming);
+    const serviceName = detectService(request.headers, request.segments);
+    const service = services.get(serviceName);
+    if (service === undefined) throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, request);
+    contentType = service.contentType;
+    const operation = service.resolve(request);
+    if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, request);
+    stats.count(`${service.name}:${operation.name}`);
+    sendResponse(outgoing, contentType, await operation.run());
+  } catch (error) {
+    if (!(error instanceof AwsError)) console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
+    sendError(outgoing, contentType, error instanceof AwsError ? error : internalFailure(error));
+  }
+}
+
+function unknownOperation(reason: string, request: AwsRequest): AwsError {
+  const target = request.headers["x-amz-target"];
+  const what = `${request.method} ${request.rawPath}${typeof target === "string" ? ` (X-Amz-Target: ${target})` : ""}`;
+  return new AwsError("UnknownOperationException", `${reason}: ${what}`, 404);
+}
+
+function internalFailure(error: unknown): AwsError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new AwsError("InternalFailureException", `Local AWS endpoint failure: ${message}`, 500);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(error.code === "EADDRINUSE" ? new AwsEndpointPortInUseError(host, port) : error);
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * Which AWS service a request is for: the SigV4 credential scope names it (`iot`, `iotdata`,
+ * `secretsmanager`, `states`); unsigned requests fall back to `X-Amz-Target` and then the path.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+
+const TARGET_PREFIXES: Readonly<Record<string, string>> = {
+  secretsmanager: "secretsmanager",
+  AWSStepFunctions: "states",
+};
+
+export function detectService(headers: IncomingHttpHeaders, segments: readonly string[]): string {
+  return serviceFromAuthorization(headers.authorization) ?? serviceFromTarget(headers["x-amz-target"]) ?? serviceFromPath(segments);
+}
+
+/** `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iot/aws4_request, SignedHeaders=…` */
+export function serviceFromAuthorization(authorization: string | undefined): string | undefined {
+  const scope = /Credential=([^,\s]+)/.exec(authorization ?? "")?.[1];
+  return scope?.split("/")[3];
+}
+
+function serviceFromTarget(target: string | string[] | undefined): string | undefined {
+  if (typeof target !== "string") return undefined;
+  return TARGET_PREFIXES[target.split(".")[0] ?? ""];
+}
+
+function serviceFromPath(segments: readonly string[]): string {
+  const [first, , third] = segments;
+  const isDataPlane = first === "topics" || first === "api" || (first === "things" && third === "shadow");
+  return isDataPlane ? "iotdata" : "iot";
+}

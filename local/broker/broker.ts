@@ -1,0 +1,70 @@
+/**
+ * The embedded MQTT broker standing in for AWS IoT Core's message broker: aedes on TCP and on
+ * WebSocket (path `/mqtt`, as IoT Core), both on loopback by default. MQTT 3.1.1.
+ */
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createTcpServer, type Socket } from "node:net";
+import { Aedes } from "aedes";
+import { WebSocketServer, createWebSocketStream } from "ws";
+import { close, listen } from "../runtime/listen.ts";
+
+export interface BrokerMessage {
+  readonly topic: string;
+  readonly payload: Buffer;
+  /** The publishing MQTT client; undefined for messages published through the data-plane API. */
+  readonly clientId: string | undefined;
+}
+
+export interface LocalBroker {
+  readonly mqttPort: number;
+  readonly wsPort: number;
+  publish(topic: string, payload: Uint8Array, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /** Every application message (not `$SYS`), whoever published it: what IoT rules see. */
+  onMessage(listener: (message: BrokerMessage) => void): void;
+  close(): Promise<void>;
+}
+
+export async function startBroker(options: { host: string; mqttPort: number; wsPort: number }): Promise<LocalBroker> {
+  const aedes = await Aedes.createBroker();
+  const tcp = createTcpServer((socket) => aedes.handle(socket));
+  const http = createHttpServer((_, response) => response.writeHead(426).end("MQTT over WebSocket: connect to /mqtt\n"));
+  const wss = new WebSocketServer({ server: http, path: "/mqtt" });
+  wss.on("connection", (websocket, request) => aedes.handle(createWebSocketStream(websocket) as unknown as Socket, request));
+
+  const listeners: ((message: BrokerMessage) => void)[] = [];
+  aedes.on("publish", (packet, client) => {
+    if (packet.topic.startsWith("$SYS/")) return;
+    const message = { topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client?.id };
+    for (const listener of listeners) listener(message);
+  });
+
+  let mqttPort: number;
+  let wsPort: number;
+  try {
+    mqttPort = await listen(tcp, options.host, options.mqttPort, "MQTT port (--mqtt-port)");
+    wsPort = await listen(http, options.host, options.wsPort, "MQTT over WebSocket port (--mqtt-ws-port)");
+  } catch (error) {
+    await Promise.all([close(tcp), close(http)]);
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw error;
+  }
+
+  return {
+    mqttPort,
+    wsPort,
+    publish: (topic, payload, { qos = 0, retain = false } = {}) =>
+      new Promise((resolve, reject) =>
+        aedes.publish(
+          { cmd: "publish", topic, payload: Buffer.from(payload), qos, retain, dup: false },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      ),
+    onMessage: (listener) => listeners.push(listener),
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      await Promise.all([close(tcp), close(http)]);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * `npm start -- [options]`: the embedded default. Options and their environment variables are
+ * listed by `npm start -- --help`.
+ */
+import { parseArgs } from "node:util";
+import { banner } from "./banner.ts";
+import { thingNameFor } from "../../functions/core/thing-name.ts";
+import { executionLine } from "./execution-line.ts";
+import { ConfigError, LOCAL_OPTIONS, resolveConfig, type LocalOptionName } from "../runtime/config.ts";
+import { startLocalRuntime } from "../runtime/runtime.ts";
+
+function usage(): string {
+  const rows = Object.entries(LOCAL_OPTIONS).map(([name, option]) => {
+    const fallback = option.schema.safeParse(undefined);
+    const defaultText = fallback.success ? ` (default ${String(fallback.data)})` : "";
+    return `  --${name.padEnd(18)} ${option.env.padEnd(18)} ${option.help}${defaultText}`;
+  });
+  return ["Usage: npm start -- [options]", "", "  option               environment        meaning", ...rows, "  --help                                  this text"].join("\n");
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        ...Object.fromEntries(Object.keys(LOCAL_OPTIONS).map((name) => [name, { type: "string" as const }])),
+        help: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage()}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(usage());
+    return 0;
+  }
+
+  let config;
+  try {
+    config = resolveConfig(parsed.values as Partial<Record<LocalOptionName, string>>, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+
+  let runtime;
+  try {
+    runtime = await startLocalRuntime(config, {
+      onExecution: (summary) => console.log(executionLine(summary)),
+      onRuleFailure: (failure) => console.error(`rule ${failure.rule} could not start its workflow for ${failure.topic}: ${failure.error.message}`),
+    });
+  } catch (error) {
+    console.error(`Could not start: ${(error as Error).message}`);
+    return 1;
+  }
+
+  const firstDevice = runtime.simulator.devices[0];
+  console.log(banner(runtime, firstDevice && thingNameFor(firstDevice.endDeviceIds, config.thingNameScheme, config.stackName)));
+
+  const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        console.error("Stopping already; press Ctrl-C again in a moment to force.");
+        process.exitCode = 130;
+        process.once(signal, () => process.exit(130));
+        return;
+      }
+      stopping = true;
+      console.log(`\n${signal}: stopping the simulator, finishing ${runtime.workflows.running} running executions, saving state…`);
+      void runtime.close().then(resolve);
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+  });
+  await stopped;
+  const { uplinks, joins } = runtime.simulator.stats();
+  console.log(`Stopped. Simulated ${joins} joins and ${uplinks} uplinks; state kept in ${runtime.dataDir}.`);
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,95 @@
+/**
+ * The local runtime's configuration: every option from the command line or from an environment
+ * variable of the same name (`--mqtt-port` ↔ `MQTT_PORT`), validated with messages naming the option.
+ */
+import { z } from "zod";
+import { STACK_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+
+const Port = z.coerce.number().int().min(0).max(65_535);
+
+export const LOCAL_OPTIONS = {
+  "bind-host": { env: "BIND_HOST", schema: z.string().min(1).default("127.0.0.1"), help: "address every endpoint listens on" },
+  "mqtt-port": { env: "MQTT_PORT", schema: Port.default(1883), help: "MQTT (TCP) port of the broker standing in for IoT Core" },
+  "mqtt-ws-port": { env: "MQTT_WS_PORT", schema: Port.default(9001), help: "MQTT over WebSocket port (path /mqtt)" },
+  "aws-port": { env: "AWS_PORT", schema: Port.default(4566), help: "AWS-compatible endpoint (IoT, IoT data, Secrets Manager, Step Functions)" },
+  "tts-port": { env: "TTS_PORT", schema: Port.default(1885), help: "TTS simulator HTTP API port" },
+  "stack-name": {
+    env: "STACK_NAME",
+    schema: z.string().regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -").default("local"),
+    help: "TTS stack name: TTS publishes under thethings/lorawan/<stack-name>/",
+  },
+  devices: { env: "DEVICES", schema: z.coerce.number().int().min(0).max(100_000).default(5), help: "simulated TTS devices (0 = no simulated traffic)" },
+  interval: {
+    env: "INTERVAL",
+    schema: z.coerce.number().min(0.01).max(86_400).default(30),
+    help: "seconds between two uplinks of one simulated device",
+  },
+  "data-dir": { env: "DATA_DIR", schema: z.string().min(1).default(".data"), help: "where things, shadows, secrets and executions are kept" },
+  "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
+  "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
+  "max-executions": {
+    env: "MAX_EXECUTIONS",
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    help: "workflow executions kept on disk (newest first)",
+  },
+} as const;
+
+export type LocalOptionName = keyof typeof LOCAL_OPTIONS;
+
+export interface LocalConfig {
+  readonly bindHost: string;
+  readonly mqttPort: number;
+  readonly mqttWsPort: number;
+  readonly awsPort: number;
+  readonly ttsPort: number;
+  readonly stackName: string;
+  readonly devices: number;
+  readonly interval: number;
+  readonly dataDir: string;
+  readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
+  readonly shadowMetrics: "on" | "off";
+  readonly maxExecutions: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Options win over environment variables, which win over defaults. */
+export function resolveConfig(
+  options: Partial<Record<LocalOptionName, string>>,
+  env: Readonly<Record<string, string | undefined>>,
+): LocalConfig {
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, option] of Object.entries(LOCAL_OPTIONS) as [LocalOptionName, (typeof LOCAL_OPTIONS)[LocalOptionName]][]) {
+    const fromOption = options[name];
+    const raw = fromOption ?? nonEmpty(env[option.env]);
+    const result = option.schema.safeParse(raw);
+    if (result.success) {
+      values[camelCase(name)] = result.data;
+    } else {
+      const source = fromOption !== undefined ? `--${name}` : `${option.env} (environment)`;
+      problems.push(`${source} = ${JSON.stringify(raw)}: ${result.error.issues.map((issue) => issue.message).join(", ")}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  const config = values as unknown as LocalConfig;
+  const ports = { "--mqtt-port": config.mqttPort, "--mqtt-ws-port": config.mqttWsPort, "--aws-port": config.awsPort, "--tts-port": config.ttsPort };
+  const taken = new Map<number, string>();
+  for (const [option, port] of Object.entries(ports)) {
+    if (port === 0) continue;
+    const other = taken.get(port);
+    if (other !== undefined) throw new ConfigError(`invalid configuration: ${other} and ${option} are both ${port}`);
+    taken.set(port, option);
+  }
+  return config;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}

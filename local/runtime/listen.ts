@@ -1,0 +1,41 @@
+/** Listening on a port with an error an operator can act on. */
+import type { Server } from "node:net";
+
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+}
+
+/**
+ * Starts `server` on host:port and resolves with the port actually bound (port 0 = any free port).
+ * `what` names the endpoint and the option that moves it, e.g. `MQTT port (--mqtt-port)`.
+ */
+export function listen(server: Server, host: string, port: number, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      if (error.code === "EADDRINUSE") {
+        reject(new PortInUseError(`${what}: ${host}:${port} is already in use; choose another port`));
+      } else if (error.code === "EACCES") {
+        reject(new PortInUseError(`${what}: not allowed to listen on ${host}:${port} (${error.message})`));
+      } else {
+        reject(error);
+      }
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Closes a server, ending open connections so shutdown never hangs on a lingering client. */
+export function close(server: Server & { closeAllConnections?: () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * The embedded default: the whole integration on one machine, no AWS account, no network.
+ *
+ *   TTS simulator ──MQTT──▶ broker ──rules engine──▶ workflows (same ASL) ──▶ handlers (same code)
+ *                                                                             │ AWS SDK v3
+ *                                   broker ◀── Publish / shadow topics ── local AWS endpoint (state on disk)
+ */
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CreateThingTypeCommand, IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
+import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
+import { localHandlers } from "./handlers.ts";
+import type { LocalConfig } from "./config.ts";
+import { startBroker, type LocalBroker } from "../broker/broker.ts";
+import { ExecutionStore, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
+import { startTtsSimulator, type TtsSimulator } from "../tts-simulator/index.ts";
+import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
+import { topicRules } from "../../workflows/catalogue.ts";
+
+export const LOCAL_REGION = "us-east-1";
+export const THING_TYPE_NAME = "lorawan";
+/** The local endpoint accepts any credentials; the SDK insists on having some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+export interface LocalRuntime {
+  readonly config: LocalConfig;
+  readonly dataDir: string;
+  readonly broker: LocalBroker;
+  readonly aws: AwsEndpoint;
+  readonly workflows: LocalWorkflows;
+  readonly simulator: TtsSimulator;
+  readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string };
+  /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
+  readonly sdkEnvironment: Readonly<Record<string, string>>;
+  /** Rule starts that failed (the deployed stack's dead-letter queue). */
+  readonly ruleFailures: readonly RuleFailure[];
+  /** Stops traffic, lets running executions finish, writes all state, closes every port. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeHooks {
+  readonly onExecution?: (summary: ExecutionSummary) => void;
+  readonly onRuleFailure?: (failure: RuleFailure) => void;
+  /** Retry waits in ms instead of the ASL's (tests). */
+  readonly retryIntervalMs?: number;
+}
+
+export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+
+  try {
+    const broker = await startBroker({ host: config.bindHost, mqttPort: config.mqttPort, wsPort: config.mqttWsPort });
+    cleanups.push(() => broker.close());
+
+    const store = new ExecutionStore({ dataDir, maxExecutions: config.maxExecutions });
+    let workflows: LocalWorkflows | undefined;
+    const aws = await startAwsEndpoint({
+      host: config.bindHost,
+      port: config.awsPort,
+      region: LOCAL_REGION,
+      dataDir,
+      executionStore: store,
+      publish: (topic, payload, options) => broker.publish(topic, payload, options),
+      stepFunctions: {
+        listStateMachines: () => workflows?.stateMachines() ?? [],
+        startExecution: async (request) => {
+          if (workflows === undefined) throw Object.assign(new Error("runtime is starting"), { name: "StateMachineDoesNotExist" });
+          const started = workflows.start(request.stateMachineArn, JSON.parse(request.input), request.name ? { name: request.name } : {});
+          return { executionArn: started.executionArn, startDate: started.startDate };
+        },
+      },
+    });
+    cleanups.push(() => aws.close());
+
+    const sdkEnvironment = {
+      AWS_ENDPOINT_URL: aws.url,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    };
+    await ensureThingType(sdkEnvironment);
+
+    const runningWorkflows = new LocalWorkflows({
+      stackName: config.stackName,
+      store,
+      region: LOCAL_REGION,
+      handlers: localHandlers({
+        ...sdkEnvironment,
+        STACK_NAME: config.stackName,
+        THING_TYPE_NAME,
+        THING_NAME_SCHEME: config.thingNameScheme,
+        SHADOW_METRICS: config.shadowMetrics,
+      }),
+      ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
+      ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
+    });
+    workflows = runningWorkflows;
+    // Before the endpoint closes: executions still running need it.
+    cleanups.push(() => runningWorkflows.idle());
+
+    const ruleFailures: RuleFailure[] = [];
+    broker.onMessage(
+      createRulesEngine(topicRules(config.stackName), runningWorkflows, (failure) => {
+        ruleFailures.push(failure);
+        hooks.onRuleFailure?.(failure);
+      }),
+    );
+
+    const urls = {
+      mqtt: `mqtt://${config.bindHost}:${broker.mqttPort}`,
+      mqttWs: `ws://${config.bindHost}:${broker.wsPort}/mqtt`,
+      aws: aws.url,
+    };
+    const simulator = await startTtsSimulator({
+      mqttUrl: urls.mqtt,
+      stackName: config.stackName,
+      devices: config.devices,
+      intervalSeconds: config.interval,
+    });
+    cleanups.push(() => simulator.stop());
+
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      dataDir,
+      broker,
+      aws,
+      workflows: runningWorkflows,
+      simulator,
+      urls,
+      sdkEnvironment,
+      ruleFailures,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function ensureThingType(env: Record<string, string>): Promise<void> {
+  const iot = new IoTClient({
+    endpoint: env["AWS_ENDPOINT_URL"]!,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  try {
+    await iot.send(
+      new CreateThingTypeCommand({
+        thingTypeName: THING_TYPE_NAME,
+        thingTypeProperties: {
+          thingTypeDescription: "LoRaWAN device on The Things Stack",
+          searchableAttributes: ["devEUI", "stackName"],
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceAlreadyExistsException)) throw error;
+  } finally {
+    iot.destroy();
+  }
+}

@@ -1,0 +1,69 @@
+/** The installed AWS CLI (v1, botocore) against the endpoint: a second, independent client. */
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CreateThingCommand } from "@aws-sdk/client-iot";
+import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+
+const run = promisify(execFile);
+const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" };
+
+async function awsCliPath(): Promise<string> {
+  try {
+    return (await run("which", ["aws"])).stdout.trim();
+  } catch {
+    throw new Error("The AWS CLI (`aws`) is not on PATH: install AWS CLI v1 (pip install awscli) to run this test");
+  }
+}
+
+let dataDir: string;
+let f: EndpointFixture;
+
+beforeEach(async () => {
+  dataDir = await makeDataDir();
+  f = await startFixture(dataDir);
+  await f.iot.send(new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }));
+  await f.iotData.send(
+    new UpdateThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan", payload: Buffer.from('{"state":{"reported":{"battery":90}}}') }),
+  );
+});
+afterEach(async () => {
+  await f.close();
+  await removeDataDir(dataDir);
+});
+
+/** Async on purpose: a synchronous child would block the event loop the endpoint answers on. */
+async function aws(...args: string[]): Promise<string> {
+  const { stdout } = await run(await awsCliPath(), ["--endpoint-url", f.endpoint.url, ...args], { env: cliEnv, encoding: "utf8" });
+  return stdout;
+}
+
+describe("AWS CLI v1", () => {
+  it("describes a thing", async () => {
+    const thing = JSON.parse(await aws("iot", "describe-thing", "--thing-name", "sensor-1")) as Record<string, unknown>;
+    expect(thing).toMatchObject({
+      thingName: "sensor-1",
+      thingArn: "arn:aws:iot:us-east-1:000000000000:thing/sensor-1",
+      attributes: { stackName: "prod" },
+      version: 1,
+    });
+  });
+
+  it("gets a named shadow into an outfile", async () => {
+    // The CLI cannot open /dev/stdout when stdout is a socket (as under Node), so a file it is.
+    const outfile = join(dataDir, "shadow.json");
+    await aws("iot-data", "get-thing-shadow", "--thing-name", "sensor-1", "--shadow-name", "lorawan", outfile);
+    const shadow = JSON.parse(await readFile(outfile, "utf8")) as Record<string, unknown>;
+    expect(shadow).toMatchObject({ state: { reported: { battery: 90 } }, version: 1 });
+    expect(f.endpoint.stats()["iotdata:GetThingShadow"]).toBe(1);
+  });
+
+  it("sees AWS error codes", async () => {
+    await expect(aws("iot", "describe-thing", "--thing-name", "missing")).rejects.toMatchObject({
+      stderr: expect.stringContaining("An error occurred (ResourceNotFoundException) when calling the DescribeThing operation"),
+    });
+  });
+});

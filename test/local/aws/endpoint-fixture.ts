@@ -1,0 +1,75 @@
+/** Starts the local AWS endpoint on a free port in a fresh data dir, with real SDK clients pointed at it. */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IoTClient } from "@aws-sdk/client-iot";
+import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "../../../local/aws/index.ts";
+import type { PublishOptions } from "../../../local/aws/publish.ts";
+
+export interface PublishedMessage {
+  readonly topic: string;
+  readonly payload: Buffer;
+  readonly options: PublishOptions;
+}
+
+export const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+
+export async function makeDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "local-aws-"));
+}
+
+export async function removeDataDir(dataDir: string): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+export interface EndpointFixture {
+  readonly endpoint: AwsEndpoint;
+  readonly published: PublishedMessage[];
+  readonly iot: IoTClient;
+  readonly iotData: IoTDataPlaneClient;
+  readonly sfn: SFNClient;
+  /** Messages published on topics starting with `prefix`, payloads parsed as JSON. */
+  messagesOn(prefix: string): { topic: string; json: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+export async function startFixture(
+  dataDir: string,
+  extra: Partial<Omit<AwsEndpointOptions, "dataDir" | "port" | "publish">> = {},
+): Promise<EndpointFixture> {
+  const published: PublishedMessage[] = [];
+  const endpoint = await startAwsEndpoint({
+    port: 0,
+    dataDir,
+    publish: async (topic, payload, options) => {
+      published.push({ topic, payload, options });
+    },
+    ...extra,
+  });
+  const config = { endpoint: endpoint.url, region: "us-east-1", credentials, maxAttempts: 1 };
+  const iot = new IoTClient(config);
+  const iotData = new IoTDataPlaneClient(config);
+  const sfn = new SFNClient(config);
+  return {
+    endpoint,
+    published,
+    iot,
+    iotData,
+    sfn,
+    messagesOn: (prefix) =>
+      published
+        .filter((message) => message.topic.startsWith(prefix))
+        .map((message) => ({ topic: message.topic, json: JSON.parse(message.payload.toString("utf8")) as Record<string, unknown> })),
+    close: async () => {
+      for (const client of [iot, iotData, sfn]) client.destroy();
+      await endpoint.close();
+    },
+  };
+}
+
+export function jsonPayload(payload: Uint8Array | undefined): Record<string, unknown> {
+  if (payload === undefined) throw new Error("Response has no payload");
+  return JSON.parse(Buffer.from(payload).toString("utf8")) as Record<string, unknown>;
+}

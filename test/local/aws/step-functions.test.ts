@@ -1,0 +1,171 @@
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  InvalidExecutionInput,
+  InvalidName,
+  InvalidToken,
+  ListExecutionsCommand,
+  ListStateMachinesCommand,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+} from "@aws-sdk/client-sfn";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ExecutionStore } from "../../../local/aws/execution-store.ts";
+import type { StepFunctionsBackend } from "../../../local/aws/step-functions-backend.ts";
+import { makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+
+const MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:upstream";
+const CREATED = new Date("2025-01-01T00:00:00Z");
+
+class NamedError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Runs a one-task "workflow" synchronously: input `{ "fail": true }` makes it fail. */
+function fakeBackend(store: ExecutionStore): StepFunctionsBackend {
+  let counter = 0;
+  return {
+    listStateMachines: () => [{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }],
+    startExecution: async ({ stateMachineArn, name, input }) => {
+      if (stateMachineArn !== MACHINE) throw new NamedError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArn}'`);
+      const executionName = name ?? `run-${++counter}`;
+      const executionArn = `arn:aws:states:us-east-1:000000000000:express:upstream:${executionName}`;
+      const startDate = new Date(CREATED.getTime() + counter * 1000 + (name ? 500 : 0));
+      store.started({ executionArn, stateMachineArn, name: executionName, input, startDate });
+      store.appendEvent(executionArn, { type: "TaskStateEntered", details: { name: "EnsureThing", input } });
+      if ((JSON.parse(input) as { fail?: boolean }).fail) {
+        store.finished(executionArn, { status: "FAILED", error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
+      } else {
+        store.appendEvent(executionArn, { type: "TaskStateExited", details: { name: "EnsureThing", output: '{"created":true}' } });
+        store.finished(executionArn, { status: "SUCCEEDED", output: '{"created":true}' });
+      }
+      return { executionArn, startDate };
+    },
+  };
+}
+
+let dataDir: string;
+let f: EndpointFixture;
+
+beforeEach(async () => {
+  dataDir = await makeDataDir();
+  const executionStore = new ExecutionStore({ dataDir });
+  f = await startFixture(dataDir, { executionStore, stepFunctions: fakeBackend(executionStore) });
+});
+afterEach(async () => {
+  await f.close();
+  await removeDataDir(dataDir);
+});
+
+function start(input: unknown, name?: string) {
+  return f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: JSON.stringify(input), ...(name ? { name } : {}) }));
+}
+
+describe("Step Functions", () => {
+  it("lists the backend's state machines", async () => {
+    const listed = await f.sfn.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines).toEqual([{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }]);
+  });
+
+  it("starts an execution and describes it from the store", async () => {
+    const started = await start({ devEui: "01" }, "first");
+    expect(started.executionArn).toBe("arn:aws:states:us-east-1:000000000000:express:upstream:first");
+    expect(started.startDate).toBeInstanceOf(Date);
+
+    const execution = await f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(execution).toMatchObject({
+      executionArn: started.executionArn,
+      stateMachineArn: MACHINE,
+      name: "first",
+      status: "SUCCEEDED",
+      input: '{"devEui":"01"}',
+      output: '{"created":true}',
+      startDate: started.startDate,
+    });
+    expect(execution.stopDate).toBeInstanceOf(Date);
+  });
+
+  it("describes failures with error and cause", async () => {
+    const started = await start({ fail: true });
+    const execution = await f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    expect(execution).toMatchObject({ status: "FAILED", error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
+    expect(execution.output).toBeUndefined();
+  });
+
+  it("returns the history in GetExecutionHistory's shape, forwards, backwards and paged", async () => {
+    const { executionArn } = await start({ devEui: "01" });
+    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(history.events?.map((event) => [event.id, event.previousEventId, event.type])).toEqual([
+      [1, 0, "ExecutionStarted"],
+      [2, 1, "TaskStateEntered"],
+      [3, 2, "TaskStateExited"],
+      [4, 3, "ExecutionSucceeded"],
+    ]);
+    expect(history.events?.[0]?.executionStartedEventDetails?.input).toBe('{"devEui":"01"}');
+    expect(history.events?.[1]?.stateEnteredEventDetails).toEqual({ name: "EnsureThing", input: '{"devEui":"01"}' });
+    expect(history.events?.[2]?.stateExitedEventDetails?.output).toBe('{"created":true}');
+    expect(history.events?.[3]?.executionSucceededEventDetails?.output).toBe('{"created":true}');
+    expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
+
+    const reversed = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3 }));
+    expect(reversed.events?.map((event) => event.id)).toEqual([4, 3, 2]);
+    const rest = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, nextToken: reversed.nextToken }));
+    expect(rest.events?.map((event) => event.id)).toEqual([1]);
+  });
+
+  it("shows ExecutionFailed details in the history", async () => {
+    const { executionArn } = await start({ fail: true });
+    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    expect(history.events?.at(-1)?.executionFailedEventDetails).toEqual({ error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
+  });
+
+  it("lists executions newest first, filtered by status, paged", async () => {
+    const first = await start({});
+    const failed = await start({ fail: true });
+    const third = await start({});
+
+    const all = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
+    expect(all.executions?.map((execution) => execution.executionArn)).toEqual([third.executionArn, failed.executionArn, first.executionArn]);
+    expect(all.executions?.[0]).toMatchObject({ stateMachineArn: MACHINE, status: "SUCCEEDED", startDate: third.startDate });
+
+    const failures = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, statusFilter: "FAILED" }));
+    expect(failures.executions?.map((execution) => execution.executionArn)).toEqual([failed.executionArn]);
+
+    const page = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2 }));
+    expect(page.executions).toHaveLength(2);
+    const next = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2, nextToken: page.nextToken }));
+    expect(next.executions?.map((execution) => execution.executionArn)).toEqual([first.executionArn]);
+    await expect(f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, nextToken: "forged" }))).rejects.toBeInstanceOf(InvalidToken);
+  });
+
+  it("maps errors to the SDK's exception classes", async () => {
+    const unknownArn = "arn:aws:states:us-east-1:000000000000:express:upstream:nope";
+    await expect(f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(
+      f.sfn.send(new StartExecutionCommand({ stateMachineArn: `${MACHINE}-other`, input: "{}" })),
+    ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(f.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${MACHINE}-other` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{oops" }))).rejects.toBeInstanceOf(InvalidExecutionInput);
+    await expect(start({}, "has space")).rejects.toBeInstanceOf(InvalidName);
+    await start({}, "same");
+    await expect(start({}, "same")).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
+  it("answers StartExecution with StateMachineDoesNotExist when no backend is wired", async () => {
+    const otherDir = await makeDataDir();
+    const bare = await startFixture(otherDir);
+    try {
+      await expect(bare.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{}" }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+      expect((await bare.sfn.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
+    } finally {
+      await bare.close();
+      await removeDataDir(otherDir);
+    }
+  });
+});
