@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const firstDevice = runtime.simulator.devices[0];
+  const firstDevice = runtime.simulator?.devices[0];
   console.log(banner(runtime, firstDevice && thingNameFor(firstDevice.endDeviceIds, config.thingNameScheme, config.stackName)));
 
   const stopped = new Promise<void>((resolve) => {
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     process.on("SIGTERM", () => stop("SIGTERM"));
   });
   await stopped;
-  const { uplinks, joins } = runtime.simulator.stats();
+  const { uplinks, joins } = runtime.simulator?.stats() ?? { joins: 0, uplinks: 0 };
   console.log(`Stopped. Simulated ${joins} joins and ${uplinks} uplinks; state kept in ${runtime.dataDir}.`);
   return 0;
 }

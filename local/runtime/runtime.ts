@@ -28,7 +28,8 @@ export interface LocalRuntime {
   readonly broker: LocalBroker;
   readonly aws: AwsEndpoint;
   readonly workflows: LocalWorkflows;
-  readonly simulator: TtsSimulator;
+  /** Absent with `--devices 0`: then nothing holds TTS's client id, and a real TTS (or a test) can connect. */
+  readonly simulator: TtsSimulator | undefined;
   readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string };
   /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
   readonly sdkEnvironment: Readonly<Record<string, string>>;
@@ -116,13 +117,17 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       mqttWs: `ws://${config.bindHost}:${broker.wsPort}/mqtt`,
       aws: aws.url,
     };
-    const simulator = await startTtsSimulator({
-      mqttUrl: urls.mqtt,
-      stackName: config.stackName,
-      devices: config.devices,
-      intervalSeconds: config.interval,
-    });
-    cleanups.push(() => simulator.stop());
+    let simulator: TtsSimulator | undefined;
+    if (config.devices > 0) {
+      const started = await startTtsSimulator({
+        mqttUrl: urls.mqtt,
+        stackName: config.stackName,
+        devices: config.devices,
+        intervalSeconds: config.interval,
+      });
+      cleanups.push(() => started.stop());
+      simulator = started;
+    }
 
     let closing: Promise<void> | undefined;
     return {
