@@ -18,7 +18,7 @@
 import { join } from "node:path";
 import { AwsError } from "./errors.ts";
 import type { HistoryEvent, HistoryEventType } from "./history-events.ts";
-import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
+import { JsonLinesJournal, readJsonLinesSync } from "./json-lines-journal.ts";
 
 export const DEFAULT_MAX_EXECUTIONS = 1000;
 
@@ -82,19 +82,31 @@ export class ExecutionStore {
   readonly #maxExecutions: number;
   /** In start order, oldest first. */
   readonly #executions: Map<string, MutableRecord>;
-  readonly #writer: CoalescedJsonWriter;
+  /**
+   * A journal of records: a start writes the record without history, a finish writes it whole.
+   * Replaying it in order gives the latest state of each execution; it is compacted once it holds
+   * about twice the records kept, so disk use stays bounded and the cost per execution constant.
+   */
+  readonly #journal: JsonLinesJournal;
+  #journalLines = 0;
+  /** Each kept execution's latest journal line: compaction writes these without serializing again. */
+  readonly #lines = new Map<string, string>();
 
   constructor(options: ExecutionStoreOptions) {
-    const file = join(options.dataDir, "executions.json");
+    const file = join(options.dataDir, "executions.jsonl");
     this.#maxExecutions = options.maxExecutions ?? DEFAULT_MAX_EXECUTIONS;
     if (!Number.isInteger(this.#maxExecutions) || this.#maxExecutions < 1) {
       throw new RangeError(`maxExecutions must be a positive integer, got ${this.#maxExecutions}`);
     }
-    const stored = (readJsonFileSync(file) as StoredExecution[] | undefined) ?? [];
-    this.#executions = new Map(stored.map((execution) => [execution.executionArn, fromStored(execution)]));
-    this.#writer = new CoalescedJsonWriter({
+    const stored = readJsonLinesSync(file) as StoredExecution[];
+    this.#executions = new Map();
+    for (const execution of stored) {
+      this.#executions.set(execution.executionArn, fromStored(execution));
+      this.#lines.set(execution.executionArn, JSON.stringify(execution));
+    }
+    this.#journalLines = stored.length;
+    this.#journal = new JsonLinesJournal({
       file,
-      snapshot: () => [...this.#executions.values()].map(toStored),
       ...(options.writeDelayMs === undefined ? {} : { delayMs: options.writeDelayMs }),
     });
     this.#abortOrphans();
@@ -120,6 +132,7 @@ export class ExecutionStore {
     };
     this.#executions.set(record.executionArn, record);
     this.#append(record, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
+    this.#journalRecord(record);
     this.#evict();
     return record;
   }
@@ -142,6 +155,7 @@ export class ExecutionStore {
     const details = outcome.status === "SUCCEEDED" ? { output: outcome.output } : errorDetails(outcome);
     Object.assign(record, details);
     this.#append(record, { type: TERMINAL_EVENT[outcome.status], details, timestamp: stopDate });
+    this.#journalRecord(record);
     return true;
   }
 
@@ -162,7 +176,7 @@ export class ExecutionStore {
   }
 
   flush(): Promise<void> {
-    return this.#writer.flush();
+    return this.#journal.flush();
   }
 
   #append(record: MutableRecord, event: NewHistoryEvent): HistoryEvent {
@@ -175,18 +189,29 @@ export class ExecutionStore {
       ...(event.details === undefined ? {} : { details: event.details }),
     };
     record.events.push(appended);
-    this.#writer.schedule();
     return appended;
   }
 
   #evict(): void {
     while (this.#executions.size > this.#maxExecutions) {
-      const victim =
-        [...this.#executions.values()].find((execution) => execution.status !== "RUNNING") ??
-        this.#executions.values().next().value;
+      const victim = this.#oldestFinished() ?? this.#executions.values().next().value;
       if (victim === undefined) return;
       this.#executions.delete(victim.executionArn);
-      this.#writer.schedule();
+      this.#lines.delete(victim.executionArn);
+    }
+  }
+
+  #oldestFinished(): MutableRecord | undefined {
+    for (const execution of this.#executions.values()) if (execution.status !== "RUNNING") return execution;
+    return undefined;
+  }
+
+  #journalRecord(record: MutableRecord): void {
+    this.#lines.set(record.executionArn, this.#journal.append(toStored(record)));
+    this.#journalLines += 1;
+    if (this.#journalLines > 2 * this.#maxExecutions + 100) {
+      this.#journalLines = this.#lines.size;
+      void this.#journal.rewrite(this.#lines.values()).catch((error: unknown) => console.error("Could not compact executions:", error));
     }
   }
 

@@ -1,3 +1,5 @@
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionAlreadyFinishedError, ExecutionStore } from "../../../local/aws/execution-store.ts";
 import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
@@ -112,6 +114,30 @@ describe("ExecutionStore", () => {
     await first.flush();
     const second = new ExecutionStore({ dataDir, maxExecutions: 2 });
     expect(second.list().map((execution) => execution.name)).toEqual(["e4", "e3"]);
+  });
+
+  it("keeps its journal bounded by compacting it, and reloads the newest executions from it", async () => {
+    const store = new ExecutionStore({ dataDir, maxExecutions: 10 });
+    for (let i = 0; i < 500; i++) {
+      start(store, `e${i}`, new Date(1000 + i));
+      store.finished(arn(`e${i}`), { status: "SUCCEEDED", output: `{"i":${i}}` });
+    }
+    await store.flush();
+    const lines = readFileSync(join(dataDir, "executions.jsonl"), "utf8").trim().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(2 * 10 + 100 + 2);
+
+    const reloaded = new ExecutionStore({ dataDir, maxExecutions: 10 });
+    expect(reloaded.list().map((execution) => execution.name)).toEqual(Array.from({ length: 10 }, (_, i) => `e${499 - i}`));
+    expect(reloaded.get(arn("e499"))?.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ExecutionSucceeded"]);
+  });
+
+  it("drops a torn last line left by a crash in the middle of a write", async () => {
+    const store = new ExecutionStore({ dataDir });
+    start(store, "kept", new Date(1000));
+    store.finished(arn("kept"), { status: "SUCCEEDED", output: "{}" });
+    await store.flush();
+    appendFileSync(join(dataDir, "executions.jsonl"), '{"executionArn":"torn","sta');
+    expect(new ExecutionStore({ dataDir }).list().map((execution) => execution.name)).toEqual(["kept"]);
   });
 
   it("refuses a bound that is not a positive integer", () => {

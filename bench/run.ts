@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: the embedded default measured end to end, with real MQTT clients as TTS and as
+ * an application, through the same rules, ASL and handlers as in AWS.
+ *
+ * - throughput at saturation: uplinks published as fast as TTS's connection allows, until the last
+ *   one is republished;
+ * - latency at a fixed, lower rate: TTS publish → republished message received, p50/p99;
+ * - AWS API calls per uplink, counted at the local endpoint: a device's first message vs steady state.
+ *
+ * Prints a table and writes it to bench/results.md.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { markdownTable, percentile } from "./measure.ts";
+import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
+import { startTestRuntime, temporaryDataDir } from "../test/support/local-runtime.ts";
+import { connect, recorder } from "../test/support/mqtt.ts";
+
+const STACK = "bench";
+const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
+const LATENCY_RATE = Number(process.env["BENCH_LATENCY_RATE"] ?? 50);
+const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 10);
+const DEVICES = 100;
+
+const dataDir = temporaryDataDir();
+const runtime = await startTestRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
+const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
+const app = await connect(runtime.urls.mqtt, "bench-application");
+const received = await recorder(app, "lorawan/+/uplink");
+const fleet = createSimulatedDevices({ count: DEVICES + 1, stackName: STACK, seed: 7 });
+const [probe, ...devices] = [...fleet];
+
+const uplinkTopic = `thethings/lorawan/${STACK}/uplink`;
+const publish = (suffix: string, message: unknown) =>
+  tts.publishAsync(`thethings/lorawan/${STACK}/${suffix}`, JSON.stringify(message), { qos: 1 });
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+try {
+  // 1. AWS calls per uplink: a device's first message, then steady state (warm caches).
+  probe!.join();
+  runtime.aws.resetStats();
+  let expected = received.messages.length + 1;
+  await tts.publishAsync(uplinkTopic, JSON.stringify(probe!.uplink()), { qos: 1 });
+  await received.waitFor(expected);
+  await runtime.workflows.idle();
+  const firstCalls = runtime.aws.stats();
+  runtime.aws.resetStats();
+  const steadyUplinks = 20;
+  for (let i = 0; i < steadyUplinks; i++) {
+    expected = received.messages.length + 1;
+    await tts.publishAsync(uplinkTopic, JSON.stringify(probe!.uplink()), { qos: 1 });
+    await received.waitFor(expected);
+  }
+  await runtime.workflows.idle();
+  const steadyCalls = runtime.aws.stats();
+  log(`calls: first ${JSON.stringify(firstCalls)}, steady (${steadyUplinks} uplinks) ${JSON.stringify(steadyCalls)}`);
+
+  // Warm-up: every device joins once, so the runs below measure uplinks of known devices.
+  await Promise.all(devices.map((device) => publish("join", device.join())));
+  await runtime.workflows.idle();
+
+  // 2. Latency at a fixed lower rate.
+  // Measured before the saturation run, so that run's backlog (GC, disk writes) does not leak into it.
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const before = received.messages.length;
+  log(`latency: ${total} uplinks at ${LATENCY_RATE}/s…`);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const onUplink = (topic: string, payload: Buffer) => {
+    const message = JSON.parse(payload.toString()) as { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } };
+    const key = `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
+    const at = sentAt.get(key);
+    if (at !== undefined && topic.endsWith("/uplink")) latencies.push(performance.now() - at);
+  };
+  app.on("message", onUplink);
+  const latencyStart = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = latencyStart + (i * 1000) / LATENCY_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const device: SimulatedDevice = devices[i % DEVICES]!;
+    const uplink = device.uplink();
+    sentAt.set(`${device.deviceId}:${uplink.uplink_message.f_cnt ?? 0}`, performance.now());
+    void tts.publishAsync(uplinkTopic, JSON.stringify(uplink), { qos: 1 });
+  }
+  await received.waitFor(before + total, 120_000);
+  await runtime.workflows.idle();
+  app.off("message", onUplink);
+  // 3. Throughput at saturation.
+  log(`saturation: ${SATURATION_UPLINKS} uplinks from ${DEVICES} devices…`);
+  const beforeSaturation = received.messages.length;
+  const started = performance.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < SATURATION_UPLINKS; i++) {
+    pending.push(tts.publishAsync(uplinkTopic, JSON.stringify(devices[i % DEVICES]!.uplink()), { qos: 1 }));
+  }
+  await Promise.all(pending);
+  const publishedAt = performance.now();
+  await received.waitFor(beforeSaturation + SATURATION_UPLINKS, 300_000);
+  const saturationSeconds = (performance.now() - started) / 1000;
+  await runtime.workflows.idle();
+  const throughput = SATURATION_UPLINKS / saturationSeconds;
+  log(`saturation: ${throughput.toFixed(0)} uplinks/s (published in ${((publishedAt - started) / 1000).toFixed(2)} s)`);
+
+  latencies.sort((a, b) => a - b);
+
+  const callsPerUplink = (stats: Record<string, number>, uplinks: number) =>
+    Object.entries(stats)
+      .sort()
+      .map(([operation, count]) => `${operation} ${+(count / uplinks).toFixed(2)}`)
+      .join(", ");
+  const sum = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
+  const rows: [string, string][] = [
+    ["throughput at saturation", `${throughput.toFixed(0)} uplinks/s (${SATURATION_UPLINKS} uplinks, ${DEVICES} devices, ${saturationSeconds.toFixed(2)} s)`],
+    [`latency p50 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 50).toFixed(1)} ms`],
+    [`latency p99 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} samples)`],
+    ["AWS calls, first uplink of a device", `${sum(firstCalls)}: ${callsPerUplink(firstCalls, 1)}`],
+    ["AWS calls per uplink, steady state", `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`],
+  ];
+  const table = markdownTable(rows);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+  const report = `# Benchmark: embedded default, end to end\n\n${new Date().toISOString()} — ${machine}\n\n${table}\n\nRun: \`npm run bench\` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS).\n`;
+  writeFileSync(join(import.meta.dirname, "results.md"), report);
+  console.log(`\n${table}\n\nwritten to bench/results.md`);
+} finally {
+  await Promise.all([tts.endAsync(), app.endAsync()]);
+  await runtime.close();
+  dataDir.remove();
+}

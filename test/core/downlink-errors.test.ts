@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import {
+  DOWNLINK_ERROR_CODES,
+  DOWNLINK_ERRORS,
+  DOWNLINK_REQUEST_ERROR_CODES,
+  DownlinkRequestError,
+  GRPC_CODE_NAMES,
+  downlinkErrorsMarkdown,
+  ttsFailureFor,
+  type DownlinkErrorInfo,
+} from "../../functions/core/downlink-errors.ts";
+
+describe("DOWNLINK_ERRORS", () => {
+  it("lists the validation codes in the order of the checks", () => {
+    expect(DOWNLINK_REQUEST_ERROR_CODES).toEqual([
+      "request_too_large",
+      "invalid_json",
+      "invalid_request",
+      "unknown_field",
+      "missing_thing_name",
+      "invalid_thing_name",
+      "missing_payload",
+      "ambiguous_payload",
+      "invalid_bytes",
+      "empty_bytes",
+      "bytes_too_long",
+      "invalid_payload",
+      "payload_too_large",
+      "invalid_f_port",
+      "invalid_confirmed",
+      "invalid_high_priority",
+      "invalid_replace",
+      "invalid_correlation_id",
+    ]);
+  });
+
+  it("has the failures after validation", () => {
+    expect(DOWNLINK_ERROR_CODES.filter((code) => DOWNLINK_ERRORS[code].kind !== "validation").sort()).toEqual([
+      "internal_error",
+      "thing_not_found",
+      "tts_api_key_missing",
+      "tts_device_not_found",
+      "tts_rejected",
+      "tts_unauthorized",
+      "tts_unavailable",
+    ]);
+  });
+
+  it.each(DOWNLINK_ERROR_CODES)("%s is snake_case, described, with a gRPC code", (code) => {
+    const info: DownlinkErrorInfo = DOWNLINK_ERRORS[code];
+    expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    expect(info.description.length).toBeGreaterThan(10);
+    expect(GRPC_CODE_NAMES[info.grpcCode]).toBeDefined();
+    if (info.kind === "validation") expect(info.grpcCode).toBe(3);
+  });
+
+  it("maps the non-validation failures to their gRPC codes, and retries only an unavailable TTS", () => {
+    const codes = Object.fromEntries(DOWNLINK_ERROR_CODES.map((code) => [code, DOWNLINK_ERRORS[code].grpcCode]));
+    expect(codes).toMatchObject({
+      thing_not_found: 5,
+      tts_device_not_found: 5,
+      tts_unauthorized: 16,
+      tts_rejected: 3,
+      tts_unavailable: 14,
+      tts_api_key_missing: 9,
+      internal_error: 13,
+    });
+    expect(DOWNLINK_ERROR_CODES.filter((code) => DOWNLINK_ERRORS[code].retryable)).toEqual(["tts_unavailable"]);
+  });
+
+  it("renders a Markdown row per code", () => {
+    const markdown = downlinkErrorsMarkdown();
+    expect(markdown.split("\n")).toHaveLength(DOWNLINK_ERROR_CODES.length + 2);
+    expect(markdown).toContain("| `invalid_f_port` | 3 INVALID_ARGUMENT | no | `fPort` is not an integer from 1 to 223");
+    expect(markdown).toContain("| `tts_unavailable` | 14 UNAVAILABLE | yes |");
+  });
+});
+
+describe("DownlinkRequestError", () => {
+  it("has a stable name, whatever a minifier does to the class", () => {
+    const error = new DownlinkRequestError("invalid_f_port", "fPort must be…", { field: "fPort", thingName: "T" });
+    expect(error.name).toBe("InvalidDownlinkRequest");
+    expect(error.code).toBe("invalid_f_port");
+    expect(error.attributes).toEqual({ field: "fPort" });
+    expect(error.downlink).toEqual({});
+    expect(String(error)).toBe("InvalidDownlinkRequest: fPort must be…");
+  });
+});
+
+describe("ttsFailureFor", () => {
+  it.each([
+    [401, undefined, "tts_unauthorized", 16, false],
+    [403, undefined, "tts_unauthorized", 7, false],
+    [404, undefined, "tts_device_not_found", 5, false],
+    [400, undefined, "tts_rejected", 3, false],
+    [400, 9, "tts_rejected", 9, false],
+    [400, 3, "tts_rejected", 3, false],
+    [400, 99, "tts_rejected", 3, false],
+    [409, undefined, "tts_rejected", 6, false],
+    [409, 10, "tts_rejected", 10, false],
+    [413, undefined, "tts_rejected", 3, false],
+    [501, undefined, "tts_rejected", 12, false],
+    [408, undefined, "tts_unavailable", 14, true],
+    [429, undefined, "tts_unavailable", 14, true],
+    [500, 13, "tts_unavailable", 14, true],
+    [502, undefined, "tts_unavailable", 14, true],
+    [503, undefined, "tts_unavailable", 14, true],
+    [504, undefined, "tts_unavailable", 14, true],
+  ] as const)("HTTP %d (TTS code %s) → %s, code %d", (status, ttsCode, name, code, retryable) => {
+    expect(ttsFailureFor(status, ttsCode)).toEqual({ name, code, retryable });
+  });
+});
