@@ -1,5 +1,6 @@
 /** An IoT topic rule that starts a workflow, defined once for both the cdktf stack and the local rules engine. */
 import type { WorkflowName } from "./catalogue.ts";
+import { RULE_EVENT_FIELDS as F } from "../functions/core/rule-event.ts";
 
 export interface TopicRule {
   /** `^[a-zA-Z0-9_]+$` (IoT rule names allow no dashes). */
@@ -18,3 +19,11 @@ export const SQL_VERSION = "2016-03-23";
 export function ruleName(...parts: string[]): string {
   return parts.join("_").replace(/-/g, "_");
 }
+
+/**
+ * Every rule of ours selects the raw message this way (see `RuleEvent`): base64 keeps non-JSON
+ * payloads, which `SELECT *` would make the Step Functions action drop.
+ */
+export const SELECT_RULE_EVENT =
+  `SELECT encode(*, 'base64') AS ${F.payload}, topic() AS ${F.topic}, ` +
+  `clientid() AS ${F.clientId}, timestamp() AS ${F.timestamp}`;

@@ -1,7 +1,7 @@
 /**
  * The upstream workflow: every TTS message → EnsureThing ▶ (UpdateShadow ∥ Republish).
  *
- * Input: the rule's `UpstreamEvent` (`topic`, base64 `payload`, `clientId`, `timestamp`).
+ * Input: the rule's `RuleEvent` (`topic`, base64 `payload`, `clientId`, `timestamp`).
  * Output: a summary (thing, event, what happened to thing and shadow, where it was republished).
  * Any failure ends in `Failed`, whose error and cause are the failing step's, so the console says why.
  */

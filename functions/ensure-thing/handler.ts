@@ -6,7 +6,7 @@ import { ensureThing, createKnownThings, type EnsureThingDeps, type EnsureThingO
 import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
 import { parseTtsPayload, type ApplicationUp } from "../core/tts-message.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
-import { UpstreamEventSchema, type UpstreamEvent } from "../core/upstream-event.ts";
+import { RuleEventSchema, ruleEventTime, type RuleEvent } from "../core/rule-event.ts";
 import { iotClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { EnsureThingConfigSchema, loadConfig, type EnsureThingConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
@@ -26,7 +26,7 @@ export interface EnsureThingResult {
 export type EnsureThingContext = { readonly config: EnsureThingConfig } & EnsureThingDeps;
 
 export function createEnsureThingHandler(context: () => EnsureThingContext) {
-  return step(UpstreamEventSchema, async (event: UpstreamEvent): Promise<EnsureThingResult> => {
+  return step(RuleEventSchema, async (event: RuleEvent): Promise<EnsureThingResult> => {
     const { config, ...deps } = context();
     const { kind, message } = parseTtsPayload(Buffer.from(event.payload, "base64"));
     const thingName = thingNameFor(message.end_device_ids, config.THING_NAME_SCHEME, config.STACK_NAME);
@@ -38,7 +38,7 @@ export function createEnsureThingHandler(context: () => EnsureThingContext) {
       thingName,
       event: kind,
       republishTopic: republishTopic(thingName, kind),
-      receivedAt: message.received_at ?? new Date(event.timestamp ?? Date.now()).toISOString(),
+      receivedAt: message.received_at ?? ruleEventTime(event),
       thing,
       message,
     };

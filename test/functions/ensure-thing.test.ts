@@ -12,7 +12,7 @@ import { createEnsureThingHandler, contextFromEnvironment, type EnsureThingConte
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
 import { EnsureThingConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
 import { fixture, fixtureBytes } from "../support/fixtures.ts";
-import { upstreamEvent } from "../support/upstream-events.ts";
+import { upstreamEvent } from "../support/rule-events.ts";
 
 const iotMock = mockClient(IoTClient);
 const notFound = () => new ResourceNotFoundException({ message: "Thing 0004A30B001C0530 cannot be found.", $metadata: {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TTS_EVENTS } from "../../functions/core/tts-events.ts";
-import { UPSTREAM_EVENT_FIELDS } from "../../functions/core/upstream-event.ts";
+import { RULE_EVENT_FIELDS } from "../../functions/core/rule-event.ts";
 import { WORKFLOWS, topicRules } from "../../workflows/catalogue.ts";
 
 const rules = topicRules("prod-eu1");
@@ -50,7 +50,7 @@ describe("topic rules", () => {
 
   it("hand the workflow the raw payload base64-encoded, so garbage reaches it", () => {
     for (const rule of rules) {
-      expect(rule.sql).toMatch(new RegExp(`^SELECT encode\\(\\*, 'base64'\\) AS ${UPSTREAM_EVENT_FIELDS.payload}, topic\\(\\) AS topic, `));
+      expect(rule.sql).toMatch(new RegExp(`^SELECT encode\\(\\*, 'base64'\\) AS ${RULE_EVENT_FIELDS.payload}, topic\\(\\) AS topic, `));
     }
   });
 });

@@ -21,7 +21,7 @@ import { lambdaOverrides, localFunctionArn, type LocalHandlers } from "../../loc
 import { upstreamWorkflow } from "../../workflows/upstream-workflow.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { jsonBlob } from "../support/sdk-blobs.ts";
-import { upstreamEvent } from "../support/upstream-events.ts";
+import { upstreamEvent } from "../support/rule-events.ts";
 
 type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
