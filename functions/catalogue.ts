@@ -15,6 +15,18 @@ export const FUNCTIONS = {
     entry: "functions/republish/handler.ts",
     description: "Republishes the TTS message on lorawan/<thing>/<event>",
   },
+  "validate-downlink": {
+    entry: "functions/validate-downlink/handler.ts",
+    description: "Decodes and validates a downlink request published on lorawan/downlink",
+  },
+  "enqueue-downlink": {
+    entry: "functions/enqueue-downlink/handler.ts",
+    description: "Enqueues a validated downlink with the TTS HTTP API, using the API key from Secrets Manager",
+  },
+  "publish-feedback": {
+    entry: "functions/publish-feedback/handler.ts",
+    description: "Publishes downlink failures in TTS's downlink_failed shape on lorawan/<thing>/downlink/failed",
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -56,13 +56,19 @@ export interface ParallelState extends StateBase {
 export interface PassState extends StateBase {
   Type: "Pass";
   Parameters?: PayloadTemplate;
+  Result?: JsonValue;
   ResultPath?: string | null;
 }
 
+/** A comparison (`Variable` + one operator such as `StringEquals`, `IsPresent`) or `And`/`Or`/`Not` of rules. */
 export interface ChoiceRule {
-  Variable: string;
-  Next: string;
-  [comparison: string]: JsonValue;
+  Variable?: string;
+  And?: ChoiceRule[];
+  Or?: ChoiceRule[];
+  Not?: ChoiceRule;
+  /** Only on the top-level rules of a Choice state. */
+  Next?: string;
+  [comparison: string]: JsonValue | ChoiceRule | ChoiceRule[] | undefined;
 }
 
 export interface ChoiceState {

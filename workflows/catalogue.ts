@@ -3,23 +3,37 @@
  * runtime binds the very same definitions to in-process handlers.
  */
 import type { StateMachineDefinition } from "./asl.ts";
+import { downlinkRules } from "./downlink-rules.ts";
+import { downlinkWorkflow } from "./downlink-workflow.ts";
 import type { TopicRule } from "./topic-rule.ts";
 import { upstreamRules } from "./upstream-rules.ts";
 import { upstreamWorkflow, type FunctionArns } from "./upstream-workflow.ts";
 
+/** What a workflow definition may depend on besides function ARNs. */
+export interface WorkflowSettings {
+  readonly stackName: string;
+}
+
 export const WORKFLOWS = {
   upstream: {
     description: "TTS upstream messages → IoT thing, lorawan shadow, lorawan/<thing>/… topics",
-    definition: upstreamWorkflow,
+    definition: (arnOf: FunctionArns, _settings: WorkflowSettings) => upstreamWorkflow(arnOf),
   },
-} as const satisfies Record<string, { description: string; definition: (arnOf: FunctionArns) => StateMachineDefinition }>;
+  downlink: {
+    description: "Application downlink requests on lorawan/downlink → TTS downlink queue, or failed feedback",
+    definition: (arnOf: FunctionArns, settings: WorkflowSettings) => downlinkWorkflow(arnOf, settings),
+  },
+} as const satisfies Record<
+  string,
+  { description: string; definition: (arnOf: FunctionArns, settings: WorkflowSettings) => StateMachineDefinition }
+>;
 
 export type WorkflowName = keyof typeof WORKFLOWS;
 
 export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 
 export function topicRules(stackName: string): TopicRule[] {
-  return [...upstreamRules(stackName)];
+  return [...upstreamRules(stackName), ...downlinkRules(stackName)];
 }
 
 /** One state machine per workflow and deployment, e.g. `prod-eu1-upstream`. */

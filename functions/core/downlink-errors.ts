@@ -206,8 +206,8 @@ export const DOWNLINK_ERRORS = {
     grpcCode: GRPC_CODES.NOT_FOUND,
     retryable: false,
     description:
-      "No thing of that name is a LoRaWAN device of this deployment: it does not exist, lacks the " +
-      "`deviceID`/`applicationID` attributes, or belongs to another `stackName`.",
+      "No thing of that name is a LoRaWAN device: it does not exist, or lacks the `deviceID`/`applicationID` " +
+      "attributes. (A thing of another deployment's `stackName` gets no feedback from us: that deployment answers.)",
   },
   tts_api_key_missing: {
     kind: "configuration",

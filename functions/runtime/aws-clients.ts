@@ -27,7 +27,8 @@ export function iotDataClientFor(env: Environment): IoTDataPlaneClient {
   return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint)));
 }
 
-function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
+/** SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override. */
+export function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
   const config: ClientConfig = {};
   const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
   if (region) config.region = region;

@@ -24,6 +24,11 @@ export const LOCAL_OPTIONS = {
     schema: z.coerce.number().min(0.01).max(86_400).default(30),
     help: "seconds between two uplinks of one simulated device",
   },
+  "tts-api-key": {
+    env: "TTS_API_KEY",
+    schema: z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8–256 printable characters without spaces").default("NNSXS.LOCAL-SIMULATOR-API-KEY"),
+    help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
+  },
   "data-dir": { env: "DATA_DIR", schema: z.string().min(1).default(".data"), help: "where things, shadows, secrets and executions are kept" },
   "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
   "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
@@ -45,6 +50,7 @@ export interface LocalConfig {
   readonly stackName: string;
   readonly devices: number;
   readonly interval: number;
+  readonly ttsApiKey: string;
   readonly dataDir: string;
   readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
   readonly shadowMetrics: "on" | "off";

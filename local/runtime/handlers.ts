@@ -3,17 +3,24 @@
  * "context from environment" code as in Lambda, given the runtime's environment record (endpoint
  * URL of the local AWS endpoint, dummy credentials, function settings).
  */
+import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
+import * as publishFeedback from "../../functions/publish-feedback/handler.ts";
+import * as validateDownlink from "../../functions/validate-downlink/handler.ts";
 import * as republish from "../../functions/republish/handler.ts";
 import type { Environment } from "../../functions/runtime/aws-clients.ts";
 import { once } from "../../functions/runtime/once.ts";
 import * as updateShadow from "../../functions/update-shadow/handler.ts";
-import type { LocalHandlers } from "../workflows/lambda-overrides.ts";
+import type { LocalHandler, LocalHandlers } from "../workflows/task-overrides.ts";
 
-export function localHandlers(env: Environment): LocalHandlers {
+export function localHandlers(env: Environment): Required<LocalHandlers> {
+  const local = (handler: (event: never) => Promise<unknown>) => handler as LocalHandler;
   return {
-    "ensure-thing": ensureThing.createEnsureThingHandler(once(() => ensureThing.contextFromEnvironment(env))) as LocalHandlers["ensure-thing"],
-    "update-shadow": updateShadow.createUpdateShadowHandler(once(() => updateShadow.contextFromEnvironment(env))) as LocalHandlers["update-shadow"],
-    republish: republish.createRepublishHandler(once(() => republish.contextFromEnvironment(env))) as LocalHandlers["republish"],
+    "ensure-thing": local(ensureThing.createEnsureThingHandler(once(() => ensureThing.contextFromEnvironment(env)))),
+    "update-shadow": local(updateShadow.createUpdateShadowHandler(once(() => updateShadow.contextFromEnvironment(env)))),
+    republish: local(republish.createRepublishHandler(once(() => republish.contextFromEnvironment(env)))),
+    "validate-downlink": local(validateDownlink.createValidateDownlinkHandler()),
+    "enqueue-downlink": local(enqueueDownlink.createEnqueueDownlinkHandler(once(() => enqueueDownlink.contextFromEnvironment(env)))),
+    "publish-feedback": local(publishFeedback.createPublishFeedbackHandler(once(() => publishFeedback.contextFromEnvironment(env)))),
   };
 }

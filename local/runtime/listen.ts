@@ -39,3 +39,12 @@ export function close(server: Server & { closeAllConnections?: () => void }): Pr
     server.closeAllConnections?.();
   });
 }
+
+/** A port that is free now (for a server that must be addressed before it starts). */
+export async function freePort(host: string): Promise<number> {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  const port = await listen(probe, host, 0, "free port probe");
+  await close(probe);
+  return port;
+}

@@ -8,12 +8,20 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CreateThingTypeCommand, IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 import { localHandlers } from "./handlers.ts";
+import { freePort } from "./listen.ts";
 import type { LocalConfig } from "./config.ts";
 import { startBroker, type LocalBroker } from "../broker/broker.ts";
 import { ExecutionStore, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
-import { startTtsSimulator, type TtsSimulator } from "../tts-simulator/index.ts";
+import { DEFAULT_APPLICATION_ID, startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../tts-simulator/index.ts";
+import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
 
@@ -30,7 +38,11 @@ export interface LocalRuntime {
   readonly workflows: LocalWorkflows;
   /** Absent with `--devices 0`: then nothing holds TTS's client id, and a real TTS (or a test) can connect. */
   readonly simulator: TtsSimulator | undefined;
-  readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string };
+  /** The simulator's TTS HTTP API (downlink queue); absent with `--devices 0`. */
+  readonly ttsApi: TtsApi | undefined;
+  /** The Secrets Manager secret holding `{"<applicationId>": "<TTS API key>"}`. */
+  readonly apiKeySecretArn: string;
+  readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string; readonly tts: string };
   /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
   readonly sdkEnvironment: Readonly<Record<string, string>>;
   /** Rule starts that failed (the deployed stack's dead-letter queue). */
@@ -44,6 +56,13 @@ export interface RuntimeHooks {
   readonly onRuleFailure?: (failure: RuleFailure) => void;
   /** Retry waits in ms instead of the ASL's (tests). */
   readonly retryIntervalMs?: number;
+  /** false: simulated devices join and send uplinks only when asked (tests). Default true. */
+  readonly simulatorScheduled?: boolean;
+}
+
+/** The secret the deployed stack also uses, by the same name. */
+export function apiKeySecretName(stackName: string): string {
+  return `${stackName}/tts-api-keys`;
 }
 
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
@@ -85,17 +104,28 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
     await ensureThingType(sdkEnvironment);
+    const apiKeySecretArn = await putApiKeySecret(sdkEnvironment, apiKeySecretName(config.stackName), {
+      [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
+    });
+    // Addressed by the enqueue step before the simulator's API starts, so port 0 is resolved now.
+    const ttsPort = config.ttsPort === 0 ? await freePort(config.bindHost) : config.ttsPort;
+    const ttsUrl = `http://${config.bindHost}:${ttsPort}`;
 
+    const localIot = new IoTClient({ endpoint: aws.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    cleanups.push(async () => localIot.destroy());
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
       store,
       region: LOCAL_REGION,
+      sdk: sdkIntegrations({ iot: localIot }),
       handlers: localHandlers({
         ...sdkEnvironment,
         STACK_NAME: config.stackName,
         THING_TYPE_NAME,
         THING_NAME_SCHEME: config.thingNameScheme,
         SHADOW_METRICS: config.shadowMetrics,
+        TTS_URL: ttsUrl,
+        TTS_API_KEY_SECRET_ARN: apiKeySecretArn,
       }),
       ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
@@ -118,15 +148,24 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       aws: aws.url,
     };
     let simulator: TtsSimulator | undefined;
+    let ttsApi: TtsApi | undefined;
     if (config.devices > 0) {
       const started = await startTtsSimulator({
         mqttUrl: urls.mqtt,
         stackName: config.stackName,
         devices: config.devices,
         intervalSeconds: config.interval,
+        scheduled: hooks.simulatorScheduled ?? true,
       });
       cleanups.push(() => started.stop());
       simulator = started;
+      ttsApi = await startTtsApi({
+        host: config.bindHost,
+        port: ttsPort,
+        simulator: started,
+        apiKeys: new Map([[started.fleet.applicationId, config.ttsApiKey]]),
+      });
+      cleanups.push(() => ttsApi!.close());
     }
 
     let closing: Promise<void> | undefined;
@@ -137,7 +176,9 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       aws,
       workflows: runningWorkflows,
       simulator,
-      urls,
+      ttsApi,
+      apiKeySecretArn,
+      urls: { ...urls, tts: ttsApi?.url ?? ttsUrl },
       sdkEnvironment,
       ruleFailures,
       close: () => (closing ??= closeAll()),
@@ -168,5 +209,20 @@ async function ensureThingType(env: Record<string, string>): Promise<void> {
     if (!(error instanceof ResourceAlreadyExistsException)) throw error;
   } finally {
     iot.destroy();
+  }
+}
+
+/** Creates the API key secret, or sets its value when it exists (the key may have changed). */
+async function putApiKeySecret(env: Record<string, string>, name: string, keys: Record<string, string>): Promise<string> {
+  const secrets = new SecretsManagerClient({ endpoint: env["AWS_ENDPOINT_URL"]!, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(keys) }));
+    return created.ARN!;
+  } catch (error) {
+    if (!(error instanceof ResourceExistsException)) throw error;
+    const updated = await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(keys) }));
+    return updated.ARN!;
+  } finally {
+    secrets.destroy();
   }
 }

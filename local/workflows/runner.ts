@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { historyEventOf } from "./history.ts";
-import { lambdaOverrides, localFunctionArn, type LocalHandlers, type TaskOverrides } from "./lambda-overrides.ts";
+import type { SdkIntegrations } from "./sdk-integrations.ts";
+import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import type { StateMachineDefinition } from "../../workflows/asl.ts";
 import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName, type WorkflowName } from "../../workflows/catalogue.ts";
@@ -46,6 +47,8 @@ interface LoadedWorkflow {
 export interface LocalWorkflowsOptions {
   readonly stackName: string;
   readonly handlers: LocalHandlers;
+  /** For workflows with direct SDK integrations (the downlink workflow's DescribeThing). */
+  readonly sdk?: SdkIntegrations;
   readonly store: ExecutionStore;
   readonly region?: string;
   readonly account?: string;
@@ -69,7 +72,7 @@ export class LocalWorkflows {
     const createdAt = new Date();
     this.#workflows = new Map(
       WORKFLOW_NAMES.map((name) => {
-        const definition = WORKFLOWS[name].definition(localFunctionArn);
+        const definition = WORKFLOWS[name].definition(localFunctionArn, { stackName: options.stackName });
         const smName = stateMachineName(options.stackName, name);
         const workflow: LoadedWorkflow = {
           name,
@@ -77,7 +80,7 @@ export class LocalWorkflows {
           stateMachineArn: `arn:aws:states:${this.#region}:${this.#account}:stateMachine:${smName}`,
           definition,
           machine: new StateMachine(definition as never),
-          overrides: lambdaOverrides(definition, options.handlers),
+          overrides: taskOverrides(definition, { handlers: options.handlers, ...(options.sdk ? { sdk: options.sdk } : {}) }),
           createdAt,
         };
         return [name, workflow];

@@ -2,12 +2,34 @@ import { describe, expect, it } from "vitest";
 import { TTS_EVENTS } from "../../functions/core/tts-events.ts";
 import { RULE_EVENT_FIELDS } from "../../functions/core/rule-event.ts";
 import { WORKFLOWS, topicRules } from "../../workflows/catalogue.ts";
+import { downlinkRules } from "../../workflows/downlink-rules.ts";
+import { upstreamRules } from "../../workflows/upstream-rules.ts";
 
 const rules = topicRules("prod-eu1");
+const upstream = upstreamRules("prod-eu1");
+
+describe("the downlink rule", () => {
+  it("takes application requests on lorawan/downlink, raw, into the downlink workflow", () => {
+    expect(downlinkRules("prod-eu1")).toEqual([
+      {
+        name: "app_prod_eu1_downlink",
+        description: expect.any(String),
+        sql: "SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, timestamp() AS timestamp FROM 'lorawan/downlink'",
+        sqlVersion: "2016-03-23",
+        workflow: "downlink",
+        executionNamePrefix: "downlink-request",
+      },
+    ]);
+  });
+});
 
 describe("topic rules", () => {
+  it("are the upstream rules and the downlink rule", () => {
+    expect(rules.map((rule) => rule.workflow).sort()).toEqual([...Array(10).fill("upstream"), "downlink"].sort());
+  });
+
   it("cover every TTS upstream topic once, and nothing else", () => {
-    const topics = rules.map((rule) => /FROM '([^']+)'/.exec(rule.sql)?.[1]);
+    const topics = upstream.map((rule) => /FROM '([^']+)'/.exec(rule.sql)?.[1]);
     expect(topics.sort()).toEqual(
       Object.values(TTS_EVENTS)
         .map((event) => `thethings/lorawan/prod-eu1/${event.ttsTopic}`)
@@ -33,7 +55,7 @@ describe("topic rules", () => {
   });
 
   it("name executions after the event", () => {
-    expect(rules.map((rule) => rule.executionNamePrefix).sort()).toEqual([
+    expect(upstream.map((rule) => rule.executionNamePrefix).sort()).toEqual([
       "downlink-ack",
       "downlink-failed",
       "downlink-invalidated",

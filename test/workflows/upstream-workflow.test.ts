@@ -17,7 +17,7 @@ import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts"
 import { createRepublishHandler } from "../../functions/republish/handler.ts";
 import { EnsureThingConfigSchema, UpdateShadowConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
-import { lambdaOverrides, localFunctionArn, type LocalHandlers } from "../../local/workflows/lambda-overrides.ts";
+import { localFunctionArn, taskOverrides, type LocalHandlers } from "../../local/workflows/task-overrides.ts";
 import { upstreamWorkflow } from "../../workflows/upstream-workflow.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { jsonBlob } from "../support/sdk-blobs.ts";
@@ -45,7 +45,7 @@ function newHandlers(): LocalHandlers {
 async function run(input: object, handlers: LocalHandlers) {
   const execution = machine.run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: lambdaOverrides(definition, handlers) as never,
+      taskResourceLocalHandlers: taskOverrides(definition, { handlers }) as never,
       // Same Retry policy, no real waiting in tests.
       retryIntervalOverrides: { EnsureThing: 0, UpdateShadow: 0, Republish: 0 },
     },

@@ -1,0 +1,46 @@
+/**
+ * The data the downlink workflow's steps hand each other, typed once. Every step output has the same
+ * keys whatever happened (null where not applicable): a JSONPath that names a missing key is a
+ * `States.Runtime` failure that no Catch can handle, so the ASL must never meet one.
+ */
+import { z } from "zod";
+import type { DownlinkRequest } from "./downlink-request.ts";
+import type { DownlinkErrorCode } from "./downlink-errors.ts";
+
+/** A failure a step diagnosed itself: code, human message, details. */
+export const StepFailureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  thingName: z.string().optional(),
+  correlationId: z.string().optional(),
+  downlink: z.record(z.string(), z.unknown()).optional(),
+  /** TTS's own gRPC code, when TTS refused. */
+  grpcCode: z.number().int().optional(),
+});
+
+export type StepFailure = z.infer<typeof StepFailureSchema> & { code: DownlinkErrorCode };
+
+/** What a Catch puts at its ResultPath: the error name and the cause text. */
+export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+export interface ValidationResult {
+  readonly valid: boolean;
+  readonly request: DownlinkRequest | null;
+  readonly failure: StepFailure | null;
+  /** Ours (one per execution) and the application's `correlationId`, if it gave one. */
+  readonly correlationIds: string[];
+  readonly receivedAt: string;
+}
+
+export interface EnqueueResult {
+  readonly enqueued: boolean;
+  /** The TTS API path that took it, e.g. `/api/v3/as/applications/app1/devices/dev1/down/push`. */
+  readonly path: string | null;
+  readonly failure: StepFailure | null;
+}
+
+/** Our correlation id for one downlink request: the execution's name, so console and feedback match. */
+export function executionCorrelationId(executionName: string): string {
+  return `tts-aws-iot:downlink:${executionName}`;
+}

@@ -1,0 +1,51 @@
+/**
+ * TTS API keys, one per TTS application, from one Secrets Manager secret holding
+ * `{"<applicationId>": "<API key>"}`. Read once per container and kept for a while (keys are
+ * rotated by putting a new secret value); forgotten at once when TTS refuses a key.
+ * Keys are never logged and never leave this module except in the Authorization header.
+ */
+import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+
+export class ApiKeySecretError extends Error {
+  override readonly name = "ApiKeySecretError";
+}
+
+export class ApiKeys {
+  readonly #client: SecretsManagerClient;
+  readonly #secretId: string;
+  readonly #ttlMs: number;
+  #cached: { keys: ReadonlyMap<string, string>; until: number } | undefined;
+
+  constructor(options: { client: SecretsManagerClient; secretId: string; ttlSeconds: number }) {
+    this.#client = options.client;
+    this.#secretId = options.secretId;
+    this.#ttlMs = options.ttlSeconds * 1000;
+  }
+
+  async forApplication(applicationId: string, now: number = Date.now()): Promise<string | undefined> {
+    if (this.#cached === undefined || this.#cached.until <= now) {
+      this.#cached = { keys: await this.#read(), until: now + this.#ttlMs };
+    }
+    return this.#cached.keys.get(applicationId);
+  }
+
+  /** After TTS refused a key: the next call reads the secret again (it may have been rotated). */
+  forget(): void {
+    this.#cached = undefined;
+  }
+
+  async #read(): Promise<ReadonlyMap<string, string>> {
+    const secret = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }));
+    let value: unknown;
+    try {
+      value = JSON.parse(secret.SecretString ?? "");
+    } catch {
+      // Never echo the secret's text: it may be a bare key put there by mistake.
+      throw new ApiKeySecretError(`secret ${this.#secretId} is not JSON of the form {"<applicationId>": "<API key>"}`);
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      throw new ApiKeySecretError(`secret ${this.#secretId} must be a JSON object {"<applicationId>": "<API key>"}`);
+    }
+    return new Map(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
+  }
+}
