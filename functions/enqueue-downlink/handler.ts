@@ -44,7 +44,7 @@ const ValidatedRequestSchema = z.looseObject({
 });
 
 export const EnqueueDownlinkInputSchema = z.object({
-  request: ValidatedRequestSchema,
+  request: z.custom<DownlinkRequest>((value) => ValidatedRequestSchema.safeParse(value).success, "is not a validated downlink request"),
   applicationId: z.string().min(1),
   deviceId: z.string().min(1),
   correlationIds: z.array(z.string()),
@@ -77,7 +77,7 @@ export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkConte
         apiKey,
         applicationId: input.applicationId,
         deviceId: input.deviceId,
-        request: input.request as unknown as DownlinkRequest,
+        request: input.request,
         correlationIds: input.correlationIds,
         timeoutMs: config.TTS_REQUEST_TIMEOUT_MS,
       },

@@ -1,0 +1,158 @@
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { ApiKeys } from "../../functions/enqueue-downlink/api-keys.ts";
+import { EnqueueDownlinkConfigSchema, createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
+import { retryAfterSeconds } from "../../functions/enqueue-downlink/tts-client.ts";
+import { parseDownlinkRequestValue } from "../../functions/core/downlink-request.ts";
+import { loadConfig } from "../../functions/runtime/config.ts";
+
+const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
+const secretsMock = mockClient(SecretsManagerClient);
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+function fakeTts(...responses: (() => Response | Promise<Response>)[]) {
+  const calls: Call[] = [];
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    const next = responses[Math.min(calls.length - 1, responses.length - 1)]!;
+    return next();
+  }) as unknown as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
+  const config = loadConfig(EnqueueDownlinkConfigSchema, {
+    TTS_URL: "https://eu1.cloud.thethings.network",
+    TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/tts-api-keys-AbCdEf",
+    TTS_REQUEST_TIMEOUT_MS: "200",
+    ...env,
+  });
+  const apiKeys = new ApiKeys({ client: new SecretsManagerClient({ region: "eu-west-1" }), secretId: config.TTS_API_KEY_SECRET_ARN, ttlSeconds: 300 });
+  return createEnqueueDownlinkHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
+}
+
+const input = (body: Record<string, unknown> = {}) => ({
+  request: parseDownlinkRequestValue({ thingName: "0004A30B001C0530", bytes: "vu8=", fPort: 15, ...body }),
+  applicationId: "app1",
+  deviceId: "dev1",
+  correlationIds: ["tts-aws-iot:downlink:x"],
+});
+
+const ttsError = (status: number, code: number, message: string, headers: Record<string, string> = {}) => () =>
+  new Response(JSON.stringify({ code, message }), { status, headers: { "content-type": "application/json", ...headers } });
+
+beforeEach(() => {
+  secretsMock.reset();
+  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
+});
+
+describe("enqueue-downlink", () => {
+  it("pushes the downlink with the application's key and TTS's body", async () => {
+    const tts = fakeTts(() => new Response("{}", { status: 200 }));
+    const result = await newHandler(tts.fetchImpl)(input({ confirmed: true }));
+
+    expect(result).toEqual({ enqueued: true, path: "/api/v3/as/applications/app1/devices/dev1/down/push", failure: null });
+    expect(tts.calls).toHaveLength(1);
+    expect(tts.calls[0]!.url).toBe("https://eu1.cloud.thethings.network/api/v3/as/applications/app1/devices/dev1/down/push");
+    expect(new Headers(tts.calls[0]!.init.headers).get("authorization")).toBe(`Bearer ${API_KEY}`);
+    expect(JSON.parse(tts.calls[0]!.init.body as string)).toEqual({
+      downlinks: [{ f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", correlation_ids: ["tts-aws-iot:downlink:x"] }],
+    });
+  });
+
+  it("reads the secret once per container", async () => {
+    const tts = fakeTts(() => new Response("{}"));
+    const handler = newHandler(tts.fetchImpl);
+    await handler(input());
+    await handler(input());
+    expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    [503, 14],
+    [429, 8],
+    [500, 13],
+    [408, 4],
+  ])("throws TtsUnavailable (retried by the workflow) on HTTP %i", async (status, code) => {
+    const tts = fakeTts(ttsError(status, code, "busy"));
+    await expect(newHandler(tts.fetchImpl)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: `TTS answered ${status}: busy` });
+  });
+
+  it("waits out TTS's Retry-After (bounded) before handing the retry to the workflow", async () => {
+    const tts = fakeTts(ttsError(429, 8, "rate limited", { "retry-after": "1" }));
+    const started = performance.now();
+    await expect(newHandler(tts.fetchImpl, { TTS_RETRY_AFTER_MAX_SECONDS: "0.3" })(input())).rejects.toMatchObject({ name: "TtsUnavailable" });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it("treats no answer within the timeout as unavailable", async () => {
+    const hanging = (async (_url: string, init: RequestInit) =>
+      new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as typeof fetch;
+    await expect(newHandler(hanging)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: expect.stringContaining("no answer within 200 ms") });
+  });
+
+  it("treats a refused connection as unavailable", async () => {
+    const refused = (async () => {
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
+    }) as unknown as typeof fetch;
+    await expect(newHandler(refused)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: expect.stringContaining("ECONNREFUSED") });
+  });
+
+  it.each([
+    [401, 16, "tts_unauthorized", 16],
+    [403, 7, "tts_unauthorized", 7],
+    [404, 5, "tts_device_not_found", 5],
+    [400, 3, "tts_rejected", 3],
+    [412, 9, "tts_rejected", 9],
+  ])("returns HTTP %i as a final failure (%s)", async (status, ttsCode, code, grpcCode) => {
+    const tts = fakeTts(ttsError(status, ttsCode, `error:pkg/x:y (refused ${status})`));
+    const result = await newHandler(tts.fetchImpl)(input());
+    expect(result).toEqual({
+      enqueued: false,
+      path: "/api/v3/as/applications/app1/devices/dev1/down/push",
+      failure: {
+        code,
+        message: `TTS answered ${status}: error:pkg/x:y (refused ${status})`,
+        grpcCode,
+        attributes: { application_id: "app1", device_id: "dev1", http_status: status },
+      },
+    });
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+  });
+
+  it("forgets the cached key when TTS refuses it, so a rotated key is picked up", async () => {
+    const tts = fakeTts(ttsError(401, 16, "unknown key"), () => new Response("{}"));
+    const handler = newHandler(tts.fetchImpl);
+    await handler(input());
+    await handler(input());
+    expect(secretsMock.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it("reports an application without key as tts_api_key_missing, without calling TTS", async () => {
+    const tts = fakeTts(() => new Response("{}"));
+    const result = await newHandler(tts.fetchImpl)({ ...input(), applicationId: "other-app" });
+    expect(result.failure).toMatchObject({ code: "tts_api_key_missing" });
+    expect(tts.calls).toHaveLength(0);
+  });
+
+  it("never echoes a malformed secret", async () => {
+    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: API_KEY });
+    const error = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input()).catch((e: Error) => e);
+    expect(error).toMatchObject({ name: "ApiKeySecretError" });
+    expect((error as Error).message).not.toContain(API_KEY);
+  });
+});
+
+describe("retryAfterSeconds", () => {
+  it("reads seconds and HTTP dates", () => {
+    expect(retryAfterSeconds("5")).toBe(5);
+    expect(retryAfterSeconds(new Date(10_000).toUTCString(), 4_000)).toBe(6);
+    expect(retryAfterSeconds("soon")).toBeUndefined();
+    expect(retryAfterSeconds(null)).toBeUndefined();
+  });
+});
