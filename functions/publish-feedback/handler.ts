@@ -17,7 +17,8 @@ import { step } from "../runtime/step.ts";
 /** The downlink workflow's whole state at the point of failure (see `workflows/downlink-workflow.ts`). */
 export const PublishFeedbackInputSchema = z.object({
   validation: z.object({
-    request: z.looseObject({ thingName: z.string() }).nullable(),
+    // Validate's own output: only its thing name is relied on before use.
+    request: z.custom<DownlinkRequest>((value) => typeof (value as { thingName?: unknown } | null)?.thingName === "string").nullable(),
     failure: z.unknown(),
     correlationIds: z.array(z.string()),
     receivedAt: z.string(),
@@ -36,7 +37,7 @@ export interface PublishFeedbackResult {
 
 export function createPublishFeedbackHandler(context: () => { readonly iotData: IoTDataPlaneClient }) {
   return step(PublishFeedbackInputSchema, async ({ validation, thing, failed }): Promise<PublishFeedbackResult> => {
-    const request = validation.request as DownlinkRequest | null;
+    const request = validation.request;
     const failure = failureOf(failed, request?.thingName);
     const correlationIds = validation.correlationIds;
     const downlink = request !== null ? ttsDownlinkQueueRequest(request, { correlationIds }).downlinks[0] : failure.downlink;
