@@ -11,6 +11,12 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     config.devices === 0
       ? "none (--devices 0)"
       : `${config.devices} simulated device${config.devices === 1 ? "" : "s"}, one uplink each every ${config.interval} s`;
+  const mqtt = `-h ${host} -p ${runtime.broker.mqttPort}`;
+  const downlink = JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 10, confirmed: true });
+  const tts =
+    runtime.ttsApi !== undefined
+      ? `${runtime.ttsApi.url}    (API key ${config.ttsApiKey}, in secret ${config.stackName}/tts-api-keys)`
+      : "not running (--devices 0): downlinks end with tts_unavailable";
   return [
     "",
     "tts-aws-iot — embedded default (offline: no AWS account, no network)",
@@ -19,10 +25,13 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `  MQTT broker       ${urls.mqtt}    WebSocket ${urls.mqttWs}`,
     `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions)`,
     `  TTS traffic       ${traffic}`,
+    `  TTS API           ${tts}`,
     `  state             ${runtime.dataDir}`,
     "",
     "  Watch what applications receive:",
-    `    mosquitto_sub -h ${host} -p ${runtime.broker.mqttPort} -t 'lorawan/#' -v`,
+    `    mosquitto_sub ${mqtt} -t 'lorawan/#' -v`,
+    "  Send a downlink (queued, then sent and ack at the device's next uplinks, arrive on lorawan/<thing>/downlink/…):",
+    `    mosquitto_pub ${mqtt} -t lorawan/downlink -m '${downlink}'`,
     "  Read a device's shadow:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot-data get-thing-shadow --thing-name ${thing} --shadow-name lorawan /dev/stdout`,
     "  List things and recent workflow executions:",
