@@ -1,12 +1,19 @@
 /**
- * CDK for Terraform entry point (`cdktf synth`, `cdktf deploy`): one Terraform stack per deployment.
+ * CDK for Terraform entry point (`cdktf synth`, `cdktf deploy <environment>`): one Terraform stack per
+ * environment of the deployment configuration (`tts-aws-iot.config.json`, or the file named by
+ * `TTS_AWS_IOT_CONFIG`).
  */
 import { App } from "cdktf";
+import { configFilePath, DeploymentConfigError, loadDeploymentConfig } from "./infra/config/load-config.ts";
 import { IntegrationStack } from "./infra/integration-stack.ts";
 
-const app = new App();
-new IntegrationStack(app, process.env["TTS_STACK_NAME"] ?? "tts-aws-iot", {
-  stackName: process.env["TTS_STACK_NAME"] ?? "tts-aws-iot",
-  region: process.env["AWS_REGION"] ?? "eu-west-1",
-});
-app.synth();
+try {
+  const { environments } = loadDeploymentConfig(configFilePath(process.env));
+  const app = new App();
+  for (const { name, config } of environments) new IntegrationStack(app, name, { config });
+  app.synth();
+} catch (error) {
+  if (!(error instanceof DeploymentConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

@@ -1,14 +1,380 @@
-import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { IntegrationStack } from "../../infra/integration-stack.ts";
+import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
+import { escapeTerraformTemplate } from "../../infra/terraform-strings.ts";
+import { SEARCHABLE_ATTRIBUTES } from "../../infra/thing-type.ts";
+import { stateMachineName, topicRules, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
+import { findResource, referenceTo, resourceEntries, resourcesOf, synthesize, type TerraformJson } from "./synthesized-stack.ts";
 
-describe("IntegrationStack", () => {
-  it("synthesizes offline with a relative local state path and the pinned AWS provider", () => {
-    const app = Testing.app();
-    const stack = new IntegrationStack(app, "staging", { stackName: "staging", region: "eu-west-1" });
-    const json = JSON.parse(Testing.synth(stack));
-    expect(json.terraform.backend.local.path).toBe("terraform.staging.tfstate");
-    expect(json.terraform.required_providers.aws.version).toBe("6.25.0");
-    expect(json.provider.aws[0].region).toBe("eu-west-1");
+const STACK = "test-stack";
+const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+const json = synthesize();
+
+const lambdaArn = (json: TerraformJson, name: FunctionName) =>
+  referenceTo(json, "aws_lambda_function", "function_name", `${STACK}-${name}`, "arn");
+
+describe("integration stack: Terraform settings", () => {
+  it("keeps the state in a relative local file at the project root, outside cdktf.out", () => {
+    expect(json.terraform.backend).toEqual({ local: { path: "../../../terraform.test.tfstate" } });
+  });
+
+  it("takes a configured S3 backend, with S3-native locking when asked", () => {
+    const s3 = synthesize({
+      stateBackend: { type: "s3", bucket: "my-state", key: "tts/test.tfstate", region: "eu-central-1", dynamodbTable: "locks", useLockfile: true },
+    });
+    expect(s3.terraform.backend).toEqual({
+      s3: { bucket: "my-state", key: "tts/test.tfstate", region: "eu-central-1", encrypt: true, dynamodb_table: "locks", use_lockfile: true },
+    });
+  });
+
+  it("pins the providers and tags every resource with the deployment", () => {
+    expect(json.terraform.required_providers["aws"]?.version).toBe("6.25.0");
+    expect(json.terraform.required_providers["random"]?.version).toBeDefined();
+    expect(json.provider["aws"]?.[0]).toMatchObject({
+      region: "eu-west-1",
+      default_tags: [{ tags: { Owner: "tests", Application: "tts-aws-iot", TtsStackName: STACK, Environment: "test" } }],
+    });
+  });
+
+  it("looks up the account's ATS data endpoint", () => {
+    expect(Object.values(json.data["aws_iot_endpoint"] ?? {})).toEqual([expect.objectContaining({ endpoint_type: "iot:Data-ATS" })]);
+  });
+});
+
+describe("integration stack: things", () => {
+  it("creates the thing type with devEUI and stackName searchable", () => {
+    expect(resourcesOf(json, "aws_iot_thing_type")).toEqual([
+      expect.objectContaining({ name: "lorawan", properties: expect.objectContaining({ searchable_attributes: ["devEUI", "stackName"] }) }),
+    ]);
+    expect(SEARCHABLE_ATTRIBUTES).toEqual(["devEUI", "stackName"]);
+  });
+});
+
+describe("integration stack: functions", () => {
+  it("deploys every function of the catalogue, and nothing else", () => {
+    expect(resourcesOf(json, "aws_lambda_function").map((fn) => fn["function_name"]).sort()).toEqual(
+      FUNCTION_NAMES.map((name) => `${STACK}-${name}`).sort(),
+    );
+  });
+
+  it.each(FUNCTION_NAMES)("%s: Node 22 on arm64, bundled ESM handler, JSON logs into its own log group, bounded timeout", (name) => {
+    const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`);
+    expect(fn).toMatchObject({
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      memory_size: 256,
+      tracing_config: { mode: "Active" },
+      logging_config: { log_format: "JSON", application_log_level: "INFO", system_log_level: "WARN" },
+      description: FUNCTIONS[name].description,
+    });
+    expect(fn["filename"]).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}\/archive\.zip$/);
+    expect(fn["source_code_hash"]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    // Below the 30 s every workflow task gives a Lambda.
+    expect(fn["timeout"]).toBeLessThan(30);
+
+    const logGroup = findResource(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`);
+    expect(logGroup["retention_in_days"]).toBe(30);
+    expect((fn["logging_config"] as Record<string, string>)["log_group"]).toBe(
+      referenceTo(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`, "name"),
+    );
+    expect(fn["role"]).toBe(referenceTo(json, "aws_iam_role", "name", `${STACK}-${name}`, "arn"));
+  });
+
+  it("gives each function only the settings it reads", () => {
+    const environmentOf = (name: FunctionName) =>
+      (findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as { variables: Record<string, string> })
+        .variables;
+    const endpoint = "${data.aws_iot_endpoint.iot-endpoint.endpoint_address}";
+    expect(environmentOf("ensure-thing")).toEqual({ STACK_NAME: STACK, THING_TYPE_NAME: "lorawan", THING_NAME_SCHEME: "DevEUI" });
+    expect(environmentOf("update-shadow")).toEqual({ SHADOW_METRICS: "on", IOT_DATA_ENDPOINT: endpoint });
+    expect(environmentOf("republish")).toEqual({ IOT_DATA_ENDPOINT: endpoint });
+    expect(environmentOf("validate-downlink")).toEqual({});
+    expect(environmentOf("enqueue-downlink")).toEqual({
+      TTS_URL: "https://example.eu1.cloud.thethings.industries",
+      TTS_API_KEY_SECRET_ARN: referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn"),
+      TTS_REQUEST_TIMEOUT_MS: "5000",
+      TTS_RETRY_AFTER_MAX_SECONDS: "10",
+    });
+    expect(environmentOf("publish-feedback")).toEqual({ IOT_DATA_ENDPOINT: endpoint });
+  });
+
+  it("passes shadow metrics off and the DeviceID scheme through", () => {
+    const off = synthesize({ things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false } });
+    const variables = (name: FunctionName) =>
+      (findResource(off, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as { variables: Record<string, string> }).variables;
+    expect(variables("update-shadow")["SHADOW_METRICS"]).toBe("off");
+    expect(variables("ensure-thing")["THING_NAME_SCHEME"]).toBe("DeviceID");
+  });
+
+  it("has a stable source code hash: the same code synthesizes the same hash", () => {
+    const again = synthesize();
+    for (const name of FUNCTION_NAMES) {
+      expect(findResource(again, "aws_lambda_function", "function_name", `${STACK}-${name}`)["source_code_hash"]).toBe(
+        findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`)["source_code_hash"],
+      );
+    }
+  });
+});
+
+describe("integration stack: workflows", () => {
+  it.each(WORKFLOW_NAMES)("%s: Express, logging to its vended log group with the configured level, traced", (workflow) => {
+    const name = stateMachineName(STACK, workflow);
+    const machine = findResource(json, "aws_sfn_state_machine", "name", name);
+    const logGroupArn = referenceTo(json, "aws_cloudwatch_log_group", "name", `/aws/vendedlogs/states/${name}`, "arn");
+    expect(machine).toMatchObject({
+      type: "EXPRESS",
+      logging_configuration: { level: "ALL", include_execution_data: true, log_destination: `${logGroupArn}:*` },
+      tracing_configuration: { enabled: true },
+      role_arn: referenceTo(json, "aws_iam_role", "name", `${name}-sfn`, "arn"),
+    });
+    expect(findResource(json, "aws_cloudwatch_log_group", "name", `/aws/vendedlogs/states/${name}`)["retention_in_days"]).toBe(30);
+  });
+
+  it.each(WORKFLOW_NAMES)("%s: the definition is the workflows/ ASL with the deployed functions' ARNs", (workflow) => {
+    const machine = findResource(json, "aws_sfn_state_machine", "name", stateMachineName(STACK, workflow));
+    const expected = WORKFLOWS[workflow].definition((name) => lambdaArn(json, name), { stackName: STACK });
+    expect(JSON.parse(machine["definition"] as string)).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+
+  it("follows the configured log level, execution data and tracing", () => {
+    const quiet = synthesize({ workflows: { logLevel: "ERROR", includeExecutionData: false, tracing: false }, logRetentionDays: 7 });
+    for (const machine of resourcesOf(quiet, "aws_sfn_state_machine")) {
+      expect(machine).toMatchObject({
+        logging_configuration: { level: "ERROR", include_execution_data: false },
+        tracing_configuration: { enabled: false },
+      });
+    }
+    for (const fn of resourcesOf(quiet, "aws_lambda_function")) expect(fn["tracing_config"]).toEqual({ mode: "PassThrough" });
+    for (const group of resourcesOf(quiet, "aws_cloudwatch_log_group")) expect(group["retention_in_days"]).toBe(7);
+  });
+});
+
+describe("integration stack: IoT rules", () => {
+  const rules = topicRules(STACK);
+
+  it("creates exactly the catalogue's rules", () => {
+    expect(resourcesOf(json, "aws_iot_topic_rule").map((rule) => rule["name"]).sort()).toEqual(rules.map((rule) => rule.name).sort());
+  });
+
+  it.each(rules.map((rule) => [rule.name, rule] as const))("%s: SQL version, its workflow as target, dead letters on error", (_, rule) => {
+    const synthesized = findResource(json, "aws_iot_topic_rule", "name", rule.name);
+    const machineName = stateMachineName(STACK, rule.workflow);
+    const rulesRole = referenceTo(json, "aws_iam_role", "name", `${machineName}-rules`, "arn");
+    expect(synthesized).toMatchObject({
+      enabled: true,
+      sql: escapeTerraformTemplate(rule.sql),
+      sql_version: "2016-03-23",
+      step_functions: [
+        {
+          state_machine_name: referenceTo(json, "aws_sfn_state_machine", "name", machineName, "name"),
+          execution_name_prefix: rule.executionNamePrefix,
+          role_arn: rulesRole,
+        },
+      ],
+      error_action: {
+        sqs: { queue_url: referenceTo(json, "aws_sqs_queue", "name", `${machineName}-rules-dlq`, "url"), role_arn: rulesRole, use_base64: false },
+      },
+    });
+  });
+
+  it("dead-letters into an encrypted queue kept 14 days", () => {
+    for (const workflow of WORKFLOW_NAMES) {
+      expect(findResource(json, "aws_sqs_queue", "name", `${stateMachineName(STACK, workflow)}-rules-dlq`)).toMatchObject({
+        sqs_managed_sse_enabled: true,
+        message_retention_seconds: 1_209_600,
+      });
+    }
+  });
+});
+
+describe("integration stack: TTS access", () => {
+  it("lets TTS Cloud's account assume the TTS role only with the generated external id", () => {
+    const role = findResource(json, "aws_iam_role", "name", `${STACK}-tts`);
+    const externalId = referenceTo(json, "random_password", "length", 40, "result");
+    expect(JSON.parse(role["assume_role_policy"] as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::097768003349:root" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "sts:ExternalId": externalId } },
+        },
+      ],
+    });
+    expect(resourcesOf(json, "random_password")).toEqual([expect.objectContaining({ length: 40, special: false })]);
+  });
+
+  it.each([
+    [{ flavour: "ttn" }, "678672909819"],
+    [{ flavour: "enterprise", principalAccountId: "111122223333" }, "111122223333"],
+  ] as const)("trusts the account of flavour %j", (flavour, account) => {
+    const other = synthesize({ tts: { ...flavour, url: "https://x.example.com", applicationIds: ["app"] } });
+    const trust = JSON.parse(findResource(other, "aws_iam_role", "name", `${STACK}-tts`)["assume_role_policy"] as string);
+    expect(trust.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${account}:root` });
+  });
+
+  it("allows TTS exactly its pub/sub: connect, publish its topics, take its downlink topics, find the endpoint", () => {
+    const iot = (resource: string) =>
+      `arn:\${data.aws_partition.account_partition_32ACE770.partition}:iot:eu-west-1:\${data.aws_caller_identity.account_caller_1C5BE04F.account_id}:${resource}`;
+    const policy = resourcesOf(json, "aws_iam_role_policy").find((p) => p["name"] === "tts-pubsub");
+    expect(JSON.parse(policy?.["policy"] as string).Statement).toEqual([
+      { Sid: "ConnectAsTts", Effect: "Allow", Action: ["iot:Connect"], Resource: [iot(`client/thethings-${STACK}`)] },
+      { Sid: "PublishTtsEvents", Effect: "Allow", Action: ["iot:Publish"], Resource: [iot(`topic/thethings/lorawan/${STACK}/*`)] },
+      {
+        Sid: "SubscribeDownlinkTopics",
+        Effect: "Allow",
+        Action: ["iot:Subscribe"],
+        Resource: [iot(`topicfilter/thethings/lorawan/${STACK}/downlink/push`), iot(`topicfilter/thethings/lorawan/${STACK}/downlink/replace`)],
+      },
+      {
+        Sid: "ReceiveDownlinkTopics",
+        Effect: "Allow",
+        Action: ["iot:Receive"],
+        Resource: [iot(`topic/thethings/lorawan/${STACK}/downlink/push`), iot(`topic/thethings/lorawan/${STACK}/downlink/replace`)],
+      },
+      { Sid: "DescribeEndpointHasNoResourceType", Effect: "Allow", Action: ["iot:DescribeEndpoint"], Resource: ["*"] },
+    ]);
+  });
+
+  it("creates the API keys secret empty by default: the keys never enter the state", () => {
+    expect(resourcesOf(json, "aws_secretsmanager_secret")).toEqual([
+      expect.objectContaining({ name: `${STACK}/tts-api-keys`, recovery_window_in_days: 7 }),
+    ]);
+    expect(resourcesOf(json, "aws_secretsmanager_secret_version")).toEqual([]);
+    expect(json.variable).toBeUndefined();
+  });
+
+  it("takes the keys from a sensitive variable when configured so", () => {
+    const fromVariable = synthesize({ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app"], apiKeys: "terraform-variable" } });
+    expect(fromVariable.variable?.["tts_api_keys"]).toMatchObject({ type: "map(string)", sensitive: true, nullable: false });
+    expect(resourcesOf(fromVariable, "aws_secretsmanager_secret_version")).toEqual([
+      expect.objectContaining({ secret_string: "${jsonencode(var.tts_api_keys)}" }),
+    ]);
+  });
+});
+
+describe("integration stack: monitoring", () => {
+  const alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm");
+  const alarm = (name: string) => alarms.find((candidate) => candidate["alarm_name"] === name);
+
+  it("alarms on failed and timed-out executions of every workflow", () => {
+    for (const workflow of WORKFLOW_NAMES) {
+      const name = stateMachineName(STACK, workflow);
+      for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+        expect(alarm(`${name}-${metric}`)).toMatchObject({
+          namespace: "AWS/States",
+          metric_name: metric,
+          dimensions: { StateMachineArn: referenceTo(json, "aws_sfn_state_machine", "name", name, "arn") },
+          statistic: "Sum",
+          threshold: 0,
+          comparison_operator: "GreaterThanThreshold",
+          treat_missing_data: "notBreaching",
+        });
+      }
+    }
+  });
+
+  it("alarms on errors and throttles of every function", () => {
+    for (const name of FUNCTION_NAMES) {
+      for (const metric of ["Errors", "Throttles"]) {
+        expect(alarm(`${STACK}-${name}-${metric}`)).toMatchObject({
+          namespace: "AWS/Lambda",
+          metric_name: metric,
+          dimensions: { FunctionName: `${STACK}-${name}` },
+          threshold: 0,
+        });
+      }
+    }
+  });
+
+  it("alarms on any dead letter, notifying the configured actions", () => {
+    const withActions = synthesize({ alarmActions: ["arn:aws:sns:eu-west-1:123456789012:ops"] });
+    for (const workflow of WORKFLOW_NAMES) {
+      const queue = `${stateMachineName(STACK, workflow)}-rules-dlq`;
+      expect(alarm(`${queue}-messages`)).toMatchObject({
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue },
+        statistic: "Maximum",
+      });
+    }
+    for (const each of resourcesOf(withActions, "aws_cloudwatch_metric_alarm")) {
+      expect(each["alarm_actions"]).toEqual(["arn:aws:sns:eu-west-1:123456789012:ops"]);
+    }
+    expect(alarms).toHaveLength(WORKFLOW_NAMES.length * 3 + FUNCTION_NAMES.length * 2);
+  });
+
+  it("has a dashboard of executions, failures, durations, Lambda errors, dead letters and outcomes", () => {
+    const [dashboard] = resourcesOf(json, "aws_cloudwatch_dashboard");
+    expect(dashboard?.["dashboard_name"]).toBe(STACK);
+    const body = JSON.parse(dashboard?.["dashboard_body"] as string) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
+    const titles = body.widgets.map((widget) => widget.properties.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        "Workflow executions",
+        "Workflow failures",
+        "Workflow duration (ms)",
+        "Lambda errors and throttles",
+        "IoT rule dead letters (workflow not started)",
+        ...WORKFLOW_NAMES.map((workflow) => `${workflow} outcomes (succeeded vs failed)`),
+      ]),
+    );
+    const lambdaErrors = body.widgets.find((widget) => widget.properties.title === "Lambda errors and throttles");
+    expect(lambdaErrors?.properties.metrics.map((metric) => metric[3])).toEqual(
+      expect.arrayContaining(FUNCTION_NAMES.map((name) => `${STACK}-${name}`)),
+    );
+  });
+});
+
+describe("integration stack: outputs", () => {
+  it("gives everything TTS needs, the external id only as a sensitive output", () => {
+    const roleArn = referenceTo(json, "aws_iam_role", "name", `${STACK}-tts`, "arn");
+    expect(json.output["tts_role_arn"]).toMatchObject({ value: roleArn, sensitive: false });
+    expect(json.output["tts_external_id"]).toMatchObject({ value: referenceTo(json, "random_password", "length", 40, "result"), sensitive: true });
+    expect(json.output["tts_stack_name"]?.value).toBe(STACK);
+    expect(json.output["aws_region"]?.value).toBe("eu-west-1");
+    expect(json.output["iot_endpoint"]?.value).toBe("${data.aws_iot_endpoint.iot-endpoint.endpoint_address}");
+    expect(json.output["tts_console_settings"]?.value).toMatchObject({
+      "AWS region": "eu-west-1",
+      "Role ARN": roleArn,
+      Deployment: "Default integration",
+      "Stack name": STACK,
+    });
+  });
+
+  it("gives one ttn-lw-cli command per application", () => {
+    const roleArn = referenceTo(json, "aws_iam_role", "name", `${STACK}-tts`, "arn");
+    expect(json.output["ttn_lw_cli_commands"]?.value).toEqual(
+      ["app-one", "app-two"].map(
+        (app) =>
+          `ttn-lw-cli applications pubsubs set ${app} aws-iot-${STACK} --format json --provider.aws-iot.region eu-west-1 ` +
+          `--provider.aws-iot.assume-role.arn ${roleArn} --provider.aws-iot.assume-role.external-id "$TTS_EXTERNAL_ID" ` +
+          `--provider.aws-iot.deployment.default.stack-name ${STACK}`,
+      ),
+    );
+    expect(json.output["tts_api_keys_put_command"]?.value).toBe(
+      `aws secretsmanager put-secret-value --region eu-west-1 --secret-id ${referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn")} --secret-string file://tts-api-keys.json`,
+    );
+  });
+});
+
+describe("integration stack: synthesized JSON", () => {
+  it("matches the snapshot (bundle hashes masked: function code changes are not infrastructure changes)", () => {
+    // Embedded JSON documents (ASL, policies, dashboard) expanded, so that snapshot diffs are readable.
+    const embedded = new Set(["definition", "policy", "assume_role_policy", "dashboard_body"]);
+    const expand = (key: string, value: unknown) => (embedded.has(key) && typeof value === "string" ? JSON.parse(value) : value);
+    const text = JSON.stringify(json, expand, 2)
+      .replace(/"source_code_hash": "[^"]+"/g, '"source_code_hash": "<bundle sha256>"')
+      .replace(/(assets\/[^/"]+\/)[0-9A-F]{32}(\/archive\.zip)/g, "$1<bundle hash>$2");
+    expect(text).not.toContain(process.cwd());
+    expect(text).toMatchSnapshot();
+  });
+
+  it("names every resource within AWS limits", () => {
+    for (const role of resourcesOf(json, "aws_iam_role")) expect((role["name"] as string).length).toBeLessThanOrEqual(64);
+    for (const fn of resourcesOf(json, "aws_lambda_function")) expect((fn["function_name"] as string).length).toBeLessThanOrEqual(64);
+    for (const queue of resourcesOf(json, "aws_sqs_queue")) expect((queue["name"] as string).length).toBeLessThanOrEqual(80);
+    for (const [, rule] of resourceEntries(json, "aws_iot_topic_rule")) expect(rule["name"]).toMatch(/^[a-zA-Z0-9_]{1,128}$/);
   });
 });

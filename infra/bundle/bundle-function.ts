@@ -1,0 +1,93 @@
+/**
+ * One Lambda bundle per function, built by esbuild at synth time: ESM (`index.mjs`), minified,
+ * tree-shaken, for Node 22 on Lambda. The AWS SDK is bundled, not taken from the runtime: that pins
+ * the exact SDK version the tests ran against, and the single file measured faster to import than the
+ * externalized SDK's module tree, for ~0.1 MB more zip (figures in docs/deploy.md;
+ * `npx node infra/bundle/measure-bundles.ts`).
+ *
+ * Bundles are content-addressed (`<cache>/<function>/<sha256>/index.mjs`): the same code gives the
+ * same directory and the same `sourceCodeHash` on every machine, and concurrent synths never write
+ * half a file another one reads.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildSync, type BuildOptions } from "esbuild";
+
+export const BUNDLE_FILE = "index.mjs";
+/** `index.mjs` exports `handler`. */
+export const LAMBDA_HANDLER = "index.handler";
+
+export interface FunctionBundle {
+  /** Directory holding only `index.mjs`, to be zipped as the Lambda's code. */
+  readonly directory: string;
+  /** Base64 SHA-256 of the bundle: Terraform's `source_code_hash`, stable across rebuilds. */
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface BundleOptions {
+  /** Leave `@aws-sdk/*` to the Lambda runtime's copy (only for measuring; see the module comment). */
+  readonly externalAwsSdk?: boolean;
+}
+
+export const DEFAULT_BUNDLE_CACHE = resolve("node_modules/.cache/tts-aws-iot/bundles");
+
+export function esbuildOptions(entry: string, options: BundleOptions = {}): BuildOptions {
+  return {
+    entryPoints: [resolve(entry)],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    // Prefer packages' ESM builds (the SDK's `dist-es`): CJS builds defeat tree-shaking.
+    mainFields: ["module", "main"],
+    minify: true,
+    treeShaking: true,
+    // Error class names feed Retry/Catch; ours are explicit, but keep the SDK's readable in logs too.
+    keepNames: true,
+    legalComments: "none",
+    // Bundled CommonJS dependencies may still call `require` for Node built-ins.
+    banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },
+    external: options.externalAwsSdk ? ["@aws-sdk/*", "@smithy/*"] : [],
+    write: false,
+    logLevel: "silent",
+  };
+}
+
+/** Builds the bundle in memory (no files written). */
+export function buildBundle(entry: string, options: BundleOptions = {}): Uint8Array {
+  const result = buildSync(esbuildOptions(entry, options));
+  const output = result.outputFiles?.[0];
+  if (output === undefined) throw new Error(`esbuild produced no output for ${entry}`);
+  return output.contents;
+}
+
+const built = new Map<string, FunctionBundle>();
+
+/** Builds (once per process and entry) and stores the bundle where a `TerraformAsset` can zip it. */
+export function bundleFunction(name: string, entry: string, cacheDirectory = DEFAULT_BUNDLE_CACHE): FunctionBundle {
+  const key = `${cacheDirectory}\0${entry}`;
+  const cached = built.get(key);
+  if (cached !== undefined) return cached;
+
+  const contents = buildBundle(entry);
+  const sha256 = createHash("sha256").update(contents).digest("base64");
+  const directory = join(cacheDirectory, name, createHash("sha256").update(contents).digest("hex").slice(0, 32));
+  if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, contents);
+  const bundle = { directory, sha256, bytes: contents.byteLength };
+  built.set(key, bundle);
+  return bundle;
+}
+
+function writeAtomically(directory: string, contents: Uint8Array): void {
+  const staging = `${directory}.${process.pid}.tmp`;
+  mkdirSync(staging, { recursive: true });
+  writeFileSync(join(staging, BUNDLE_FILE), contents);
+  try {
+    renameSync(staging, directory);
+  } catch (error) {
+    // Another process got there first with the very same content.
+    if (!existsSync(join(directory, BUNDLE_FILE))) throw error;
+  }
+}

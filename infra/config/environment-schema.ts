@@ -1,0 +1,144 @@
+/**
+ * What one deployment (one environment, one Terraform stack) is made of, as a zod schema. The
+ * fields the local runtime shares with AWS (stack name, thing naming, shadow metrics, TTS URL and
+ * applications) live here once, so the local runtime can read the same file later.
+ */
+import { z } from "zod";
+import { STACK_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+
+/** TTI's AWS accounts TTS assumes the role from (DESIGN §1); Enterprise brings its own. */
+export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "678672909819" } as const;
+
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** IAM role names are at most 64 characters and ours are `<stackName>-<longest suffix>`. */
+export const MAX_STACK_NAME_LENGTH = 32;
+
+const AwsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
+/** TTS application ids: lower-case letters, digits and single dashes, 3 to 36 characters. */
+const TtsApplicationId = z
+  .string()
+  .regex(/^[a-z0-9](?:-?[a-z0-9]){2,35}$/, "must be a TTS application id (a-z, 0-9, single dashes, 3–36 characters)");
+
+const HttpsUrl = z
+  .url({ protocol: /^https$/, error: "must be an https:// URL" })
+  .transform((url) => url.replace(/\/+$/, ""));
+
+const TtsCommon = {
+  /** The cluster the applications live on, e.g. `https://eu1.cloud.thethings.network`. */
+  url: HttpsUrl,
+  applicationIds: z.array(TtsApplicationId).nonempty("must list at least one application"),
+  /**
+   * `manual` (default): the secret is created empty and filled with `aws secretsmanager put-secret-value`.
+   * `terraform-variable`: from the sensitive variable `tts_api_keys` — it then sits in the Terraform state.
+   */
+  apiKeys: z.enum(["manual", "terraform-variable"]).default("manual"),
+};
+
+const TtsSchema = z.discriminatedUnion("flavour", [
+  z.strictObject({ flavour: z.literal("cloud"), ...TtsCommon }),
+  z.strictObject({ flavour: z.literal("ttn"), ...TtsCommon }),
+  z.strictObject({ flavour: z.literal("enterprise"), principalAccountId: AwsAccountId, ...TtsCommon }),
+]);
+
+const ThingsSchema = z
+  .strictObject({
+    typeName: z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "must be a valid IoT thing type name").default("lorawan"),
+    nameScheme: z.enum(THING_NAME_SCHEMES).default("DevEUI"),
+    /** Shadow updates cost money; off skips them. */
+    shadowMetrics: z.boolean().default(true),
+  })
+  .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true });
+
+const WorkflowsSchema = z
+  .strictObject({
+    /** `ALL` + execution data is what makes per-state input/output visible in the console. */
+    logLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ALL"),
+    includeExecutionData: z.boolean().default(true),
+    /** X-Ray for the state machines and the functions. */
+    tracing: z.boolean().default(true),
+  })
+  .default({ logLevel: "ALL", includeExecutionData: true, tracing: true });
+
+const LogRetention = z
+  .number()
+  .int()
+  .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+  });
+
+const LocalBackendSchema = z.strictObject({
+  type: z.literal("local"),
+  /** Relative to the configuration file; kept outside `cdktf.out`, which synth may clean. */
+  path: z
+    .string()
+    .min(1)
+    .refine((path) => !path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path), {
+      error: "must be a relative path (an absolute one breaks on every other machine)",
+    }),
+});
+
+const S3BackendSchema = z.strictObject({
+  type: z.literal("s3"),
+  bucket: z.string().min(3),
+  key: z.string().min(1),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+  /** Terraform's legacy lock table; prefer `useLockfile` with Terraform ≥ 1.10 / OpenTofu ≥ 1.10. */
+  dynamodbTable: z.string().min(3).optional(),
+  useLockfile: z.boolean().default(false),
+});
+
+export const StateBackendSchema = z.discriminatedUnion("type", [LocalBackendSchema, S3BackendSchema]);
+
+const TagsSchema = z
+  .record(z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "tag keys: 1–128 letters, digits, spaces, _.:/=+-@"), z.string().max(256))
+  .default({});
+
+/** Strict objects throughout: a misspelt field fails the synth instead of being silently ignored. */
+export const EnvironmentSchema = z.strictObject({
+  /** TTS "stack name": TTS publishes under `thethings/lorawan/<stackName>/`; also prefixes every AWS name. */
+  stackName: z
+    .string()
+    .regex(STACK_NAME_PATTERN, "must match ^[A-Za-z][A-Za-z0-9-]*$")
+    .max(MAX_STACK_NAME_LENGTH, `must be at most ${MAX_STACK_NAME_LENGTH} characters (IAM role names derive from it)`),
+  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+  tts: TtsSchema,
+  things: ThingsSchema,
+  workflows: WorkflowsSchema,
+  /** For every log group of the stack (workflows and functions). */
+  logRetentionDays: LogRetention.default(30),
+  /** Where alarms notify (e.g. SNS topic ARNs); none by default. */
+  alarmActions: z.array(z.string().startsWith("arn:", "must be an ARN")).default([]),
+  tags: TagsSchema,
+  /** Default: a local state file `terraform.<environment>.tfstate` next to the configuration file. */
+  stateBackend: StateBackendSchema.optional(),
+});
+
+/** Environment names become Terraform stack names (`cdktf deploy <environment>`). */
+export const ENVIRONMENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+export const DeploymentConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  $comment: z.unknown().optional(),
+  environments: z.record(z.string(), z.unknown()).superRefine((environments, context) => {
+    const names = Object.keys(environments);
+    if (names.length === 0) context.addIssue({ code: "custom", message: "must define at least one environment" });
+    for (const name of names.filter((name) => !ENVIRONMENT_NAME_PATTERN.test(name))) {
+      context.addIssue({ code: "custom", path: [name], message: "environment names must match ^[A-Za-z][A-Za-z0-9_-]*$" });
+    }
+  }),
+});
+
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+export type EnvironmentConfig = z.output<typeof EnvironmentSchema>;
+export type StateBackendConfig = z.output<typeof StateBackendSchema>;
+export type TtsFlavour = EnvironmentConfig["tts"]["flavour"];
+
+/** The AWS account TTS assumes our role from. */
+export function ttsPrincipalAccount(tts: EnvironmentConfig["tts"]): string {
+  return tts.flavour === "enterprise" ? tts.principalAccountId : TTS_PRINCIPAL_ACCOUNTS[tts.flavour];
+}

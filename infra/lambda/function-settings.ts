@@ -1,0 +1,105 @@
+/**
+ * What each function of `functions/catalogue.ts` needs on AWS: its permissions (least privilege,
+ * specific actions on specific ARNs), its environment (non-secret settings only), its timeout and
+ * memory. A `Record<FunctionName, …>`: a function added to the catalogue without an entry here does
+ * not compile, so nobody deploys a function whose permissions were never thought about.
+ *
+ * Timeouts: every workflow task gives a Lambda 30 s (`workflows/lambda-task.ts`), so a function's own
+ * timeout is lower and a hung call ends inside the function, as a Lambda error the ASL retries.
+ * Memory: 256 MB — Lambda gives CPU in proportion to memory, and the cold start (parsing a ~0.8 MB
+ * bundle, creating SDK clients) is CPU-bound; at tens of milliseconds per warm call the cost over
+ * 128 MB is negligible.
+ */
+import type { FunctionName } from "../../functions/catalogue.ts";
+import type { Account } from "../account.ts";
+import type { EnvironmentConfig } from "../config/environment-schema.ts";
+import { allow, type PolicyStatement } from "../iam/policy-document.ts";
+
+/** The named shadow the functions report into (DESIGN §2). */
+export const SHADOW_NAME = "lorawan";
+
+export interface FunctionContext {
+  readonly config: EnvironmentConfig;
+  readonly account: Account;
+  /** The account's `iot:Data-ATS` endpoint host. */
+  readonly iotDataEndpoint: string;
+  /** Where the TTS API keys are; functions get the ARN, never the keys. */
+  readonly ttsApiKeysSecretArn: string;
+}
+
+export interface FunctionSettings {
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Beyond writing its own logs (and X-Ray traces when tracing is on), which every function gets. */
+  readonly permissions: (context: FunctionContext) => PolicyStatement[];
+  readonly environment: (context: FunctionContext) => Record<string, string>;
+}
+
+/** IoT control- or data-plane calls: milliseconds each, a few SDK retries at most. */
+const IOT_CALLS = { timeoutSeconds: 10, memoryMb: 256 } as const;
+
+/** No AWS call at all: parsing and validating JSON. */
+const PURE = { timeoutSeconds: 5, memoryMb: 256 } as const;
+
+/**
+ * The TTS call's budget, set here so the function's timeout can be derived from it: one HTTP request
+ * (5 s) plus TTS's `Retry-After` waited out in the step (≤ 10 s) plus the secret lookup, under 30 s.
+ */
+const TTS_REQUEST_TIMEOUT_SECONDS = 5;
+const TTS_RETRY_AFTER_MAX_SECONDS = 10;
+const ENQUEUE_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + TTS_RETRY_AFTER_MAX_SECONDS + 5;
+
+export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
+  "ensure-thing": {
+    ...IOT_CALLS,
+    permissions: ({ account, config }) => [
+      allow(["iot:DescribeThing"], [account.iot("thing/*")], "DescribeAnyDeviceThing"),
+      // CreateThing is authorized on the new thing and on the thing type it is created with.
+      allow(["iot:CreateThing"], [account.iot("thing/*"), account.iot(`thingtype/${config.things.typeName}`)], "CreateDeviceThingOfOurType"),
+    ],
+    environment: ({ config }) => ({
+      STACK_NAME: config.stackName,
+      THING_TYPE_NAME: config.things.typeName,
+      THING_NAME_SCHEME: config.things.nameScheme,
+    }),
+  },
+  "update-shadow": {
+    ...IOT_CALLS,
+    // A named shadow's ARN is `thing/<thing>/<shadow>`: this reaches the lorawan shadow only.
+    permissions: ({ account }) => [allow(["iot:UpdateThingShadow"], [account.iot(`thing/*/${SHADOW_NAME}`)], "UpdateLorawanShadow")],
+    environment: ({ config, iotDataEndpoint }) => ({
+      SHADOW_METRICS: config.things.shadowMetrics ? "on" : "off",
+      IOT_DATA_ENDPOINT: iotDataEndpoint,
+    }),
+  },
+  republish: {
+    ...IOT_CALLS,
+    permissions: ({ account }) => [allow(["iot:Publish"], [account.iot("topic/lorawan/*")], "PublishUnderLorawan")],
+    environment: ({ iotDataEndpoint }) => ({ IOT_DATA_ENDPOINT: iotDataEndpoint }),
+  },
+  "validate-downlink": {
+    ...PURE,
+    permissions: () => [],
+    environment: () => ({}),
+  },
+  "enqueue-downlink": {
+    timeoutSeconds: ENQUEUE_TIMEOUT_SECONDS,
+    memoryMb: 256,
+    // The secret is encrypted with the AWS-managed key: no kms:Decrypt grant is needed.
+    permissions: ({ ttsApiKeysSecretArn }) => [allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys")],
+    environment: ({ config, ttsApiKeysSecretArn }) => ({
+      TTS_URL: config.tts.url,
+      TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
+      TTS_REQUEST_TIMEOUT_MS: String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
+      TTS_RETRY_AFTER_MAX_SECONDS: String(TTS_RETRY_AFTER_MAX_SECONDS),
+    }),
+  },
+  "publish-feedback": {
+    ...IOT_CALLS,
+    // Failure feedback only: a thing's `downlink/failed`, or the shared one when no thing was named.
+    permissions: ({ account }) => [
+      allow(["iot:Publish"], [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")], "PublishDownlinkFailed"),
+    ],
+    environment: ({ iotDataEndpoint }) => ({ IOT_DATA_ENDPOINT: iotDataEndpoint }),
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * Where an IoT rule's error action puts a message whose workflow could not be started (throttled,
+ * state machine missing, role broken). Encrypted with SQS-managed keys (SSE-SQS): free, nothing to
+ * grant — a customer-managed KMS key would cost a monthly fee plus requests and need kms:GenerateDataKey
+ * for the rules role and kms:Decrypt for whoever drains the queue, for messages that are the same TTS
+ * payloads the workflow logs already hold. Kept the maximum 14 days so a weekend outage can be replayed.
+ */
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import { Construct } from "constructs";
+
+export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+
+export class DeadLetterQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: { readonly queueName: string }) {
+    super(scope, id);
+    this.name = props.queueName;
+    this.queue = new SqsQueue(this, "queue", {
+      name: props.queueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+    });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Synthesizes the integration stack of a test environment once per test file and hands out the
+ * parsed Terraform JSON, with helpers to find resources by type and by their properties.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { afterAll } from "vitest";
+import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
+import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
+import { IntegrationStack } from "../../infra/integration-stack.ts";
+
+export type TerraformJson = {
+  terraform: { backend: Record<string, Record<string, unknown>>; required_providers: Record<string, { version: string }> };
+  provider: Record<string, Record<string, unknown>[]>;
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  variable?: Record<string, Record<string, unknown>>;
+};
+
+export const TEST_ENVIRONMENT: EnvironmentInput = {
+  stackName: "test-stack",
+  region: "eu-west-1",
+  tts: { flavour: "cloud", url: "https://example.eu1.cloud.thethings.industries", applicationIds: ["app-one", "app-two"] },
+  things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true },
+  workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
+  logRetentionDays: 30,
+  tags: { Owner: "tests" },
+};
+
+/** One bundle cache per test file (a temporary directory: tests never write into the project). */
+const bundleCache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundles-"));
+afterAll(() => rmSync(bundleCache, { recursive: true, force: true }));
+
+export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
+  const [parsed] = parseDeploymentConfig({ environments: { [name]: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
+  if (parsed === undefined) throw new Error("no environment");
+  const app = Testing.app();
+  const stack = new IntegrationStack(app, parsed.name, { config: parsed.config, bundleCache });
+  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+}
+
+export function resourcesOf(json: TerraformJson, type: string): Record<string, unknown>[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+export function resourceEntries(json: TerraformJson, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(json.resource[type] ?? {});
+}
+
+export function findResource(json: TerraformJson, type: string, property: string, value: unknown): Record<string, unknown> {
+  const found = resourcesOf(json, type).find((resource) => resource[property] === value);
+  if (found === undefined) throw new Error(`no ${type} with ${property} = ${JSON.stringify(value)}`);
+  return found;
+}
+
+/** `${aws_lambda_function.<id>.arn}` of the function with that name. */
+export function referenceTo(json: TerraformJson, type: string, property: string, value: unknown, attribute: string): string {
+  const entry = resourceEntries(json, type).find(([, resource]) => resource[property] === value);
+  if (entry === undefined) throw new Error(`no ${type} with ${property} = ${JSON.stringify(value)}`);
+  return `\${${type}.${entry[0]}.${attribute}}`;
+}
