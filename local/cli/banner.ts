@@ -21,7 +21,8 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "",
     "tts-aws-iot — embedded default (offline: no AWS account, no network)",
     "",
-    `  stack name        ${config.stackName}    (TTS publishes under ${ttsTopicPrefix(config.stackName)}/…)`,
+    `  stack name        ${config.stackName}    (TTS publishes under ${ttsTopicPrefix(config.stackName)}/…)` +
+      (config.environment ? `, settings of environment "${config.environment}"` : ""),
     `  MQTT broker       ${urls.mqtt}    WebSocket ${urls.mqttWs}`,
     `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions)`,
     `  TTS traffic       ${traffic}`,

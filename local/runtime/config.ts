@@ -3,11 +3,17 @@
  * variable of the same name (`--mqtt-port` ↔ `MQTT_PORT`), validated with messages naming the option.
  */
 import { z } from "zod";
-import { STACK_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
 export const LOCAL_OPTIONS = {
+  environment: {
+    env: "DEPLOYMENT_ENVIRONMENT",
+    schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/).optional(),
+    help: "take stack name, thing type, name scheme and shadow metrics from this environment of tts-aws-iot.config.json",
+  },
   "bind-host": { env: "BIND_HOST", schema: z.string().min(1).default("127.0.0.1"), help: "address every endpoint listens on" },
   "mqtt-port": { env: "MQTT_PORT", schema: Port.default(1883), help: "MQTT (TCP) port of the broker standing in for IoT Core" },
   "mqtt-ws-port": { env: "MQTT_WS_PORT", schema: Port.default(9001), help: "MQTT over WebSocket port (path /mqtt)" },
@@ -30,6 +36,7 @@ export const LOCAL_OPTIONS = {
     help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
   },
   "data-dir": { env: "DATA_DIR", schema: z.string().min(1).default(".data"), help: "where things, shadows, secrets and executions are kept" },
+  "thing-type": { env: "THING_TYPE", schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"), help: "thing type of created things" },
   "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
   "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
   "max-executions": {
@@ -42,6 +49,7 @@ export const LOCAL_OPTIONS = {
 export type LocalOptionName = keyof typeof LOCAL_OPTIONS;
 
 export interface LocalConfig {
+  readonly environment?: string | undefined;
   readonly bindHost: string;
   readonly mqttPort: number;
   readonly mqttWsPort: number;
@@ -52,6 +60,7 @@ export interface LocalConfig {
   readonly interval: number;
   readonly ttsApiKey: string;
   readonly dataDir: string;
+  readonly thingType: string;
   readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
   readonly shadowMetrics: "on" | "off";
   readonly maxExecutions: number;
@@ -61,21 +70,27 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-/** Options win over environment variables, which win over defaults. */
-export function resolveConfig(
-  options: Partial<Record<LocalOptionName, string>>,
-  env: Readonly<Record<string, string | undefined>>,
-): LocalConfig {
+type OptionValues = Partial<Record<LocalOptionName, string>>;
+
+/**
+ * Options win over environment variables, which win over the deployment environment named by
+ * `--environment` (the same configuration `cdktf deploy` uses), which wins over defaults.
+ */
+export function resolveConfig(options: OptionValues, env: Readonly<Record<string, string | undefined>>): LocalConfig {
+  const environment = options.environment ?? nonEmpty(env[LOCAL_OPTIONS.environment.env]);
+  const shared = environment !== undefined ? sharedSettings(environment, env) : {};
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, option] of Object.entries(LOCAL_OPTIONS) as [LocalOptionName, (typeof LOCAL_OPTIONS)[LocalOptionName]][]) {
     const fromOption = options[name];
-    const raw = fromOption ?? nonEmpty(env[option.env]);
+    const fromEnv = nonEmpty(env[option.env]);
+    const raw = fromOption ?? fromEnv ?? shared[name];
     const result = option.schema.safeParse(raw);
     if (result.success) {
       values[camelCase(name)] = result.data;
     } else {
-      const source = fromOption !== undefined ? `--${name}` : `${option.env} (environment)`;
+      const source =
+        fromOption !== undefined ? `--${name}` : fromEnv !== undefined ? `${option.env} (environment)` : `environment "${environment}" of the deployment configuration`;
       problems.push(`${source} = ${JSON.stringify(raw)}: ${result.error.issues.map((issue) => issue.message).join(", ")}`);
     }
   }
@@ -90,6 +105,29 @@ export function resolveConfig(
     taken.set(port, option);
   }
   return config;
+}
+
+/** What the local runtime shares with a deployed environment: everything that shapes things and topics. */
+function sharedSettings(environment: string, env: Readonly<Record<string, string | undefined>>): OptionValues {
+  const file = configFilePath(env);
+  let loaded;
+  try {
+    loaded = loadDeploymentConfig(file);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: --environment ${environment}: ${(error as Error).message}`);
+  }
+  const found = loaded.environments.find((candidate) => candidate.name === environment);
+  if (found === undefined) {
+    const known = loaded.environments.map((candidate) => candidate.name).join(", ");
+    throw new ConfigError(`invalid configuration: --environment ${environment}: ${file} has no such environment (it has: ${known})`);
+  }
+  const { stackName, things } = found.config;
+  return {
+    "stack-name": stackName,
+    "thing-type": things.typeName,
+    "thing-name-scheme": things.nameScheme,
+    "shadow-metrics": things.shadowMetrics ? "on" : "off",
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

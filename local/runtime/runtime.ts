@@ -26,7 +26,6 @@ import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
 
 export const LOCAL_REGION = "us-east-1";
-export const THING_TYPE_NAME = "lorawan";
 /** The local endpoint accepts any credentials; the SDK insists on having some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
@@ -103,7 +102,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
-    await ensureThingType(sdkEnvironment);
+    await ensureThingType(sdkEnvironment, config.thingType);
     const apiKeySecretArn = await putApiKeySecret(sdkEnvironment, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
@@ -121,7 +120,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       handlers: localHandlers({
         ...sdkEnvironment,
         STACK_NAME: config.stackName,
-        THING_TYPE_NAME,
+        THING_TYPE_NAME: config.thingType,
         THING_NAME_SCHEME: config.thingNameScheme,
         SHADOW_METRICS: config.shadowMetrics,
         TTS_URL: ttsUrl,
@@ -189,7 +188,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
   }
 }
 
-async function ensureThingType(env: Record<string, string>): Promise<void> {
+async function ensureThingType(env: Record<string, string>, thingTypeName: string): Promise<void> {
   const iot = new IoTClient({
     endpoint: env["AWS_ENDPOINT_URL"]!,
     region: LOCAL_REGION,
@@ -198,7 +197,7 @@ async function ensureThingType(env: Record<string, string>): Promise<void> {
   try {
     await iot.send(
       new CreateThingTypeCommand({
-        thingTypeName: THING_TYPE_NAME,
+        thingTypeName,
         thingTypeProperties: {
           thingTypeDescription: "LoRaWAN device on The Things Stack",
           searchableAttributes: ["devEUI", "stackName"],

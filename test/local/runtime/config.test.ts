@@ -1,0 +1,53 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "../../../local/runtime/config.ts";
+
+const EXAMPLE_CONFIG = { TTS_AWS_IOT_CONFIG: join(import.meta.dirname, "..", "..", "..", "tts-aws-iot.config.json") };
+
+describe("local runtime configuration", () => {
+  it("has defaults that work on a fresh machine", () => {
+    expect(resolveConfig({}, {})).toMatchObject({
+      bindHost: "127.0.0.1",
+      mqttPort: 1883,
+      mqttWsPort: 9001,
+      awsPort: 4566,
+      ttsPort: 1885,
+      stackName: "local",
+      devices: 5,
+      interval: 30,
+      dataDir: ".data",
+      thingType: "lorawan",
+      thingNameScheme: "DevEUI",
+      shadowMetrics: "on",
+    });
+  });
+
+  it("takes options over environment variables over defaults", () => {
+    const config = resolveConfig({ devices: "7" }, { DEVICES: "3", MQTT_PORT: "11883", STACK_NAME: "lab" });
+    expect(config).toMatchObject({ devices: 7, mqttPort: 11883, stackName: "lab" });
+  });
+
+  it("takes the shared settings of a deployment environment, under explicit options", () => {
+    expect(resolveConfig({ environment: "staging" }, EXAMPLE_CONFIG)).toMatchObject({
+      stackName: "tts-staging",
+      thingType: "lorawan-staging",
+      thingNameScheme: "DeviceID",
+      shadowMetrics: "on",
+    });
+    expect(resolveConfig({ environment: "staging", "stack-name": "mine" }, EXAMPLE_CONFIG).stackName).toBe("mine");
+  });
+
+  it("names an unknown deployment environment and the ones there are", () => {
+    expect(() => resolveConfig({ environment: "qa" }, EXAMPLE_CONFIG)).toThrow(/--environment qa: .*has no such environment \(it has: staging, production\)/);
+  });
+
+  it("names every bad value and where it came from", () => {
+    expect(() => resolveConfig({ "mqtt-port": "70000", "stack-name": "9lives" }, { DEVICES: "many" })).toThrow(
+      /--mqtt-port = "70000".*\n.*--stack-name = "9lives": must start with a letter.*\n.*DEVICES \(environment\) = "many"/s,
+    );
+  });
+
+  it("refuses two endpoints on one port", () => {
+    expect(() => resolveConfig({ "aws-port": "1883" }, {})).toThrow("--mqtt-port and --aws-port are both 1883");
+  });
+});
