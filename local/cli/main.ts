@@ -12,7 +12,7 @@ import { startLocalRuntime } from "../runtime/runtime.ts";
 function usage(): string {
   const rows = Object.entries(LOCAL_OPTIONS).map(([name, option]) => {
     const fallback = option.schema.safeParse(undefined);
-    const defaultText = fallback.success ? ` (default ${String(fallback.data)})` : "";
+    const defaultText = fallback.success && fallback.data !== undefined ? ` (default ${String(fallback.data)})` : "";
     return `  --${name.padEnd(18)} ${option.env.padEnd(18)} ${option.help}${defaultText}`;
   });
   return ["Usage: npm start -- [options]", "", "  option               environment        meaning", ...rows, "  --help                                  this text"].join("\n");
