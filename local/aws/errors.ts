@@ -26,10 +26,3 @@ export class CorruptStateFileError extends Error {
   }
 }
 
-export class AwsEndpointPortInUseError extends Error {
-  override readonly name = "AwsEndpointPortInUseError";
-
-  constructor(host: string, port: number) {
-    super(`AWS endpoint port ${port} on ${host} is already in use`);
-  }
-}

@@ -14,4 +14,5 @@ export {
 export type { HistoryEvent, HistoryEventType } from "./history-events.ts";
 export type { StepFunctionsBackend, StateMachineSummary, StartExecutionRequest } from "./step-functions-backend.ts";
 export type { PublishFn, PublishOptions } from "./publish.ts";
-export { AwsError, AwsEndpointPortInUseError, CorruptStateFileError } from "./errors.ts";
+export { AwsError, CorruptStateFileError } from "./errors.ts";
+export { PortInUseError } from "../net/listen.ts";

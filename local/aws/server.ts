@@ -3,10 +3,11 @@
  * `endpoint: "http://127.0.0.1:<port>"` with any credentials. Requests go to a service by their SigV4
  * credential scope (signatures are not checked). State lives in `dataDir`; `close()` flushes it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
-import { AwsEndpointPortInUseError, AwsError } from "./errors.ts";
+import { AwsError } from "./errors.ts";
+import { listen } from "../net/listen.ts";
 import { ExecutionStore } from "./execution-store.ts";
 import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
 import { createIotService } from "./iot-service.ts";
@@ -74,7 +75,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const server = createServer((incoming, outgoing) => {
     void handle(incoming, outgoing, services, stats);
   });
-  port = await listen(server, host, options.port);
+  port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
     await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush()]);
@@ -132,14 +133,3 @@ function internalFailure(error: unknown): AwsError {
   return new AwsError("InternalFailureException", `Local AWS endpoint failure: ${message}`, 500);
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(error.code === "EADDRINUSE" ? new AwsEndpointPortInUseError(host, port) : error);
-    });
-    server.listen(port, host, () => {
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    });
-  });
-}

@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { Aedes } from "aedes";
 import { WebSocketServer, createWebSocketStream } from "ws";
-import { close, listen } from "../runtime/listen.ts";
+import { close, listen } from "../net/listen.ts";
 
 export interface BrokerMessage {
   readonly topic: string;

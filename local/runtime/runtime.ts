@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 import { localHandlers } from "./handlers.ts";
-import { freePort } from "./listen.ts";
+import { freePort } from "../net/listen.ts";
 import type { LocalConfig } from "./config.ts";
 import { startBroker, type LocalBroker } from "../broker/broker.ts";
 import { ExecutionStore, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";

@@ -17,7 +17,8 @@ export {
 export { startTtsApi, type RecordedRequest, type TtsApi, type TtsApiOptions } from "./tts-api-server.ts";
 export type { ApiKeys } from "./tts-api-handler.ts";
 export { FaultInjector, InvalidFaultError, type RefusalStatus } from "./fault-injector.ts";
-export { TtsApiError, TtsApiPortInUseError, type TtsErrorBodyJson } from "./tts-api-errors.ts";
+export { TtsApiError, type TtsErrorBodyJson } from "./tts-api-errors.ts";
+export { PortInUseError } from "../net/listen.ts";
 export { TX_SCHEDULE_PRIORITIES, type TxSchedulePriority } from "./downlink-request.ts";
 export type { ApplicationDownlinkJson, QueuedDownlink, TtsDownlinkEventJson } from "./downlink-messages.ts";
 export { EU868_MAX_FRM_PAYLOAD_BY_SF, MAX_FRM_PAYLOAD_BYTES, maxFrmPayloadBytes } from "./downlink-limits.ts";

@@ -131,14 +131,3 @@ export const ttsErrors = {
 };
 
 /** The port of the simulated TTS API is taken; names the option that moves it. */
-export class TtsApiPortInUseError extends Error {
-  override readonly name = "TtsApiPortInUseError";
-  readonly host: string;
-  readonly port: number;
-
-  constructor(host: string, port: number, cause: unknown) {
-    super(`TTS simulator HTTP API port (--tts-port): ${host}:${port} is already in use; choose another port`, { cause });
-    this.host = host;
-    this.port = port;
-  }
-}

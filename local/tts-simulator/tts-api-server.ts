@@ -3,13 +3,14 @@
  * the simulator's MQTT session: what the downlink workflow's Enqueue step calls in the local runtime.
  * Every request is recorded (even refused ones) so tests can count exactly what TTS saw.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
 import { FaultInjector, type Refusal } from "./fault-injector.ts";
 import type { TtsSimulator } from "./publisher.ts";
-import { TtsApiError, TtsApiPortInUseError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
+import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
+import { listen } from "../net/listen.ts";
 import { handleApiRequest, type ApiKeys } from "./tts-api-handler.ts";
 
 /** TTS's gateway refuses bodies far smaller; this only keeps a runaway client from filling memory. */
@@ -108,7 +109,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
   };
 
   const server = createServer((request, response) => void handle(request, response));
-  const port = await listen(server, options.host, options.port);
+  const port = await listen(server, options.host, options.port, "TTS simulator HTTP API port (--tts-port)");
   const unhook = downlinks.attach();
 
   let closed: Promise<void> | undefined;
@@ -162,19 +163,3 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
-      reject(error.code === "EADDRINUSE" ? new TtsApiPortInUseError(host, port, error) : error);
-    };
-    const onListening = () => {
-      server.off("error", onError);
-      const address = server.address();
-      resolve(typeof address === "object" && address !== null ? address.port : port);
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen(port, host);
-  });
-}

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AwsEndpointPortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
+import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
 
 let dataDir: string;
@@ -139,8 +139,8 @@ describe("startAwsEndpoint", () => {
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
       const starting = startAwsEndpoint({ port, dataDir, publish: async () => undefined });
-      await expect(starting).rejects.toBeInstanceOf(AwsEndpointPortInUseError);
-      await expect(starting).rejects.toThrow(`AWS endpoint port ${port} on 127.0.0.1 is already in use`);
+      await expect(starting).rejects.toBeInstanceOf(PortInUseError);
+      await expect(starting).rejects.toThrow(`AWS endpoint port (--aws-port): 127.0.0.1:${port} is already in use; choose another port`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
 import {
   TX_SCHEDULE_PRIORITIES,
-  TtsApiPortInUseError,
+  PortInUseError,
   startTtsApi,
   startTtsSimulator,
   type SimulatedDevice,
@@ -327,7 +327,7 @@ describe("TTS API lifetime", () => {
 
   it("fails clearly when its port is taken, naming --tts-port", async () => {
     const attempt = startTtsApi({ host: "127.0.0.1", port: tts.port, simulator, apiKeys: new Map() });
-    await expect(attempt).rejects.toThrow(TtsApiPortInUseError);
+    await expect(attempt).rejects.toThrow(PortInUseError);
     await expect(attempt).rejects.toThrow(/--tts-port.*127\.0\.0\.1:\d+ is already in use/);
   });
 

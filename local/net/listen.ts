@@ -1,8 +1,16 @@
-/** Listening on a port with an error an operator can act on. */
+/** Listening on a port with an error an operator can act on: every local server starts through here. */
 import type { Server } from "node:net";
 
 export class PortInUseError extends Error {
   override readonly name = "PortInUseError";
+  readonly host: string;
+  readonly port: number;
+
+  constructor(what: string, host: string, port: number, cause?: unknown) {
+    super(`${what}: ${host}:${port} is already in use; choose another port`, { cause });
+    this.host = host;
+    this.port = port;
+  }
 }
 
 /**
@@ -14,9 +22,9 @@ export function listen(server: Server, host: string, port: number, what: string)
     const onError = (error: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
       if (error.code === "EADDRINUSE") {
-        reject(new PortInUseError(`${what}: ${host}:${port} is already in use; choose another port`));
+        reject(new PortInUseError(what, host, port, error));
       } else if (error.code === "EACCES") {
-        reject(new PortInUseError(`${what}: not allowed to listen on ${host}:${port} (${error.message})`));
+        reject(new Error(`${what}: not allowed to listen on ${host}:${port} (${error.message})`, { cause: error }));
       } else {
         reject(error);
       }
