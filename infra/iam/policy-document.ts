@@ -33,7 +33,12 @@ export function policyDocument(statements: readonly (PolicyStatement | TrustStat
  * and the IAM test allows `*` for exactly these actions.
  */
 export const WILDCARD_ONLY_ACTIONS = {
-  /** Step Functions' CloudWatch Logs delivery: vended-log APIs have no resource-level permissions. */
+  /**
+   * Step Functions' CloudWatch Logs delivery, as AWS documents it (and CDK grants it): the
+   * `*LogDelivery` actions have no resource-level permissions; the three resource-policy and
+   * describe actions could be scoped to the account's log ARNs, but Step Functions checks them when
+   * the state machine is created, and AWS's own policy uses `*` — not narrowed without a real deploy.
+   */
   stepFunctionsLogDelivery: [
     "logs:CreateLogDelivery",
     "logs:GetLogDelivery",

@@ -24,11 +24,13 @@ export function ttsPubSubId(stackName: string): string {
 
 export const EXTERNAL_ID_SHELL_VARIABLE = "TTS_EXTERNAL_ID";
 
-export function ttnLwCliCommand(applicationId: string, config: EnvironmentConfig, roleArn: string): string {
+/** The endpoint is given explicitly: older TTS versions look it up without asking for the ATS one. */
+export function ttnLwCliCommand(applicationId: string, config: EnvironmentConfig, roleArn: string, iotEndpoint: string): string {
   return [
     `ttn-lw-cli applications pubsubs set ${applicationId} ${ttsPubSubId(config.stackName)}`,
     "--format json",
     `--provider.aws-iot.region ${config.region}`,
+    `--provider.aws-iot.endpoint-address ${iotEndpoint}`,
     `--provider.aws-iot.assume-role.arn ${roleArn}`,
     `--provider.aws-iot.assume-role.external-id "$${EXTERNAL_ID_SHELL_VARIABLE}"`,
     `--provider.aws-iot.deployment.default.stack-name ${config.stackName}`,
@@ -67,7 +69,7 @@ export class TtsSettingsOutputs extends Construct {
     );
     output(
       "ttn_lw_cli_commands",
-      config.tts.applicationIds.map((applicationId) => ttnLwCliCommand(applicationId, config, props.roleArn)),
+      config.tts.applicationIds.map((applicationId) => ttnLwCliCommand(applicationId, config, props.roleArn, props.iotEndpoint)),
       `Equivalent ttn-lw-cli commands; first: export ${EXTERNAL_ID_SHELL_VARIABLE}="$(terraform -chdir=cdktf.out/stacks/${props.environment} output -raw tts_external_id)"`,
     );
     output(

@@ -4,6 +4,14 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 
+/**
+ * Signing names that differ from the service: botocore (the AWS CLI) signs the IoT control plane as
+ * `execute-api`, where the JavaScript SDK signs it as `iot`.
+ */
+const SIGNING_NAME_ALIASES: Readonly<Record<string, string>> = {
+  "execute-api": "iot",
+};
+
 const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   secretsmanager: "secretsmanager",
   AWSStepFunctions: "states",
@@ -16,7 +24,8 @@ export function detectService(headers: IncomingHttpHeaders, segments: readonly s
 /** `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iot/aws4_request, SignedHeaders=…` */
 export function serviceFromAuthorization(authorization: string | undefined): string | undefined {
   const scope = /Credential=([^,\s]+)/.exec(authorization ?? "")?.[1];
-  return scope?.split("/")[3];
+  const signingName = scope?.split("/")[3];
+  return signingName === undefined ? undefined : (SIGNING_NAME_ALIASES[signingName] ?? signingName);
 }
 
 function serviceFromTarget(target: string | string[] | undefined): string | undefined {

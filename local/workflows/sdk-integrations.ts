@@ -2,7 +2,9 @@
  * Step Functions' direct AWS SDK integrations (`arn:aws:states:::aws-sdk:iot:<action>`), run locally
  * with the real SDK v3 against the local endpoint. Step Functions takes and returns PascalCase member
  * names and names errors `<Service>.<Exception>` (e.g. `Iot.ResourceNotFoundException`): mirrored here.
- * Only top-level members are renamed: nested maps such as thing attributes are data, not members.
+ * Only top-level members are renamed, which is exact for what we call (DescribeThing: its only nested
+ * value is the attributes map, whose keys are data). Step Functions also renames members of nested
+ * structures; a call returning those would need that here.
  */
 import * as iot from "@aws-sdk/client-iot";
 import { AWS_SDK_PREFIX } from "../../workflows/sdk-task.ts";

@@ -349,6 +349,7 @@ describe("integration stack: outputs", () => {
       ["app-one", "app-two"].map(
         (app) =>
           `ttn-lw-cli applications pubsubs set ${app} aws-iot-${STACK} --format json --provider.aws-iot.region eu-west-1 ` +
+          "--provider.aws-iot.endpoint-address ${data.aws_iot_endpoint.iot-endpoint.endpoint_address} " +
           `--provider.aws-iot.assume-role.arn ${roleArn} --provider.aws-iot.assume-role.external-id "$TTS_EXTERNAL_ID" ` +
           `--provider.aws-iot.deployment.default.stack-name ${STACK}`,
       ),

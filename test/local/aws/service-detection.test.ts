@@ -7,6 +7,8 @@ const signed = (service: string) =>
 describe("serviceFromAuthorization", () => {
   it("reads the credential scope's service", () => {
     expect(serviceFromAuthorization(signed("iotdata"))).toBe("iotdata");
+    // botocore (the AWS CLI) signs the IoT control plane as execute-api.
+    expect(serviceFromAuthorization(signed("execute-api"))).toBe("iot");
     expect(serviceFromAuthorization(undefined)).toBeUndefined();
     expect(serviceFromAuthorization("Bearer x")).toBeUndefined();
   });
