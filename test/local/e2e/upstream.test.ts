@@ -4,7 +4,7 @@
  */
 import { DescribeThingCommand, ListThingsCommand } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { DescribeExecutionCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalRuntime } from "../../../local/runtime/runtime.ts";
@@ -109,6 +109,16 @@ describe("upstream through the embedded default", () => {
     expect(described.error).toBe("InvalidTtsMessage");
     expect(described.cause).toContain("payload is not UTF-8 JSON");
     expect(described.name).toMatch(/^uplink-/);
+    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: failed.executionArn }));
+    expect(events?.map((event) => event.type)).toEqual([
+      "ExecutionStarted",
+      "TaskStateEntered",
+      "TaskFailed",
+      "TaskStateExited",
+      "FailStateEntered",
+      "ExecutionFailed",
+    ]);
+    expect(events?.find((event) => event.type === "TaskStateEntered")?.stateEnteredEventDetails?.name).toBe("EnsureThing");
 
     const received = await recorder(app, `lorawan/${THING}/uplink`);
     await tts.publishAsync("thethings/lorawan/e2e/uplink", fixtureBytes("uplink"), { qos: 1 });
