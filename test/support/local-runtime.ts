@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IoTClient } from "@aws-sdk/client-iot";
+import { afterAll, beforeAll } from "vitest";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { resolveConfig, type LocalConfig } from "../../local/runtime/config.ts";
@@ -34,4 +35,24 @@ export function startTestRuntime(overrides: Partial<LocalConfig> & { dataDir: st
 export function sdkClients(runtime: LocalRuntime) {
   const config = { endpoint: runtime.urls.aws, region: runtime.aws.region, credentials: LOCAL_CREDENTIALS };
   return { iot: new IoTClient(config), iotData: new IoTDataPlaneClient(config), sfn: new SFNClient(config) };
+}
+
+/**
+ * One runtime for all tests of the calling file, on a temporary data dir removed afterwards.
+ * Read `ctx.runtime` inside tests and hooks.
+ */
+export function useTestRuntime(
+  overrides: Partial<LocalConfig> = {},
+  hooks: RuntimeHooks = {},
+): { readonly runtime: LocalRuntime } {
+  const dataDir = temporaryDataDir();
+  const ctx = {} as { runtime: LocalRuntime };
+  beforeAll(async () => {
+    ctx.runtime = await startTestRuntime({ dataDir: dataDir.path, ...overrides }, hooks);
+  });
+  afterAll(async () => {
+    await ctx.runtime?.close();
+    dataDir.remove();
+  });
+  return ctx;
 }

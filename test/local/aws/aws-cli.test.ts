@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { CreateThingCommand } from "@aws-sdk/client-iot";
 import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+import { useEndpointFixture } from "./endpoint-fixture.ts";
 
 const run = promisify(execFile);
 const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" };
@@ -33,26 +33,18 @@ it("finds an AWS CLI to test with", () => {
   expect(CLIS, "no `aws` on PATH: apt-get install awscli (as .ci/run does)").not.toEqual([]);
 });
 
-let dataDir: string;
-let f: EndpointFixture;
-
+const ctx = useEndpointFixture();
 beforeEach(async () => {
-  dataDir = await makeDataDir();
-  f = await startFixture(dataDir);
-  await f.iot.send(new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }));
-  await f.iotData.send(
+  await ctx.f.iot.send(new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }));
+  await ctx.f.iotData.send(
     new UpdateThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan", payload: Buffer.from('{"state":{"reported":{"battery":90}}}') }),
   );
-});
-afterEach(async () => {
-  await f.close();
-  await removeDataDir(dataDir);
 });
 
 describe.each(CLIS)("%s", (cli) => {
   /** Async on purpose: a synchronous child would block the event loop the endpoint answers on. */
   async function aws(...args: string[]): Promise<string> {
-    const { stdout } = await run(cli, ["--endpoint-url", f.endpoint.url, ...args], { env: cliEnv, encoding: "utf8" });
+    const { stdout } = await run(cli, ["--endpoint-url", ctx.f.endpoint.url, ...args], { env: cliEnv, encoding: "utf8" });
     return stdout;
   }
 
@@ -79,11 +71,11 @@ describe.each(CLIS)("%s", (cli) => {
 
   it("gets a named shadow into an outfile", async () => {
     // The CLI cannot open /dev/stdout when stdout is a socket (as under Node), so a file it is.
-    const outfile = join(dataDir, "shadow.json");
+    const outfile = join(ctx.dataDir, "shadow.json");
     await aws("iot-data", "get-thing-shadow", "--thing-name", "sensor-1", "--shadow-name", "lorawan", outfile);
     const shadow = JSON.parse(await readFile(outfile, "utf8")) as Record<string, unknown>;
     expect(shadow).toMatchObject({ state: { reported: { battery: 90 } }, version: 1 });
-    expect(f.endpoint.stats()["iotdata:GetThingShadow"]).toBe(1);
+    expect(ctx.f.endpoint.stats()["iotdata:GetThingShadow"]).toBe(1);
   });
 
   it("sees AWS error codes", async () => {

@@ -1,4 +1,5 @@
 /** Starts the local AWS endpoint on a free port in a fresh data dir, with real SDK clients pointed at it. */
+import { afterEach, beforeEach } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,4 +73,24 @@ export async function startFixture(
 export function jsonPayload(payload: Uint8Array | undefined): Record<string, unknown> {
   if (payload === undefined) throw new Error("Response has no payload");
   return JSON.parse(Buffer.from(payload).toString("utf8")) as Record<string, unknown>;
+}
+
+/**
+ * A fresh data dir and endpoint for each test of the calling file (closed and removed after it).
+ * Read `ctx.f` and `ctx.dataDir` inside tests and hooks, not at module level; a test that restarts
+ * the endpoint assigns the new one to `ctx.f`, which is then the one closed.
+ */
+export function useEndpointFixture(
+  options: (dataDir: string) => Partial<Omit<AwsEndpointOptions, "dataDir" | "port" | "publish">> = () => ({}),
+): { f: EndpointFixture; dataDir: string } {
+  const ctx = {} as { f: EndpointFixture; dataDir: string };
+  beforeEach(async () => {
+    ctx.dataDir = await makeDataDir();
+    ctx.f = await startFixture(ctx.dataDir, options(ctx.dataDir));
+  });
+  afterEach(async () => {
+    await ctx.f.close();
+    await removeDataDir(ctx.dataDir);
+  });
+  return ctx;
 }

@@ -12,89 +12,79 @@ import {
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
-import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
 
-let dataDir: string;
-let f: EndpointFixture;
-
-beforeEach(async () => {
-  dataDir = await makeDataDir();
-  f = await startFixture(dataDir);
-});
-afterEach(async () => {
-  await f.close();
-  await removeDataDir(dataDir);
-});
+const ctx = useEndpointFixture();
 
 const update = (thingName: string, reported: Record<string, unknown>) =>
-  f.iotData.send(new UpdateThingShadowCommand({ thingName, shadowName: "lorawan", payload: Buffer.from(JSON.stringify({ state: { reported } })) }));
+  ctx.f.iotData.send(new UpdateThingShadowCommand({ thingName, shadowName: "lorawan", payload: Buffer.from(JSON.stringify({ state: { reported } })) }));
 
 describe("persistence", () => {
   it("keeps registry, shadows, secrets and executions across a restart on the same data dir", async () => {
-    await f.iot.send(new CreateThingTypeCommand({ thingTypeName: "lorawan-device" }));
-    const created = await f.iot.send(
+    await ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: "lorawan-device" }));
+    const created = await ctx.f.iot.send(
       new CreateThingCommand({ thingName: "sensor-1", thingTypeName: "lorawan-device", attributePayload: { attributes: { stackName: "prod" } } }),
     );
     await update("sensor-1", { battery: 90 });
     await update("sensor-1", { rssi: -80 });
-    const secret = await fetch(f.endpoint.url, {
+    const secret = await fetch(ctx.f.endpoint.url, {
       method: "POST",
       headers: { "x-amz-target": "secretsmanager.CreateSecret", "content-type": "application/x-amz-json-1.1" },
       body: JSON.stringify({ Name: "tts/api-key", SecretString: "s3cret" }),
     });
     expect(secret.status).toBe(200);
     const executionArn = "arn:aws:states:us-east-1:000000000000:express:upstream:e1";
-    f.endpoint.executionStore.started({ executionArn, stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:upstream", name: "e1", input: "{}" });
-    f.endpoint.executionStore.finished(executionArn, { status: "SUCCEEDED", output: '{"ok":1}' });
-    await f.close();
+    ctx.f.endpoint.executionStore.started({ executionArn, stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:upstream", name: "e1", input: "{}" });
+    ctx.f.endpoint.executionStore.finished(executionArn, { status: "SUCCEEDED", output: '{"ok":1}' });
+    await ctx.f.close();
 
-    f = await startFixture(dataDir);
-    const thing = await f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
+    ctx.f = await startFixture(ctx.dataDir);
+    const thing = await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
     expect(thing).toMatchObject({ thingId: created.thingId, thingTypeName: "lorawan-device", attributes: { stackName: "prod" } });
-    const shadow = jsonPayload((await f.iotData.send(new GetThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
+    const shadow = jsonPayload((await ctx.f.iotData.send(new GetThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
     expect(shadow).toMatchObject({ state: { reported: { battery: 90, rssi: -80 } }, version: 2 });
-    const value = await fetch(f.endpoint.url, {
+    const value = await fetch(ctx.f.endpoint.url, {
       method: "POST",
       headers: { "x-amz-target": "secretsmanager.GetSecretValue", "content-type": "application/x-amz-json-1.1" },
       body: JSON.stringify({ SecretId: "tts/api-key" }),
     });
     expect(((await value.json()) as { SecretString: string }).SecretString).toBe("s3cret");
-    expect(await f.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "SUCCEEDED", output: '{"ok":1}' });
+    expect(await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "SUCCEEDED", output: '{"ok":1}' });
   });
 
   it("loses nothing of a burst of 1000 shadow updates on a clean shutdown", async () => {
     for (let batch = 0; batch < 100; batch++) {
       await Promise.all(Array.from({ length: 10 }, (_, i) => update(`sensor-${i}`, { counter: batch })));
     }
-    await f.close();
-    const stored = JSON.parse(await readFile(join(dataDir, "shadows.json"), "utf8")) as Record<string, { lorawan: { version: number; state: unknown } }>;
+    await ctx.f.close();
+    const stored = JSON.parse(await readFile(join(ctx.dataDir, "shadows.json"), "utf8")) as Record<string, { lorawan: { version: number; state: unknown } }>;
     expect(Object.keys(stored)).toHaveLength(10);
     expect(stored["sensor-3"]?.lorawan).toMatchObject({ version: 100, state: { reported: { counter: 99 } } });
-    f = await startFixture(dataDir);
+    ctx.f = await startFixture(ctx.dataDir);
   });
 });
 
 describe("stats", () => {
   it("counts calls per operation, failed ones included, until reset", async () => {
-    await f.iot.send(new DescribeThingCommand({ thingName: "missing" })).catch(() => undefined);
-    await f.iot.send(new DescribeThingCommand({ thingName: "missing" })).catch(() => undefined);
-    await f.iotData.send(new PublishCommand({ topic: "a/b", payload: Buffer.from("x") }));
-    expect(f.endpoint.stats()).toEqual({ "iot:DescribeThing": 2, "iotdata:Publish": 1 });
-    f.endpoint.resetStats();
-    expect(f.endpoint.stats()).toEqual({});
+    await ctx.f.iot.send(new DescribeThingCommand({ thingName: "missing" })).catch(() => undefined);
+    await ctx.f.iot.send(new DescribeThingCommand({ thingName: "missing" })).catch(() => undefined);
+    await ctx.f.iotData.send(new PublishCommand({ topic: "a/b", payload: Buffer.from("x") }));
+    expect(ctx.f.endpoint.stats()).toEqual({ "iot:DescribeThing": 2, "iotdata:Publish": 1 });
+    ctx.f.endpoint.resetStats();
+    expect(ctx.f.endpoint.stats()).toEqual({});
   });
 });
 
 describe("bad requests", () => {
   it("answers an unknown REST operation with a 404 naming method and path", async () => {
-    const response = await fetch(`${f.endpoint.url}/billing-groups/x`, { method: "GET" });
+    const response = await fetch(`${ctx.f.endpoint.url}/billing-groups/x`, { method: "GET" });
     expect(response.status).toBe(404);
     expect(response.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
     expect(((await response.json()) as { message: string }).message).toBe("No iot operation matches: GET /billing-groups/x");
   });
 
   it("answers a service it does not serve", async () => {
-    const response = await fetch(`${f.endpoint.url}/bucket`, {
+    const response = await fetch(`${ctx.f.endpoint.url}/bucket`, {
       headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0" },
     });
     expect(response.status).toBe(404);
@@ -102,11 +92,11 @@ describe("bad requests", () => {
   });
 
   it("answers a malformed body with 400 and the parser's complaint", async () => {
-    const response = await fetch(`${f.endpoint.url}/things/sensor-1`, { method: "POST", body: "{nope" });
+    const response = await fetch(`${ctx.f.endpoint.url}/things/sensor-1`, { method: "POST", body: "{nope" });
     expect(response.status).toBe(400);
     expect(response.headers.get("x-amzn-errortype")).toBe("InvalidRequestException");
     expect(((await response.json()) as { message: string }).message).toMatch(/^Malformed request body: /);
-    const wrongType = await fetch(`${f.endpoint.url}/things/sensor-1`, { method: "POST", body: JSON.stringify({ attributePayload: { attributes: { a: 1 } } }) });
+    const wrongType = await fetch(`${ctx.f.endpoint.url}/things/sensor-1`, { method: "POST", body: JSON.stringify({ attributePayload: { attributes: { a: 1 } } }) });
     expect(wrongType.status).toBe(400);
     expect(((await wrongType.json()) as { message: string }).message).toContain("attributePayload.attributes.a");
   });
@@ -138,7 +128,7 @@ describe("startAwsEndpoint", () => {
     const address = blocker.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
-      const starting = startAwsEndpoint({ port, dataDir, publish: async () => undefined });
+      const starting = startAwsEndpoint({ port, dataDir: ctx.dataDir, publish: async () => undefined });
       await expect(starting).rejects.toBeInstanceOf(PortInUseError);
       await expect(starting).rejects.toThrow(`AWS endpoint port (--aws-port): 127.0.0.1:${port} is already in use; choose another port`);
     } finally {

@@ -9,29 +9,19 @@ import {
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jsonPayload, makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+import { jsonPayload, useEndpointFixture } from "./endpoint-fixture.ts";
 
-let dataDir: string;
-let f: EndpointFixture;
-
-beforeEach(async () => {
-  dataDir = await makeDataDir();
-  f = await startFixture(dataDir);
-});
-afterEach(async () => {
-  await f.close();
-  await removeDataDir(dataDir);
-});
+const ctx = useEndpointFixture();
 
 async function updateShadow(thingName: string, shadowName: string | undefined, body: unknown) {
-  const response = await f.iotData.send(
+  const response = await ctx.f.iotData.send(
     new UpdateThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}), payload: Buffer.from(JSON.stringify(body)) }),
   );
   return jsonPayload(response.payload);
 }
 
 async function getShadow(thingName: string, shadowName?: string) {
-  return jsonPayload((await f.iotData.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }))).payload);
+  return jsonPayload((await ctx.f.iotData.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }))).payload);
 }
 
 describe("named shadows over HTTP", () => {
@@ -49,11 +39,11 @@ describe("named shadows over HTTP", () => {
 
   it("publishes accepted, documents and delta messages on the named shadow's topics", async () => {
     await updateShadow("sensor-1", "lorawan", { state: { reported: { led: "off" } } });
-    f.published.length = 0;
+    ctx.f.published.length = 0;
     await updateShadow("sensor-1", "lorawan", { state: { desired: { led: "on" } }, clientToken: "c2" });
 
     const prefix = "$aws/things/sensor-1/shadow/name/lorawan/update/";
-    const messages = f.messagesOn("$aws/");
+    const messages = ctx.f.messagesOn("$aws/");
     expect(messages.map((message) => message.topic)).toEqual([`${prefix}accepted`, `${prefix}documents`, `${prefix}delta`]);
     const [accepted, documents, delta] = messages.map((message) => message.json);
     expect(accepted).toMatchObject({ state: { desired: { led: "on" } }, version: 2, clientToken: "c2" });
@@ -63,13 +53,13 @@ describe("named shadows over HTTP", () => {
       clientToken: "c2",
     });
     expect(delta).toMatchObject({ state: { led: "on" }, version: 2, clientToken: "c2" });
-    expect(f.published.every((message) => message.options.qos === 1 && !message.options.retain)).toBe(true);
+    expect(ctx.f.published.every((message) => message.options.qos === 1 && !message.options.retain)).toBe(true);
   });
 
   it("publishes no delta when reported matches desired", async () => {
     await updateShadow("sensor-1", "lorawan", { state: { desired: { led: "on" }, reported: { led: "on" } } });
-    expect(f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/update/delta")).toEqual([]);
-    expect(f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/update/accepted")).toHaveLength(1);
+    expect(ctx.f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/update/delta")).toEqual([]);
+    expect(ctx.f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/update/accepted")).toHaveLength(1);
   });
 
   it("rejects a stale version with ConflictException (409)", async () => {
@@ -89,7 +79,7 @@ describe("named shadows over HTTP", () => {
 
   it("rejects malformed documents with InvalidRequestException", async () => {
     await expect(updateShadow("sensor-1", "lorawan", { reported: { a: 1 } })).rejects.toBeInstanceOf(InvalidRequestException);
-    const notJson = f.iotData.send(new UpdateThingShadowCommand({ thingName: "sensor-1", payload: Buffer.from("{oops") }));
+    const notJson = ctx.f.iotData.send(new UpdateThingShadowCommand({ thingName: "sensor-1", payload: Buffer.from("{oops") }));
     await expect(notJson).rejects.toThrow("Payload contains invalid json");
   });
 
@@ -97,25 +87,25 @@ describe("named shadows over HTTP", () => {
     await updateShadow("sensor-1", "lorawan", { state: { reported: { a: 1 } } });
     await updateShadow("sensor-1", "config", { state: { desired: { b: 1 } } });
     await updateShadow("sensor-1", undefined, { state: { reported: { classic: true } } });
-    const listed = await f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }));
+    const listed = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }));
     expect(listed.results).toEqual(["config", "lorawan"]);
 
-    const deleted = jsonPayload((await f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
+    const deleted = jsonPayload((await ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
     expect(deleted["version"]).toBe(1);
-    expect(f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/delete/accepted")).toHaveLength(1);
+    expect(ctx.f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/delete/accepted")).toHaveLength(1);
     await expect(getShadow("sensor-1", "lorawan")).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).rejects.toBeInstanceOf(
+    await expect(ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).rejects.toBeInstanceOf(
       ResourceNotFoundException,
     );
-    expect((await f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }))).results).toEqual(["config"]);
+    expect((await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }))).results).toEqual(["config"]);
     expect((await updateShadow("sensor-1", "lorawan", { state: { reported: { a: 2 } } }))["version"]).toBe(2);
   });
 
   it("pages named shadows", async () => {
     for (const name of ["s1", "s2", "s3"]) await updateShadow("sensor-1", name, { state: { reported: { a: 1 } } });
-    const first = await f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2 }));
+    const first = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2 }));
     expect(first.results).toEqual(["s1", "s2"]);
-    const second = await f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2, nextToken: first.nextToken }));
+    const second = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2, nextToken: first.nextToken }));
     expect(second.results).toEqual(["s3"]);
     expect(second.nextToken).toBeUndefined();
   });
@@ -126,7 +116,7 @@ describe("classic shadow", () => {
     await updateShadow("sensor-1", undefined, { state: { desired: { led: "on" } } });
     expect((await getShadow("sensor-1"))["state"]).toEqual({ desired: { led: "on" }, delta: { led: "on" } });
     await expect(getShadow("sensor-1", "lorawan")).rejects.toBeInstanceOf(ResourceNotFoundException);
-    expect(f.messagesOn("$aws/").map((message) => message.topic)).toEqual([
+    expect(ctx.f.messagesOn("$aws/").map((message) => message.topic)).toEqual([
       "$aws/things/sensor-1/shadow/update/accepted",
       "$aws/things/sensor-1/shadow/update/documents",
       "$aws/things/sensor-1/shadow/update/delta",
@@ -138,21 +128,21 @@ describe("classic shadow", () => {
 describe("Publish", () => {
   it("hands topic, payload bytes, qos and retain to the publish callback", async () => {
     const payload = Buffer.from([0, 1, 2, 255]);
-    await f.iotData.send(new PublishCommand({ topic: "lorawan/sensor-1/uplink", qos: 1, retain: true, payload }));
-    await f.iotData.send(new PublishCommand({ topic: "lorawan/sensor-1/status", payload: Buffer.from("{}") }));
-    expect(f.published).toEqual([
+    await ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/sensor-1/uplink", qos: 1, retain: true, payload }));
+    await ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/sensor-1/status", payload: Buffer.from("{}") }));
+    expect(ctx.f.published).toEqual([
       { topic: "lorawan/sensor-1/uplink", payload, options: { qos: 1, retain: true } },
       { topic: "lorawan/sensor-1/status", payload: Buffer.from("{}"), options: { qos: 0, retain: false } },
     ]);
   });
 
   it("rejects wildcard topics and qos 2", async () => {
-    await expect(f.iotData.send(new PublishCommand({ topic: "lorawan/+/uplink", payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
+    await expect(ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/+/uplink", payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
       InvalidRequestException,
     );
-    await expect(f.iotData.send(new PublishCommand({ topic: "a", qos: 2, payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
+    await expect(ctx.f.iotData.send(new PublishCommand({ topic: "a", qos: 2, payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
       InvalidRequestException,
     );
-    expect(f.published).toEqual([]);
+    expect(ctx.f.published).toEqual([]);
   });
 });

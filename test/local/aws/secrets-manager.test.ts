@@ -3,19 +3,9 @@
  * POSTs with `X-Amz-Target: secretsmanager.<Operation>` and a SigV4-shaped Authorization header.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+import { useEndpointFixture } from "./endpoint-fixture.ts";
 
-let dataDir: string;
-let f: EndpointFixture;
-
-beforeEach(async () => {
-  dataDir = await makeDataDir();
-  f = await startFixture(dataDir);
-});
-afterEach(async () => {
-  await f.close();
-  await removeDataDir(dataDir);
-});
+const ctx = useEndpointFixture();
 
 interface JsonAnswer {
   status: number;
@@ -24,7 +14,7 @@ interface JsonAnswer {
 }
 
 async function secretsManager(operation: string, body: unknown, raw?: string): Promise<JsonAnswer> {
-  const response = await fetch(f.endpoint.url, {
+  const response = await fetch(ctx.f.endpoint.url, {
     method: "POST",
     headers: {
       "content-type": "application/x-amz-json-1.1",

@@ -14,7 +14,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
 import type { StepFunctionsBackend } from "../../../local/aws/step-functions-backend.ts";
-import { makeDataDir, removeDataDir, startFixture, type EndpointFixture } from "./endpoint-fixture.ts";
+import { makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
 
 const MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:upstream";
 const CREATED = new Date("2025-01-01T00:00:00Z");
@@ -49,26 +49,18 @@ function fakeBackend(store: ExecutionStore): StepFunctionsBackend {
   };
 }
 
-let dataDir: string;
-let f: EndpointFixture;
-
-beforeEach(async () => {
-  dataDir = await makeDataDir();
+const ctx = useEndpointFixture((dataDir) => {
   const executionStore = new ExecutionStore({ dataDir });
-  f = await startFixture(dataDir, { executionStore, stepFunctions: fakeBackend(executionStore) });
-});
-afterEach(async () => {
-  await f.close();
-  await removeDataDir(dataDir);
+  return { executionStore, stepFunctions: fakeBackend(executionStore) };
 });
 
 function start(input: unknown, name?: string) {
-  return f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: JSON.stringify(input), ...(name ? { name } : {}) }));
+  return ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: JSON.stringify(input), ...(name ? { name } : {}) }));
 }
 
 describe("Step Functions", () => {
   it("lists the backend's state machines", async () => {
-    const listed = await f.sfn.send(new ListStateMachinesCommand({}));
+    const listed = await ctx.f.sfn.send(new ListStateMachinesCommand({}));
     expect(listed.stateMachines).toEqual([{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }]);
   });
 
@@ -77,7 +69,7 @@ describe("Step Functions", () => {
     expect(started.executionArn).toBe("arn:aws:states:us-east-1:000000000000:express:upstream:first");
     expect(started.startDate).toBeInstanceOf(Date);
 
-    const execution = await f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    const execution = await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(execution).toMatchObject({
       executionArn: started.executionArn,
       stateMachineArn: MACHINE,
@@ -92,14 +84,14 @@ describe("Step Functions", () => {
 
   it("describes failures with error and cause", async () => {
     const started = await start({ fail: true });
-    const execution = await f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+    const execution = await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
     expect(execution).toMatchObject({ status: "FAILED", error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
     expect(execution.output).toBeUndefined();
   });
 
   it("returns the history in GetExecutionHistory's shape, forwards, backwards and paged", async () => {
     const { executionArn } = await start({ devEui: "01" });
-    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const history = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     expect(history.events?.map((event) => [event.id, event.previousEventId, event.type])).toEqual([
       [1, 0, "ExecutionStarted"],
       [2, 1, "TaskStateEntered"],
@@ -112,15 +104,15 @@ describe("Step Functions", () => {
     expect(history.events?.[3]?.executionSucceededEventDetails?.output).toBe('{"created":true}');
     expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
 
-    const reversed = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3 }));
+    const reversed = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3 }));
     expect(reversed.events?.map((event) => event.id)).toEqual([4, 3, 2]);
-    const rest = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, nextToken: reversed.nextToken }));
+    const rest = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, nextToken: reversed.nextToken }));
     expect(rest.events?.map((event) => event.id)).toEqual([1]);
   });
 
   it("shows ExecutionFailed details in the history", async () => {
     const { executionArn } = await start({ fail: true });
-    const history = await f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const history = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
     expect(history.events?.at(-1)?.executionFailedEventDetails).toEqual({ error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
   });
 
@@ -129,29 +121,29 @@ describe("Step Functions", () => {
     const failed = await start({ fail: true });
     const third = await start({});
 
-    const all = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
+    const all = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
     expect(all.executions?.map((execution) => execution.executionArn)).toEqual([third.executionArn, failed.executionArn, first.executionArn]);
     expect(all.executions?.[0]).toMatchObject({ stateMachineArn: MACHINE, status: "SUCCEEDED", startDate: third.startDate });
 
-    const failures = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, statusFilter: "FAILED" }));
+    const failures = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, statusFilter: "FAILED" }));
     expect(failures.executions?.map((execution) => execution.executionArn)).toEqual([failed.executionArn]);
 
-    const page = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2 }));
+    const page = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2 }));
     expect(page.executions).toHaveLength(2);
-    const next = await f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2, nextToken: page.nextToken }));
+    const next = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2, nextToken: page.nextToken }));
     expect(next.executions?.map((execution) => execution.executionArn)).toEqual([first.executionArn]);
-    await expect(f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, nextToken: "forged" }))).rejects.toBeInstanceOf(InvalidToken);
+    await expect(ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, nextToken: "forged" }))).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it("maps errors to the SDK's exception classes", async () => {
     const unknownArn = "arn:aws:states:us-east-1:000000000000:express:upstream:nope";
-    await expect(f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    await expect(f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
     await expect(
-      f.sfn.send(new StartExecutionCommand({ stateMachineArn: `${MACHINE}-other`, input: "{}" })),
+      ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: `${MACHINE}-other`, input: "{}" })),
     ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-    await expect(f.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${MACHINE}-other` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-    await expect(f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{oops" }))).rejects.toBeInstanceOf(InvalidExecutionInput);
+    await expect(ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${MACHINE}-other` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{oops" }))).rejects.toBeInstanceOf(InvalidExecutionInput);
     await expect(start({}, "has space")).rejects.toBeInstanceOf(InvalidName);
     await start({}, "same");
     await expect(start({}, "same")).rejects.toBeInstanceOf(ExecutionAlreadyExists);

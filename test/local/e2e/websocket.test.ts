@@ -1,26 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalRuntime } from "../../../local/runtime/runtime.ts";
+import { describe, expect, it } from "vitest";
 import { fixtureBytes } from "../../support/fixtures.ts";
-import { startTestRuntime, temporaryDataDir } from "../../support/local-runtime.ts";
+import { useTestRuntime } from "../../support/local-runtime.ts";
 import { connect, recorder } from "../../support/mqtt.ts";
 
-const dataDir = temporaryDataDir();
-let runtime: LocalRuntime;
-
-beforeAll(async () => {
-  runtime = await startTestRuntime({ dataDir: dataDir.path });
-});
-
-afterAll(async () => {
-  await runtime?.close();
-  dataDir.remove();
-});
+const ctx = useTestRuntime();
 
 describe("MQTT over WebSocket", () => {
   it("serves TTS and applications on ws://…/mqtt like IoT Core", async () => {
-    expect(runtime.urls.mqttWs).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
-    const tts = await connect(runtime.urls.mqttWs, "thethings-e2e");
-    const app = await connect(runtime.urls.mqttWs, "browser-app");
+    expect(ctx.runtime.urls.mqttWs).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
+    const tts = await connect(ctx.runtime.urls.mqttWs, "thethings-e2e");
+    const app = await connect(ctx.runtime.urls.mqttWs, "browser-app");
     const received = await recorder(app, "lorawan/#");
     await tts.publishAsync("thethings/lorawan/e2e/uplink", fixtureBytes("uplink"), { qos: 1 });
     const [message] = await received.waitFor(1);
