@@ -56,12 +56,19 @@ export interface LocalWorkflowsOptions {
   readonly onFinished?: (summary: ExecutionSummary) => void;
   /** Retry waits in ms instead of the ASL's seconds (tests); undefined keeps the real backoff. */
   readonly retryIntervalMs?: number;
+  /**
+   * Executions running at once; more wait their turn (still recorded as started), as Lambda
+   * concurrency bounds the cloud. Default 24: each runs at most two AWS calls at a time, which keeps
+   * them within the SDK's 50 sockets and measured faster than unbounded concurrency.
+   */
+  readonly maxConcurrent?: number;
 }
 
 export class LocalWorkflows {
   readonly #workflows: Map<WorkflowName, LoadedWorkflow>;
   readonly #options: LocalWorkflowsOptions;
   readonly #running = new Set<Promise<unknown>>();
+  readonly #slots: Slots;
   readonly #region: string;
   readonly #account: string;
 
@@ -69,6 +76,7 @@ export class LocalWorkflows {
     this.#options = options;
     this.#region = options.region ?? "us-east-1";
     this.#account = options.account ?? "000000000000";
+    this.#slots = new Slots(options.maxConcurrent ?? 24);
     const createdAt = new Date();
     this.#workflows = new Map(
       WORKFLOW_NAMES.map((name) => {
@@ -114,7 +122,7 @@ export class LocalWorkflows {
       input: JSON.stringify(input),
       startDate,
     });
-    const done = this.#run(workflow, executionArn, name, input, startDate);
+    const done = this.#slots.use(() => this.#run(workflow, executionArn, name, input, startDate));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));
     return { executionArn, startDate, done };
@@ -192,5 +200,29 @@ export class LocalWorkflows {
 
   #workflow(name: WorkflowName): LoadedWorkflow {
     return this.#resolve(name);
+  }
+}
+
+/** A counting semaphore: at most `size` tasks run, the others wait in arrival order. */
+class Slots {
+  readonly #size: number;
+  #busy = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`maxConcurrent must be a positive integer, got ${size}`);
+    this.#size = size;
+  }
+
+  async use<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#busy >= this.#size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#busy += 1;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#busy -= 1;
+    }
   }
 }
