@@ -8,15 +8,13 @@
  * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `downlink-steps.ts`).
  */
 import type { Catcher, StateMachineDefinition } from "./asl.ts";
-import { TRANSIENT_RETRY, lambdaTask } from "./lambda-task.ts";
+import { TRANSIENT_RETRY, catchAllTo, lambdaTask } from "./lambda-task.ts";
 import { sdkTask } from "./sdk-task.ts";
 import type { FunctionArns } from "./upstream-workflow.ts";
+import type { WorkflowSettings } from "./catalogue.ts";
 
-export interface DownlinkWorkflowSettings {
-  readonly stackName: string;
-}
 
-const toPublishFailed: Catcher[] = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.failed", Next: "PublishFailed" }];
+const toPublishFailed: Catcher[] = catchAllTo("PublishFailed", "$.failed");
 
 /** TTS unavailable: 1 + 3 attempts, 2 s → 4 s → 8 s (full jitter), plus TTS's Retry-After waited out in the step. */
 export const TTS_UNAVAILABLE_RETRY = {
@@ -28,7 +26,7 @@ export const TTS_UNAVAILABLE_RETRY = {
   JitterStrategy: "FULL",
 } as const;
 
-export function downlinkWorkflow(arnOf: FunctionArns, settings: DownlinkWorkflowSettings): StateMachineDefinition {
+export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings): StateMachineDefinition {
   const attributes = "$.thing.Attributes";
   return {
     Comment: "Application downlink request → validate → resolve the thing → enqueue with TTS; failures → lorawan/<thing>/downlink/failed",
@@ -135,7 +133,8 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: DownlinkWorkflow
       },
       PublishFailed: lambdaTask({
         functionArn: arnOf("publish-feedback"),
-        payload: "$",
+        // The whole state: what is known depends on where it failed (no validation if Validate did).
+        payload: { "state.$": "$", "executionName.$": "$$.Execution.Name" },
         resultSelector: { "topic.$": "$.Payload.topic", "error.$": "$.Payload.error", "message.$": "$.Payload.message" },
         resultPath: "$.feedback",
         next: "DownlinkFailed",

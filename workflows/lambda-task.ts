@@ -12,6 +12,8 @@ export const TRANSIENT_ERRORS = [
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
+  "Lambda.ClientExecutionTimeoutException",
+  "Lambda.Unknown",
   "TransientAwsError",
 ];
 
@@ -54,7 +56,7 @@ export function lambdaTask(options: LambdaTaskOptions): TaskState {
   };
 }
 
-/** Any error not retried away ends in the given state with the error kept at `$.error`. */
-export function catchAllTo(next: string): Catcher[] {
-  return [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: next }];
+/** Any error not retried away goes to `next`, with the error (`{Error, Cause}`) kept at `resultPath`. */
+export function catchAllTo(next: string, resultPath = "$.error"): Catcher[] {
+  return [{ ErrorEquals: ["States.ALL"], ResultPath: resultPath, Next: next }];
 }

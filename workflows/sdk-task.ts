@@ -1,5 +1,6 @@
 /** Direct AWS SDK integrations (`arn:aws:states:::aws-sdk:<service>:<action>`): no Lambda in between. */
 import type { Catcher, PayloadTemplate, TaskState } from "./asl.ts";
+import { TRANSIENT_RETRY } from "./lambda-task.ts";
 
 export const AWS_SDK_PREFIX = "arn:aws:states:::aws-sdk:";
 
@@ -19,7 +20,8 @@ export function sdkTask(options: {
     Parameters: options.parameters,
     ResultPath: options.resultPath,
     TimeoutSeconds: 30,
-    Retry: [{ ErrorEquals: options.retryOn, IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3, MaxDelaySeconds: 8, JitterStrategy: "FULL" }],
+    // The same backoff as Lambda tasks, on the service's own throttling and availability errors.
+    Retry: [{ ...TRANSIENT_RETRY, ErrorEquals: options.retryOn }],
     Catch: options.catch,
     Next: options.next,
   };

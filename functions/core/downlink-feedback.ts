@@ -16,7 +16,7 @@ import {
   type DownlinkRequestErrorCode,
   type GrpcCode,
 } from "./downlink-errors.ts";
-import { correlationIdsWith } from "./downlink-request.ts";
+import { correlationIdsWith, ttsDownlinkQueueRequest, type DownlinkRequest } from "./downlink-request.ts";
 import { THING_NAME_PATTERN } from "./thing-name.ts";
 import { republishTopic } from "./tts-events.ts";
 import type { EndDeviceIds } from "./tts-message.ts";
@@ -102,37 +102,66 @@ export function feedbackTopic(thingName: string | undefined): string {
     : UNADDRESSED_FAILED_TOPIC;
 }
 
-/** A refused request: a `DownlinkRequestError` or its `toJSON()` (as it travels between workflow steps). */
-export interface InvalidDownlinkRequestDetails {
-  readonly code: DownlinkRequestErrorCode;
+/** What stopped a downlink, as the workflow's steps describe it (see `downlink-steps.ts`). */
+export interface DownlinkFailure {
+  readonly code: DownlinkErrorCode;
   readonly message: string;
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined;
+  /** From a refused request: its valid `thingName` and `correlationId`, and the valid part as TTS JSON. */
   readonly thingName?: string | undefined;
   readonly correlationId?: string | undefined;
-  readonly attributes?: Readonly<Record<string, unknown>> | undefined;
   readonly downlink?: Readonly<Record<string, unknown>> | undefined;
+  /** TTS's own gRPC code, when TTS refused. */
+  readonly grpcCode?: number | undefined;
+}
+
+export interface FailureFeedbackInput {
+  readonly failure: DownlinkFailure;
+  /** The validated request; null when validation refused it (or never ran). */
+  readonly request: DownlinkRequest | null;
+  /** The resolved thing's attributes (`deviceID`, `applicationID`, `devEUI`), once known. */
+  readonly thingAttributes?: Readonly<Record<string, string>> | undefined;
+  /** Ours for this request; the application's `correlationId` is added. */
+  readonly correlationIds: readonly string[];
+  readonly receivedAt: string;
+  /** TTS's `error.correlation_id`: an ID of this one occurrence, e.g. the workflow execution's. */
+  readonly errorCorrelationId?: string | undefined;
 }
 
 /**
- * The topic and message for a refused request. `correlation_ids` (of the message and of its
- * `downlink`) are `options.correlationIds` followed by the request's valid `correlationId`, if any.
+ * The topic and message that tell an application its downlink will not happen: the thing's
+ * `downlink/failed` when the request named a valid thing, else `lorawan/downlink/failed`.
  */
-export function invalidRequestFeedback(
-  error: InvalidDownlinkRequestDetails,
-  options: { readonly correlationIds: readonly string[]; readonly receivedAt: string; readonly errorCorrelationId?: string },
-): { topic: string; message: DownlinkFailedMessage } {
-  const correlationIds = correlationIdsWith(options.correlationIds, error.correlationId);
+export function failureFeedback(input: FailureFeedbackInput): { topic: string; message: DownlinkFailedMessage } {
+  const { failure, request } = input;
+  const correlationIds = correlationIdsWith(input.correlationIds, request?.correlationId ?? failure.correlationId);
+  const downlink =
+    request !== null
+      ? ttsDownlinkQueueRequest(request, { correlationIds }).downlinks[0]
+      : { ...failure.downlink, correlation_ids: correlationIds };
   return {
-    topic: feedbackTopic(error.thingName),
+    topic: feedbackTopic(request?.thingName ?? failure.thingName),
     message: downlinkFailedMessage({
+      endDeviceIds: endDeviceIdsOf(input.thingAttributes),
       correlationIds,
-      receivedAt: options.receivedAt,
-      downlink: { ...error.downlink, correlation_ids: correlationIds },
+      receivedAt: input.receivedAt,
+      downlink: downlink as unknown as Record<string, unknown>,
       error: {
-        name: error.code,
-        messageFormat: error.message,
-        attributes: error.attributes,
-        correlationId: options.errorCorrelationId,
+        name: failure.code,
+        messageFormat: failure.message,
+        attributes: failure.attributes,
+        code: failure.grpcCode as GrpcCode | undefined,
+        correlationId: input.errorCorrelationId,
       },
     }),
   };
+}
+
+/** The TTS identifiers our things carry as attributes. */
+function endDeviceIdsOf(attributes: Readonly<Record<string, string>> | undefined): EndDeviceIds | undefined {
+  const deviceId = attributes?.["deviceID"];
+  const applicationId = attributes?.["applicationID"];
+  if (deviceId === undefined || applicationId === undefined) return undefined;
+  const devEui = attributes?.["devEUI"];
+  return { device_id: deviceId, application_ids: { application_id: applicationId }, ...(devEui ? { dev_eui: devEui } : {}) };
 }

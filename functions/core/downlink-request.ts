@@ -70,6 +70,28 @@ export interface DownlinkRequest {
   readonly correlationId?: string;
 }
 
+/**
+ * The shape of a `DownlinkRequest` as it travels between workflow steps: checked (a wiring bug must
+ * not reach TTS), not validated again.
+ */
+export const DownlinkRequestShapeSchema = z.custom<DownlinkRequest>(
+  (value) =>
+    z
+      .looseObject({
+        thingName: z.string(),
+        content: z.union([
+          z.object({ kind: z.literal("bytes"), frmPayload: z.string() }),
+          z.object({ kind: z.literal("payload"), decodedPayload: z.record(z.string(), z.unknown()) }),
+        ]),
+        fPort: z.number().int(),
+        confirmed: z.boolean(),
+        priority: z.enum(["HIGH", "NORMAL"]),
+        replace: z.boolean(),
+      })
+      .safeParse(value).success,
+  "is not a validated downlink request",
+);
+
 // One schema per field; each failure maps to the field's own code.
 const ThingNameSchema = z.string().regex(THING_NAME_PATTERN);
 /** Canonical base64: zod's check (standard alphabet, padded) and a round trip (no stray bits). */

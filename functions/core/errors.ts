@@ -49,3 +49,8 @@ export class InvalidStepInputError extends Error {
 export class ConfigurationError extends Error {
   override readonly name = "ConfigurationError";
 }
+
+/** TTS could not be reached, or answered 408/429/5xx. The downlink workflow retries it with backoff. */
+export class TtsUnavailableError extends Error {
+  override readonly name = "TtsUnavailable";
+}

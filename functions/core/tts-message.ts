@@ -13,6 +13,8 @@ const DEVICE_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 const EUI64_PATTERN = /^[0-9A-Fa-f]{16}$/;
 
 const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)");
+/** RFC 3339 with any sub-second precision (TTS gives nanoseconds). */
+const Timestamp = z.iso.datetime({ offset: true });
 
 export const EndDeviceIdsSchema = z.looseObject({
   device_id: z.string().regex(DEVICE_ID_PATTERN, "is not a TTS device ID"),
@@ -60,12 +62,12 @@ const UplinkMessageSchema = z.looseObject({
   // google.protobuf.Duration in JSON: "0.056576s".
   consumed_airtime: z.string().regex(/^\d+(\.\d+)?s$/).optional(),
   locations: z.record(z.string(), LocationSchema).optional(),
-  received_at: z.string().optional(),
+  received_at: Timestamp.optional(),
 });
 
 const JoinAcceptSchema = z.looseObject({
   session_key_id: z.string().optional(),
-  received_at: z.string().optional(),
+  received_at: Timestamp.optional(),
 });
 
 const DownlinkSentSchema = z.looseObject({
@@ -83,7 +85,7 @@ const AnyObject = z.looseObject({});
 const ApplicationUpSchema = z.looseObject({
   end_device_ids: EndDeviceIdsSchema,
   correlation_ids: z.array(z.string()).optional(),
-  received_at: z.string().optional(),
+  received_at: Timestamp.optional(),
   uplink_message: UplinkMessageSchema.optional(),
   join_accept: JoinAcceptSchema.optional(),
   downlink_queued: AnyObject.optional(),

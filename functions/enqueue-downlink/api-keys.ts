@@ -3,8 +3,11 @@
  * `{"<applicationId>": "<API key>"}`. Read once per container and kept for a while (keys are
  * rotated by putting a new secret value); forgotten at once when TTS refuses a key.
  * Keys are never logged and never leave this module except in the Authorization header.
+ *
+ * A key that is not there (secret without a value yet, application not in it) is not cached: the
+ * operator may put it any moment, and the next downlink should find it.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export class ApiKeySecretError extends Error {
   override readonly name = "ApiKeySecretError";
@@ -23,7 +26,7 @@ export class ApiKeys {
   }
 
   async forApplication(applicationId: string, now: number = Date.now()): Promise<string | undefined> {
-    if (this.#cached === undefined || this.#cached.until <= now) {
+    if (this.#cached === undefined || this.#cached.until <= now || !this.#cached.keys.has(applicationId)) {
       this.#cached = { keys: await this.#read(), until: now + this.#ttlMs };
     }
     return this.#cached.keys.get(applicationId);
@@ -35,7 +38,14 @@ export class ApiKeys {
   }
 
   async #read(): Promise<ReadonlyMap<string, string>> {
-    const secret = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }));
+    let secret;
+    try {
+      secret = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }));
+    } catch (error) {
+      // Deployed without a value (the key is put afterwards): no key yet, not a failure of ours.
+      if (error instanceof ResourceNotFoundException) return new Map();
+      throw error;
+    }
     let value: unknown;
     try {
       value = JSON.parse(secret.SecretString ?? "");

@@ -9,6 +9,7 @@
  */
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -27,8 +28,12 @@ export function iotDataClientFor(env: Environment): IoTDataPlaneClient {
   return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint)));
 }
 
+export function secretsManagerClientFor(env: Environment): SecretsManagerClient {
+  return new SecretsManagerClient(clientConfig(env, env["AWS_ENDPOINT_URL_SECRETS_MANAGER"]));
+}
+
 /** SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override. */
-export function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
+function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
   const config: ClientConfig = {};
   const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
   if (region) config.region = region;

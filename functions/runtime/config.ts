@@ -25,6 +25,20 @@ export const UpdateShadowConfigSchema = z.object({
   SHADOW_DECODED_PAYLOAD: OnOff.default(false),
 });
 
+/** An http(s) URL without credentials in it: the URL sits in the Lambda environment and in messages. */
+const TtsUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((url) => new URL(url).username === "" && new URL(url).password === "", "must not contain a user name or password");
+
+export const EnqueueDownlinkConfigSchema = z.object({
+  TTS_URL: TtsUrl,
+  TTS_API_KEY_SECRET_ARN: z.string().min(1),
+  TTS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  TTS_API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3_600).default(300),
+  TTS_RETRY_AFTER_MAX_SECONDS: z.coerce.number().min(0).max(60).default(10),
+});
+
+export type EnqueueDownlinkConfig = z.output<typeof EnqueueDownlinkConfigSchema>;
 export type EnsureThingConfig = z.output<typeof EnsureThingConfigSchema>;
 export type UpdateShadowConfig = z.output<typeof UpdateShadowConfigSchema>;
 

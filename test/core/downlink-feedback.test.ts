@@ -3,12 +3,18 @@ import { DownlinkRequestError } from "../../functions/core/downlink-errors.ts";
 import {
   downlinkFailedMessage,
   feedbackTopic,
-  invalidRequestFeedback,
+  failureFeedback,
   UNADDRESSED_FAILED_TOPIC,
 } from "../../functions/core/downlink-feedback.ts";
 import { parseDownlinkRequest, parseDownlinkRequestValue, ttsDownlinkQueueRequest } from "../../functions/core/downlink-request.ts";
 import { parseTtsMessage } from "../../functions/core/tts-message.ts";
 import { fixture } from "../support/fixtures.ts";
+
+/** A refused request's feedback: the failure is the error (or its plain-data form), no request. */
+const invalidRequestFeedback = (
+  error: DownlinkRequestError | ReturnType<DownlinkRequestError["toJSON"]>,
+  options: { correlationIds: string[]; receivedAt: string; errorCorrelationId?: string },
+) => failureFeedback({ failure: error, request: null, ...options });
 
 const THING = "0004A30B001C0530";
 const RECEIVED_AT = "2026-03-01T12:00:00.123Z";
@@ -161,7 +167,7 @@ describe("feedbackTopic", () => {
   });
 });
 
-describe("invalidRequestFeedback", () => {
+describe("failureFeedback for a refused request", () => {
   it("sends a field error to the thing, with the application's correlationId", () => {
     const error = rejectionOf({ thingName: THING, bytes: "AQ", fPort: 10, correlationId: "order-42" });
     expect(invalidRequestFeedback(error, { correlationIds: ["tts-aws-iot:downlink:exec-1"], receivedAt: RECEIVED_AT })).toStrictEqual({

@@ -1,8 +1,9 @@
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../functions/enqueue-downlink/api-keys.ts";
-import { EnqueueDownlinkConfigSchema, createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
+import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
+import { EnqueueDownlinkConfigSchema } from "../../functions/runtime/config.ts";
 import { retryAfterSeconds } from "../../functions/enqueue-downlink/tts-client.ts";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink-request.ts";
 import { loadConfig } from "../../functions/runtime/config.ts";
@@ -140,11 +141,31 @@ describe("enqueue-downlink", () => {
     expect(tts.calls).toHaveLength(0);
   });
 
-  it("never echoes a malformed secret", async () => {
+  it("reports a malformed secret as tts_api_key_missing, without echoing it", async () => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretString: API_KEY });
-    const error = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input()).catch((e: Error) => e);
-    expect(error).toMatchObject({ name: "ApiKeySecretError" });
-    expect((error as Error).message).not.toContain(API_KEY);
+    const result = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input());
+    expect(result.failure).toMatchObject({ code: "tts_api_key_missing", message: expect.stringContaining("is not JSON") });
+    expect(JSON.stringify(result)).not.toContain(API_KEY);
+  });
+
+  it("reports a secret without value (deployed, key not put yet) as tts_api_key_missing", async () => {
+    secretsMock.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "no value", $metadata: {} }));
+    const result = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input());
+    expect(result.failure).toMatchObject({ code: "tts_api_key_missing" });
+  });
+
+  it("finds a key put after a miss at the next downlink (misses are not cached)", async () => {
+    const tts = fakeTts(() => new Response("{}"));
+    secretsMock.on(GetSecretValueCommand).resolvesOnce({ SecretString: "{}" }).resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
+    const handler = newHandler(tts.fetchImpl);
+    expect((await handler(input())).failure).toMatchObject({ code: "tts_api_key_missing" });
+    expect(await handler(input())).toMatchObject({ enqueued: true });
+  });
+
+  it("refuses a TTS URL with credentials in it", () => {
+    expect(() => loadConfig(EnqueueDownlinkConfigSchema, { TTS_URL: "https://user:pw@eu1.cloud.thethings.network", TTS_API_KEY_SECRET_ARN: "x" })).toThrow(
+      /TTS_URL must not contain a user name or password/,
+    );
   });
 });
 
