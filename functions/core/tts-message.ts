@@ -8,8 +8,8 @@ import { z } from "zod";
 import { InvalidTtsMessageError } from "./errors.ts";
 import { TTS_EVENTS, TTS_EVENT_KINDS, type TtsEventKind } from "./tts-events.ts";
 
-/** TTS end device ID pattern (`pkg/ttnpb` validation): lower-case, digits, single dashes, 3–36 chars. */
-const DEVICE_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
+/** TTS identifier pattern (`pkg/ttnpb` validation) of devices and applications: a-z, 0-9, single dashes, 3–36 chars. */
+export const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 const EUI64_PATTERN = /^[0-9A-Fa-f]{16}$/;
 
 const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)");
@@ -17,7 +17,7 @@ const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const EndDeviceIdsSchema = z.looseObject({
-  device_id: z.string().regex(DEVICE_ID_PATTERN, "is not a TTS device ID"),
+  device_id: z.string().regex(TTS_ID_PATTERN, "is not a TTS device ID"),
   application_ids: z.looseObject({ application_id: z.string().min(1) }),
   dev_eui: Eui64.optional(),
   join_eui: Eui64.optional(),

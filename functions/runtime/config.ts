@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ConfigurationError } from "../core/errors.ts";
-import { STACK_NAME_PATTERN, THING_NAME_SCHEMES } from "../core/thing-name.ts";
+import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../core/thing-name.ts";
 
 const OnOff = z
   .enum(["on", "off", "true", "false"])
@@ -14,7 +14,7 @@ const StackName = z.string().regex(STACK_NAME_PATTERN, "must match ^[A-Za-z][A-Z
 
 export const EnsureThingConfigSchema = z.object({
   STACK_NAME: StackName,
-  THING_TYPE_NAME: z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/).default("lorawan"),
+  THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan"),
   THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI"),
   THING_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   THING_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),

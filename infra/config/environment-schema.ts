@@ -4,7 +4,8 @@
  * applications) live here once, so the local runtime can read the same file later.
  */
 import { z } from "zod";
-import { STACK_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+import { TTS_ID_PATTERN } from "../../functions/core/tts-message.ts";
 
 /** TTI's AWS accounts TTS assumes the role from (DESIGN §1); Enterprise brings its own. */
 export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "678672909819" } as const;
@@ -22,7 +23,7 @@ const AwsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS accoun
 /** TTS application ids: lower-case letters, digits and single dashes, 3 to 36 characters. */
 const TtsApplicationId = z
   .string()
-  .regex(/^[a-z0-9](?:-?[a-z0-9]){2,35}$/, "must be a TTS application id (a-z, 0-9, single dashes, 3–36 characters)");
+  .regex(TTS_ID_PATTERN, "must be a TTS application id (a-z, 0-9, single dashes, 3–36 characters)");
 
 const HttpsUrl = z
   .url({ protocol: /^https$/, error: "must be an https:// URL" })
@@ -47,12 +48,14 @@ const TtsSchema = z.discriminatedUnion("flavour", [
 
 const ThingsSchema = z
   .strictObject({
-    typeName: z.string().regex(/^[a-zA-Z0-9:_-]{1,128}$/, "must be a valid IoT thing type name").default("lorawan"),
+    typeName: z.string().regex(THING_NAME_PATTERN, "must be a valid IoT thing type name").default("lorawan"),
     nameScheme: z.enum(THING_NAME_SCHEMES).default("DevEUI"),
     /** Shadow updates cost money; off skips them. */
     shadowMetrics: z.boolean().default(true),
+    /** Also report each uplink's `decoded_payload` in the shadow (off: it can be large, and personal). */
+    shadowDecodedPayload: z.boolean().default(false),
   })
-  .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true });
+  .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false });
 
 const WorkflowsSchema = z
   .strictObject({

@@ -11,12 +11,11 @@
  * 128 MB is negligible.
  */
 import type { FunctionName } from "../../functions/catalogue.ts";
+import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
 
-/** The named shadow the functions report into (DESIGN §2). */
-export const SHADOW_NAME = "lorawan";
 
 export interface FunctionContext {
   readonly config: EnvironmentConfig;
@@ -69,6 +68,7 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
     permissions: ({ account }) => [allow(["iot:UpdateThingShadow"], [account.iot(`thing/*/${SHADOW_NAME}`)], "UpdateLorawanShadow")],
     environment: ({ config, iotDataEndpoint }) => ({
       SHADOW_METRICS: config.things.shadowMetrics ? "on" : "off",
+      SHADOW_DECODED_PAYLOAD: config.things.shadowDecodedPayload ? "on" : "off",
       IOT_DATA_ENDPOINT: iotDataEndpoint,
     }),
   },

@@ -7,8 +7,7 @@
  */
 import type { Account } from "../account.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
-
-export const LAMBDA_INVOKE_RESOURCE = "arn:aws:states:::lambda:invoke";
+import { LAMBDA_INVOKE as LAMBDA_INVOKE_RESOURCE } from "../../workflows/lambda-task.ts";
 
 /** Direct SDK integrations our workflows may use, with the permission each one needs. */
 export const SDK_INTEGRATIONS: Readonly<Record<string, (account: Account) => PolicyStatement>> = {

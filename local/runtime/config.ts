@@ -12,7 +12,7 @@ export const LOCAL_OPTIONS = {
   environment: {
     env: "DEPLOYMENT_ENVIRONMENT",
     schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/).optional(),
-    help: "take stack name, thing type, name scheme and shadow metrics from this environment of tts-aws-iot.config.json",
+    help: "take stack name and thing settings (type, name scheme, shadow) from this environment of tts-aws-iot.config.json",
   },
   "bind-host": { env: "BIND_HOST", schema: z.string().min(1).default("127.0.0.1"), help: "address every endpoint listens on" },
   "mqtt-port": { env: "MQTT_PORT", schema: Port.default(1883), help: "MQTT (TCP) port of the broker standing in for IoT Core" },
@@ -39,6 +39,11 @@ export const LOCAL_OPTIONS = {
   "thing-type": { env: "THING_TYPE", schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"), help: "thing type of created things" },
   "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
   "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
+  "shadow-decoded-payload": {
+    env: "SHADOW_DECODED_PAYLOAD",
+    schema: z.enum(["on", "off"]).default("off"),
+    help: "also report each uplink's decoded_payload in the shadow (on|off)",
+  },
   "max-executions": {
     env: "MAX_EXECUTIONS",
     schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -63,6 +68,7 @@ export interface LocalConfig {
   readonly thingType: string;
   readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
   readonly shadowMetrics: "on" | "off";
+  readonly shadowDecodedPayload: "on" | "off";
   readonly maxExecutions: number;
 }
 
@@ -127,6 +133,7 @@ function sharedSettings(environment: string, env: Readonly<Record<string, string
     "thing-type": things.typeName,
     "thing-name-scheme": things.nameScheme,
     "shadow-metrics": things.shadowMetrics ? "on" : "off",
+    "shadow-decoded-payload": things.shadowDecodedPayload ? "on" : "off",
   };
 }
 

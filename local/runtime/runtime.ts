@@ -123,6 +123,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         THING_TYPE_NAME: config.thingType,
         THING_NAME_SCHEME: config.thingNameScheme,
         SHADOW_METRICS: config.shadowMetrics,
+        SHADOW_DECODED_PAYLOAD: config.shadowDecodedPayload,
         TTS_URL: ttsUrl,
         TTS_API_KEY_SECRET_ARN: apiKeySecretArn,
       }),

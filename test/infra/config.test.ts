@@ -50,7 +50,7 @@ describe("deployment configuration", () => {
       stackName: "minimal",
       region: "us-east-1",
       tts: { flavour: "ttn", url: "https://eu1.cloud.thethings.network", applicationIds: ["my-app"], apiKeys: "manual" },
-      things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true },
+      things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
       workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
       alarmActions: [],

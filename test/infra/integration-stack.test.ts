@@ -86,7 +86,7 @@ describe("integration stack: functions", () => {
         .variables;
     const endpoint = "${data.aws_iot_endpoint.iot-endpoint.endpoint_address}";
     expect(environmentOf("ensure-thing")).toEqual({ STACK_NAME: STACK, THING_TYPE_NAME: "lorawan", THING_NAME_SCHEME: "DevEUI" });
-    expect(environmentOf("update-shadow")).toEqual({ SHADOW_METRICS: "on", IOT_DATA_ENDPOINT: endpoint });
+    expect(environmentOf("update-shadow")).toEqual({ SHADOW_METRICS: "on", SHADOW_DECODED_PAYLOAD: "off", IOT_DATA_ENDPOINT: endpoint });
     expect(environmentOf("republish")).toEqual({ IOT_DATA_ENDPOINT: endpoint });
     expect(environmentOf("validate-downlink")).toEqual({});
     expect(environmentOf("enqueue-downlink")).toEqual({
@@ -99,10 +99,11 @@ describe("integration stack: functions", () => {
   });
 
   it("passes shadow metrics off and the DeviceID scheme through", () => {
-    const off = synthesize({ things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false } });
+    const off = synthesize({ things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false, shadowDecodedPayload: true } });
     const variables = (name: FunctionName) =>
       (findResource(off, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as { variables: Record<string, string> }).variables;
     expect(variables("update-shadow")["SHADOW_METRICS"]).toBe("off");
+    expect(variables("update-shadow")["SHADOW_DECODED_PAYLOAD"]).toBe("on");
     expect(variables("ensure-thing")["THING_NAME_SCHEME"]).toBe("DeviceID");
   });
 

@@ -24,7 +24,7 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
   stackName: "test-stack",
   region: "eu-west-1",
   tts: { flavour: "cloud", url: "https://example.eu1.cloud.thethings.industries", applicationIds: ["app-one", "app-two"] },
-  things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true },
+  things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
   workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
   logRetentionDays: 30,
   tags: { Owner: "tests" },
