@@ -29,6 +29,7 @@ import {
   DownlinkRequestError,
   type DownlinkRequestErrorCode,
 } from "./downlink-errors.ts";
+import { decodeJsonPayload } from "./json-payload.ts";
 import { THING_NAME_PATTERN } from "./thing-name.ts";
 
 export { DOWNLINK_ERRORS, DOWNLINK_REQUEST_ERROR_CODES, DownlinkRequestError } from "./downlink-errors.ts";
@@ -107,7 +108,8 @@ const CorrelationIdSchema = z
 export function parseDownlinkRequest(payload: Uint8Array): DownlinkRequest {
   if (payload.length > LIMITS.maxRequestBytes) {
     // Still tell which thing it was for, if it says so: IoT Core caps messages at 128 KiB, cheap to parse.
-    const known = salvage(tryDecodeJson(payload));
+    const decoded = decodeJsonPayload(payload);
+    const known = salvage(decoded.ok ? decoded.value : undefined);
     throw new DownlinkRequestError(
       "request_too_large",
       `the request is ${payload.length} bytes; the limit is ${LIMITS.maxRequestBytes}`,
@@ -118,17 +120,9 @@ export function parseDownlinkRequest(payload: Uint8Array): DownlinkRequest {
       },
     );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
-  } catch (error) {
-    const preview = Buffer.from(payload.subarray(0, 40)).toString("utf8").replace(/[^\x20-\x7e]/g, "?");
-    throw new DownlinkRequestError(
-      "invalid_json",
-      `the request is not UTF-8 JSON (${(error as Error).message}); ${payload.length} bytes starting "${preview}"`,
-    );
-  }
-  return parseDownlinkRequestValue(value);
+  const decoded = decodeJsonPayload(payload);
+  if (!decoded.ok) throw new DownlinkRequestError("invalid_json", `the request is not UTF-8 JSON (${decoded.reason})`);
+  return parseDownlinkRequestValue(decoded.value);
 }
 
 /** Validates an already-decoded JSON value (no size check: that is on the raw bytes). */
@@ -347,14 +341,6 @@ function salvage(value: unknown): {
     correlationId: correlationId.success ? correlationId.data : undefined,
     downlink,
   };
-}
-
-function tryDecodeJson(payload: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
-  } catch {
-    return undefined;
-  }
 }
 
 // --- The TTS downlink queue call -------------------------------------------------------------------

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { InvalidTtsMessageError } from "./errors.ts";
+import { decodeJsonPayload } from "./json-payload.ts";
 import { TTS_EVENTS, TTS_EVENT_KINDS, type TtsEventKind } from "./tts-events.ts";
 
 /** TTS identifier pattern (`pkg/ttnpb` validation) of devices and applications: a-z, 0-9, single dashes, 3–36 chars. */
@@ -139,16 +140,9 @@ export function parseTtsMessage(value: unknown): ParsedTtsMessage {
 
 /** Decodes the raw MQTT payload (UTF-8 JSON) and validates it. */
 export function parseTtsPayload(payload: Uint8Array): ParsedTtsMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload));
-  } catch (error) {
-    const preview = Buffer.from(payload.subarray(0, 40)).toString("utf8").replace(/[^\x20-\x7e]/g, "?");
-    throw new InvalidTtsMessageError(
-      `payload is not UTF-8 JSON (${(error as Error).message}); ${payload.length} bytes starting "${preview}"`,
-    );
-  }
-  return parseTtsMessage(value);
+  const decoded = decodeJsonPayload(payload);
+  if (!decoded.ok) throw new InvalidTtsMessageError(`payload is not UTF-8 JSON (${decoded.reason})`);
+  return parseTtsMessage(decoded.value);
 }
 
 function describeJsonType(value: unknown): string {
