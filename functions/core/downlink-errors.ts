@@ -242,7 +242,7 @@ export const DOWNLINK_ERRORS = {
     grpcCode: GRPC_CODES.UNAVAILABLE,
     retryable: true,
     description:
-      "TTS could not be reached or answered HTTP 408, 429 or 5xx, still after the retries.",
+      "TTS could not be reached, timed out, or answered HTTP 408, 429 or 5xx (but 501), still after the retries.",
   },
   internal_error: {
     kind: "internal",
