@@ -27,6 +27,10 @@ export const FUNCTIONS = {
     entry: "functions/publish-feedback/handler.ts",
     description: "Publishes downlink failures in TTS's downlink_failed shape on lorawan/<thing>/downlink/failed",
   },
+  "configure-tts-pubsub": {
+    entry: "functions/configure-tts-pubsub/handler.ts",
+    description: "Creates, updates or deletes an application's TTS AWS IoT pub/sub; invoked by Terraform when tts.configurePubSub is on",
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

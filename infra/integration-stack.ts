@@ -21,6 +21,7 @@ import { configureStateBackend, defaultStateBackend } from "./state-backend.ts";
 import { ThingType } from "./thing-type.ts";
 import { TtsAccessRole } from "./tts/tts-access-role.ts";
 import { TtsApiKeysSecret } from "./tts/tts-api-keys-secret.ts";
+import { TtsPubSubInvocations } from "./tts/tts-pubsub-invocations.ts";
 import { TtsSettingsOutputs } from "./tts/tts-settings-outputs.ts";
 import { WorkflowRules } from "./workflow/workflow-rules.ts";
 import { WorkflowStateMachine } from "./workflow/workflow-state-machine.ts";
@@ -92,6 +93,19 @@ export class IntegrationStack extends TerraformStack {
       functionNames: functions.map(({ deployed }) => deployed.functionName),
       deadLetterQueues: workflows.map(({ triggers }) => triggers.deadLetters),
     });
+
+    if (config.tts.configurePubSub) {
+      const configure = functions.find(({ name }) => name === "configure-tts-pubsub")?.deployed;
+      if (configure === undefined) throw new Error("the catalogue has no configure-tts-pubsub function");
+      new TtsPubSubInvocations(this, "tts-pubsub", {
+        config,
+        functionName: configure.function.functionName,
+        roleArn: tts.role.arn,
+        externalId: tts.externalId,
+        iotEndpoint,
+        dependsOn: [configure.function, configure.role.policy, tts.role, tts.policy, ...(apiKeys.version ? [apiKeys.version] : [])],
+      });
+    }
 
     new TtsSettingsOutputs(this, "tts-settings", {
       environment,

@@ -5,7 +5,7 @@
  * waited out here (bounded), so the next attempt does not come too early.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { ApiKeySecretError, type ApiKeys } from "./api-keys.ts";
+import { ApiKeySecretError, type ApiKeys } from "../runtime/tts-api-keys.ts";
 import { callTtsQueue } from "./tts-client.ts";
 import type { DownlinkRequest } from "../core/downlink-request.ts";
 import type { EnqueueResult } from "../core/downlink-steps.ts";

@@ -1,6 +1,6 @@
 /** Enqueue step: a validated downlink into the device's TTS queue (see `enqueue-downlink.ts`). */
 import { z } from "zod";
-import { ApiKeys } from "./api-keys.ts";
+import { ApiKeys } from "../runtime/tts-api-keys.ts";
 import { enqueueDownlink } from "./enqueue-downlink.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink-request.ts";
 import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";

@@ -38,7 +38,15 @@ export const EnqueueDownlinkConfigSchema = z.object({
   TTS_RETRY_AFTER_MAX_SECONDS: z.coerce.number().min(0).max(60).default(10),
 });
 
+/** configure-tts-pubsub: run by Terraform, one pub/sub per invocation. */
+export const ConfigureTtsPubSubConfigSchema = z.object({
+  TTS_URL: TtsUrl,
+  TTS_API_KEY_SECRET_ARN: z.string().min(1),
+  TTS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+});
+
 export type EnqueueDownlinkConfig = z.output<typeof EnqueueDownlinkConfigSchema>;
+export type ConfigureTtsPubSubConfig = z.output<typeof ConfigureTtsPubSubConfigSchema>;
 export type EnsureThingConfig = z.output<typeof EnsureThingConfigSchema>;
 export type UpdateShadowConfig = z.output<typeof UpdateShadowConfigSchema>;
 

@@ -38,6 +38,12 @@ const TtsCommon = {
    * `terraform-variable`: from the sensitive variable `tts_api_keys` — it then sits in the Terraform state.
    */
   apiKeys: z.enum(["manual", "terraform-variable"]).default("manual"),
+  /**
+   * Off (default): the operator enters the pub/sub in TTS (console or `ttn_lw_cli_commands`). On:
+   * Terraform sets it through the `configure-tts-pubsub` function, once per application, and deletes
+   * it on destroy — with the application's key from the secret, which then needs the pub/sub rights.
+   */
+  configurePubSub: z.boolean().default(false),
 };
 
 const TtsSchema = z.discriminatedUnion("flavour", [

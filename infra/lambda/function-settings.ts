@@ -48,6 +48,14 @@ const TTS_REQUEST_TIMEOUT_SECONDS = 5;
 const TTS_RETRY_AFTER_MAX_SECONDS = 10;
 const ENQUEUE_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + TTS_RETRY_AFTER_MAX_SECONDS + 5;
 
+/**
+ * configure-tts-pubsub is invoked by Terraform, not by a workflow, and waited for by `apply`: at most
+ * two TTS calls (set, then delete of a moved pub/sub) of 10 s each (the function's default
+ * `TTS_REQUEST_TIMEOUT_MS`) plus the secret read. No retry inside: a failure fails the apply, which is
+ * simply run again.
+ */
+const PUBSUB_TIMEOUT_SECONDS = 2 * 10 + 5;
+
 export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   "ensure-thing": {
     ...IOT_CALLS,
@@ -101,5 +109,15 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
       allow(["iot:Publish"], [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")], "PublishDownlinkFailed"),
     ],
     environment: ({ iotDataEndpoint }) => ({ IOT_DATA_ENDPOINT: iotDataEndpoint }),
+  },
+  "configure-tts-pubsub": {
+    timeoutSeconds: PUBSUB_TIMEOUT_SECONDS,
+    memoryMb: 256,
+    // The same one secret as enqueue-downlink; TTS is reached over the internet with the key from it.
+    permissions: ({ ttsApiKeysSecretArn }) => [allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys")],
+    environment: ({ config, ttsApiKeysSecretArn }) => ({
+      TTS_URL: config.tts.url,
+      TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
+    }),
   },
 };

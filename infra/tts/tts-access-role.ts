@@ -29,6 +29,7 @@ export interface TtsAccessRoleProps {
 
 export class TtsAccessRole extends Construct {
   readonly role: IamRole;
+  readonly policy: IamRolePolicy;
   /** Sensitive: readable through the `tts_external_id` output only. */
   readonly externalId: string;
 
@@ -56,7 +57,7 @@ export class TtsAccessRole extends Construct {
       ]),
     });
 
-    new IamRolePolicy(this, "policy", {
+    this.policy = new IamRolePolicy(this, "policy", {
       name: "tts-pubsub",
       role: this.role.id,
       policy: policyDocument([

@@ -22,6 +22,8 @@ export interface TtsApiKeysSecretProps {
 
 export class TtsApiKeysSecret extends Construct {
   readonly secret: SecretsmanagerSecret;
+  /** The keys' version, when Terraform puts them (`terraform-variable`): what a reader must wait for. */
+  readonly version: SecretsmanagerSecretVersion | undefined;
 
   constructor(scope: Construct, id: string, props: TtsApiKeysSecretProps) {
     super(scope, id);
@@ -39,10 +41,12 @@ export class TtsApiKeysSecret extends Construct {
         nullable: false,
         description: 'TTS API keys by application id, e.g. {"my-app" = "NNSXS.…"}. Stored in the Terraform state.',
       });
-      new SecretsmanagerSecretVersion(this, "keys", {
+      this.version = new SecretsmanagerSecretVersion(this, "keys", {
         secretId: this.secret.id,
         secretString: Fn.jsonencode(keys.value),
       });
+    } else {
+      this.version = undefined;
     }
   }
 

@@ -3,6 +3,7 @@
  * "context from environment" code as in Lambda, given the runtime's environment record (endpoint
  * URL of the local AWS endpoint, dummy credentials, function settings).
  */
+import * as configureTtsPubSub from "../../functions/configure-tts-pubsub/handler.ts";
 import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
 import * as publishFeedback from "../../functions/publish-feedback/handler.ts";
@@ -22,5 +23,7 @@ export function localHandlers(env: Environment): Required<LocalHandlers> {
     "validate-downlink": local(validateDownlink.createValidateDownlinkHandler()),
     "enqueue-downlink": local(enqueueDownlink.createEnqueueDownlinkHandler(once(() => enqueueDownlink.contextFromEnvironment(env)))),
     "publish-feedback": local(publishFeedback.createPublishFeedbackHandler(once(() => publishFeedback.contextFromEnvironment(env)))),
+    // No workflow invokes it (Terraform does, on AWS); listed because every catalogue function is.
+    "configure-tts-pubsub": local(configureTtsPubSub.createConfigureTtsPubSubHandler(once(() => configureTtsPubSub.contextFromEnvironment(env)))),
   };
 }

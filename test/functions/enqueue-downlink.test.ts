@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../functions/enqueue-downlink/api-keys.ts";
+import { ApiKeys } from "../../functions/runtime/tts-api-keys.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { EnqueueDownlinkConfigSchema } from "../../functions/runtime/config.ts";
 import { retryAfterSeconds } from "../../functions/enqueue-downlink/tts-client.ts";

@@ -49,7 +49,7 @@ describe("deployment configuration", () => {
     expect(environment?.config).toEqual({
       stackName: "minimal",
       region: "us-east-1",
-      tts: { flavour: "ttn", url: "https://eu1.cloud.thethings.network", applicationIds: ["my-app"], apiKeys: "manual" },
+      tts: { flavour: "ttn", url: "https://eu1.cloud.thethings.network", applicationIds: ["my-app"], apiKeys: "manual", configurePubSub: false },
       things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
       workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
@@ -73,6 +73,7 @@ describe("deployment configuration", () => {
     [{ stackName: "a".repeat(33) }, "field stackName: must be at most 32 characters"],
     [{ region: "Ireland" }, "field region: must be an AWS region"],
     [{ tts: { flavour: "enterprise", url: "https://x.example.com", applicationIds: ["app"] } }, "field tts.principalAccountId"],
+    [{ tts: { flavour: "ttn", url: "https://x.example.com", applicationIds: ["app"], configurePubSub: "yes" } }, "field tts.configurePubSub"],
     [{ tts: { flavour: "cloud", url: "http://x.example.com", applicationIds: ["app"] } }, "field tts.url: must be an https:// URL"],
     [{ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: [] } }, "field tts.applicationIds: must list at least one"],
     [{ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["Bad_Id"] } }, "field tts.applicationIds.0"],

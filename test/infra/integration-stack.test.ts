@@ -361,6 +361,66 @@ describe("integration stack: outputs", () => {
   });
 });
 
+describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", () => {
+  it("is off by default: no invocation at all", () => {
+    expect(json.resource["aws_lambda_invocation"]).toBeUndefined();
+  });
+
+  it("on: one CRUD invocation of configure-tts-pubsub per application, after the function, the TTS role and its policy", () => {
+    const on = synthesize({ tts: { flavour: "cloud", url: "https://example.eu1.cloud.thethings.industries", applicationIds: ["app-one", "app-two"], configurePubSub: true } });
+    const invocations = resourceEntries(on, "aws_lambda_invocation");
+    expect(invocations).toHaveLength(2);
+    const functionEntry = resourceEntries(on, "aws_lambda_function").find(([, fn]) => fn["function_name"] === `${STACK}-configure-tts-pubsub`);
+    const roleArn = referenceTo(on, "aws_iam_role", "name", `${STACK}-tts`, "arn");
+    const roleId = roleArn.slice(2, -"arn}".length - 1);
+    const [policyId] = resourceEntries(on, "aws_iam_role_policy").find(([, policy]) => policy["name"] === "tts-pubsub") ?? [];
+    for (const [index, applicationId] of ["app-one", "app-two"].entries()) {
+      const [, invocation] = invocations[index] ?? [];
+      expect(invocation).toMatchObject({
+        function_name: `\${aws_lambda_function.${functionEntry?.[0]}.function_name}`,
+        lifecycle_scope: "CRUD",
+        terraform_key: "tf",
+        depends_on: expect.arrayContaining([`aws_lambda_function.${functionEntry?.[0]}`, roleId, `aws_iam_role_policy.${policyId}`]),
+      });
+      const input = invocation?.["input"] as string;
+      expect(input.startsWith("${jsonencode(")).toBe(true);
+      for (const expected of [
+        `"applicationId" = "${applicationId}"`,
+        `"pubSubId" = "aws-iot-${STACK}"`,
+        `"region" = "eu-west-1"`,
+        `"roleArn" = ${roleArn.slice(2, -1)}`,
+        `"externalId" = ${referenceTo(on, "random_password", "length", 40, "result").slice(2, -1)}`,
+        `"endpointAddress" = data.aws_iot_endpoint.iot-endpoint.endpoint_address`,
+        `"stackName" = "${STACK}"`,
+      ]) {
+        expect(input).toContain(expected);
+      }
+      // The key is read by the function from the secret: never in the input (which Terraform keeps in its state).
+      expect(input).not.toMatch(/secret_string|tts_api_keys|NNSXS/);
+    }
+  });
+
+  it("on, with the keys from the Terraform variable: the invocations wait for the secret's version", () => {
+    const on = synthesize({
+      tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a"], apiKeys: "terraform-variable", configurePubSub: true },
+    });
+    const [versionId] = resourceEntries(on, "aws_secretsmanager_secret_version")[0] ?? [];
+    const [[, invocation] = []] = resourceEntries(on, "aws_lambda_invocation");
+    expect(invocation?.["depends_on"]).toEqual(expect.arrayContaining([`aws_secretsmanager_secret_version.${versionId}`]));
+  });
+
+  it("gives configure-tts-pubsub the secret's ARN and the TTS URL only, and read access to that one secret", () => {
+    const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-configure-tts-pubsub`);
+    const secretArn = referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn");
+    expect(fn["environment"]).toEqual({ variables: { TTS_URL: "https://example.eu1.cloud.thethings.industries", TTS_API_KEY_SECRET_ARN: secretArn } });
+    const policy = JSON.parse(findResource(json, "aws_iam_role_policy", "role", referenceTo(json, "aws_iam_role", "name", `${STACK}-configure-tts-pubsub`, "id"))["policy"] as string) as {
+      Statement: { Action: string[]; Resource: string[] }[];
+    };
+    const secretStatements = policy.Statement.filter((statement) => statement.Action.some((action) => action.startsWith("secretsmanager:")));
+    expect(secretStatements).toEqual([expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] })]);
+  });
+});
+
 describe("integration stack: synthesized JSON", () => {
   it("matches the snapshot (bundle hashes masked: function code changes are not infrastructure changes)", () => {
     // Embedded JSON documents (ASL, policies, dashboard) expanded, so that snapshot diffs are readable.

@@ -43,6 +43,7 @@ const variants = [
   json,
   synthesize({ workflows: { logLevel: "OFF", includeExecutionData: false, tracing: false } }),
   synthesize({ tts: { flavour: "enterprise", principalAccountId: "111122223333", url: "https://x.example.com", applicationIds: ["app-a"], apiKeys: "terraform-variable" } }),
+  synthesize({ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a", "app-b"], configurePubSub: true } }),
 ];
 
 describe("IAM", () => {

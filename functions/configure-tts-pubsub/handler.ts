@@ -1,0 +1,61 @@
+/**
+ * Configure-pub/sub step, invoked by Terraform (`aws_lambda_invocation`, lifecycle scope `CRUD`) once
+ * per TTS application when `tts.configurePubSub` is on (see `configure-tts-pubsub.ts`). The provider
+ * adds `tf: {"action": "create"|"update"|"delete", "prev_input": <previous input> | null}` to the input.
+ */
+import { z } from "zod";
+import { ApiKeys } from "../runtime/tts-api-keys.ts";
+import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
+import { TTS_ID_PATTERN } from "../core/tts-message.ts";
+import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
+import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { ConfigureTtsPubSubConfigSchema, loadConfig, type ConfigureTtsPubSubConfig } from "../runtime/config.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+
+/** TTS's pub/sub id rule (`ApplicationPubSubIdentifiers.pub_sub_id`). */
+const PUB_SUB_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
+
+export const ConfigureTtsPubSubInputSchema = z.object({
+  applicationId: z.string().regex(TTS_ID_PATTERN, "is not a TTS application id"),
+  pubSubId: z.string().max(36).regex(PUB_SUB_ID_PATTERN, "is not a TTS pub/sub id"),
+  region: z.string().min(1),
+  roleArn: z.string().startsWith("arn:", "must be an ARN"),
+  externalId: z.string().min(1),
+  endpointAddress: z.string().min(1),
+  stackName: z.string().regex(STACK_NAME_PATTERN, "is not a TTS stack name"),
+  tf: z.object({
+    action: z.enum(["create", "update", "delete"]),
+    prev_input: z
+      .object({ applicationId: z.string().optional(), pubSubId: z.string().optional() })
+      .nullable()
+      .optional(),
+  }),
+});
+
+export interface ConfigureTtsPubSubContext {
+  readonly config: ConfigureTtsPubSubConfig;
+  readonly apiKeys: ApiKeys;
+  readonly fetch?: typeof fetch;
+}
+
+export function createConfigureTtsPubSubHandler(context: () => ConfigureTtsPubSubContext) {
+  return step(ConfigureTtsPubSubInputSchema, async ({ tf, ...pubSub }) => {
+    const { config, apiKeys, fetch } = context();
+    return configureTtsPubSub(
+      { action: tf.action, pubSub, previous: tf.prev_input ?? undefined },
+      { apiKeys, ttsUrl: config.TTS_URL, timeoutMs: config.TTS_REQUEST_TIMEOUT_MS, fetch },
+    );
+  });
+}
+
+export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubContext {
+  const config = loadConfig(ConfigureTtsPubSubConfigSchema, env);
+  return {
+    config,
+    // Read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
+    apiKeys: new ApiKeys({ client: secretsManagerClientFor(env), secretId: config.TTS_API_KEY_SECRET_ARN, ttlSeconds: 0 }),
+  };
+}
+
+export const handler = createConfigureTtsPubSubHandler(once(() => contextFromEnvironment(process.env)));
