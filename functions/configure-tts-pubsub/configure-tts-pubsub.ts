@@ -9,6 +9,7 @@
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
 import { ApiKeySecretError, type ApiKeys } from "../runtime/tts-api-keys.ts";
+import { answerText, callTts } from "../runtime/tts-http.ts";
 import { deletePubSubRequest, setAwsIotPubSubRequest, type AwsIotPubSub, type TtsPubSubRequest } from "./tts-pubsub-request.ts";
 
 export type PubSubAction = "create" | "update" | "delete";
@@ -100,58 +101,9 @@ async function keyFor(applicationId: string, apiKeys: ApiKeys): Promise<string> 
 
 /** One TTS call; the HTTP status when it succeeded (or was a 404 that counts as success). */
 async function send(request: TtsPubSubRequest, apiKey: string, deps: ConfigurePubSubDeps, notFoundIsSuccess: boolean): Promise<number> {
-  const url = new URL(request.path.replace(/^\//, ""), withTrailingSlash(deps.ttsUrl)).toString();
   const what = `${request.method} ${request.path}`;
-  let response: Response;
-  try {
-    response = await (deps.fetch ?? fetch)(url, {
-      method: request.method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        accept: "application/json",
-        ...(request.body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-      signal: AbortSignal.timeout(deps.timeoutMs),
-    });
-  } catch (error) {
-    const reason = isTimeout(error) ? `no answer within ${deps.timeoutMs} ms` : networkReason(error);
-    throw new TtsPubSubUnreachableError(redact(`${what}: TTS at ${deps.ttsUrl} is unreachable: ${reason}`, apiKey));
-  }
-  if (response.ok || (notFoundIsSuccess && response.status === 404)) {
-    await response.body?.cancel();
-    return response.status;
-  }
-  const message = await errorMessage(response);
-  throw new TtsPubSubRefusedError(redact(`${what}: TTS answered ${response.status}${message ? `: ${message}` : ""}`, apiKey), response.status);
-}
-
-/** TTS error bodies: `{"code": <gRPC>, "message": "error:pkg/…:name (text)", "details": […]}`. */
-async function errorMessage(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
-  try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === "string") return body.message;
-  } catch {
-    // not JSON: the text itself, shortened
-  }
-  return text.trim().slice(0, 300);
-}
-
-/** TTS does not echo keys, but a message is never trusted to carry one out. */
-function redact(message: string, apiKey: string): string {
-  return apiKey === "" ? message : message.split(apiKey).join("<redacted>");
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
-function withTrailingSlash(url: string): string {
-  return url.endsWith("/") ? url : `${url}/`;
+  const answer = await callTts({ ttsUrl: deps.ttsUrl, apiKey, ...request, timeoutMs: deps.timeoutMs, fetch: deps.fetch });
+  if (!answer.reached) throw new TtsPubSubUnreachableError(`${what}: ${answer.reason}`);
+  if (answer.ok || (notFoundIsSuccess && answer.status === 404)) return answer.status;
+  throw new TtsPubSubRefusedError(`${what}: ${answerText(answer)}`, answer.status);
 }

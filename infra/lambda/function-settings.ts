@@ -56,6 +56,19 @@ const ENQUEUE_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + TTS_RETRY_AFTER_MA
  */
 const PUBSUB_TIMEOUT_SECONDS = 2 * 10 + 5;
 
+/**
+ * Functions that call TTS read the key of an application from the one API key secret (encrypted
+ * with the AWS-managed key: no kms:Decrypt grant is needed) and reach TTS over the internet.
+ */
+const readTtsApiKeys = ({ ttsApiKeysSecretArn }: FunctionContext): PolicyStatement[] => [
+  allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys"),
+];
+
+const ttsAccess = ({ config, ttsApiKeysSecretArn }: FunctionContext): Record<string, string> => ({
+  TTS_URL: config.tts.url,
+  TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
+});
+
 export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   "ensure-thing": {
     ...IOT_CALLS,
@@ -93,11 +106,9 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   "enqueue-downlink": {
     timeoutSeconds: ENQUEUE_TIMEOUT_SECONDS,
     memoryMb: 256,
-    // The secret is encrypted with the AWS-managed key: no kms:Decrypt grant is needed.
-    permissions: ({ ttsApiKeysSecretArn }) => [allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys")],
-    environment: ({ config, ttsApiKeysSecretArn }) => ({
-      TTS_URL: config.tts.url,
-      TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
+    permissions: readTtsApiKeys,
+    environment: (context) => ({
+      ...ttsAccess(context),
       TTS_REQUEST_TIMEOUT_MS: String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
       TTS_RETRY_AFTER_MAX_SECONDS: String(TTS_RETRY_AFTER_MAX_SECONDS),
     }),
@@ -113,11 +124,7 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
   "configure-tts-pubsub": {
     timeoutSeconds: PUBSUB_TIMEOUT_SECONDS,
     memoryMb: 256,
-    // The same one secret as enqueue-downlink; TTS is reached over the internet with the key from it.
-    permissions: ({ ttsApiKeysSecretArn }) => [allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys")],
-    environment: ({ config, ttsApiKeysSecretArn }) => ({
-      TTS_URL: config.tts.url,
-      TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
-    }),
+    permissions: readTtsApiKeys,
+    environment: ttsAccess,
   },
 };

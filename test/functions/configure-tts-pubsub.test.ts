@@ -9,6 +9,7 @@ import {
   setAwsIotPubSubRequest,
 } from "../../functions/configure-tts-pubsub/tts-pubsub-request.ts";
 import { ConfigureTtsPubSubConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const EXTERNAL_ID = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
@@ -29,20 +30,6 @@ const event = (action: "create" | "update" | "delete", prev: Record<string, unkn
   ...body,
   tf: { action, prev_input: prev },
 });
-
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-function fakeTts(...responses: (() => Response | Promise<Response>)[]) {
-  const calls: Call[] = [];
-  const fetchImpl = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    return responses[Math.min(calls.length - 1, responses.length - 1)]!();
-  }) as unknown as typeof fetch;
-  return { calls, fetchImpl };
-}
 
 function newHandler(fetchImpl: typeof fetch) {
   const config = loadConfig(ConfigureTtsPubSubConfigSchema, {

@@ -4,27 +4,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../functions/runtime/tts-api-keys.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { EnqueueDownlinkConfigSchema } from "../../functions/runtime/config.ts";
-import { retryAfterSeconds } from "../../functions/enqueue-downlink/tts-client.ts";
+import { retryAfterSeconds } from "../../functions/runtime/tts-http.ts";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink-request.ts";
 import { loadConfig } from "../../functions/runtime/config.ts";
+import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const secretsMock = mockClient(SecretsManagerClient);
-
-interface Call {
-  url: string;
-  init: RequestInit;
-}
-
-function fakeTts(...responses: (() => Response | Promise<Response>)[]) {
-  const calls: Call[] = [];
-  const fetchImpl = (async (url: string, init: RequestInit) => {
-    calls.push({ url, init });
-    const next = responses[Math.min(calls.length - 1, responses.length - 1)]!;
-    return next();
-  }) as unknown as typeof fetch;
-  return { calls, fetchImpl };
-}
 
 function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
   const config = loadConfig(EnqueueDownlinkConfigSchema, {

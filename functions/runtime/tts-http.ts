@@ -1,0 +1,107 @@
+/**
+ * One call to the TTS v3 HTTP API with a Bearer API key and a timeout, answered as data: either TTS
+ * answered (status, and for errors TTS's gRPC code, message and `Retry-After`), or it could not be
+ * reached (why). Callers decide what an answer means. The key is redacted from every text returned,
+ * in case a server ever echoes it.
+ */
+export interface TtsCall {
+  readonly ttsUrl: string;
+  readonly apiKey: string;
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Absolute path, e.g. `/api/v3/as/applications/app1/devices/dev1/down/push`. */
+  readonly path: string;
+  readonly body?: unknown;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch | undefined;
+}
+
+export type TtsAnswer =
+  | {
+      readonly reached: true;
+      readonly status: number;
+      readonly ok: boolean;
+      /** From TTS's error body `{"code": <gRPC>, "message": "error:pkg/…:name (text)"}`, when not ok. */
+      readonly code?: number;
+      readonly message?: string;
+      readonly retryAfterSeconds?: number;
+    }
+  | { readonly reached: false; readonly reason: string };
+
+export async function callTts(call: TtsCall): Promise<TtsAnswer> {
+  const url = new URL(call.path.replace(/^\//, ""), withTrailingSlash(call.ttsUrl)).toString();
+  let response: Response;
+  try {
+    response = await (call.fetch ?? fetch)(url, {
+      method: call.method,
+      headers: {
+        authorization: `Bearer ${call.apiKey}`,
+        accept: "application/json",
+        ...(call.body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+      signal: AbortSignal.timeout(call.timeoutMs),
+    });
+  } catch (error) {
+    const reason = isTimeout(error) ? `no answer within ${call.timeoutMs} ms` : networkReason(error);
+    return { reached: false, reason: redact(`TTS at ${call.ttsUrl} is unreachable: ${reason}`, call.apiKey) };
+  }
+  if (response.ok) {
+    await response.body?.cancel();
+    return { reached: true, status: response.status, ok: true };
+  }
+  const body = await readErrorBody(response);
+  const retryAfter = retryAfterSeconds(response.headers.get("retry-after"));
+  return {
+    reached: true,
+    status: response.status,
+    ok: false,
+    ...(body.code !== undefined ? { code: body.code } : {}),
+    ...(body.message !== undefined ? { message: redact(body.message, call.apiKey) } : {}),
+    ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+  };
+}
+
+/** `TTS answered 503: <TTS's message>`, for operators and applications. */
+export function answerText(answer: Extract<TtsAnswer, { reached: true }>): string {
+  return `TTS answered ${answer.status}${answer.message ? `: ${answer.message}` : ""}`;
+}
+
+/** `Retry-After` is seconds or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+/** TTS error bodies are JSON; anything else is shown as text, shortened. */
+async function readErrorBody(response: Response): Promise<{ code?: number; message?: string }> {
+  const text = await response.text().catch(() => "");
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    return {
+      ...(typeof body.code === "number" ? { code: body.code } : {}),
+      ...(typeof body.message === "string" ? { message: body.message } : {}),
+    };
+  } catch {
+    return text.trim() ? { message: text.trim().slice(0, 300) } : {};
+  }
+}
+
+function redact(text: string, apiKey: string): string {
+  return apiKey === "" ? text : text.split(apiKey).join("<redacted>");
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
