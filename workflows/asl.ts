@@ -100,3 +100,19 @@ export interface StateMachineDefinition {
   TimeoutSeconds?: number;
   States: Record<string, State>;
 }
+
+export interface StateInDefinition {
+  /** Readable position, e.g. `UpdateShadowAndRepublish[0]/UpdateShadow`. */
+  readonly path: string;
+  readonly name: string;
+  readonly state: State;
+}
+
+/** Every state of a definition, those inside Parallel branches included, in document order. */
+export function allStates(definition: StateMachineDefinition, prefix = ""): StateInDefinition[] {
+  return Object.entries(definition.States).flatMap(([name, state]) => {
+    const path = `${prefix}${name}`;
+    const nested = state.Type === "Parallel" ? state.Branches.flatMap((branch, index) => allStates(branch, `${path}[${index}]/`)) : [];
+    return [{ path, name, state }, ...nested];
+  });
+}

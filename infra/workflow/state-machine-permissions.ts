@@ -7,6 +7,7 @@
  */
 import type { Account } from "../account.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
+import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
 import { LAMBDA_INVOKE as LAMBDA_INVOKE_RESOURCE } from "../../workflows/lambda-task.ts";
 
 /** Direct SDK integrations our workflows may use, with the permission each one needs. */
@@ -16,37 +17,33 @@ export const SDK_INTEGRATIONS: Readonly<Record<string, (account: Account) => Pol
     allow(["iot:DescribeThing"], [account.iot("thing/*")], "DescribeAnyDeviceThing"),
 };
 
-interface TaskUse {
-  readonly path: string;
-  readonly resource: string;
-  readonly functionName: unknown;
-}
-
 /**
  * @param knownFunctionArns the ARNs `arnOf` handed to the ASL builder, in catalogue order
  */
 export function stateMachinePermissions(
   workflow: string,
-  definition: unknown,
+  definition: StateMachineDefinition,
   knownFunctionArns: readonly string[],
   account: Account,
 ): PolicyStatement[] {
   const invoked = new Set<string>();
   const sdkResources = new Set<string>();
-  for (const task of tasksOf(definition, workflow)) {
-    if (task.resource === LAMBDA_INVOKE_RESOURCE) {
-      if (typeof task.functionName !== "string" || !knownFunctionArns.includes(task.functionName)) {
+  for (const { path, state } of allStates(definition, `${workflow}/`)) {
+    if (state.Type !== "Task") continue;
+    if (state.Resource === LAMBDA_INVOKE_RESOURCE) {
+      const functionName = state.Parameters?.["FunctionName"];
+      if (typeof functionName !== "string" || !knownFunctionArns.includes(functionName)) {
         throw new Error(
-          `workflow ${workflow}, state ${task.path}: lambda:invoke must name one of the catalogue's functions through arnOf(); ` +
-            `got ${JSON.stringify(task.functionName)} (a dynamic "FunctionName.$" cannot be scoped by IAM)`,
+          `workflow ${workflow}, state ${path}: lambda:invoke must name one of the catalogue's functions through arnOf(); ` +
+            `got ${JSON.stringify(functionName)} (a dynamic "FunctionName.$" cannot be scoped by IAM)`,
         );
       }
-      invoked.add(task.functionName);
-    } else if (task.resource in SDK_INTEGRATIONS) {
-      sdkResources.add(task.resource);
+      invoked.add(functionName);
+    } else if (state.Resource in SDK_INTEGRATIONS) {
+      sdkResources.add(state.Resource);
     } else {
       throw new Error(
-        `workflow ${workflow}, state ${task.path}: no IAM permissions are known for Resource ${task.resource}; ` +
+        `workflow ${workflow}, state ${path}: no IAM permissions are known for Resource ${state.Resource}; ` +
           `add it to SDK_INTEGRATIONS in infra/workflow/state-machine-permissions.ts`,
       );
     }
@@ -64,23 +61,4 @@ export function stateMachinePermissions(
   return statements;
 }
 
-/** Every Task state, through Parallel branches and Map processors, with a readable path. */
-function* tasksOf(machine: unknown, path: string): Generator<TaskUse> {
-  const states = record(record(machine)?.["States"]);
-  if (states === undefined) throw new Error(`${path}: not a state machine definition (no States)`);
-  for (const [name, raw] of Object.entries(states)) {
-    const state = record(raw) ?? {};
-    const statePath = `${path}/${name}`;
-    if (state["Type"] === "Task") {
-      yield { path: statePath, resource: String(state["Resource"]), functionName: record(state["Parameters"])?.["FunctionName"] };
-    }
-    const branches = Array.isArray(state["Branches"]) ? state["Branches"] : [];
-    for (const [index, branch] of branches.entries()) yield* tasksOf(branch, `${statePath}[${index}]`);
-    const processor = state["ItemProcessor"] ?? state["Iterator"];
-    if (processor !== undefined) yield* tasksOf(processor, statePath);
-  }
-}
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}

@@ -8,7 +8,7 @@
  *   PascalCase parameters and results and `<Service>.<Exception>` error names, as Step Functions does.
  * Retry, Catch and Fail states then see what they see in the cloud.
  */
-import type { State, StateMachineDefinition } from "../../workflows/asl.ts";
+import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
 import { LAMBDA_INVOKE } from "../../workflows/lambda-task.ts";
 import { AWS_SDK_PREFIX } from "../../workflows/sdk-task.ts";
 import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
@@ -41,8 +41,8 @@ export function taskOverrides(
   bindings: { readonly handlers: LocalHandlers; readonly sdk?: SdkIntegrations },
 ): TaskOverrides {
   const overrides: TaskOverrides = {};
-  forEachState(definition, (stateName, state) => {
-    if (state.Type !== "Task") return;
+  for (const { name: stateName, state } of allStates(definition)) {
+    if (state.Type !== "Task") continue;
     if (stateName in overrides) {
       throw new Error(`state name "${stateName}" is used twice; local overrides are keyed by state name`);
     }
@@ -54,7 +54,7 @@ export function taskOverrides(
     } else {
       throw new Error(`state "${stateName}": the local runtime cannot run resource ${state.Resource}`);
     }
-  });
+  }
   return overrides;
 }
 
@@ -86,9 +86,3 @@ function functionNameOf(arn: string): FunctionName | undefined {
   return name !== undefined && name in FUNCTIONS ? (name as FunctionName) : undefined;
 }
 
-function forEachState(definition: StateMachineDefinition, visit: (name: string, state: State) => void): void {
-  for (const [name, state] of Object.entries(definition.States)) {
-    visit(name, state);
-    if (state.Type === "Parallel") state.Branches.forEach((branch) => forEachState(branch, visit));
-  }
-}

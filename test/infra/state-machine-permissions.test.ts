@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Account } from "../../infra/account.ts";
 import { stateMachinePermissions } from "../../infra/workflow/state-machine-permissions.ts";
 import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
+import type { PayloadTemplate, StateMachineDefinition, TaskState } from "../../workflows/asl.ts";
 import { WORKFLOWS, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 
 const account = { iot: (resource: string) => `arn:aws:iot:eu-west-1:123456789012:${resource}` } as Account;
 const arnOf = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:test-${name}`;
 const ALL_ARNS = (Object.keys(FUNCTIONS) as FunctionName[]).map(arnOf);
 
-const task = (Resource: string, Parameters: Record<string, unknown> = {}) => ({ Type: "Task", Resource, Parameters, End: true });
+const task = (Resource: string, Parameters: PayloadTemplate = {}): TaskState => ({ Type: "Task", Resource, Parameters, End: true });
 const lambda = (name: string) => task("arn:aws:states:::lambda:invoke", { FunctionName: arnOf(name), "Payload.$": "$" });
 
 describe("state machine permissions from the ASL", () => {
@@ -20,12 +21,16 @@ describe("state machine permissions from the ASL", () => {
     for (const statement of statements) expect(statement.Resource).not.toContain("*");
   });
 
-  it("walks Parallel branches and Map processors", () => {
-    const definition = {
+  it("walks Parallel branches, nested ones included", () => {
+    const definition: StateMachineDefinition = {
       StartAt: "P",
       States: {
-        P: { Type: "Parallel", Branches: [{ StartAt: "A", States: { A: lambda("ensure-thing") } }], Next: "M" },
-        M: { Type: "Map", ItemProcessor: { StartAt: "B", States: { B: lambda("republish") } }, End: true },
+        P: { Type: "Parallel", Branches: [{ StartAt: "A", States: { A: lambda("ensure-thing") } }], Next: "Q" },
+        Q: {
+          Type: "Parallel",
+          Branches: [{ StartAt: "R", States: { R: { Type: "Parallel", Branches: [{ StartAt: "B", States: { B: lambda("republish") } }], End: true } } }],
+          End: true,
+        },
       },
     };
     expect(stateMachinePermissions("w", definition, ALL_ARNS, account)).toEqual([

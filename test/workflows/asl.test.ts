@@ -1,9 +1,9 @@
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
+import { allStates } from "../../workflows/asl.ts";
 import { WORKFLOWS, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 import { LAMBDA_INVOKE, TRANSIENT_ERRORS } from "../../workflows/lambda-task.ts";
 import { localFunctionArn } from "../../local/workflows/task-overrides.ts";
-import { allStates } from "../support/asl.ts";
 
 const definitions = WORKFLOW_NAMES.map((name) => [name, WORKFLOWS[name].definition(localFunctionArn, { stackName: "prod-eu1" })] as const);
 
@@ -23,9 +23,9 @@ describe.each(definitions)("the %s workflow", (_, definition) => {
   });
 
   it("retries transient failures with bounded, jittered exponential backoff on every task", () => {
-    const tasks = allStates(definition).filter(([, state]) => state.Type === "Task");
+    const tasks = allStates(definition).filter(({ state }) => state.Type === "Task");
     expect(tasks.length).toBeGreaterThan(0);
-    for (const [name, task] of tasks) {
+    for (const { name, state: task } of tasks) {
       if (task.Type !== "Task") continue;
       for (const retrier of task.Retry ?? []) {
         expect(retrier, name).toMatchObject({ BackoffRate: 2, JitterStrategy: "FULL", MaxAttempts: expect.any(Number), MaxDelaySeconds: expect.any(Number) });
@@ -49,9 +49,9 @@ describe.each(definitions)("the %s workflow", (_, definition) => {
   });
 
   it("ends every failure in its one Fail state, whose error and cause come from the state data", () => {
-    const fails = allStates(definition).filter(([, state]) => state.Type === "Fail");
+    const fails = allStates(definition).filter(({ state }) => state.Type === "Fail");
     expect(fails).toHaveLength(1);
-    expect(fails[0]![1]).toMatchObject({ ErrorPath: expect.stringMatching(/^\$\./), CausePath: expect.stringMatching(/^\$\./) });
+    expect(fails[0]!.state).toMatchObject({ ErrorPath: expect.stringMatching(/^\$\./), CausePath: expect.stringMatching(/^\$\./) });
   });
 
   it("catches every error of every top-level step (but the last-resort feedback step itself)", () => {
