@@ -4,6 +4,7 @@
  */
 import { DOWNLINK_ERRORS, type DownlinkErrorCode } from "./downlink-errors.ts";
 import { CaughtErrorSchema, StepFailureSchema, type StepFailure } from "./downlink-steps.ts";
+import { causeMessage } from "./error-cause.ts";
 
 /** Error names the workflow raises or meets (Lambda errorTypes and SDK-integration errors). */
 export const WORKFLOW_ERROR_CODES: Readonly<Record<string, DownlinkErrorCode>> = {
@@ -30,16 +31,4 @@ export function failureOf(failed: unknown, thingName: string | undefined): StepF
     default:
       return { code, message: `${name}: ${detail}` };
   }
-}
-
-/** Lambda causes are `{"errorType","errorMessage"}` JSON; service integrations give plain text. */
-export function causeMessage(cause: string | undefined): string {
-  if (cause === undefined || cause === "") return "no details";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === "string") return parsed.errorMessage;
-  } catch {
-    // plain text
-  }
-  return cause;
 }

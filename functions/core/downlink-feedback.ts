@@ -17,6 +17,7 @@ import {
   type GrpcCode,
 } from "./downlink-errors.ts";
 import { correlationIdsWith, ttsDownlinkQueueRequest, type DownlinkRequest } from "./downlink-request.ts";
+import type { StepFailure } from "./downlink-steps.ts";
 import { THING_NAME_PATTERN } from "./thing-name.ts";
 import { republishTopic } from "./tts-events.ts";
 import type { EndDeviceIds } from "./tts-message.ts";
@@ -102,21 +103,9 @@ export function feedbackTopic(thingName: string | undefined): string {
     : UNADDRESSED_FAILED_TOPIC;
 }
 
-/** What stopped a downlink, as the workflow's steps describe it (see `downlink-steps.ts`). */
-export interface DownlinkFailure {
-  readonly code: DownlinkErrorCode;
-  readonly message: string;
-  readonly attributes?: Readonly<Record<string, unknown>> | undefined;
-  /** From a refused request: its valid `thingName` and `correlationId`, and the valid part as TTS JSON. */
-  readonly thingName?: string | undefined;
-  readonly correlationId?: string | undefined;
-  readonly downlink?: Readonly<Record<string, unknown>> | undefined;
-  /** TTS's own gRPC code, when TTS refused. */
-  readonly grpcCode?: number | undefined;
-}
-
 export interface FailureFeedbackInput {
-  readonly failure: DownlinkFailure;
+  /** What stopped the downlink, as the workflow's steps describe it. */
+  readonly failure: StepFailure;
   /** The validated request; null when validation refused it (or never ran). */
   readonly request: DownlinkRequest | null;
   /** The resolved thing's attributes (`deviceID`, `applicationID`, `devEUI`), once known. */

@@ -1,12 +1,13 @@
 /** One compact line per finished workflow execution: time, event, thing, status, duration, reason. */
 import type { ExecutionSummary } from "../workflows/runner.ts";
+import { causeMessage } from "../../functions/core/error-cause.ts";
 
 export function executionLine(summary: ExecutionSummary, now: Date = new Date()): string {
   const time = now.toISOString().slice(11, 23);
   const output = (summary.output ?? {}) as { thingName?: unknown };
   const thing = typeof output.thingName === "string" ? output.thingName : "-";
   const status = summary.status === "SUCCEEDED" ? "ok    " : summary.status === "FAILED" ? "FAILED" : summary.status;
-  const reason = summary.error !== undefined ? `  ${summary.error}: ${readableCause(summary.cause)}` : "";
+  const reason = summary.error !== undefined ? `  ${summary.error}: ${truncate(causeMessage(summary.cause))}` : "";
   return `${time}  ${summary.workflow.padEnd(9)} ${eventOf(summary).padEnd(20)} ${thing.padEnd(24)} ${status} ${String(summary.durationMs).padStart(5)} ms${reason}`;
 }
 
@@ -18,18 +19,6 @@ function eventOf(summary: ExecutionSummary): string {
     return match?.[1] ?? topic;
   }
   return summary.name.replace(/-[0-9a-f-]{36}$/, "");
-}
-
-/** Lambda failures carry `{"errorType","errorMessage"}` as cause: show the message only. */
-function readableCause(cause: string | undefined): string {
-  if (cause === undefined) return "";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === "string") return truncate(parsed.errorMessage);
-  } catch {
-    // not JSON: shown as is
-  }
-  return truncate(cause);
 }
 
 function truncate(text: string, max = 160): string {
