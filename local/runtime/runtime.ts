@@ -7,15 +7,16 @@
  */
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CreateThingTypeCommand, IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
+import { CreateThingTypeCommand, ResourceAlreadyExistsException, type IoTClient } from "@aws-sdk/client-iot";
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
   ResourceExistsException,
-  SecretsManagerClient,
+  type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 import { localHandlers } from "./handlers.ts";
+import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { freePort } from "../net/listen.ts";
 import type { LocalConfig } from "./config.ts";
 import { startBroker, type LocalBroker } from "../broker/broker.ts";
@@ -102,21 +103,26 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
-    await ensureThingType(sdkEnvironment, config.thingType);
-    const apiKeySecretArn = await putApiKeySecret(sdkEnvironment, apiKeySecretName(config.stackName), {
+    // The runtime's own clients, configured exactly as the handlers' are.
+    const iot = iotClientFor(sdkEnvironment);
+    const secrets = secretsManagerClientFor(sdkEnvironment);
+    cleanups.push(async () => {
+      iot.destroy();
+      secrets.destroy();
+    });
+    await ensureThingType(iot, config.thingType);
+    const apiKeySecretArn = await putApiKeySecret(secrets, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
     // Addressed by the enqueue step before the simulator's API starts, so port 0 is resolved now.
     const ttsPort = config.ttsPort === 0 ? await freePort(config.bindHost) : config.ttsPort;
     const ttsUrl = `http://${config.bindHost}:${ttsPort}`;
 
-    const localIot = new IoTClient({ endpoint: aws.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    cleanups.push(async () => localIot.destroy());
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
       store,
       region: LOCAL_REGION,
-      sdk: sdkIntegrations({ iot: localIot }),
+      sdk: sdkIntegrations({ iot }),
       handlers: localHandlers({
         ...sdkEnvironment,
         STACK_NAME: config.stackName,
@@ -189,12 +195,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
   }
 }
 
-async function ensureThingType(env: Record<string, string>, thingTypeName: string): Promise<void> {
-  const iot = new IoTClient({
-    endpoint: env["AWS_ENDPOINT_URL"]!,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+async function ensureThingType(iot: IoTClient, thingTypeName: string): Promise<void> {
   try {
     await iot.send(
       new CreateThingTypeCommand({
@@ -207,14 +208,11 @@ async function ensureThingType(env: Record<string, string>, thingTypeName: strin
     );
   } catch (error) {
     if (!(error instanceof ResourceAlreadyExistsException)) throw error;
-  } finally {
-    iot.destroy();
   }
 }
 
 /** Creates the API key secret, or sets its value when it exists (the key may have changed). */
-async function putApiKeySecret(env: Record<string, string>, name: string, keys: Record<string, string>): Promise<string> {
-  const secrets = new SecretsManagerClient({ endpoint: env["AWS_ENDPOINT_URL"]!, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+async function putApiKeySecret(secrets: SecretsManagerClient, name: string, keys: Record<string, string>): Promise<string> {
   try {
     const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(keys) }));
     return created.ARN!;
@@ -222,7 +220,5 @@ async function putApiKeySecret(env: Record<string, string>, name: string, keys: 
     if (!(error instanceof ResourceExistsException)) throw error;
     const updated = await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(keys) }));
     return updated.ARN!;
-  } finally {
-    secrets.destroy();
   }
 }

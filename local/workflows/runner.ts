@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { historyEventOf } from "./history.ts";
+import { Slots } from "./slots.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
@@ -200,29 +201,5 @@ export class LocalWorkflows {
 
   #workflow(name: WorkflowName): LoadedWorkflow {
     return this.#resolve(name);
-  }
-}
-
-/** A counting semaphore: at most `size` tasks run, the others wait in arrival order. */
-class Slots {
-  readonly #size: number;
-  #busy = 0;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`maxConcurrent must be a positive integer, got ${size}`);
-    this.#size = size;
-  }
-
-  async use<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#busy >= this.#size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#busy += 1;
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#busy -= 1;
-    }
   }
 }
