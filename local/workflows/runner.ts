@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import pLimit, { type LimitFunction } from "p-limit";
 import { historyEventOf } from "./history.ts";
-import { Slots } from "./slots.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
@@ -69,7 +69,7 @@ export class LocalWorkflows {
   readonly #workflows: Map<WorkflowName, LoadedWorkflow>;
   readonly #options: LocalWorkflowsOptions;
   readonly #running = new Set<Promise<unknown>>();
-  readonly #slots: Slots;
+  readonly #slots: LimitFunction;
   readonly #region: string;
   readonly #account: string;
 
@@ -77,7 +77,7 @@ export class LocalWorkflows {
     this.#options = options;
     this.#region = options.region ?? "us-east-1";
     this.#account = options.account ?? "000000000000";
-    this.#slots = new Slots(options.maxConcurrent ?? 24);
+    this.#slots = pLimit(options.maxConcurrent ?? 24);
     const createdAt = new Date();
     this.#workflows = new Map(
       WORKFLOW_NAMES.map((name) => {
@@ -123,7 +123,7 @@ export class LocalWorkflows {
       input: JSON.stringify(input),
       startDate,
     });
-    const done = this.#slots.use(() => this.#run(workflow, executionArn, name, input, startDate));
+    const done = this.#slots(() => this.#run(workflow, executionArn, name, input, startDate));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));
     return { executionArn, startDate, done };
