@@ -9,7 +9,8 @@
  * - `delta` holds the desired values that differ from reported (deep).
  */
 import { AwsError, invalidRequest } from "./errors.ts";
-import { isEmptyObject, isJsonObject, jsonEqual, nestingDepth, type JsonObject, type JsonValue } from "./json-value.ts";
+import { isEmptyObject, isJsonObject, nestingDepth, type JsonObject, type JsonValue } from "./json-value.ts";
+import { jsonEqual } from "../json/json-equal.ts";
 
 export const MAX_SHADOW_REQUEST_BYTES = 8 * 1024;
 const MAX_SECTION_DEPTH = 6;

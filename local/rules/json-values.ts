@@ -38,16 +38,3 @@ export function toBoolean(value: unknown): boolean | undefined {
   const lower = value.toLowerCase();
   return lower === "true" ? true : lower === "false" ? false : undefined;
 }
-
-export function deepEqual(left: unknown, right: unknown): boolean {
-  const type = sqlTypeOf(left);
-  if (type !== sqlTypeOf(right)) return false;
-  if (Array.isArray(left) && Array.isArray(right)) {
-    return left.length === right.length && left.every((item, index) => deepEqual(item, right[index]));
-  }
-  if (isJsonObject(left) && isJsonObject(right)) {
-    const keys = Object.keys(left);
-    return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key], right[key]));
-  }
-  return left === right;
-}

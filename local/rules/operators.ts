@@ -3,7 +3,8 @@
  * operands of types it does not define, and what makes a WHERE clause drop the message.
  */
 import type { ComparisonOperator } from "./ast.ts";
-import { deepEqual, sqlTypeOf, toBoolean, toDecimal } from "./json-values.ts";
+import { sqlTypeOf, toBoolean, toDecimal } from "./json-values.ts";
+import { jsonEqual } from "../json/json-equal.ts";
 
 export function compare(operator: ComparisonOperator, left: unknown, right: unknown): boolean | undefined {
   switch (operator) {
@@ -26,7 +27,7 @@ export function compare(operator: ComparisonOperator, left: unknown, right: unkn
 function equals(left: unknown, right: unknown): boolean | undefined {
   const type = sqlTypeOf(left);
   if (type !== sqlTypeOf(right) || type === "undefined" || type === "null") return undefined;
-  return deepEqual(left, right);
+  return jsonEqual(left, right);
 }
 
 /** Defined between numbers and strings that all convert to decimals. */

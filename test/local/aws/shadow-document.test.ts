@@ -9,6 +9,7 @@ import {
   type ShadowRecord,
   type ShadowUpdateRequest,
 } from "../../../local/aws/shadow-document.ts";
+import type { JsonObject } from "../../../local/aws/json-value.ts";
 
 const T1 = 1_700_000_000;
 const T2 = T1 + 60;
@@ -151,6 +152,12 @@ describe("shadowDelta", () => {
 
   it("treats arrays as values", () => {
     expect(shadowDelta({ desired: { e: [1, 2] }, reported: { e: [2, 1] } })).toEqual({ e: [1, 2] });
+  });
+
+  it("sees no difference between -0 and 0, also inside arrays", () => {
+    const reported = JSON.parse('{"a": -0, "e": [-0, {"z": -0.0}]}') as JsonObject;
+    expect(shadowDelta({ desired: { a: 0, e: [0, { z: 0 }] }, reported })).toBeUndefined();
+    expect(shadowDelta({ desired: { e: [0, { z: 1 }] }, reported })).toEqual({ e: [0, { z: 1 }] });
   });
 
   it("is undefined without desired state", () => {

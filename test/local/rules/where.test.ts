@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { compileRule } from "../../../local/rules/index.ts";
-import { jsonMessage } from "./messages.ts";
+import { jsonMessage, textMessage } from "./messages.ts";
 
 const PAYLOAD = {
   n: 5,
+  zero: 0,
   half: 2.5,
   s: "abc",
   numeric: "7",
@@ -30,6 +31,8 @@ describe("comparisons", () => {
     ["n = 5", true],
     ["n = 5.0", true],
     ["n = 6", false],
+    ["zero = -0", true],
+    ["zero <> -0", false],
     ["n <> 6", true],
     ["n <> 5", false],
     ["s = 'abc'", true],
@@ -118,6 +121,12 @@ describe("WHERE", () => {
     ["topic() = 'x' AND topic(1) = 'x'", true],
   ])("WHERE %s → emitted: %s", (condition, emitted) => {
     expect(passes(condition)).toBe(emitted);
+  });
+
+  it("compares -0 and 0 as one number, also inside arrays and objects", () => {
+    const rule = compileRule("SELECT 1 AS one FROM 'x' WHERE a = b AND c = d");
+    const message = textMessage("x", '{"a": [-0, 1], "b": [0, 1], "c": {"k": [-0.0]}, "d": {"k": [0]}}');
+    expect(rule.evaluate(message)).toEqual({ one: 1 });
   });
 
   it("says why a message was filtered", () => {
