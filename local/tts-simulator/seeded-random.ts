@@ -1,42 +1,30 @@
 /**
- * A small seeded pseudo-random generator, so a simulator run with the same seed produces the same
- * devices and the same traffic (reproducible demos, deterministic tests). Not for cryptography.
+ * A seeded pseudo-random generator, so a simulator run with the same seed produces the same devices and
+ * the same traffic (reproducible demos, deterministic tests). Not for cryptography. Backed by pure-rand's
+ * xoroshiro128+ and its unbiased distributions.
  */
-
-const WEYL_INCREMENT = 0x9e3779b9;
-
-/** murmur3's 32-bit finaliser: spreads every input bit over the whole output. */
-function mix32(value: number): number {
-  let z = value >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+import { createHash } from "node:crypto";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 /** Combines a seed with labels into a new seed, so independent streams (one per device, …) do not overlap. */
 export function deriveSeed(seed: number, ...labels: ReadonlyArray<string | number>): number {
-  let hash = mix32(seed);
-  for (const label of labels) {
-    const text = String(label);
-    for (let index = 0; index < text.length; index++) {
-      hash = mix32(hash ^ Math.imul(text.charCodeAt(index) + 1, WEYL_INCREMENT));
-    }
-    hash = mix32(hash + WEYL_INCREMENT);
-  }
-  return hash;
+  return createHash("sha256").update(JSON.stringify([seed, ...labels])).digest().readUInt32BE(0);
 }
 
 export class SeededRandom {
-  private state: number;
+  readonly #generator: RandomGenerator;
 
+  /** The seed is hashed first: xoroshiro128+ seeded with neighbouring integers starts with neighbouring outputs. */
   constructor(seed: number) {
-    this.state = mix32(seed);
+    this.#generator = xoroshiro128plus(deriveSeed(seed));
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + WEYL_INCREMENT) >>> 0;
-    return mix32(this.state) / 2 ** 32;
+    return uniformFloat64(this.#generator);
   }
 
   /** Uniform in [min, max). */
@@ -46,7 +34,7 @@ export class SeededRandom {
 
   /** Uniform integer in [min, max], both inclusive. */
   int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
+    return uniformInt(this.#generator, min, max);
   }
 
   /** Standard normal (Box–Muller). */
@@ -62,13 +50,11 @@ export class SeededRandom {
   }
 
   bytes(count: number): Uint8Array {
-    const result = new Uint8Array(count);
-    for (let index = 0; index < count; index++) result[index] = this.int(0, 255);
-    return result;
+    return Uint8Array.from({ length: count }, () => this.int(0, 255));
   }
 
   /** An independent generator for a sub-stream, leaving this one's sequence unchanged. */
   fork(...labels: ReadonlyArray<string | number>): SeededRandom {
-    return new SeededRandom(deriveSeed(this.state, ...labels));
+    return new SeededRandom(deriveSeed(this.#generator.clone().next(), ...labels));
   }
 }

@@ -1,3 +1,4 @@
+import { decodeTime, uuidToULID } from "ulidx";
 import { describe, expect, it } from "vitest";
 import { fixture } from "../../support/fixtures.ts";
 import {
@@ -8,7 +9,7 @@ import {
   simulatedJoinEui,
 } from "../../../local/tts-simulator/identity.ts";
 import { SeededRandom, deriveSeed } from "../../../local/tts-simulator/seeded-random.ts";
-import { ulid, ulidText } from "../../../local/tts-simulator/ulid.ts";
+import { ulid, ulidBytes } from "../../../local/tts-simulator/ulid.ts";
 import { uplinkToken } from "../../../local/tts-simulator/uplink-token.ts";
 
 const DEVICE_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
@@ -24,6 +25,14 @@ describe("seeded random", () => {
     expect(deriveSeed(1, "device", 0)).not.toBe(deriveSeed(1, "device", 1));
   });
 
+  it("forks label-dependent sub-streams without moving its own sequence", () => {
+    const parent = new SeededRandom(42);
+    const fork = parent.fork("traffic");
+    expect(parent.next()).toBe(new SeededRandom(42).next());
+    expect(fork.next()).toBe(new SeededRandom(42).fork("traffic").next());
+    expect(new SeededRandom(42).fork("traffic").next()).not.toBe(new SeededRandom(42).fork("other").next());
+  });
+
   it("stays within the asked ranges", () => {
     const random = new SeededRandom(9);
     for (let index = 0; index < 1000; index++) {
@@ -32,6 +41,7 @@ describe("seeded random", () => {
       expect(value).toBeLessThanOrEqual(5);
       expect(random.next()).toBeLessThan(1);
     }
+    expect(new Set(random.bytes(1000)).size).toBeGreaterThan(200);
   });
 });
 
@@ -44,9 +54,20 @@ describe("ULIDs", () => {
     const bytes = Buffer.from(fixture("uplink").uplink_message.session_key_id, "base64");
     const epochMs = bytes.readUIntBE(0, 6);
     expect(new Date(epochMs).toISOString().slice(0, 10)).toBe("2020-02-12");
-    expect(ulidText(bytes)).toHaveLength(26);
+    expect(decodeTime(uuidToULID(uuidOf(bytes)))).toBe(epochMs);
+  });
+
+  it("give the same 16 bytes as their text, the time first", () => {
+    const bytes = ulidBytes(1469918176385, new SeededRandom(1));
+    expect(bytes).toHaveLength(16);
+    expect(uuidToULID(uuidOf(bytes))).toBe(ulid(1469918176385, new SeededRandom(1)));
+    expect(Buffer.from(bytes).readUIntBE(0, 6)).toBe(1469918176385);
   });
 });
+
+function uuidOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+}
 
 describe("device identifiers", () => {
   it("are valid TTS device IDs", () => {
