@@ -1,11 +1,12 @@
 /**
- * State kept as one JSON file per store. Writes are atomic (temp file + rename, so a crash leaves the
- * old or the new file, never half of one) and coalesced: a burst of changes within `delayMs` costs
+ * State kept as one JSON file per store. Writes are atomic (write-file-atomic: temp file, fsync, rename, so a
+ * crash leaves the old or the new file, never half of one) and coalesced: a burst of changes within `delayMs` costs
  * one write. `flush()` writes what is pending and waits for it — call it on shutdown.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import { CorruptStateFileError } from "./errors.ts";
 
 export function readJsonFileSync(file: string): unknown {
@@ -31,7 +32,7 @@ export class CoalescedJsonWriter {
   readonly #delayMs: number;
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
-  /** Writes run one at a time, so two never race on the temp file. */
+  /** Writes run one at a time, each taking its snapshot when its turn comes: an older one never lands last. */
   #writing: Promise<void> = Promise.resolve();
   #writes = 0;
 
@@ -79,10 +80,8 @@ export class CoalescedJsonWriter {
   }
 
   async #writeNow(text: string): Promise<void> {
-    const temp = `${this.#file}.${process.pid}.tmp`;
     await mkdir(dirname(this.#file), { recursive: true });
-    await writeFile(temp, text);
-    await rename(temp, this.#file);
+    await writeFileAtomic(this.#file, text);
     this.#writes += 1;
   }
 }

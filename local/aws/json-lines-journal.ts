@@ -2,11 +2,12 @@
  * An append-only file of JSON lines, for state that grows by whole records (executions). Appends are
  * coalesced like `CoalescedJsonWriter`'s writes, but cost only the new lines: rewriting a large
  * snapshot a few times a second blocked the event loop for tens of milliseconds under load.
- * `rewrite()` compacts the file atomically (temp file + rename) when the caller decides.
+ * `rewrite()` compacts the file atomically (write-file-atomic) when the caller decides.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
+import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import { CorruptStateFileError } from "./errors.ts";
 
 export function readJsonLinesSync(file: string): unknown[] {
@@ -57,10 +58,8 @@ export class JsonLinesJournal {
     this.#pending = [];
     const text = [...lines].map((line) => `${line}\n`).join("");
     return this.#enqueue(async () => {
-      const temp = `${this.#file}.${process.pid}.tmp`;
       await mkdir(dirname(this.#file), { recursive: true });
-      await writeFile(temp, text);
-      await rename(temp, this.#file);
+      await writeFileAtomic(this.#file, text);
     });
   }
 
