@@ -12,6 +12,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { markdownTable, percentile } from "./measure.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { startTestRuntime, temporaryDataDir } from "../test/support/local-runtime.ts";
@@ -78,7 +79,7 @@ try {
   for (let i = 0; i < total; i++) {
     const due = latencyStart + (i * 1000) / LATENCY_RATE;
     const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (wait > 0) await sleep(wait);
     const device: SimulatedDevice = devices[i % DEVICES]!;
     const uplink = device.uplink();
     sentAt.set(`${device.deviceId}:${uplink.uplink_message.f_cnt ?? 0}`, performance.now());
