@@ -4,7 +4,7 @@
  * own things (see the workflow's `IsOurThing`).
  */
 import { SELECT_RULE_EVENT, SQL_VERSION, ruleName, type TopicRule } from "./topic-rule.ts";
-import { DOWNLINK_REQUEST_TOPIC } from "../functions/core/downlink-feedback.ts";
+import { DOWNLINK_REQUEST_TOPIC } from "../functions/core/downlink/request.ts";
 
 export function downlinkRules(stackName: string): TopicRule[] {
   return [

@@ -5,7 +5,7 @@
  * application is told and the console shows the execution as Failed with our error code.
  * A thing of another deployment (other `stackName`) ends quietly: that deployment answers.
  *
- * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `downlink-steps.ts`).
+ * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `functions/core/downlink/steps.ts`).
  */
 import type { Catcher, StateMachineDefinition } from "./asl.ts";
 import { TRANSIENT_RETRY, catchAllTo, lambdaTask } from "./lambda-task.ts";

@@ -8,9 +8,9 @@
  * Every failure is thrown (Terraform shows it and the apply fails): a missing key, TTS's refusal with
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
-import { ApiKeySecretError, type ApiKeys } from "../runtime/tts-api-keys.ts";
-import { answerText, callTts } from "../runtime/tts-http.ts";
-import { deletePubSubRequest, setAwsIotPubSubRequest, type AwsIotPubSub, type TtsPubSubRequest } from "./tts-pubsub-request.ts";
+import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
+import { answerText, callTts } from "../tts/http.ts";
+import { deletePubSubRequest, setAwsIotPubSubRequest, type AwsIotPubSub, type TtsPubSubRequest } from "../tts/pubsub.ts";
 
 export type PubSubAction = "create" | "update" | "delete";
 

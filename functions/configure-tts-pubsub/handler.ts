@@ -4,7 +4,7 @@
  * adds `tf: {"action": "create"|"update"|"delete", "prev_input": <previous input> | null}` to the input.
  */
 import { z } from "zod";
-import { ApiKeys } from "../runtime/tts-api-keys.ts";
+import { ApiKeys } from "../tts/api-keys.ts";
 import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 import { TTS_ID_PATTERN } from "../core/tts-message.ts";
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";

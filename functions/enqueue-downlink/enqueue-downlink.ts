@@ -5,11 +5,11 @@
  * waited out here (bounded), so the next attempt does not come too early.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { ApiKeySecretError, type ApiKeys } from "../runtime/tts-api-keys.ts";
-import { callTtsQueue } from "./tts-client.ts";
-import type { DownlinkRequest } from "../core/downlink-request.ts";
-import type { EnqueueResult } from "../core/downlink-steps.ts";
+import type { DownlinkRequest } from "../core/downlink/request.ts";
+import type { EnqueueResult } from "../core/downlink/steps.ts";
 import { TtsUnavailableError } from "../core/errors.ts";
+import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
+import { callTtsQueue } from "../tts/downlink-queue.ts";
 
 export interface EnqueueInput {
   readonly request: DownlinkRequest;

@@ -5,10 +5,9 @@
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { z } from "zod";
-import { failureFeedback } from "../core/downlink-feedback.ts";
-import { failureOf } from "../core/downlink-failure.ts";
-import { DownlinkRequestShapeSchema } from "../core/downlink-request.ts";
-import { executionCorrelationId } from "../core/downlink-steps.ts";
+import { failureFeedback, failureOf } from "../core/downlink/feedback.ts";
+import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
+import { executionCorrelationId } from "../core/downlink/steps.ts";
 import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";

@@ -4,9 +4,10 @@
  * `failed` feedback with every detail, which a thrown error's cause could not carry.
  */
 import { z } from "zod";
-import { DownlinkRequestError } from "../core/downlink-errors.ts";
-import { correlationIdsWith, parseDownlinkRequest } from "../core/downlink-request.ts";
-import { executionCorrelationId, type ValidationResult } from "../core/downlink-steps.ts";
+import { correlationIdsWith } from "../core/downlink/application-downlink.ts";
+import { DownlinkRequestError } from "../core/downlink/errors.ts";
+import { executionCorrelationId, type ValidationResult } from "../core/downlink/steps.ts";
+import { parseDownlinkRequest } from "../core/downlink/validation.ts";
 import { RuleEventSchema, ruleEventTime } from "../core/rule-event.ts";
 import { step } from "../runtime/step.ts";
 

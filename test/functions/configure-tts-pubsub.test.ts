@@ -1,13 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../functions/runtime/tts-api-keys.ts";
+import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createConfigureTtsPubSubHandler } from "../../functions/configure-tts-pubsub/handler.ts";
 import {
   AWS_IOT_PUBSUB_FIELD_MASK,
   deletePubSubRequest,
   setAwsIotPubSubRequest,
-} from "../../functions/configure-tts-pubsub/tts-pubsub-request.ts";
+} from "../../functions/tts/pubsub.ts";
 import { ConfigureTtsPubSubConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 

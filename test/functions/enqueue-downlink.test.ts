@@ -1,11 +1,11 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../functions/runtime/tts-api-keys.ts";
+import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { EnqueueDownlinkConfigSchema } from "../../functions/runtime/config.ts";
-import { retryAfterSeconds } from "../../functions/runtime/tts-http.ts";
-import { parseDownlinkRequestValue } from "../../functions/core/downlink-request.ts";
+import { retryAfterSeconds } from "../../functions/tts/http.ts";
+import { parseDownlinkRequestValue } from "../../functions/core/downlink/validation.ts";
 import { loadConfig } from "../../functions/runtime/config.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 

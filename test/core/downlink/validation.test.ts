@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DOWNLINK_REQUEST_ERROR_CODES, DownlinkRequestError } from "../../functions/core/downlink-errors.ts";
-import {
-  correlationIdsWith,
-  parseDownlinkRequest,
-  parseDownlinkRequestValue,
-  suggestField,
-  ttsDownlinkQueueRequest,
-  ttsQueuePath,
-  type DownlinkRequest,
-} from "../../functions/core/downlink-request.ts";
-import { fixture } from "../support/fixtures.ts";
+import { DOWNLINK_REQUEST_ERROR_CODES, DownlinkRequestError } from "../../../functions/core/downlink/errors.ts";
+import type { DownlinkRequest } from "../../../functions/core/downlink/request.ts";
+import { parseDownlinkRequest, parseDownlinkRequestValue, suggestField } from "../../../functions/core/downlink/validation.ts";
 
 const THING = "0004A30B001C0530";
 const base = { thingName: THING, bytes: "AQ==" };
@@ -317,72 +309,5 @@ describe("suggestField", () => {
     ["data", undefined],
   ])("%s → %s", (field, expected) => {
     expect(suggestField(field)).toBe(expected);
-  });
-});
-
-describe("ttsDownlinkQueueRequest", () => {
-  const queued = fixture("downlink-queue-request");
-  const fixtureDownlink: Record<string, unknown> = queued.downlinks[0];
-  const without = (key: string) => Object.fromEntries(Object.entries(fixtureDownlink).filter(([k]) => k !== key));
-
-  it("builds the TTS fixture's downlink from bytes", () => {
-    const request = parseDownlinkRequestValue({ thingName: THING, bytes: "vu8=", fPort: 15, confirmed: true });
-    expect(ttsDownlinkQueueRequest(request, { correlationIds: ["custom-id"] })).toStrictEqual({
-      downlinks: [without("decoded_payload")],
-    });
-  });
-
-  it("builds the TTS fixture's downlink from a payload", () => {
-    const request = parseDownlinkRequestValue({
-      thingName: THING,
-      payload: fixtureDownlink.decoded_payload,
-      fPort: 15,
-      confirmed: true,
-    });
-    expect(ttsDownlinkQueueRequest(request, { correlationIds: ["custom-id"] })).toStrictEqual({
-      downlinks: [without("frm_payload")],
-    });
-  });
-
-  it("omits confirmed when false, always sends the priority, appends the application's correlationId", () => {
-    const request = parseDownlinkRequestValue({ ...base, highPriority: true, correlationId: "order-42" });
-    expect(ttsDownlinkQueueRequest(request, { correlationIds: ["tts-aws-iot:downlink:exec-1"] })).toStrictEqual({
-      downlinks: [
-        {
-          f_port: 1,
-          frm_payload: "AQ==",
-          priority: "HIGH",
-          correlation_ids: ["tts-aws-iot:downlink:exec-1", "order-42"],
-        },
-      ],
-    });
-  });
-
-  it("is plain JSON data", () => {
-    const body = ttsDownlinkQueueRequest(parseDownlinkRequestValue({ thingName: THING, payload: { a: 1 } }), {
-      correlationIds: [],
-    });
-    expect(JSON.parse(JSON.stringify(body))).toStrictEqual(body);
-  });
-});
-
-describe("correlationIdsWith", () => {
-  it("appends once", () => {
-    expect(correlationIdsWith(["a", "b"], "c")).toEqual(["a", "b", "c"]);
-    expect(correlationIdsWith(["a", "c"], "c")).toEqual(["a", "c"]);
-    expect(correlationIdsWith(["a"], undefined)).toEqual(["a"]);
-  });
-});
-
-describe("ttsQueuePath", () => {
-  it("pushes or replaces", () => {
-    expect(ttsQueuePath("app1", "dev1", false)).toBe("/api/v3/as/applications/app1/devices/dev1/down/push");
-    expect(ttsQueuePath("app1", "dev1", true)).toBe("/api/v3/as/applications/app1/devices/dev1/down/replace");
-  });
-
-  it("encodes the path segments", () => {
-    expect(ttsQueuePath("my app", "dev/1?x", false)).toBe(
-      "/api/v3/as/applications/my%20app/devices/dev%2F1%3Fx/down/push",
-    );
   });
 });

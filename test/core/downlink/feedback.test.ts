@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { DownlinkRequestError } from "../../functions/core/downlink-errors.ts";
+import { ttsApplicationDownlink } from "../../../functions/core/downlink/application-downlink.ts";
+import { DownlinkRequestError } from "../../../functions/core/downlink/errors.ts";
 import {
   downlinkFailedMessage,
   feedbackTopic,
   failureFeedback,
   UNADDRESSED_FAILED_TOPIC,
-} from "../../functions/core/downlink-feedback.ts";
-import { parseDownlinkRequest, parseDownlinkRequestValue, ttsDownlinkQueueRequest } from "../../functions/core/downlink-request.ts";
-import { parseTtsMessage } from "../../functions/core/tts-message.ts";
-import { fixture } from "../support/fixtures.ts";
+} from "../../../functions/core/downlink/feedback.ts";
+import { parseDownlinkRequest, parseDownlinkRequestValue } from "../../../functions/core/downlink/validation.ts";
+import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
+import { fixture } from "../../support/fixtures.ts";
 
 /** A refused request's feedback: the failure is the error (or its plain-data form), no request. */
 const invalidRequestFeedback = (
@@ -72,7 +73,7 @@ describe("downlinkFailedMessage", () => {
       endDeviceIds: failed.end_device_ids,
       correlationIds: ["tts-aws-iot:downlink:exec-1"],
       receivedAt: RECEIVED_AT,
-      downlink: ttsDownlinkQueueRequest(request, { correlationIds: ["tts-aws-iot:downlink:exec-1"] }).downlinks[0],
+      downlink: ttsApplicationDownlink(request, ["tts-aws-iot:downlink:exec-1"]),
       error: {
         name: "tts_unavailable",
         messageFormat: "TTS did not answer within 10 s, 3 times",

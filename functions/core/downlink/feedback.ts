@@ -8,24 +8,17 @@
  *      "message_format":"<human text>","attributes":{…},"code":<gRPC code>}}}
  *
  * TTS's errors tell themselves apart by `namespace` (`pkg/networkserver`…); ours is `tts-aws-iot`.
+ * One failure type (`StepFailure`) for the steps and the feedback: `failureOf` reads whatever stopped
+ * the workflow as one, `failureFeedback` makes the message of it.
  */
-import {
-  DOWNLINK_ERRORS,
-  DOWNLINK_ERROR_NAMESPACE,
-  type DownlinkErrorCode,
-  type DownlinkRequestErrorCode,
-  type GrpcCode,
-} from "./downlink-errors.ts";
-import { correlationIdsWith, ttsDownlinkQueueRequest, type DownlinkRequest } from "./downlink-request.ts";
-import type { StepFailure } from "./downlink-steps.ts";
-import { THING_NAME_PATTERN } from "./thing-name.ts";
-import { republishTopic } from "./tts-events.ts";
-import type { EndDeviceIds } from "./tts-message.ts";
-
-export { DOWNLINK_ERRORS, DOWNLINK_ERROR_CODES, GRPC_CODES, downlinkErrorsMarkdown } from "./downlink-errors.ts";
-
-/** Where applications publish downlink requests. */
-export const DOWNLINK_REQUEST_TOPIC = "lorawan/downlink";
+import { causeMessage } from "../error-cause.ts";
+import { THING_NAME_PATTERN } from "../thing-name.ts";
+import { republishTopic } from "../tts-events.ts";
+import type { EndDeviceIds } from "../tts-message.ts";
+import { correlationIdsWith, ttsApplicationDownlink } from "./application-downlink.ts";
+import { DOWNLINK_ERRORS, DOWNLINK_ERROR_NAMESPACE, type DownlinkErrorCode, type GrpcCode } from "./errors.ts";
+import type { DownlinkRequest } from "./request.ts";
+import { CaughtErrorSchema, StepFailureSchema, type StepFailure } from "./steps.ts";
 
 /** Where the failures of requests without a valid `thingName` go. */
 export const UNADDRESSED_FAILED_TOPIC = "lorawan/downlink/failed";
@@ -103,6 +96,37 @@ export function feedbackTopic(thingName: string | undefined): string {
     : UNADDRESSED_FAILED_TOPIC;
 }
 
+/** Error names the workflow raises or meets (Lambda errorTypes and SDK-integration errors). */
+export const WORKFLOW_ERROR_CODES: Readonly<Record<string, DownlinkErrorCode>> = {
+  TtsUnavailable: "tts_unavailable",
+  "Iot.ResourceNotFoundException": "thing_not_found",
+};
+
+/**
+ * Whatever stopped a downlink — a failure a step diagnosed, or an error a Catch caught — as one of
+ * our error codes with a human message, for the `failed` feedback and the execution's end.
+ */
+export function failureOf(failed: unknown, thingName: string | undefined): StepFailure {
+  const diagnosed = StepFailureSchema.safeParse(failed);
+  if (diagnosed.success && diagnosed.data.code in DOWNLINK_ERRORS) return diagnosed.data as StepFailure;
+
+  const caught = CaughtErrorSchema.safeParse(failed);
+  if (!caught.success) {
+    return { code: "internal_error", message: `the workflow reported an unreadable failure: ${JSON.stringify(failed)}` };
+  }
+  const { Error: name, Cause: cause } = caught.data;
+  const detail = causeMessage(cause);
+  const code = WORKFLOW_ERROR_CODES[name] ?? "internal_error";
+  switch (code) {
+    case "thing_not_found":
+      return { code, message: `no thing named "${thingName ?? "?"}" exists`, ...(thingName ? { thingName } : {}) };
+    case "tts_unavailable":
+      return { code, message: `${detail} (still failing after the retries)` };
+    default:
+      return { code, message: `${name}: ${detail}` };
+  }
+}
+
 export interface FailureFeedbackInput {
   /** What stopped the downlink, as the workflow's steps describe it. */
   readonly failure: StepFailure;
@@ -125,16 +149,14 @@ export function failureFeedback(input: FailureFeedbackInput): { topic: string; m
   const { failure, request } = input;
   const correlationIds = correlationIdsWith(input.correlationIds, request?.correlationId ?? failure.correlationId);
   const downlink =
-    request !== null
-      ? ttsDownlinkQueueRequest(request, { correlationIds }).downlinks[0]
-      : { ...failure.downlink, correlation_ids: correlationIds };
+    request !== null ? ttsApplicationDownlink(request, correlationIds) : { ...failure.downlink, correlation_ids: correlationIds };
   return {
     topic: feedbackTopic(request?.thingName ?? failure.thingName),
     message: downlinkFailedMessage({
       endDeviceIds: endDeviceIdsOf(input.thingAttributes),
       correlationIds,
       receivedAt: input.receivedAt,
-      downlink: downlink as unknown as Record<string, unknown>,
+      downlink,
       error: {
         name: failure.code,
         messageFormat: failure.message,

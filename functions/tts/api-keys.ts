@@ -7,7 +7,12 @@
  * A key that is not there (secret without a value yet, application not in it) is not cached: the
  * operator may put it any moment, and the next downlink should find it.
  */
-import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  type GetSecretValueCommandOutput,
+  type SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 
 export class ApiKeySecretError extends Error {
   override readonly name = "ApiKeySecretError";
@@ -38,7 +43,7 @@ export class ApiKeys {
   }
 
   async #read(): Promise<ReadonlyMap<string, string>> {
-    let secret;
+    let secret: GetSecretValueCommandOutput;
     try {
       secret = await this.#client.send(new GetSecretValueCommand({ SecretId: this.#secretId }));
     } catch (error) {

@@ -5,10 +5,8 @@ import {
   DOWNLINK_REQUEST_ERROR_CODES,
   DownlinkRequestError,
   GRPC_CODE_NAMES,
-  downlinkErrorsMarkdown,
-  ttsFailureFor,
   type DownlinkErrorInfo,
-} from "../../functions/core/downlink-errors.ts";
+} from "../../../functions/core/downlink/errors.ts";
 
 describe("DOWNLINK_ERRORS", () => {
   it("lists the validation codes in the order of the checks", () => {
@@ -67,13 +65,6 @@ describe("DOWNLINK_ERRORS", () => {
     });
     expect(DOWNLINK_ERROR_CODES.filter((code) => DOWNLINK_ERRORS[code].retryable)).toEqual(["tts_unavailable"]);
   });
-
-  it("renders a Markdown row per code", () => {
-    const markdown = downlinkErrorsMarkdown();
-    expect(markdown.split("\n")).toHaveLength(DOWNLINK_ERROR_CODES.length + 2);
-    expect(markdown).toContain("| `invalid_f_port` | 3 INVALID_ARGUMENT | no | `fPort` is not an integer from 1 to 223");
-    expect(markdown).toContain("| `tts_unavailable` | 14 UNAVAILABLE | yes |");
-  });
 });
 
 describe("DownlinkRequestError", () => {
@@ -84,29 +75,5 @@ describe("DownlinkRequestError", () => {
     expect(error.attributes).toEqual({ field: "fPort" });
     expect(error.downlink).toEqual({});
     expect(String(error)).toBe("InvalidDownlinkRequest: fPort must be…");
-  });
-});
-
-describe("ttsFailureFor", () => {
-  it.each([
-    [401, undefined, "tts_unauthorized", 16, false],
-    [403, undefined, "tts_unauthorized", 7, false],
-    [404, undefined, "tts_device_not_found", 5, false],
-    [400, undefined, "tts_rejected", 3, false],
-    [400, 9, "tts_rejected", 9, false],
-    [400, 3, "tts_rejected", 3, false],
-    [400, 99, "tts_rejected", 3, false],
-    [409, undefined, "tts_rejected", 6, false],
-    [409, 10, "tts_rejected", 10, false],
-    [413, undefined, "tts_rejected", 3, false],
-    [501, undefined, "tts_rejected", 12, false],
-    [408, undefined, "tts_unavailable", 14, true],
-    [429, undefined, "tts_unavailable", 14, true],
-    [500, 13, "tts_unavailable", 14, true],
-    [502, undefined, "tts_unavailable", 14, true],
-    [503, undefined, "tts_unavailable", 14, true],
-    [504, undefined, "tts_unavailable", 14, true],
-  ] as const)("HTTP %d (TTS code %s) → %s, code %d", (status, ttsCode, name, code, retryable) => {
-    expect(ttsFailureFor(status, ttsCode)).toEqual({ name, code, retryable });
   });
 });
