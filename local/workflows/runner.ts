@@ -11,7 +11,8 @@ import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import type { StateMachineDefinition } from "../../workflows/asl.ts";
-import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName, type WorkflowName } from "../../workflows/catalogue.ts";
+import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName } from "../../workflows/catalogue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 
 export interface ExecutionSummary {
   readonly executionArn: string;
