@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 import { localHandlers } from "./handlers.ts";
+import { functionEnvironments } from "./function-environments.ts";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { freePort } from "../net/listen.ts";
 import type { LocalConfig } from "./config.ts";
@@ -110,7 +111,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       iot.destroy();
       secrets.destroy();
     });
-    await ensureThingType(iot, config.thingType);
+    await ensureThingType(iot, config.thingTypeName);
     const apiKeySecretArn = await putApiKeySecret(secrets, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
@@ -123,16 +124,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       store,
       region: LOCAL_REGION,
       sdk: sdkIntegrations({ iot }),
-      handlers: localHandlers({
-        ...sdkEnvironment,
-        STACK_NAME: config.stackName,
-        THING_TYPE_NAME: config.thingType,
-        THING_NAME_SCHEME: config.thingNameScheme,
-        SHADOW_METRICS: config.shadowMetrics,
-        SHADOW_DECODED_PAYLOAD: config.shadowDecodedPayload,
-        TTS_URL: ttsUrl,
-        TTS_API_KEY_SECRET_ARN: apiKeySecretArn,
-      }),
+      handlers: localHandlers(functionEnvironments(config, { url: ttsUrl, apiKeySecretArn }), sdkEnvironment),
       ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
     });
