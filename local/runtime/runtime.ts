@@ -21,15 +21,11 @@ import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/a
 import { freePort } from "../net/listen.ts";
 import type { LocalConfig } from "./config.ts";
 import { startBroker, type LocalBroker } from "../broker/broker.ts";
-import { ExecutionStore, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
+import { ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
 import { DEFAULT_APPLICATION_ID, startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../tts-simulator/index.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
-
-export const LOCAL_REGION = "us-east-1";
-/** The local endpoint accepts any credentials; the SDK insists on having some. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
 export interface LocalRuntime {
   readonly config: LocalConfig;

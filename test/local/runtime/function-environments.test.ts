@@ -3,8 +3,9 @@ import type { FunctionName } from "../../../functions/catalogue.ts";
 import { SETTINGS, loadSettings } from "../../../functions/settings.ts";
 import { resolveConfig } from "../../../local/runtime/config.ts";
 import { functionEnvironments } from "../../../local/runtime/function-environments.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
-const tts = { url: "http://127.0.0.1:1885", apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:000000000000:secret:local/tts-api-keys" };
+const tts = { url: "http://127.0.0.1:1885", apiKeySecretArn: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:local/tts-api-keys` };
 
 describe("local function environments", () => {
   it.each(Object.keys(SETTINGS) as FunctionName[])("gives %s settings it accepts", (name) => {
