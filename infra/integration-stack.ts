@@ -13,7 +13,7 @@ import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
 import { Account } from "./account.ts";
 import { bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
 import { ttsPrincipalAccount, type EnvironmentConfig } from "./config/environment-schema.ts";
-import { FUNCTION_SETTINGS, type FunctionContext } from "./lambda/function-settings.ts";
+import { environmentOf, FUNCTION_SETTINGS, type FunctionContext } from "./lambda/function-settings.ts";
 import { WorkflowFunction } from "./lambda/workflow-function.ts";
 import { StackAlarms } from "./monitoring/stack-alarms.ts";
 import { StackDashboard } from "./monitoring/stack-dashboard.ts";
@@ -64,6 +64,7 @@ export class IntegrationStack extends TerraformStack {
         description: FUNCTIONS[name].description,
         bundle: bundleFunction(name, FUNCTIONS[name].entry, props.bundleCache ?? DEFAULT_BUNDLE_CACHE),
         settings: FUNCTION_SETTINGS[name],
+        environment: environmentOf(name, context),
         context,
       }),
     }));

@@ -7,12 +7,8 @@ import { downlinkRules } from "./downlink-rules.ts";
 import { downlinkWorkflow } from "./downlink-workflow.ts";
 import type { TopicRule } from "./topic-rule.ts";
 import { upstreamRules } from "./upstream-rules.ts";
-import { upstreamWorkflow, type FunctionArns } from "./upstream-workflow.ts";
-
-/** What a workflow definition may depend on besides function ARNs. */
-export interface WorkflowSettings {
-  readonly stackName: string;
-}
+import { upstreamWorkflow } from "./upstream-workflow.ts";
+import type { FunctionArns, WorkflowName, WorkflowSettings } from "./workflow-types.ts";
 
 export const WORKFLOWS = {
   upstream: {
@@ -24,11 +20,9 @@ export const WORKFLOWS = {
     definition: (arnOf: FunctionArns, settings: WorkflowSettings) => downlinkWorkflow(arnOf, settings),
   },
 } as const satisfies Record<
-  string,
+  WorkflowName,
   { description: string; definition: (arnOf: FunctionArns, settings: WorkflowSettings) => StateMachineDefinition }
 >;
-
-export type WorkflowName = keyof typeof WORKFLOWS;
 
 export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 

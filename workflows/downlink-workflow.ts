@@ -10,8 +10,7 @@
 import type { Catcher, StateMachineDefinition } from "./asl.ts";
 import { TRANSIENT_RETRY, catchAllTo, lambdaTask } from "./lambda-task.ts";
 import { sdkTask } from "./sdk-task.ts";
-import type { FunctionArns } from "./upstream-workflow.ts";
-import type { WorkflowSettings } from "./catalogue.ts";
+import type { FunctionArns, WorkflowSettings } from "./workflow-types.ts";
 
 
 const toPublishFailed: Catcher[] = catchAllTo("PublishFailed", "$.failed");

@@ -1,5 +1,5 @@
 /** An IoT topic rule that starts a workflow, defined once for both the cdktf stack and the local rules engine. */
-import type { WorkflowName } from "./catalogue.ts";
+import type { WorkflowName } from "./workflow-types.ts";
 import { RULE_EVENT_FIELDS as F } from "../functions/core/rule-event.ts";
 
 export interface TopicRule {

@@ -7,9 +7,7 @@
  */
 import type { StateMachineDefinition } from "./asl.ts";
 import { catchAllTo, lambdaTask } from "./lambda-task.ts";
-import type { FunctionName } from "../functions/catalogue.ts";
-
-export type FunctionArns = (name: FunctionName) => string;
+import type { FunctionArns } from "./workflow-types.ts";
 
 export function upstreamWorkflow(arnOf: FunctionArns): StateMachineDefinition {
   return {

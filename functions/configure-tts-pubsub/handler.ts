@@ -9,9 +9,9 @@ import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 import { TTS_ID_PATTERN } from "../core/tts-message.ts";
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
 import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";
-import { ConfigureTtsPubSubConfigSchema, loadConfig, type ConfigureTtsPubSubConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings, type Settings } from "../settings.ts";
 
 /** TTS's pub/sub id rule (`ApplicationPubSubIdentifiers.pub_sub_id`). */
 const PUB_SUB_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
@@ -34,7 +34,7 @@ export const ConfigureTtsPubSubInputSchema = z.object({
 });
 
 export interface ConfigureTtsPubSubContext {
-  readonly config: ConfigureTtsPubSubConfig;
+  readonly config: Settings<"configure-tts-pubsub">;
   readonly apiKeys: ApiKeys;
   readonly fetch?: typeof fetch;
 }
@@ -50,7 +50,7 @@ export function createConfigureTtsPubSubHandler(context: () => ConfigureTtsPubSu
 }
 
 export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubContext {
-  const config = loadConfig(ConfigureTtsPubSubConfigSchema, env);
+  const config = loadSettings("configure-tts-pubsub", env);
   return {
     config,
     // Read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { enqueueDownlink } from "./enqueue-downlink.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";
-import { EnqueueDownlinkConfigSchema, loadConfig, type EnqueueDownlinkConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings, type Settings } from "../settings.ts";
 import { ApiKeys } from "../tts/api-keys.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
@@ -16,7 +16,7 @@ export const EnqueueDownlinkInputSchema = z.object({
 });
 
 export interface EnqueueDownlinkContext {
-  readonly config: EnqueueDownlinkConfig;
+  readonly config: Settings<"enqueue-downlink">;
   readonly apiKeys: ApiKeys;
   readonly fetch?: typeof fetch;
 }
@@ -35,7 +35,7 @@ export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkConte
 }
 
 export function contextFromEnvironment(env: Environment): EnqueueDownlinkContext {
-  const config = loadConfig(EnqueueDownlinkConfigSchema, env);
+  const config = loadSettings("enqueue-downlink", env);
   return {
     config,
     apiKeys: new ApiKeys({

@@ -8,9 +8,9 @@ import { parseTtsPayload, type ApplicationUp } from "../core/tts-message.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
 import { RuleEventSchema, ruleEventTime, type RuleEvent } from "../core/rule-event.ts";
 import { iotClientFor, type Environment } from "../runtime/aws-clients.ts";
-import { EnsureThingConfigSchema, loadConfig, type EnsureThingConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings, type Settings } from "../settings.ts";
 
 export interface EnsureThingResult {
   readonly thingName: string;
@@ -23,7 +23,7 @@ export interface EnsureThingResult {
   readonly message: ApplicationUp;
 }
 
-export type EnsureThingContext = { readonly config: EnsureThingConfig } & EnsureThingDeps;
+export type EnsureThingContext = { readonly config: Settings<"ensure-thing"> } & EnsureThingDeps;
 
 export function createEnsureThingHandler(context: () => EnsureThingContext) {
   return step(RuleEventSchema, async (event: RuleEvent): Promise<EnsureThingResult> => {
@@ -46,7 +46,7 @@ export function createEnsureThingHandler(context: () => EnsureThingContext) {
 }
 
 export function contextFromEnvironment(env: Environment): EnsureThingContext {
-  const config = loadConfig(EnsureThingConfigSchema, env);
+  const config = loadSettings("ensure-thing", env);
   return {
     config,
     iot: iotClientFor(env),

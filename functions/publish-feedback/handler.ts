@@ -12,6 +12,7 @@ import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings } from "../settings.ts";
 
 /** The downlink workflow's state at the point of failure (see `workflows/downlink-workflow.ts`). */
 export const PublishFeedbackInputSchema = z.object({
@@ -52,7 +53,7 @@ export function createPublishFeedbackHandler(context: () => { readonly iotData: 
 }
 
 export function contextFromEnvironment(env: Environment) {
-  return { iotData: iotDataClientFor(env) };
+  return { iotData: iotDataClientFor(env, loadSettings("publish-feedback", env).IOT_DATA_ENDPOINT) };
 }
 
 export const handler = createPublishFeedbackHandler(once(() => contextFromEnvironment(process.env)));

@@ -8,6 +8,7 @@ import { publish } from "../runtime/iot-publish.ts";
 import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings } from "../settings.ts";
 
 export const RepublishInputSchema = z.object({
   // Only our own `lorawan/…` tree, never a wildcard: a bug upstream must not publish elsewhere.
@@ -33,7 +34,7 @@ export function createRepublishHandler(context: () => RepublishContext) {
 }
 
 export function contextFromEnvironment(env: Environment): RepublishContext {
-  return { iotData: iotDataClientFor(env) };
+  return { iotData: iotDataClientFor(env, loadSettings("republish", env).IOT_DATA_ENDPOINT) };
 }
 
 export const handler = createRepublishHandler(once(() => contextFromEnvironment(process.env)));

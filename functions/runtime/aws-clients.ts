@@ -4,8 +4,8 @@
  * `process.env`, which is what the SDK would read anyway; the local runtime passes its own record so
  * that several runtimes can live in one process. One code path either way.
  *
- * The IoT data plane needs the account's own endpoint: `IOT_DATA_ENDPOINT` (from the
- * `aws_iot_endpoint` data source) wins when set.
+ * The IoT data plane needs the account's own endpoint: the function's `IOT_DATA_ENDPOINT` setting
+ * (from the `aws_iot_endpoint` data source) wins when set.
  */
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
@@ -23,8 +23,8 @@ export function iotClientFor(env: Environment): IoTClient {
   return new IoTClient(clientConfig(env, env["AWS_ENDPOINT_URL_IOT"]));
 }
 
-export function iotDataClientFor(env: Environment): IoTDataPlaneClient {
-  const endpoint = env["IOT_DATA_ENDPOINT"] ?? env["AWS_ENDPOINT_URL_IOT_DATA_PLANE"];
+export function iotDataClientFor(env: Environment, iotDataEndpoint: string | undefined): IoTDataPlaneClient {
+  const endpoint = iotDataEndpoint ?? env["AWS_ENDPOINT_URL_IOT_DATA_PLANE"];
   return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint)));
 }
 

@@ -10,9 +10,9 @@ import { shadowReportFor, type ShadowReport } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import { parseTtsMessage } from "../core/tts-message.ts";
 import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
-import { UpdateShadowConfigSchema, loadConfig, type UpdateShadowConfig } from "../runtime/config.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
+import { loadSettings, type Settings } from "../settings.ts";
 
 export const UpdateShadowInputSchema = z.object({
   thingName: z.string().regex(THING_NAME_PATTERN),
@@ -26,7 +26,7 @@ export type UpdateShadowResult =
   | { readonly updated: false; readonly reason: "shadow metrics are off" | "nothing to report" };
 
 export interface UpdateShadowContext {
-  readonly config: UpdateShadowConfig;
+  readonly config: Settings<"update-shadow">;
   readonly iotData: IoTDataPlaneClient;
 }
 
@@ -48,7 +48,8 @@ export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
 }
 
 export function contextFromEnvironment(env: Environment): UpdateShadowContext {
-  return { config: loadConfig(UpdateShadowConfigSchema, env), iotData: iotDataClientFor(env) };
+  const config = loadSettings("update-shadow", env);
+  return { config, iotData: iotDataClientFor(env, config.IOT_DATA_ENDPOINT) };
 }
 
 export const handler = createUpdateShadowHandler(once(() => contextFromEnvironment(process.env)));

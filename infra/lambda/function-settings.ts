@@ -1,7 +1,8 @@
 /**
  * What each function of `functions/catalogue.ts` needs on AWS: its permissions (least privilege,
- * specific actions on specific ARNs), its environment (non-secret settings only), its timeout and
- * memory. A `Record<FunctionName, …>`: a function added to the catalogue without an entry here does
+ * specific actions on specific ARNs), its environment (how the stack sets the function's settings of
+ * `functions/settings.ts`: a variable the function does not read does not compile), its timeout and
+ * memory. Keyed by every `FunctionName`: a function added to the catalogue without an entry here does
  * not compile, so nobody deploys a function whose permissions were never thought about.
  *
  * Timeouts: every workflow task gives a Lambda 30 s (`workflows/lambda-task.ts`), so a function's own
@@ -12,6 +13,7 @@
  */
 import type { FunctionName } from "../../functions/catalogue.ts";
 import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
+import type { SettingsEnvironment } from "../../functions/settings.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
@@ -26,12 +28,24 @@ export interface FunctionContext {
   readonly ttsApiKeysSecretArn: string;
 }
 
-export interface FunctionSettings {
+export interface FunctionResources {
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   /** Beyond writing its own logs (and X-Ray traces when tracing is on), which every function gets. */
   readonly permissions: (context: FunctionContext) => PolicyStatement[];
-  readonly environment: (context: FunctionContext) => Record<string, string>;
+}
+
+/**
+ * Each variable of the function's settings the stack sets, and how; variables with a default may be
+ * left to it. A mapped type, not a function returning a record: TypeScript checks the object literal
+ * written here for unknown (misspelt) names, which it does not do for a function's returned literal.
+ */
+export type EnvironmentBuilder<F extends FunctionName> = {
+  readonly [K in keyof SettingsEnvironment<F>]: (context: FunctionContext) => Exclude<SettingsEnvironment<F>[K], undefined>;
+};
+
+export interface FunctionSettings<F extends FunctionName> extends FunctionResources {
+  readonly environment: EnvironmentBuilder<F>;
 }
 
 /** IoT control- or data-plane calls: milliseconds each, a few SDK retries at most. */
@@ -64,12 +78,16 @@ const readTtsApiKeys = ({ ttsApiKeysSecretArn }: FunctionContext): PolicyStateme
   allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys"),
 ];
 
-const ttsAccess = ({ config, ttsApiKeysSecretArn }: FunctionContext): Record<string, string> => ({
-  TTS_URL: config.tts.url,
-  TTS_API_KEY_SECRET_ARN: ttsApiKeysSecretArn,
-});
+const TTS_ACCESS: Pick<EnvironmentBuilder<"enqueue-downlink" | "configure-tts-pubsub">, "TTS_URL" | "TTS_API_KEY_SECRET_ARN"> = {
+  TTS_URL: ({ config }) => config.tts.url,
+  TTS_API_KEY_SECRET_ARN: ({ ttsApiKeysSecretArn }) => ttsApiKeysSecretArn,
+};
 
-export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
+const IOT_DATA_ENDPOINT = ({ iotDataEndpoint }: FunctionContext): string => iotDataEndpoint;
+
+const onOff = (on: boolean) => (on ? "on" : "off");
+
+export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings<F> } = {
   "ensure-thing": {
     ...IOT_CALLS,
     permissions: ({ account, config }) => [
@@ -77,41 +95,41 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
       // CreateThing is authorized on the new thing and on the thing type it is created with.
       allow(["iot:CreateThing"], [account.iot("thing/*"), account.iot(`thingtype/${config.things.typeName}`)], "CreateDeviceThingOfOurType"),
     ],
-    environment: ({ config }) => ({
-      STACK_NAME: config.stackName,
-      THING_TYPE_NAME: config.things.typeName,
-      THING_NAME_SCHEME: config.things.nameScheme,
-    }),
+    environment: {
+      STACK_NAME: ({ config }) => config.stackName,
+      THING_TYPE_NAME: ({ config }) => config.things.typeName,
+      THING_NAME_SCHEME: ({ config }) => config.things.nameScheme,
+    },
   },
   "update-shadow": {
     ...IOT_CALLS,
     // A named shadow's ARN is `thing/<thing>/<shadow>`: this reaches the lorawan shadow only.
     permissions: ({ account }) => [allow(["iot:UpdateThingShadow"], [account.iot(`thing/*/${SHADOW_NAME}`)], "UpdateLorawanShadow")],
-    environment: ({ config, iotDataEndpoint }) => ({
-      SHADOW_METRICS: config.things.shadowMetrics ? "on" : "off",
-      SHADOW_DECODED_PAYLOAD: config.things.shadowDecodedPayload ? "on" : "off",
-      IOT_DATA_ENDPOINT: iotDataEndpoint,
-    }),
+    environment: {
+      SHADOW_METRICS: ({ config }) => onOff(config.things.shadowMetrics),
+      SHADOW_DECODED_PAYLOAD: ({ config }) => onOff(config.things.shadowDecodedPayload),
+      IOT_DATA_ENDPOINT,
+    },
   },
   republish: {
     ...IOT_CALLS,
     permissions: ({ account }) => [allow(["iot:Publish"], [account.iot("topic/lorawan/*")], "PublishUnderLorawan")],
-    environment: ({ iotDataEndpoint }) => ({ IOT_DATA_ENDPOINT: iotDataEndpoint }),
+    environment: { IOT_DATA_ENDPOINT },
   },
   "validate-downlink": {
     ...PURE,
     permissions: () => [],
-    environment: () => ({}),
+    environment: {},
   },
   "enqueue-downlink": {
     timeoutSeconds: ENQUEUE_TIMEOUT_SECONDS,
     memoryMb: 256,
     permissions: readTtsApiKeys,
-    environment: (context) => ({
-      ...ttsAccess(context),
-      TTS_REQUEST_TIMEOUT_MS: String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
-      TTS_RETRY_AFTER_MAX_SECONDS: String(TTS_RETRY_AFTER_MAX_SECONDS),
-    }),
+    environment: {
+      ...TTS_ACCESS,
+      TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
+      TTS_RETRY_AFTER_MAX_SECONDS: () => String(TTS_RETRY_AFTER_MAX_SECONDS),
+    },
   },
   "publish-feedback": {
     ...IOT_CALLS,
@@ -119,12 +137,18 @@ export const FUNCTION_SETTINGS: Record<FunctionName, FunctionSettings> = {
     permissions: ({ account }) => [
       allow(["iot:Publish"], [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")], "PublishDownlinkFailed"),
     ],
-    environment: ({ iotDataEndpoint }) => ({ IOT_DATA_ENDPOINT: iotDataEndpoint }),
+    environment: { IOT_DATA_ENDPOINT },
   },
   "configure-tts-pubsub": {
     timeoutSeconds: PUBSUB_TIMEOUT_SECONDS,
     memoryMb: 256,
     permissions: readTtsApiKeys,
-    environment: ttsAccess,
+    environment: TTS_ACCESS,
   },
 };
+
+/** A deployed function's environment variables. */
+export function environmentOf(name: FunctionName, context: FunctionContext): Record<string, string> {
+  const builder: { readonly [variable: string]: ((context: FunctionContext) => string) | undefined } = FUNCTION_SETTINGS[name].environment;
+  return Object.fromEntries(Object.entries(builder).flatMap(([variable, value]) => (value === undefined ? [] : [[variable, value(context)]])));
+}

@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { LAMBDA_HANDLER, type FunctionBundle } from "../bundle/bundle-function.ts";
 import { allow, WILDCARD_ONLY_ACTIONS } from "../iam/policy-document.ts";
 import { ServiceRole } from "../iam/service-role.ts";
-import type { FunctionContext, FunctionSettings } from "./function-settings.ts";
+import type { FunctionContext, FunctionResources } from "./function-settings.ts";
 
 export const LAMBDA_RUNTIME = "nodejs22.x";
 export const LAMBDA_ARCHITECTURE = "arm64";
@@ -19,7 +19,8 @@ export interface WorkflowFunctionProps {
   readonly functionName: string;
   readonly description: string;
   readonly bundle: FunctionBundle;
-  readonly settings: FunctionSettings;
+  readonly settings: FunctionResources;
+  readonly environment: Readonly<Record<string, string>>;
   readonly context: FunctionContext;
 }
 
@@ -67,7 +68,7 @@ export class WorkflowFunction extends Construct {
       sourceCodeHash: props.bundle.sha256,
       timeout: props.settings.timeoutSeconds,
       memorySize: props.settings.memoryMb,
-      environment: { variables: props.settings.environment(props.context) },
+      environment: { variables: props.environment },
       loggingConfig: {
         logFormat: "JSON",
         logGroup: this.logGroup.name,

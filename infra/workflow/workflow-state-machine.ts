@@ -8,7 +8,8 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import { Construct } from "constructs";
 import type { FunctionName } from "../../functions/catalogue.ts";
-import { stateMachineName, WORKFLOWS, type WorkflowName } from "../../workflows/catalogue.ts";
+import { stateMachineName, WORKFLOWS } from "../../workflows/catalogue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
 import { allow, WILDCARD_ONLY_ACTIONS } from "../iam/policy-document.ts";

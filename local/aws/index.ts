@@ -1,5 +1,6 @@
 /** The local AWS endpoint's public API. */
 export { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "./server.ts";
+export { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-account.ts";
 export {
   ExecutionStore,
   ExecutionAlreadyFinishedError,

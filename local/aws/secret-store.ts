@@ -7,8 +7,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { AwsError } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
+import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 
-const ACCOUNT = "000000000000";
 const CURRENT = "AWSCURRENT";
 const PREVIOUS = "AWSPREVIOUS";
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
@@ -61,7 +61,7 @@ export class SecretStore {
     const now = nowSeconds();
     const secret: SecretRecord = {
       name: request.name,
-      arn: `arn:aws:secretsmanager:${this.#region}:${ACCOUNT}:secret:${request.name}-${randomSuffix()}`,
+      arn: `arn:aws:secretsmanager:${this.#region}:${LOCAL_ACCOUNT_ID}:secret:${request.name}-${randomSuffix()}`,
       ...(request.description === undefined ? {} : { description: request.description }),
       createdDate: now,
       versions: [],

@@ -20,13 +20,14 @@ import { ShadowService } from "./shadow-service.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { ThingRegistry } from "./thing-registry.ts";
+import { LOCAL_REGION } from "./local-account.ts";
 
 export interface AwsEndpointOptions {
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Used in ARNs. Default us-east-1. */
+  /** Used in ARNs. Default `LOCAL_REGION`. */
   readonly region?: string;
   readonly dataDir: string;
   /** Receives Publish calls and the shadow service's messages. */
@@ -55,7 +56,7 @@ const JSON_CONTENT_TYPE = "application/json";
 
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? "127.0.0.1";
-  const region = options.region ?? "us-east-1";
+  const region = options.region ?? LOCAL_REGION;
   const registry = new ThingRegistry({ dataDir: options.dataDir, region });
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
   const secrets = new SecretStore({ dataDir: options.dataDir, region });

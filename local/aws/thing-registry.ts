@@ -7,10 +7,10 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { AwsError, invalidRequest, notFound } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
+import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 import { assertAttributes, assertThingName, assertThingTypeName } from "./names.ts";
 import { paginate } from "./pagination.ts";
 
-const ACCOUNT = "000000000000";
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 250;
 
@@ -101,7 +101,7 @@ export class ThingRegistry {
     const thing: ThingRecord = {
       thingName: request.thingName,
       thingId: randomUUID(),
-      thingArn: `arn:aws:iot:${this.#region}:${ACCOUNT}:thing/${request.thingName}`,
+      thingArn: `arn:aws:iot:${this.#region}:${LOCAL_ACCOUNT_ID}:thing/${request.thingName}`,
       ...(request.thingTypeName === undefined ? {} : { thingTypeName: request.thingTypeName }),
       attributes,
       version: 1,
@@ -169,7 +169,7 @@ export class ThingRegistry {
     const type: ThingTypeRecord = {
       thingTypeName: request.thingTypeName,
       thingTypeId: randomUUID(),
-      thingTypeArn: `arn:aws:iot:${this.#region}:${ACCOUNT}:thingtype/${request.thingTypeName}`,
+      thingTypeArn: `arn:aws:iot:${this.#region}:${LOCAL_ACCOUNT_ID}:thingtype/${request.thingTypeName}`,
       thingTypeProperties: properties,
       creationDate: Math.floor(Date.now() / 1000),
     };

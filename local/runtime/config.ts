@@ -36,7 +36,11 @@ export const LOCAL_OPTIONS = {
     help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
   },
   "data-dir": { env: "DATA_DIR", schema: z.string().min(1).default(".data"), help: "where things, shadows, secrets and executions are kept" },
-  "thing-type": { env: "THING_TYPE", schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"), help: "thing type of created things" },
+  "thing-type-name": {
+    env: "THING_TYPE_NAME",
+    schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"),
+    help: "thing type of created things",
+  },
   "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
   "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
   "shadow-decoded-payload": {
@@ -65,7 +69,7 @@ export interface LocalConfig {
   readonly interval: number;
   readonly ttsApiKey: string;
   readonly dataDir: string;
-  readonly thingType: string;
+  readonly thingTypeName: string;
   readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
   readonly shadowMetrics: "on" | "off";
   readonly shadowDecodedPayload: "on" | "off";
@@ -130,7 +134,7 @@ function sharedSettings(environment: string, env: Readonly<Record<string, string
   const { stackName, things } = found.config;
   return {
     "stack-name": stackName,
-    "thing-type": things.typeName,
+    "thing-type-name": things.typeName,
     "thing-name-scheme": things.nameScheme,
     "shadow-metrics": things.shadowMetrics ? "on" : "off",
     "shadow-decoded-payload": things.shadowDecodedPayload ? "on" : "off",

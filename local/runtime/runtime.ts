@@ -16,19 +16,16 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 import { localHandlers } from "./handlers.ts";
+import { functionEnvironments } from "./function-environments.ts";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { freePort } from "../net/listen.ts";
 import type { LocalConfig } from "./config.ts";
 import { startBroker, type LocalBroker } from "../broker/broker.ts";
-import { ExecutionStore, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
+import { ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
 import { DEFAULT_APPLICATION_ID, startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../tts-simulator/index.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
-
-export const LOCAL_REGION = "us-east-1";
-/** The local endpoint accepts any credentials; the SDK insists on having some. */
-export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
 export interface LocalRuntime {
   readonly config: LocalConfig;
@@ -110,7 +107,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       iot.destroy();
       secrets.destroy();
     });
-    await ensureThingType(iot, config.thingType);
+    await ensureThingType(iot, config.thingTypeName);
     const apiKeySecretArn = await putApiKeySecret(secrets, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
@@ -123,16 +120,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       store,
       region: LOCAL_REGION,
       sdk: sdkIntegrations({ iot }),
-      handlers: localHandlers({
-        ...sdkEnvironment,
-        STACK_NAME: config.stackName,
-        THING_TYPE_NAME: config.thingType,
-        THING_NAME_SCHEME: config.thingNameScheme,
-        SHADOW_METRICS: config.shadowMetrics,
-        SHADOW_DECODED_PAYLOAD: config.shadowDecodedPayload,
-        TTS_URL: ttsUrl,
-        TTS_API_KEY_SECRET_ARN: apiKeySecretArn,
-      }),
+      handlers: localHandlers(functionEnvironments(config, { url: ttsUrl, apiKeySecretArn }), sdkEnvironment),
       ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
     });

@@ -7,7 +7,7 @@
 import { compileRule } from "../rules/index.ts";
 import type { BrokerMessage } from "../broker/broker.ts";
 import type { TopicRule } from "../../workflows/topic-rule.ts";
-import type { WorkflowName } from "../../workflows/catalogue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 
 export interface RuleTarget {
   start(workflow: WorkflowName, input: unknown, options: { namePrefix: string }): unknown;

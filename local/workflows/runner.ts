@@ -10,8 +10,10 @@ import { historyEventOf } from "./history.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
 import type { StateMachineDefinition } from "../../workflows/asl.ts";
-import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName, type WorkflowName } from "../../workflows/catalogue.ts";
+import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName } from "../../workflows/catalogue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 
 export interface ExecutionSummary {
   readonly executionArn: string;
@@ -75,8 +77,8 @@ export class LocalWorkflows {
 
   constructor(options: LocalWorkflowsOptions) {
     this.#options = options;
-    this.#region = options.region ?? "us-east-1";
-    this.#account = options.account ?? "000000000000";
+    this.#region = options.region ?? LOCAL_REGION;
+    this.#account = options.account ?? LOCAL_ACCOUNT_ID;
     this.#slots = pLimit(options.maxConcurrent ?? 24);
     const createdAt = new Date();
     this.#workflows = new Map(

@@ -13,18 +13,16 @@ import { LAMBDA_INVOKE } from "../../workflows/lambda-task.ts";
 import { AWS_SDK_PREFIX } from "../../workflows/sdk-task.ts";
 import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
 
 export type LocalHandler = (event: unknown) => Promise<unknown>;
 /** The handlers of the functions a workflow uses (a missing one is an error at binding time). */
 export type LocalHandlers = Partial<Record<FunctionName, LocalHandler>>;
 export type TaskOverrides = Record<string, (input: unknown) => Promise<unknown>>;
 
-const REGION = "us-east-1";
-const ACCOUNT = "000000000000";
-
 /** The ARN a function has in the local runtime; the deployed stack uses real ones. */
 export function localFunctionArn(name: FunctionName): string {
-  return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${name}`;
 }
 
 /** A Lambda function failure as Step Functions reports it. */

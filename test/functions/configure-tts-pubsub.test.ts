@@ -8,7 +8,7 @@ import {
   deletePubSubRequest,
   setAwsIotPubSubRequest,
 } from "../../functions/tts/pubsub.ts";
-import { ConfigureTtsPubSubConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { loadSettings } from "../../functions/settings.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
@@ -32,7 +32,7 @@ const event = (action: "create" | "update" | "delete", prev: Record<string, unkn
 });
 
 function newHandler(fetchImpl: typeof fetch) {
-  const config = loadConfig(ConfigureTtsPubSubConfigSchema, {
+  const config = loadSettings("configure-tts-pubsub", {
     TTS_URL: "https://eu1.cloud.thethings.network",
     TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tts-prod/tts-api-keys-AbCdEf",
     TTS_REQUEST_TIMEOUT_MS: "200",

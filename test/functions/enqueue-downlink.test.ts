@@ -3,17 +3,16 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
-import { EnqueueDownlinkConfigSchema } from "../../functions/runtime/config.ts";
 import { retryAfterSeconds } from "../../functions/tts/http.ts";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink/validation.ts";
-import { loadConfig } from "../../functions/runtime/config.ts";
+import { loadSettings } from "../../functions/settings.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const secretsMock = mockClient(SecretsManagerClient);
 
 function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
-  const config = loadConfig(EnqueueDownlinkConfigSchema, {
+  const config = loadSettings("enqueue-downlink", {
     TTS_URL: "https://eu1.cloud.thethings.network",
     TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/tts-api-keys-AbCdEf",
     TTS_REQUEST_TIMEOUT_MS: "200",
@@ -149,7 +148,7 @@ describe("enqueue-downlink", () => {
   });
 
   it("refuses a TTS URL with credentials in it", () => {
-    expect(() => loadConfig(EnqueueDownlinkConfigSchema, { TTS_URL: "https://user:pw@eu1.cloud.thethings.network", TTS_API_KEY_SECRET_ARN: "x" })).toThrow(
+    expect(() => loadSettings("enqueue-downlink", { TTS_URL: "https://user:pw@eu1.cloud.thethings.network", TTS_API_KEY_SECRET_ARN: "x" })).toThrow(
       /TTS_URL must not contain a user name or password/,
     );
   });

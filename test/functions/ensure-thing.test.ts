@@ -10,7 +10,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createEnsureThingHandler, contextFromEnvironment, type EnsureThingContext } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
-import { EnsureThingConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { loadSettings } from "../../functions/settings.ts";
 import { fixture, fixtureBytes } from "../support/fixtures.ts";
 import { upstreamEvent } from "../support/rule-events.ts";
 
@@ -19,7 +19,7 @@ const notFound = () => new ResourceNotFoundException({ message: "Thing 0004A30B0
 const alreadyExists = () => new ResourceAlreadyExistsException({ message: "exists", $metadata: {}, resourceId: "x", resourceArn: "y" });
 
 function newHandler(env: Record<string, string> = {}) {
-  const config = loadConfig(EnsureThingConfigSchema, { STACK_NAME: "test-stack", ...env });
+  const config = loadSettings("ensure-thing", { STACK_NAME: "test-stack", ...env });
   const context: EnsureThingContext = {
     config,
     iot: new IoTClient({ region: "us-east-1" }),

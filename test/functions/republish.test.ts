@@ -1,7 +1,7 @@
 import { IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createRepublishHandler } from "../../functions/republish/handler.ts";
+import { contextFromEnvironment, createRepublishHandler } from "../../functions/republish/handler.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 
 const dataMock = mockClient(IoTDataPlaneClient);
@@ -31,5 +31,16 @@ describe("republish", () => {
   it("retries a data plane that is down as TransientAwsError", async () => {
     dataMock.on(PublishCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
     await expect(handler({ topic: "lorawan/T/uplink", payload: "e30=" })).rejects.toMatchObject({ name: "TransientAwsError" });
+  });
+
+  it("publishes to the account's endpoint its IOT_DATA_ENDPOINT setting names, over the SDK's", async () => {
+    const { iotData } = contextFromEnvironment({
+      AWS_REGION: "eu-west-1",
+      AWS_ENDPOINT_URL_IOT_DATA_PLANE: "http://127.0.0.1:4566",
+      IOT_DATA_ENDPOINT: "abc123-ats.iot.eu-west-1.amazonaws.com",
+    });
+    const endpoint = await iotData.config.endpoint?.();
+    expect(endpoint?.hostname).toBe("abc123-ats.iot.eu-west-1.amazonaws.com");
+    expect(endpoint?.protocol).toBe("https:");
   });
 });

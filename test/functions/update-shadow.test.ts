@@ -2,14 +2,14 @@ import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-io
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
-import { UpdateShadowConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { loadSettings } from "../../functions/settings.ts";
 import { fixture } from "../support/fixtures.ts";
 import { jsonBlob } from "../support/sdk-blobs.ts";
 
 const dataMock = mockClient(IoTDataPlaneClient);
 const handlerWith = (env: Record<string, string> = {}) =>
   createUpdateShadowHandler(() => ({
-    config: loadConfig(UpdateShadowConfigSchema, env),
+    config: loadSettings("update-shadow", env),
     iotData: new IoTDataPlaneClient({ region: "us-east-1" }),
   }));
 const input = (message: Record<string, unknown>) => ({ thingName: "0004A30B001C0530", message, receivedAt: "2026-01-01T00:00:00Z" });

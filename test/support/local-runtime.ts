@@ -7,7 +7,8 @@ import { afterAll, beforeAll } from "vitest";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { resolveConfig, type LocalConfig } from "../../local/runtime/config.ts";
-import { LOCAL_CREDENTIALS, startLocalRuntime, type LocalRuntime, type RuntimeHooks } from "../../local/runtime/runtime.ts";
+import { LOCAL_CREDENTIALS } from "../../local/aws/local-account.ts";
+import { startLocalRuntime, type LocalRuntime, type RuntimeHooks } from "../../local/runtime/runtime.ts";
 
 export function temporaryDataDir(): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), "tts-aws-iot-"));

@@ -15,7 +15,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createEnsureThingHandler } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
 import { createRepublishHandler } from "../../functions/republish/handler.ts";
-import { EnsureThingConfigSchema, UpdateShadowConfigSchema, loadConfig } from "../../functions/runtime/config.ts";
+import { loadSettings } from "../../functions/settings.ts";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
 import { localFunctionArn, taskOverrides, type LocalHandlers } from "../../local/workflows/task-overrides.ts";
 import { upstreamWorkflow } from "../../workflows/upstream-workflow.ts";
@@ -33,11 +33,11 @@ const machine = new StateMachine(definition as never);
 function newHandlers(): LocalHandlers {
   const iot = new IoTClient({ region: "us-east-1" });
   const iotData = new IoTDataPlaneClient({ region: "us-east-1" });
-  const config = loadConfig(EnsureThingConfigSchema, { STACK_NAME: "test-stack" });
+  const config = loadSettings("ensure-thing", { STACK_NAME: "test-stack" });
   const knownThings = createKnownThings({ maxEntries: 100, ttlSeconds: 60 });
   return {
     "ensure-thing": createEnsureThingHandler(() => ({ config, iot, thingTypeName: "lorawan", knownThings })) as never,
-    "update-shadow": createUpdateShadowHandler(() => ({ config: loadConfig(UpdateShadowConfigSchema, {}), iotData })) as never,
+    "update-shadow": createUpdateShadowHandler(() => ({ config: loadSettings("update-shadow", {}), iotData })) as never,
     republish: createRepublishHandler(() => ({ iotData })) as never,
   };
 }

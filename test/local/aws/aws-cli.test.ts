@@ -11,9 +11,10 @@ import { CreateThingCommand } from "@aws-sdk/client-iot";
 import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { useEndpointFixture } from "./endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
 const run = promisify(execFile);
-const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_REGION: "us-east-1" };
+const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: LOCAL_REGION, AWS_REGION: LOCAL_REGION };
 
 /** Each distinct `aws` on PATH (pyenv shims and the like resolve to different programs). */
 function installedClis(): string[] {
@@ -63,7 +64,7 @@ describe.each(CLIS)("%s", (cli) => {
     const thing = JSON.parse(await aws("iot", "describe-thing", "--thing-name", "sensor-1")) as Record<string, unknown>;
     expect(thing).toMatchObject({
       thingName: "sensor-1",
-      thingArn: "arn:aws:iot:us-east-1:000000000000:thing/sensor-1",
+      thingArn: `arn:aws:iot:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:thing/sensor-1`,
       attributes: { stackName: "prod" },
       version: 1,
     });

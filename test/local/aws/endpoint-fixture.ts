@@ -8,6 +8,7 @@ import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "../../../local/aws/index.ts";
 import type { PublishOptions } from "../../../local/aws/publish.ts";
+import { LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
 export interface PublishedMessage {
   readonly topic: string;
@@ -49,7 +50,7 @@ export async function startFixture(
     },
     ...extra,
   });
-  const config = { endpoint: endpoint.url, region: "us-east-1", credentials, maxAttempts: 1 };
+  const config = { endpoint: endpoint.url, region: LOCAL_REGION, credentials, maxAttempts: 1 };
   const iot = new IoTClient(config);
   const iotData = new IoTDataPlaneClient(config);
   const sfn = new SFNClient(config);

@@ -13,6 +13,7 @@ import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
 const ctx = useEndpointFixture();
 
@@ -33,8 +34,8 @@ describe("persistence", () => {
       body: JSON.stringify({ Name: "tts/api-key", SecretString: "s3cret" }),
     });
     expect(secret.status).toBe(200);
-    const executionArn = "arn:aws:states:us-east-1:000000000000:express:upstream:e1";
-    ctx.f.endpoint.executionStore.started({ executionArn, stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:upstream", name: "e1", input: "{}" });
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:e1`;
+    ctx.f.endpoint.executionStore.started({ executionArn, stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`, name: "e1", input: "{}" });
     ctx.f.endpoint.executionStore.finished(executionArn, { status: "SUCCEEDED", output: '{"ok":1}' });
     await ctx.f.close();
 
@@ -104,7 +105,7 @@ describe("bad requests", () => {
   it("answers a failing publish callback with InternalFailureException, and keeps serving", async () => {
     const otherDir = await makeDataDir();
     const endpoint = await startAwsEndpoint({ port: 0, dataDir: otherDir, publish: () => Promise.reject(new Error("broker down")) });
-    const client = new IoTDataPlaneClient({ endpoint: endpoint.url, region: "us-east-1", credentials, maxAttempts: 1 });
+    const client = new IoTDataPlaneClient({ endpoint: endpoint.url, region: LOCAL_REGION, credentials, maxAttempts: 1 });
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const failing = client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }));
@@ -142,7 +143,7 @@ describe("startAwsEndpoint", () => {
     const iot = new IoTClient({ endpoint: endpoint.url, region: "eu-west-1", credentials });
     try {
       const created = await iot.send(new CreateThingCommand({ thingName: "t" }));
-      expect(created.thingArn).toBe("arn:aws:iot:eu-west-1:000000000000:thing/t");
+      expect(created.thingArn).toBe(`arn:aws:iot:eu-west-1:${LOCAL_ACCOUNT_ID}:thing/t`);
       expect(endpoint.url).toBe(`http://127.0.0.1:${endpoint.port}`);
     } finally {
       iot.destroy();

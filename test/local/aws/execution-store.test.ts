@@ -3,10 +3,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionAlreadyFinishedError, ExecutionStore } from "../../../local/aws/execution-store.ts";
 import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
-const MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:upstream";
-const OTHER_MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:downlink";
-const arn = (name: string, machine = "upstream") => `arn:aws:states:us-east-1:000000000000:express:${machine}:${name}`;
+const MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`;
+const OTHER_MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:downlink`;
+const arn = (name: string, machine = "upstream") => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:${machine}:${name}`;
 
 let dataDir: string;
 beforeEach(async () => {

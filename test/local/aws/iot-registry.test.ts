@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-iot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { useEndpointFixture } from "./endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
 const TYPE = "lorawan-device";
 const ctx = useEndpointFixture();
@@ -29,7 +30,7 @@ function createThing(thingName: string, attributes: Record<string, string> = { s
 describe("thing types", () => {
   it("describes a created thing type", async () => {
     const type = await ctx.f.iot.send(new DescribeThingTypeCommand({ thingTypeName: TYPE }));
-    expect(type.thingTypeArn).toBe(`arn:aws:iot:us-east-1:000000000000:thingtype/${TYPE}`);
+    expect(type.thingTypeArn).toBe(`arn:aws:iot:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:thingtype/${TYPE}`);
     expect(type.thingTypeProperties?.searchableAttributes).toEqual(["stackName", "devEui"]);
     expect(type.thingTypeMetadata?.deprecated).toBe(false);
     expect(type.thingTypeMetadata?.creationDate).toBeInstanceOf(Date);
@@ -50,7 +51,7 @@ describe("thing types", () => {
 describe("things", () => {
   it("creates and describes a thing", async () => {
     const created = await createThing("sensor-1", { stackName: "prod", devEui: "0004A30B001C0530" });
-    expect(created.thingArn).toBe("arn:aws:iot:us-east-1:000000000000:thing/sensor-1");
+    expect(created.thingArn).toBe(`arn:aws:iot:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:thing/sensor-1`);
     const thing = await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
     expect(thing).toMatchObject({
       thingName: "sensor-1",

@@ -15,8 +15,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
 import type { StepFunctionsBackend } from "../../../local/aws/step-functions-backend.ts";
 import { makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
-const MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:upstream";
+const MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`;
 const CREATED = new Date("2025-01-01T00:00:00Z");
 
 class NamedError extends Error {
@@ -34,7 +35,7 @@ function fakeBackend(store: ExecutionStore): StepFunctionsBackend {
     startExecution: async ({ stateMachineArn, name, input }) => {
       if (stateMachineArn !== MACHINE) throw new NamedError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArn}'`);
       const executionName = name ?? `run-${++counter}`;
-      const executionArn = `arn:aws:states:us-east-1:000000000000:express:upstream:${executionName}`;
+      const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:${executionName}`;
       const startDate = new Date(CREATED.getTime() + counter * 1000 + (name ? 500 : 0));
       store.started({ executionArn, stateMachineArn, name: executionName, input, startDate });
       store.appendEvent(executionArn, { type: "TaskStateEntered", details: { name: "EnsureThing", input } });
@@ -66,7 +67,7 @@ describe("Step Functions", () => {
 
   it("starts an execution and describes it from the store", async () => {
     const started = await start({ devEui: "01" }, "first");
-    expect(started.executionArn).toBe("arn:aws:states:us-east-1:000000000000:express:upstream:first");
+    expect(started.executionArn).toBe(`arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:first`);
     expect(started.startDate).toBeInstanceOf(Date);
 
     const execution = await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
@@ -136,7 +137,7 @@ describe("Step Functions", () => {
   });
 
   it("maps errors to the SDK's exception classes", async () => {
-    const unknownArn = "arn:aws:states:us-east-1:000000000000:express:upstream:nope";
+    const unknownArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:nope`;
     await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
     await expect(ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
     await expect(

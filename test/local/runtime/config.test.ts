@@ -16,7 +16,7 @@ describe("local runtime configuration", () => {
       devices: 5,
       interval: 30,
       dataDir: ".data",
-      thingType: "lorawan",
+      thingTypeName: "lorawan",
       thingNameScheme: "DevEUI",
       shadowMetrics: "on",
     });
@@ -30,7 +30,7 @@ describe("local runtime configuration", () => {
   it("takes the shared settings of a deployment environment, under explicit options", () => {
     expect(resolveConfig({ environment: "staging" }, EXAMPLE_CONFIG)).toMatchObject({
       stackName: "tts-staging",
-      thingType: "lorawan-staging",
+      thingTypeName: "lorawan-staging",
       thingNameScheme: "DeviceID",
       shadowMetrics: "on",
     });

@@ -1,0 +1,31 @@
+/**
+ * Each function's settings in the local runtime, from the runtime's configuration: the variables and
+ * names of `functions/settings.ts`, as the stack sets them on AWS (`infra/lambda/function-settings.ts`).
+ * Unset ones keep their default; the IoT data endpoint is the local endpoint, as for every SDK client.
+ */
+import type { FunctionName } from "../../functions/catalogue.ts";
+import type { SettingsEnvironment } from "../../functions/settings.ts";
+import type { LocalConfig } from "./config.ts";
+
+export type FunctionEnvironments = { readonly [F in FunctionName]: SettingsEnvironment<F> };
+
+export interface LocalTts {
+  readonly url: string;
+  readonly apiKeySecretArn: string;
+}
+
+export function functionEnvironments(config: LocalConfig, tts: LocalTts): FunctionEnvironments {
+  return {
+    "ensure-thing": {
+      STACK_NAME: config.stackName,
+      THING_TYPE_NAME: config.thingTypeName,
+      THING_NAME_SCHEME: config.thingNameScheme,
+    },
+    "update-shadow": { SHADOW_METRICS: config.shadowMetrics, SHADOW_DECODED_PAYLOAD: config.shadowDecodedPayload },
+    republish: {},
+    "validate-downlink": {},
+    "enqueue-downlink": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
+    "publish-feedback": {},
+    "configure-tts-pubsub": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
+  };
+}
