@@ -13,7 +13,7 @@ export interface StateMachineSummary {
 
 export interface StartExecutionRequest {
   readonly stateMachineArn: string;
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** JSON text; `"{}"` when the caller gave none. */
   readonly input: string;
 }

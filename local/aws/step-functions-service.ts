@@ -17,6 +17,7 @@ const BAD_REQUEST = "ValidationException";
 const INVALID_TOKEN = "InvalidToken";
 const DEFAULT_PAGE_SIZE = 100;
 /** AWS's rule: no whitespace, brackets, wildcards, special or control characters. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS refuses control characters in names; this is how we find them.
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 const pageSize = z.number().int().min(0).max(1000).optional();

@@ -25,9 +25,10 @@ export interface ThingRecord {
   readonly version: number;
 }
 
+/** Request shapes take `undefined` for an absent field, as the SDK's do: they are parsed JSON bodies. */
 export interface ThingTypeProperties {
-  readonly thingTypeDescription?: string;
-  readonly searchableAttributes?: string[];
+  readonly thingTypeDescription?: string | undefined;
+  readonly searchableAttributes?: string[] | undefined;
 }
 
 export interface ThingTypeRecord {
@@ -40,9 +41,9 @@ export interface ThingTypeRecord {
 }
 
 export interface AttributePayload {
-  readonly attributes?: Attributes;
+  readonly attributes?: Attributes | undefined;
   /** Merge into the existing attributes (an empty value removes one) instead of replacing them all. */
-  readonly merge?: boolean;
+  readonly merge?: boolean | undefined;
 }
 
 export interface ListThingsFilter {
@@ -56,10 +57,10 @@ export interface ListThingsFilter {
 
 export interface UpdateThingRequest {
   readonly thingName: string;
-  readonly thingTypeName?: string;
-  readonly removeThingType?: boolean;
-  readonly attributePayload?: AttributePayload;
-  readonly expectedVersion?: number;
+  readonly thingTypeName?: string | undefined;
+  readonly removeThingType?: boolean | undefined;
+  readonly attributePayload?: AttributePayload | undefined;
+  readonly expectedVersion?: number | undefined;
 }
 
 interface StoredRegistry {
@@ -156,7 +157,7 @@ export class ThingRegistry {
     return {};
   }
 
-  createThingType(request: { thingTypeName: string; thingTypeProperties?: ThingTypeProperties }) {
+  createThingType(request: { thingTypeName: string; thingTypeProperties?: ThingTypeProperties | undefined }) {
     assertThingTypeName(request.thingTypeName);
     const properties = request.thingTypeProperties ?? {};
     const existing = this.#thingTypes.get(request.thingTypeName);

@@ -6,8 +6,8 @@ import { parseArgs } from "node:util";
 import { banner } from "./banner.ts";
 import { thingNameFor } from "../../functions/core/thing-name.ts";
 import { executionLine } from "./execution-line.ts";
-import { ConfigError, LOCAL_OPTIONS, resolveConfig, type LocalOptionName } from "../runtime/config.ts";
-import { startLocalRuntime } from "../runtime/runtime.ts";
+import { ConfigError, LOCAL_OPTIONS, resolveConfig, type LocalConfig, type LocalOptionName } from "../runtime/config.ts";
+import { startLocalRuntime, type LocalRuntime } from "../runtime/runtime.ts";
 
 function usage(): string {
   const rows = Object.entries(LOCAL_OPTIONS).map(([name, option]) => {
@@ -18,17 +18,19 @@ function usage(): string {
   return ["Usage: npm start -- [options]", "", "  option               environment        meaning", ...rows, "  --help                                  this text"].join("\n");
 }
 
+const COMMAND_LINE = {
+  options: {
+    ...Object.fromEntries(Object.keys(LOCAL_OPTIONS).map((name) => [name, { type: "string" as const }])),
+    help: { type: "boolean" as const },
+  },
+  strict: true,
+  allowPositionals: false,
+};
+
 async function main(): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<typeof COMMAND_LINE>>;
   try {
-    parsed = parseArgs({
-      options: {
-        ...Object.fromEntries(Object.keys(LOCAL_OPTIONS).map((name) => [name, { type: "string" as const }])),
-        help: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
+    parsed = parseArgs(COMMAND_LINE);
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage()}`);
     return 2;
@@ -38,7 +40,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  let config;
+  let config: LocalConfig;
   try {
     config = resolveConfig(parsed.values as Partial<Record<LocalOptionName, string>>, process.env);
   } catch (error) {
@@ -49,7 +51,7 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  let runtime;
+  let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime(config, {
       onExecution: (summary) => console.log(executionLine(summary)),

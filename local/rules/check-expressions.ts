@@ -8,13 +8,16 @@ export function checkExpression(expression: Expression, fail: Fail): void {
     case "path":
       return;
     case "call":
-      return checkCall(expression, fail);
+      checkCall(expression, fail);
+      return;
     case "comparison":
     case "logical":
       checkExpression(expression.left, fail);
-      return checkExpression(expression.right, fail);
+      checkExpression(expression.right, fail);
+      return;
     case "not":
-      return checkExpression(expression.operand, fail);
+      checkExpression(expression.operand, fail);
+      return;
   }
 }
 

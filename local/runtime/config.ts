@@ -120,7 +120,7 @@ export function resolveConfig(options: OptionValues, env: Readonly<Record<string
 /** What the local runtime shares with a deployed environment: everything that shapes things and topics. */
 function sharedSettings(environment: string, env: Readonly<Record<string, string | undefined>>): OptionValues {
   const file = configFilePath(env);
-  let loaded;
+  let loaded: ReturnType<typeof loadDeploymentConfig>;
   try {
     loaded = loadDeploymentConfig(file);
   } catch (error) {

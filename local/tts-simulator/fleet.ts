@@ -27,8 +27,8 @@ const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 export interface SimulatedFleetOptions {
   readonly count: number;
   readonly stackName: string;
-  readonly applicationId?: string;
-  readonly seed?: number;
+  readonly applicationId?: string | undefined;
+  readonly seed?: number | undefined;
   /** When the gateways connected; only feeds their `gs:conn` correlation IDs. Defaults to now. */
   readonly startedAt?: Date;
 }
@@ -71,7 +71,9 @@ export class SimulatedFleet implements Iterable<SimulatedDevice> {
   /** `afterUplink` on every device at once; returns one unsubscribe for all. */
   afterUplink(listener: AfterUplinkListener): () => void {
     const unsubscribes = this.devices.map((device) => device.afterUplink(listener));
-    return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
   }
 }
 
