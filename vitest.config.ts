@@ -2,10 +2,16 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // End-to-end tests start brokers and HTTP servers on free ports; keep a generous ceiling
     // so a loaded CI machine does not turn slowness into failures.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      // The fast loop (`npm run test:unit`): pure code, handlers with mocked SDKs, focused stack
+      // synths, and each part of the local twin on its own.
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"] } },
+      // Whole systems: the embedded default over MQTT, the AWS CLI against the endpoint, `node main.ts`.
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"] } },
+    ],
   },
 });

@@ -13,9 +13,9 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { markdownTable, percentile } from "./measure.ts";
+import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
-import { startTestRuntime, temporaryDataDir } from "../test/support/local-runtime.ts";
-import { connect, recorder } from "../test/support/mqtt.ts";
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
@@ -24,7 +24,7 @@ const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 10);
 const DEVICES = 100;
 
 const dataDir = temporaryDataDir();
-const runtime = await startTestRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
+const runtime = await startEmbeddedRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
 const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
 const app = await connect(runtime.urls.mqtt, "bench-application");
 const received = await recorder(app, "lorawan/+/uplink");

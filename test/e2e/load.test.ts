@@ -1,8 +1,9 @@
 import { ListThingsCommand } from "@aws-sdk/client-iot";
 import { describe, expect, it } from "vitest";
-import { createSimulatedDevices } from "../../../local/tts-simulator/index.ts";
-import { sdkClients, useTestRuntime } from "../../support/local-runtime.ts";
-import { connect, recorder } from "../../support/mqtt.ts";
+import { createSimulatedDevices } from "../../local/tts-simulator/index.ts";
+import { sdkClients } from "../../local/harness/embedded-runtime.ts";
+import { useTestRuntime } from "../support/local-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 
 const ctx = useTestRuntime();
 

@@ -1,4 +1,4 @@
-/** A real MQTT client (mqtt.js) and a way to wait for messages. */
+/** A real MQTT client (mqtt.js), as TTS or an application would connect, and a way to wait for messages. */
 import mqtt, { type MqttClient } from "mqtt";
 
 export interface Received {
