@@ -9,8 +9,11 @@ export default defineConfig({
     projects: [
       // The fast loop (`npm run test:unit`): pure code, handlers with mocked SDKs, focused stack
       // synths, and each part of the local twin on its own.
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"] } },
-      // Whole systems: the embedded default over MQTT, the AWS CLI against the endpoint, `node main.ts`.
+      // Files share one module graph per worker (isolate: false), which cuts the run to a third: a file
+      // that changes something global puts it back (SDK client mocks: `mock.restore()` in afterAll).
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"], isolate: false } },
+      // Whole systems and real artifacts: the embedded default over MQTT, the AWS CLI against the
+      // endpoint, the esbuild bundles, `node main.ts`.
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"] } },
     ],
   },
