@@ -34,7 +34,13 @@ export async function recorder(client: MqttClient, filter: string): Promise<{ me
           () => reject(new Error(`expected ${count} messages on ${filter} within ${timeoutMs} ms, got ${messages.length}`)),
           timeoutMs,
         );
-        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(messages.slice())) });
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(messages.slice());
+          },
+        });
       }),
   };
 }
