@@ -14,3 +14,27 @@ export function markdownTable(rows: readonly (readonly [string, string])[]): str
     ...rows.map(([name, value]) => `| ${name.padEnd(width)} | ${value} |`),
   ].join("\n");
 }
+
+export interface Deliveries {
+  readonly published: number;
+  /** Distinct uplinks that came out. */
+  readonly republished: number;
+  readonly lost: number;
+  /** Copies beyond the first of an uplink that came out more than once. */
+  readonly duplicated: number;
+  /** Came out, but never published: a mixed-up payload. */
+  readonly unexpected: number;
+}
+
+/** Published uplink keys against the keys of what was republished. */
+export function deliveries(published: readonly string[], republished: readonly string[]): Deliveries {
+  const sent = new Set(published);
+  const distinct = new Set(republished);
+  return {
+    published: sent.size,
+    republished: distinct.size,
+    lost: [...sent].filter((key) => !distinct.has(key)).length,
+    duplicated: republished.length - distinct.size,
+    unexpected: [...distinct].filter((key) => !sent.has(key)).length,
+  };
+}

@@ -5,7 +5,9 @@
  * - throughput at saturation: uplinks published as fast as TTS's connection allows, until the last
  *   one is republished;
  * - latency at a fixed, lower rate: TTS publish → republished message received, p50/p99;
- * - AWS API calls per uplink, counted at the local endpoint: a device's first message vs steady state.
+ * - AWS API calls per uplink, counted at the local endpoint: a device's first message vs steady state;
+ * - nothing lost: every uplink of the run, published with QoS 1, republished exactly once (exit code 1
+ *   otherwise).
  *
  * Prints a table and writes it to bench/results.md.
  */
@@ -13,10 +15,10 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { markdownTable, percentile } from "./measure.ts";
+import { deliveries, markdownTable, percentile } from "./measure.ts";
+import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
-import { startTestRuntime, temporaryDataDir } from "../test/support/local-runtime.ts";
-import { connect, recorder } from "../test/support/mqtt.ts";
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
@@ -25,7 +27,7 @@ const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 10);
 const DEVICES = 100;
 
 const dataDir = temporaryDataDir();
-const runtime = await startTestRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
+const runtime = await startEmbeddedRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
 const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
 const app = await connect(runtime.urls.mqtt, "bench-application");
 const received = await recorder(app, "lorawan/+/uplink");
@@ -35,6 +37,16 @@ const [probe, ...devices] = [...fleet];
 const uplinkTopic = `thethings/lorawan/${STACK}/uplink`;
 const publish = (suffix: string, message: unknown) =>
   tts.publishAsync(`thethings/lorawan/${STACK}/${suffix}`, JSON.stringify(message), { qos: 1 });
+/** Device and frame counter: what tells one uplink from another, sent or republished. */
+const uplinkKey = (message: { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } }) =>
+  `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
+/** When each uplink of the run was published: every uplink goes through publishUplink, so that nothing-lost covers them all. */
+const sentAt = new Map<string, number>();
+const publishUplink = (device: SimulatedDevice) => {
+  const uplink = device.uplink();
+  sentAt.set(uplinkKey(uplink), performance.now());
+  return tts.publishAsync(uplinkTopic, JSON.stringify(uplink), { qos: 1 });
+};
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 try {
@@ -42,7 +54,7 @@ try {
   probe!.join();
   runtime.aws.resetStats();
   let expected = received.messages.length + 1;
-  await tts.publishAsync(uplinkTopic, JSON.stringify(probe!.uplink()), { qos: 1 });
+  await publishUplink(probe!);
   await received.waitFor(expected);
   await runtime.workflows.idle();
   const firstCalls = runtime.aws.stats();
@@ -50,7 +62,7 @@ try {
   const steadyUplinks = 20;
   for (let i = 0; i < steadyUplinks; i++) {
     expected = received.messages.length + 1;
-    await tts.publishAsync(uplinkTopic, JSON.stringify(probe!.uplink()), { qos: 1 });
+    await publishUplink(probe!);
     await received.waitFor(expected);
   }
   await runtime.workflows.idle();
@@ -66,12 +78,9 @@ try {
   const total = LATENCY_RATE * LATENCY_SECONDS;
   const before = received.messages.length;
   log(`latency: ${total} uplinks at ${LATENCY_RATE}/s…`);
-  const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const onUplink = (topic: string, payload: Buffer) => {
-    const message = JSON.parse(payload.toString()) as { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } };
-    const key = `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
-    const at = sentAt.get(key);
+    const at = sentAt.get(uplinkKey(JSON.parse(payload.toString())));
     if (at !== undefined && topic.endsWith("/uplink")) latencies.push(performance.now() - at);
   };
   app.on("message", onUplink);
@@ -80,10 +89,7 @@ try {
     const due = latencyStart + (i * 1000) / LATENCY_RATE;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const device: SimulatedDevice = devices[i % DEVICES]!;
-    const uplink = device.uplink();
-    sentAt.set(`${device.deviceId}:${uplink.uplink_message.f_cnt ?? 0}`, performance.now());
-    void tts.publishAsync(uplinkTopic, JSON.stringify(uplink), { qos: 1 });
+    void publishUplink(devices[i % DEVICES]!);
   }
   await received.waitFor(before + total, 120_000);
   await runtime.workflows.idle();
@@ -94,7 +100,7 @@ try {
   const started = performance.now();
   const pending: Promise<unknown>[] = [];
   for (let i = 0; i < SATURATION_UPLINKS; i++) {
-    pending.push(tts.publishAsync(uplinkTopic, JSON.stringify(devices[i % DEVICES]!.uplink()), { qos: 1 }));
+    pending.push(publishUplink(devices[i % DEVICES]!));
   }
   await Promise.all(pending);
   const publishedAt = performance.now();
@@ -105,6 +111,11 @@ try {
   log(`saturation: ${throughput.toFixed(0)} uplinks/s (published in ${((publishedAt - started) / 1000).toFixed(2)} s)`);
 
   latencies.sort((a, b) => a - b);
+
+  const delivered = deliveries([...sentAt.keys()], received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))));
+  const ruleFailures = runtime.ruleFailures.length;
+  const nothingLost = delivered.lost === 0 && delivered.duplicated === 0 && delivered.unexpected === 0 && ruleFailures === 0;
+  log(`nothing lost: ${JSON.stringify({ ...delivered, ruleFailures })}`);
 
   const callsPerUplink = (stats: Record<string, number>, uplinks: number) =>
     Object.entries(stats)
@@ -118,12 +129,20 @@ try {
     [`latency p99 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} samples)`],
     ["AWS calls, first uplink of a device", `${sum(firstCalls)}: ${callsPerUplink(firstCalls, 1)}`],
     ["AWS calls per uplink, steady state", `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`],
+    [
+      "nothing lost (QoS 1, whole run)",
+      `${delivered.published} uplinks published, ${delivered.republished} republished, ${delivered.lost} lost, ${delivered.duplicated} duplicated, ${ruleFailures} rule failures`,
+    ],
   ];
   const table = markdownTable(rows);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
   const report = `# Benchmark: embedded default, end to end\n\n${new Date().toISOString()} — ${machine}\n\n${table}\n\nRun: \`npm run bench\` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS).\n`;
   writeFileSync(join(import.meta.dirname, "results.md"), report);
   console.log(`\n${table}\n\nwritten to bench/results.md`);
+  if (!nothingLost) {
+    console.error("uplinks lost, doubled or unexpected: see the table");
+    process.exitCode = 1;
+  }
 } finally {
   await Promise.all([tts.endAsync(), app.endAsync()]);
   await runtime.close();

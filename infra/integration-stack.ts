@@ -30,6 +30,8 @@ export interface IntegrationStackProps {
   readonly config: EnvironmentConfig;
   /** Where esbuild bundles go (tests use a temporary directory). */
   readonly bundleCache?: string;
+  /** esbuild by default; tests of the stack stand in for it (seconds per function), the real bundles are tested on their own. */
+  readonly buildBundle?: (entry: string) => Uint8Array;
 }
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -62,7 +64,7 @@ export class IntegrationStack extends TerraformStack {
       deployed: new WorkflowFunction(this, `function-${name}`, {
         functionName: `${stackName}-${name}`,
         description: FUNCTIONS[name].description,
-        bundle: bundleFunction(name, FUNCTIONS[name].entry, props.bundleCache ?? DEFAULT_BUNDLE_CACHE),
+        bundle: bundleFunction(name, FUNCTIONS[name].entry, props.bundleCache ?? DEFAULT_BUNDLE_CACHE, props.buildBundle),
         settings: FUNCTION_SETTINGS[name],
         environment: environmentOf(name, context),
         context,

@@ -65,13 +65,21 @@ export function buildBundle(entry: string, options: BundleOptions = {}): Uint8Ar
 
 const built = new Map<string, FunctionBundle>();
 
-/** Builds (once per process and entry) and stores the bundle where a `TerraformAsset` can zip it. */
-export function bundleFunction(name: string, entry: string, cacheDirectory = DEFAULT_BUNDLE_CACHE): FunctionBundle {
+/**
+ * Builds (once per process and entry) and stores the bundle where a `TerraformAsset` can zip it.
+ * `build` is esbuild unless a test of the stack stands in for it.
+ */
+export function bundleFunction(
+  name: string,
+  entry: string,
+  cacheDirectory = DEFAULT_BUNDLE_CACHE,
+  build: (entry: string) => Uint8Array = buildBundle,
+): FunctionBundle {
   const key = `${cacheDirectory}\0${entry}`;
   const cached = built.get(key);
   if (cached !== undefined) return cached;
 
-  const contents = buildBundle(entry);
+  const contents = build(entry);
   const sha256 = createHash("sha256").update(contents).digest("base64");
   const directory = join(cacheDirectory, name, createHash("sha256").update(contents).digest("hex").slice(0, 32));
   if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, contents);

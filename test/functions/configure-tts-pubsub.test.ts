@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createConfigureTtsPubSubHandler } from "../../functions/configure-tts-pubsub/handler.ts";
 import {
@@ -14,6 +14,7 @@ import { fakeTts } from "../support/fake-tts.ts";
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const EXTERNAL_ID = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
 const secretsMock = mockClient(SecretsManagerClient);
+afterAll(() => secretsMock.restore());
 
 const pubSub = {
   applicationId: "app1",

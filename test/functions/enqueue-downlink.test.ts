@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { retryAfterSeconds } from "../../functions/tts/http.ts";
@@ -10,6 +10,7 @@ import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const secretsMock = mockClient(SecretsManagerClient);
+afterAll(() => secretsMock.restore());
 
 function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
   const config = loadSettings("enqueue-downlink", {

@@ -7,7 +7,7 @@ import {
   ThrottlingException,
 } from "@aws-sdk/client-iot";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createEnsureThingHandler, contextFromEnvironment, type EnsureThingContext } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
 import { loadSettings } from "../../functions/settings.ts";
@@ -15,6 +15,7 @@ import { fixture, fixtureBytes } from "../support/fixtures.ts";
 import { upstreamEvent } from "../support/rule-events.ts";
 
 const iotMock = mockClient(IoTClient);
+afterAll(() => iotMock.restore());
 const notFound = () => new ResourceNotFoundException({ message: "Thing 0004A30B001C0530 cannot be found.", $metadata: {} });
 const alreadyExists = () => new ResourceAlreadyExistsException({ message: "exists", $metadata: {}, resourceId: "x", resourceArn: "y" });
 

@@ -1,11 +1,12 @@
 import { IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createPublishFeedbackHandler } from "../../functions/publish-feedback/handler.ts";
 import { createValidateDownlinkHandler } from "../../functions/validate-downlink/handler.ts";
 import { ruleEvent } from "../support/rule-events.ts";
 
 const dataMock = mockClient(IoTDataPlaneClient);
+afterAll(() => dataMock.restore());
 const publishFeedback = createPublishFeedbackHandler(() => ({ iotData: new IoTDataPlaneClient({ region: "us-east-1" }) }));
 const validate = createValidateDownlinkHandler();
 

@@ -1,10 +1,11 @@
 import { IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { contextFromEnvironment, createRepublishHandler } from "../../functions/republish/handler.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 
 const dataMock = mockClient(IoTDataPlaneClient);
+afterAll(() => dataMock.restore());
 const handler = createRepublishHandler(() => ({ iotData: new IoTDataPlaneClient({ region: "us-east-1" }) }));
 
 beforeEach(() => dataMock.reset());

@@ -1,12 +1,13 @@
 import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
 import { fixture } from "../support/fixtures.ts";
 import { jsonBlob } from "../support/sdk-blobs.ts";
 
 const dataMock = mockClient(IoTDataPlaneClient);
+afterAll(() => dataMock.restore());
 const handlerWith = (env: Record<string, string> = {}) =>
   createUpdateShadowHandler(() => ({
     config: loadSettings("update-shadow", env),

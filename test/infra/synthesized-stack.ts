@@ -1,12 +1,11 @@
 /**
- * Synthesizes the integration stack of a test environment once per test file and hands out the
- * parsed Terraform JSON, with helpers to find resources by type and by their properties.
+ * Synthesizes the integration stack of a test environment and hands out the parsed Terraform JSON,
+ * with helpers to find resources by type and by their properties.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { afterAll } from "vitest";
 import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
 import { IntegrationStack } from "../../infra/integration-stack.ts";
@@ -30,16 +29,23 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
   tags: { Owner: "tests" },
 };
 
-/** One bundle cache per test file (a temporary directory: tests never write into the project). */
-const bundleCache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundles-"));
-afterAll(() => rmSync(bundleCache, { recursive: true, force: true }));
+/**
+ * Stands in for esbuild, which takes seconds per function: these tests look at the stack around the
+ * code. The real bundles are tested in test/e2e/ (bundle.test.ts, and main-synth.test.ts through `main.ts`).
+ */
+const standInBundle = (entry: string) => new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`);
 
 export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
   const [parsed] = parseDeploymentConfig({ environments: { [name]: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
   if (parsed === undefined) throw new Error("no environment");
-  const app = Testing.app();
-  const stack = new IntegrationStack(app, parsed.name, { config: parsed.config, bundleCache });
-  return JSON.parse(Testing.synth(stack)) as TerraformJson;
+  // A temporary bundle directory per synth, gone once the JSON is out: tests never write into the project.
+  const bundleCache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundles-"));
+  try {
+    const stack = new IntegrationStack(Testing.app(), parsed.name, { config: parsed.config, bundleCache, buildBundle: standInBundle });
+    return JSON.parse(Testing.synth(stack)) as TerraformJson;
+  } finally {
+    rmSync(bundleCache, { recursive: true, force: true });
+  }
 }
 
 export function resourcesOf(json: TerraformJson, type: string): Record<string, unknown>[] {

@@ -11,7 +11,7 @@ import {
 import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
 import { StateMachine } from "aws-local-stepfunctions";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createEnsureThingHandler } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
 import { createRepublishHandler } from "../../functions/republish/handler.ts";
@@ -27,6 +27,10 @@ type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenera
 
 const iotMock = mockClient(IoTClient);
 const dataMock = mockClient(IoTDataPlaneClient);
+afterAll(() => {
+  iotMock.restore();
+  dataMock.restore();
+});
 const definition = upstreamWorkflow(localFunctionArn);
 const machine = new StateMachine(definition as never);
 

@@ -7,12 +7,13 @@
 import { CreateThingCommand } from "@aws-sdk/client-iot";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { thingNameFor } from "../../../functions/core/thing-name.ts";
-import type { LocalRuntime } from "../../../local/runtime/runtime.ts";
-import type { TtsApi, TtsSimulator } from "../../../local/tts-simulator/index.ts";
-import type { ExecutionSummary } from "../../../local/workflows/runner.ts";
-import { sdkClients, startTestRuntime, temporaryDataDir } from "../../support/local-runtime.ts";
-import { connect, recorder } from "../../support/mqtt.ts";
+import { thingNameFor } from "../../functions/core/thing-name.ts";
+import type { LocalRuntime } from "../../local/runtime/runtime.ts";
+import type { TtsApi, TtsSimulator } from "../../local/tts-simulator/index.ts";
+import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import { startTestRuntime } from "../support/local-runtime.ts";
 
 const dataDir = temporaryDataDir();
 let runtime: LocalRuntime;

@@ -1,4 +1,4 @@
-/** A real MQTT client (mqtt.js) and a way to wait for messages. */
+/** A real MQTT client (mqtt.js), as TTS or an application would connect, and a way to wait for messages. */
 import mqtt, { type MqttClient } from "mqtt";
 
 export interface Received {
@@ -34,7 +34,13 @@ export async function recorder(client: MqttClient, filter: string): Promise<{ me
           () => reject(new Error(`expected ${count} messages on ${filter} within ${timeoutMs} ms, got ${messages.length}`)),
           timeoutMs,
         );
-        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(messages.slice())) });
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(messages.slice());
+          },
+        });
       }),
   };
 }

@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { CreateThingCommand } from "@aws-sdk/client-iot";
 import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { useEndpointFixture } from "./endpoint-fixture.ts";
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useEndpointFixture } from "../local/aws/endpoint-fixture.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../local/aws/local-account.ts";
 
 const run = promisify(execFile);
 const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: LOCAL_REGION, AWS_REGION: LOCAL_REGION };

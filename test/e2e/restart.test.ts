@@ -2,10 +2,11 @@ import { DescribeThingCommand } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ExecutionSummary } from "../../../local/workflows/runner.ts";
-import { fixtureBytes } from "../../support/fixtures.ts";
-import { sdkClients, startTestRuntime, temporaryDataDir } from "../../support/local-runtime.ts";
-import { connect, recorder } from "../../support/mqtt.ts";
+import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { fixtureBytes } from "../support/fixtures.ts";
+import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import { startTestRuntime } from "../support/local-runtime.ts";
 
 const dataDir = temporaryDataDir();
 afterAll(() => dataDir.remove());

@@ -7,11 +7,12 @@ import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalRuntime } from "../../../local/runtime/runtime.ts";
-import type { ExecutionSummary } from "../../../local/workflows/runner.ts";
-import { fixtureBytes } from "../../support/fixtures.ts";
-import { sdkClients, startTestRuntime, temporaryDataDir } from "../../support/local-runtime.ts";
-import { connect, recorder } from "../../support/mqtt.ts";
+import type { LocalRuntime } from "../../local/runtime/runtime.ts";
+import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { fixtureBytes } from "../support/fixtures.ts";
+import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import { startTestRuntime } from "../support/local-runtime.ts";
 
 const THING = "0004A30B001C0530";
 const dataDir = temporaryDataDir();

@@ -7,7 +7,9 @@ import { BUNDLE_FILE, bundleFunction } from "../../infra/bundle/bundle-function.
 
 const cache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundle-test-"));
 const other = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundle-test-"));
-afterAll(() => [cache, other].forEach((directory) => rmSync(directory, { recursive: true, force: true })));
+afterAll(() => {
+  for (const directory of [cache, other]) rmSync(directory, { recursive: true, force: true });
+});
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 const bundles = names.map((name) => [name, bundleFunction(name, FUNCTIONS[name].entry, cache)] as const);
 

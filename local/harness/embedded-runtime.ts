@@ -1,0 +1,33 @@
+/**
+ * The embedded default started in process on free ports and a temporary data directory, and real
+ * AWS SDK clients aimed at it: what the end-to-end tests and the benchmark drive.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IoTClient } from "@aws-sdk/client-iot";
+import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { resolveConfig, type LocalConfig } from "../runtime/config.ts";
+import { LOCAL_CREDENTIALS } from "../aws/local-account.ts";
+import { startLocalRuntime, type LocalRuntime, type RuntimeHooks } from "../runtime/runtime.ts";
+
+export function temporaryDataDir(): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), "tts-aws-iot-"));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The defaults of `npm start`, but every port free and no simulated devices unless asked. */
+export function startEmbeddedRuntime(
+  overrides: Partial<LocalConfig> & { dataDir: string; stackName: string },
+  hooks: RuntimeHooks = {},
+): Promise<LocalRuntime> {
+  const config: LocalConfig = { ...resolveConfig({}, {}), mqttPort: 0, mqttWsPort: 0, awsPort: 0, ttsPort: 0, devices: 0, ...overrides };
+  // Retries at once instead of after the ASL's waits: runs stay short.
+  return startLocalRuntime(config, { retryIntervalMs: 0, ...hooks });
+}
+
+export function sdkClients(runtime: LocalRuntime) {
+  const config = { endpoint: runtime.urls.aws, region: runtime.aws.region, credentials: LOCAL_CREDENTIALS };
+  return { iot: new IoTClient(config), iotData: new IoTDataPlaneClient(config), sfn: new SFNClient(config) };
+}
