@@ -10,7 +10,7 @@ import {
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";

@@ -8,7 +8,7 @@ import {
   ResourceNotFoundException,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { jsonPayload, useEndpointFixture } from "./endpoint-fixture.ts";
 
 const ctx = useEndpointFixture();

@@ -13,7 +13,7 @@ import {
   VersionConflictException,
   paginateListThings,
 } from "@aws-sdk/client-iot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { useEndpointFixture } from "./endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 

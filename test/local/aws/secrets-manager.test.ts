@@ -2,7 +2,7 @@
  * @aws-sdk/client-secrets-manager is not installed, so these tests send what it sends: JSON 1.1
  * POSTs with `X-Amz-Target: secretsmanager.<Operation>` and a SigV4-shaped Authorization header.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { useEndpointFixture } from "./endpoint-fixture.ts";
 
 const ctx = useEndpointFixture();

@@ -11,7 +11,7 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
 } from "@aws-sdk/client-sfn";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
 import type { StepFunctionsBackend } from "../../../local/aws/step-functions-backend.ts";
 import { makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";

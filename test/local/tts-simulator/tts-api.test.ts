@@ -41,7 +41,7 @@ afterEach(async () => {
 
 const downPath = (device: string, action = "", app = APP) => `/api/v3/as/applications/${app}/devices/${device}/down${action}`;
 
-function call(method: string, path: string, options: { body?: unknown; key?: string | null; signal?: AbortSignal } = {}) {
+function call(method: string, path: string, options: { body?: unknown; key?: string | null | undefined; signal?: AbortSignal } = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.key !== null) headers["authorization"] = `Bearer ${options.key ?? KEY}`;
   return fetch(`${tts.url}${path}`, {
