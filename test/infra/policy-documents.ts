@@ -35,7 +35,9 @@ export function policyStatements(json: TerraformJson): FoundStatement[] {
 
 function visitStrings(value: unknown, path: string, visit: (path: string, text: string) => void): void {
   if (typeof value === "string") visit(path, value);
-  else if (Array.isArray(value)) value.forEach((item, index) => visitStrings(item, `${path}[${index}]`, visit));
+  else if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) visitStrings(item, `${path}[${index}]`, visit);
+  }
   else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) if (key !== "//") visitStrings(item, `${path}.${key}`, visit);
   }

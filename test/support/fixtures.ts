@@ -13,7 +13,14 @@ export function fixtureBytes(name: string): Buffer {
 }
 
 /** A fresh, mutable copy each time, so tests can build variants without affecting each other. */
-export function fixture<T = Record<string, any>>(name: string): T {
+/**
+ * Parsed JSON as tests read it: deep property chains without a cast at every step (the assertions on
+ * the values are the check).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above; test code only.
+export type LooseJson = Record<string, any>;
+
+export function fixture<T = LooseJson>(name: string): T {
   return JSON.parse(fixtureBytes(name).toString("utf8")) as T;
 }
 

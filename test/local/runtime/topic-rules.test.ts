@@ -15,7 +15,7 @@ const rule = (sql: string): TopicRule => ({
 describe("rules engine", () => {
   it("refuses SQL it does not support when it starts, naming the rule", () => {
     expect(() => createRulesEngine([rule("SELECT aws_lambda('arn', *) AS x FROM 'a/b'")], { start: () => undefined }, () => undefined)).toThrow(
-      /^rule r1: .*aws_lambda.*\n  SQL: SELECT aws_lambda/s,
+      /^rule r1: .*aws_lambda.*\n {2}SQL: SELECT aws_lambda/s,
     );
   });
 

@@ -2,6 +2,7 @@
 import { createServer, type AddressInfo } from "node:net";
 import { Aedes } from "aedes";
 import mqtt, { type MqttClient } from "mqtt";
+import type { LooseJson } from "../../support/fixtures.ts";
 
 export interface TestBroker {
   readonly url: string;
@@ -38,7 +39,7 @@ export async function closedPort(): Promise<number> {
 
 export interface ReceivedMessage {
   readonly topic: string;
-  readonly json: Record<string, any>;
+  readonly json: LooseJson;
 }
 
 export interface Subscriber {

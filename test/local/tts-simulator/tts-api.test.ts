@@ -12,6 +12,7 @@ import {
   type TtsSimulator,
 } from "../../../local/tts-simulator/index.ts";
 import { sleep, startTestBroker, subscribe, type ReceivedMessage, type Subscriber, type TestBroker } from "./mqtt-harness.ts";
+import type { LooseJson } from "../../support/fixtures.ts";
 
 const STACK = "dl-test";
 const PREFIX = `thethings/lorawan/${STACK}`;
@@ -72,7 +73,7 @@ describe("TTS downlink queue API", () => {
 
     const listed = await call("GET", downPath(device.deviceId));
     expect(listed.status).toBe(200);
-    const { downlinks } = (await listed.json()) as { downlinks: Array<Record<string, any>> };
+    const { downlinks } = (await listed.json()) as { downlinks: LooseJson[] };
     expect(downlinks).toHaveLength(1);
     const [queued] = downlinks;
     expect(queued).toMatchObject({ f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", session_key_id: device.session!.sessionKeyId });
@@ -213,7 +214,7 @@ describe("TTS downlink queue API", () => {
     for (const { response, status, code, name } of cases) {
       expect(response.status).toBe(status);
       expect(response.headers.get("content-type")).toBe("application/json");
-      const body = (await response.json()) as Record<string, any>;
+      const body = (await response.json()) as LooseJson;
       expect(body).toEqual({
         code,
         message: expect.stringMatching(new RegExp(`^error:pkg/[a-z/]+:${name} \\(.+\\)$`)),
@@ -222,7 +223,7 @@ describe("TTS downlink queue API", () => {
         ],
       });
     }
-    const unknownDevice = (await (await call("GET", downPath("sim-sensor-999"))).json()) as Record<string, any>;
+    const unknownDevice = (await (await call("GET", downPath("sim-sensor-999"))).json()) as LooseJson;
     expect(unknownDevice.message).toBe("error:pkg/identityserver/store:end_device_not_found (end device `sim-sensor-999.tts-aws-iot-sim` not found)");
     expect(tts.queue(APP, "sim-sensor-001")).toEqual([]);
     expect(subscriber.messages).toEqual([]);
@@ -242,7 +243,7 @@ describe("TTS downlink queue API", () => {
     for (const [body, field] of cases) {
       const response = await call("POST", downPath("sim-sensor-001", "/push"), { body });
       expect(response.status).toBe(400);
-      const json = (await response.json()) as Record<string, any>;
+      const json = (await response.json()) as LooseJson;
       expect(json.code).toBe(3);
       expect(json.message).toContain(`invalid \`${field}\``);
       expect(json.details[0]).toMatchObject({ namespace: "pkg/ttnpb", name: "validation", code: 3, attributes: { field } });
