@@ -14,7 +14,10 @@ export default defineConfig({
       // synths, and each part of the local twin on its own.
       // Files share one module graph per worker (isolate: false), which cuts the run to a third: a file
       // that changes something global puts it back (SDK client mocks: `mock.restore()` in afterAll).
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"], isolate: false } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"], isolate: false },
+      },
       // Whole systems and real artifacts: the embedded default over MQTT, the AWS CLI against the
       // endpoint, the esbuild bundles, `node main.ts`.
       { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"] } },

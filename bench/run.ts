@@ -15,10 +15,10 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { deliveries, markdownTable, percentile } from "./measure.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
+import { deliveries, markdownTable, percentile } from "./measure.ts";
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
@@ -27,7 +27,11 @@ const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 10);
 const DEVICES = 100;
 
 const dataDir = temporaryDataDir();
-const runtime = await startEmbeddedRuntime({ dataDir: dataDir.path, stackName: STACK, maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000) });
+const runtime = await startEmbeddedRuntime({
+  dataDir: dataDir.path,
+  stackName: STACK,
+  maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000),
+});
 const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
 const app = await connect(runtime.urls.mqtt, "bench-application");
 const received = await recorder(app, "lorawan/+/uplink");
@@ -112,9 +116,13 @@ try {
 
   latencies.sort((a, b) => a - b);
 
-  const delivered = deliveries([...sentAt.keys()], received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))));
+  const delivered = deliveries(
+    [...sentAt.keys()],
+    received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))),
+  );
   const ruleFailures = runtime.ruleFailures.length;
-  const nothingLost = delivered.lost === 0 && delivered.duplicated === 0 && delivered.unexpected === 0 && ruleFailures === 0;
+  const nothingLost =
+    delivered.lost === 0 && delivered.duplicated === 0 && delivered.unexpected === 0 && ruleFailures === 0;
   log(`nothing lost: ${JSON.stringify({ ...delivered, ruleFailures })}`);
 
   const callsPerUplink = (stats: Record<string, number>, uplinks: number) =>
@@ -124,11 +132,20 @@ try {
       .join(", ");
   const sum = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
   const rows: [string, string][] = [
-    ["throughput at saturation", `${throughput.toFixed(0)} uplinks/s (${SATURATION_UPLINKS} uplinks, ${DEVICES} devices, ${saturationSeconds.toFixed(2)} s)`],
+    [
+      "throughput at saturation",
+      `${throughput.toFixed(0)} uplinks/s (${SATURATION_UPLINKS} uplinks, ${DEVICES} devices, ${saturationSeconds.toFixed(2)} s)`,
+    ],
     [`latency p50 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 50).toFixed(1)} ms`],
-    [`latency p99 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} samples)`],
+    [
+      `latency p99 at ${LATENCY_RATE} uplinks/s`,
+      `${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} samples)`,
+    ],
     ["AWS calls, first uplink of a device", `${sum(firstCalls)}: ${callsPerUplink(firstCalls, 1)}`],
-    ["AWS calls per uplink, steady state", `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`],
+    [
+      "AWS calls per uplink, steady state",
+      `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`,
+    ],
     [
       "nothing lost (QoS 1, whole run)",
       `${delivered.published} uplinks published, ${delivered.republished} republished, ${delivered.lost} lost, ${delivered.duplicated} duplicated, ${ruleFailures} rule failures`,

@@ -29,7 +29,8 @@ export const FUNCTIONS = {
   },
   "configure-tts-pubsub": {
     entry: "functions/configure-tts-pubsub/handler.ts",
-    description: "Creates, updates or deletes an application's TTS AWS IoT pub/sub; invoked by Terraform when tts.configurePubSub is on",
+    description:
+      "Creates, updates or deletes an application's TTS AWS IoT pub/sub; invoked by Terraform when tts.configurePubSub is on",
   },
 } as const;
 

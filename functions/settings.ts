@@ -27,7 +27,10 @@ const IOT_DATA_ENDPOINT = z
 /** An http(s) URL without credentials in it: the URL sits in the Lambda environment and in messages. */
 const TTS_URL = z
   .url({ protocol: /^https?$/ })
-  .refine((url) => new URL(url).username === "" && new URL(url).password === "", "must not contain a user name or password")
+  .refine(
+    (url) => new URL(url).username === "" && new URL(url).password === "",
+    "must not contain a user name or password",
+  )
   .describe("TTS cluster URL, e.g. `https://eu1.cloud.thethings.network`");
 
 const TTS_API_KEY_SECRET_ARN = z
@@ -47,12 +50,26 @@ export const SETTINGS = {
       .describe("the TTS stack name, `^[A-Za-z][A-Za-z0-9-]*$`"),
     THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan").describe("thing type of created things"),
     THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI").describe("`DevEUI` or `DeviceID`"),
-    THING_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe("known-thing cache: seconds an entry is kept"),
-    THING_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000).describe("known-thing cache: entries kept at most"),
+    THING_CACHE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(600)
+      .describe("known-thing cache: seconds an entry is kept"),
+    THING_CACHE_MAX_ENTRIES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe("known-thing cache: entries kept at most"),
   }),
   "update-shadow": z.object({
     SHADOW_METRICS: onOff("on").describe("`off` skips shadow updates (they cost money)"),
-    SHADOW_DECODED_PAYLOAD: onOff("off").describe("also report the uplink's `decoded_payload` (config `things.shadowDecodedPayload`)"),
+    SHADOW_DECODED_PAYLOAD: onOff("off").describe(
+      "also report the uplink's `decoded_payload` (config `things.shadowDecodedPayload`)",
+    ),
     IOT_DATA_ENDPOINT,
   }),
   republish: z.object({ IOT_DATA_ENDPOINT }),
@@ -77,7 +94,11 @@ export const SETTINGS = {
   }),
   "publish-feedback": z.object({ IOT_DATA_ENDPOINT }),
   // Run by Terraform, one pub/sub per invocation: up to two TTS calls, and no workflow retry behind it.
-  "configure-tts-pubsub": z.object({ TTS_URL, TTS_API_KEY_SECRET_ARN, TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000) }),
+  "configure-tts-pubsub": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000),
+  }),
 } as const satisfies Record<FunctionName, z.ZodObject>;
 
 /** A function's settings as it uses them (defaults applied, numbers and switches parsed). */

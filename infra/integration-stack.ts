@@ -12,7 +12,7 @@ import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
 import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
 import { Account } from "./account.ts";
 import { bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
-import { ttsPrincipalAccount, type EnvironmentConfig } from "./config/environment-schema.ts";
+import { type EnvironmentConfig, ttsPrincipalAccount } from "./config/environment-schema.ts";
 import { environmentOf, FUNCTION_SETTINGS, type FunctionContext } from "./lambda/function-settings.ts";
 import { WorkflowFunction } from "./lambda/workflow-function.ts";
 import { StackAlarms } from "./monitoring/stack-alarms.ts";
@@ -56,25 +56,46 @@ export class IntegrationStack extends TerraformStack {
 
     new ThingType(this, "thing-type", { name: config.things.typeName });
     const apiKeys = new TtsApiKeysSecret(this, "tts-api-keys", { stackName, source: config.tts.apiKeys });
-    const tts = new TtsAccessRole(this, "tts-access", { stackName, principalAccountId: ttsPrincipalAccount(config.tts), account });
+    const tts = new TtsAccessRole(this, "tts-access", {
+      stackName,
+      principalAccountId: ttsPrincipalAccount(config.tts),
+      account,
+    });
 
-    const context: FunctionContext = { config, account, iotDataEndpoint: iotEndpoint, ttsApiKeysSecretArn: apiKeys.arn };
+    const context: FunctionContext = {
+      config,
+      account,
+      iotDataEndpoint: iotEndpoint,
+      ttsApiKeysSecretArn: apiKeys.arn,
+    };
     const functions = FUNCTION_NAMES.map((name) => ({
       name,
       deployed: new WorkflowFunction(this, `function-${name}`, {
         functionName: `${stackName}-${name}`,
         description: FUNCTIONS[name].description,
-        bundle: bundleFunction(name, FUNCTIONS[name].entry, props.bundleCache ?? DEFAULT_BUNDLE_CACHE, props.buildBundle),
+        bundle: bundleFunction(
+          name,
+          FUNCTIONS[name].entry,
+          props.bundleCache ?? DEFAULT_BUNDLE_CACHE,
+          props.buildBundle,
+        ),
         settings: FUNCTION_SETTINGS[name],
         environment: environmentOf(name, context),
         context,
       }),
     }));
-    const functionArns = Object.fromEntries(functions.map(({ name, deployed }) => [name, deployed.function.arn])) as Record<FunctionName, string>;
+    const functionArns = Object.fromEntries(
+      functions.map(({ name, deployed }) => [name, deployed.function.arn]),
+    ) as Record<FunctionName, string>;
 
     const rules = topicRules(stackName);
     const workflows = WORKFLOW_NAMES.map((workflow) => {
-      const machine = new WorkflowStateMachine(this, `workflow-${workflow}`, { workflow, config, account, functionArns });
+      const machine = new WorkflowStateMachine(this, `workflow-${workflow}`, {
+        workflow,
+        config,
+        account,
+        functionArns,
+      });
       const triggers = new WorkflowRules(this, `rules-${workflow}`, {
         rules: rules.filter((rule) => rule.workflow === workflow),
         target: machine,
@@ -106,7 +127,13 @@ export class IntegrationStack extends TerraformStack {
         roleArn: tts.role.arn,
         externalId: tts.externalId,
         iotEndpoint,
-        dependsOn: [configure.function, configure.role.policy, tts.role, tts.policy, ...(apiKeys.version ? [apiKeys.version] : [])],
+        dependsOn: [
+          configure.function,
+          configure.role.policy,
+          tts.role,
+          tts.policy,
+          ...(apiKeys.version ? [apiKeys.version] : []),
+        ],
       });
     }
 

@@ -7,8 +7,9 @@
  * `cdktf synth` deletes stack directories it no longer produces, and a state inside one would go
  * with it.
  */
-import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+
 import { posix } from "node:path";
+import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { StateBackendConfig } from "./config/environment-schema.ts";
 
 /** From `cdktf.out/stacks/<environment>` back to the project root. */

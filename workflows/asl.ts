@@ -112,7 +112,10 @@ export interface StateInDefinition {
 export function allStates(definition: StateMachineDefinition, prefix = ""): StateInDefinition[] {
   return Object.entries(definition.States).flatMap(([name, state]) => {
     const path = `${prefix}${name}`;
-    const nested = state.Type === "Parallel" ? state.Branches.flatMap((branch, index) => allStates(branch, `${path}[${index}]/`)) : [];
+    const nested =
+      state.Type === "Parallel"
+        ? state.Branches.flatMap((branch, index) => allStates(branch, `${path}[${index}]/`))
+        : [];
     return [{ path, name, state }, ...nested];
   });
 }

@@ -3,8 +3,9 @@
  * workflow. Every deployment in an account has this rule on the same topic; each acts only on its
  * own things (see the workflow's `IsOurThing`).
  */
-import { SELECT_RULE_EVENT, SQL_VERSION, ruleName, type TopicRule } from "./topic-rule.ts";
+
 import { DOWNLINK_REQUEST_TOPIC } from "../functions/core/downlink/request.ts";
+import { ruleName, SELECT_RULE_EVENT, SQL_VERSION, type TopicRule } from "./topic-rule.ts";
 
 export function downlinkRules(stackName: string): TopicRule[] {
   return [

@@ -8,10 +8,9 @@
  * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `functions/core/downlink/steps.ts`).
  */
 import type { Catcher, StateMachineDefinition } from "./asl.ts";
-import { TRANSIENT_RETRY, catchAllTo, lambdaTask } from "./lambda-task.ts";
+import { catchAllTo, lambdaTask, TRANSIENT_RETRY } from "./lambda-task.ts";
 import { sdkTask } from "./sdk-task.ts";
 import type { FunctionArns, WorkflowSettings } from "./workflow-types.ts";
-
 
 const toPublishFailed: Catcher[] = catchAllTo("PublishFailed", "$.failed");
 
@@ -28,7 +27,8 @@ export const TTS_UNAVAILABLE_RETRY = {
 export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings): StateMachineDefinition {
   const attributes = "$.thing.Attributes";
   return {
-    Comment: "Application downlink request → validate → resolve the thing → enqueue with TTS; failures → lorawan/<thing>/downlink/failed",
+    Comment:
+      "Application downlink request → validate → resolve the thing → enqueue with TTS; failures → lorawan/<thing>/downlink/failed",
     TimeoutSeconds: 240,
     StartAt: "Validate",
     States: {
@@ -51,7 +51,12 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         Choices: [{ Variable: "$.validation.valid", BooleanEquals: true, Next: "ResolveThing" }],
         Default: "RequestInvalid",
       },
-      RequestInvalid: { Type: "Pass", InputPath: "$.validation.failure", ResultPath: "$.failed", Next: "PublishFailed" },
+      RequestInvalid: {
+        Type: "Pass",
+        InputPath: "$.validation.failure",
+        ResultPath: "$.failed",
+        Next: "PublishFailed",
+      },
       ResolveThing: sdkTask({
         service: "iot",
         action: "describeThing",
@@ -94,7 +99,10 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
       },
       NotALoRaWANThing: {
         Type: "Pass",
-        Result: { code: "thing_not_found", message: "the thing has no deviceID/applicationID attributes: it is not a LoRaWAN device" },
+        Result: {
+          code: "thing_not_found",
+          message: "the thing has no deviceID/applicationID attributes: it is not a LoRaWAN device",
+        },
         ResultPath: "$.failed",
         Next: "PublishFailed",
       },
@@ -107,12 +115,19 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
             "deviceId.$": `${attributes}.deviceID`,
             "correlationIds.$": "$.validation.correlationIds",
           },
-          resultSelector: { "enqueued.$": "$.Payload.enqueued", "path.$": "$.Payload.path", "failure.$": "$.Payload.failure" },
+          resultSelector: {
+            "enqueued.$": "$.Payload.enqueued",
+            "path.$": "$.Payload.path",
+            "failure.$": "$.Payload.failure",
+          },
           resultPath: "$.enqueue",
           catch: toPublishFailed,
           next: "IsEnqueued",
         }),
-        Retry: [{ ...TTS_UNAVAILABLE_RETRY, ErrorEquals: [...TTS_UNAVAILABLE_RETRY.ErrorEquals] }, { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] }],
+        Retry: [
+          { ...TTS_UNAVAILABLE_RETRY, ErrorEquals: [...TTS_UNAVAILABLE_RETRY.ErrorEquals] },
+          { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] },
+        ],
       },
       IsEnqueued: {
         Type: "Choice",
@@ -134,7 +149,11 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         functionArn: arnOf("publish-feedback"),
         // The whole state: what is known depends on where it failed (no validation if Validate did).
         payload: { "state.$": "$", "executionName.$": "$$.Execution.Name" },
-        resultSelector: { "topic.$": "$.Payload.topic", "error.$": "$.Payload.error", "message.$": "$.Payload.message" },
+        resultSelector: {
+          "topic.$": "$.Payload.topic",
+          "error.$": "$.Payload.error",
+          "message.$": "$.Payload.message",
+        },
         resultPath: "$.feedback",
         next: "DownlinkFailed",
       }),

@@ -1,6 +1,7 @@
 /** An IoT topic rule that starts a workflow, defined once for both the cdktf stack and the local rules engine. */
-import type { WorkflowName } from "./workflow-types.ts";
+
 import { RULE_EVENT_FIELDS as F } from "../functions/core/rule-event.ts";
+import type { WorkflowName } from "./workflow-types.ts";
 
 export interface TopicRule {
   /** `^[a-zA-Z0-9_]+$` (IoT rule names allow no dashes). */

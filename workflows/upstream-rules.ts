@@ -2,8 +2,9 @@
  * One IoT rule per TTS upstream topic (DESIGN §1), all starting the upstream workflow. TTS's own
  * `downlink/push` and `downlink/replace` topics are never matched: we enqueue through the HTTP API.
  */
-import { SELECT_RULE_EVENT, SQL_VERSION, ruleName, type TopicRule } from "./topic-rule.ts";
-import { TTS_EVENTS, TTS_EVENT_KINDS, ttsTopicPrefix, type TtsEventKind } from "../functions/core/tts-events.ts";
+
+import { TTS_EVENT_KINDS, TTS_EVENTS, type TtsEventKind, ttsTopicPrefix } from "../functions/core/tts-events.ts";
+import { ruleName, SELECT_RULE_EVENT, SQL_VERSION, type TopicRule } from "./topic-rule.ts";
 
 export function upstreamRules(stackName: string): TopicRule[] {
   return TTS_EVENT_KINDS.map((kind) => upstreamRule(stackName, kind));

@@ -11,7 +11,8 @@ import type { FunctionArns } from "./workflow-types.ts";
 
 export function upstreamWorkflow(arnOf: FunctionArns): StateMachineDefinition {
   return {
-    Comment: "TTS message → make sure the IoT thing exists → update its lorawan shadow and republish on lorawan/<thing>/…",
+    Comment:
+      "TTS message → make sure the IoT thing exists → update its lorawan shadow and republish on lorawan/<thing>/…",
     // Well under the Express limit; steps are short and retries bounded.
     TimeoutSeconds: 120,
     StartAt: "EnsureThing",

@@ -10,7 +10,12 @@
  */
 import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
 import { answerText, callTts } from "../tts/http.ts";
-import { deletePubSubRequest, setAwsIotPubSubRequest, type AwsIotPubSub, type TtsPubSubRequest } from "../tts/pubsub.ts";
+import {
+  type AwsIotPubSub,
+  deletePubSubRequest,
+  setAwsIotPubSubRequest,
+  type TtsPubSubRequest,
+} from "../tts/pubsub.ts";
 
 export type PubSubAction = "create" | "update" | "delete";
 
@@ -39,7 +44,9 @@ export interface ConfigurePubSubInput {
   readonly action: PubSubAction;
   readonly pubSub: AwsIotPubSub;
   /** The previous invocation's pub/sub, on update and delete. */
-  readonly previous?: { readonly applicationId?: string | undefined; readonly pubSubId?: string | undefined } | undefined;
+  readonly previous?:
+    | { readonly applicationId?: string | undefined; readonly pubSubId?: string | undefined }
+    | undefined;
 }
 
 export interface ConfigurePubSubDeps {
@@ -57,7 +64,10 @@ export interface ConfigurePubSubResult {
   readonly calls: readonly string[];
 }
 
-export async function configureTtsPubSub(input: ConfigurePubSubInput, deps: ConfigurePubSubDeps): Promise<ConfigurePubSubResult> {
+export async function configureTtsPubSub(
+  input: ConfigurePubSubInput,
+  deps: ConfigurePubSubDeps,
+): Promise<ConfigurePubSubResult> {
   const { applicationId, pubSubId } = input.pubSub;
   const calls: string[] = [];
   const call = async (request: TtsPubSubRequest, forApplication: string, goneIsFine: boolean): Promise<void> => {
@@ -100,9 +110,20 @@ async function keyFor(applicationId: string, apiKeys: ApiKeys): Promise<string> 
 }
 
 /** One TTS call; the HTTP status when it succeeded (or was a 404 that counts as success). */
-async function send(request: TtsPubSubRequest, apiKey: string, deps: ConfigurePubSubDeps, notFoundIsSuccess: boolean): Promise<number> {
+async function send(
+  request: TtsPubSubRequest,
+  apiKey: string,
+  deps: ConfigurePubSubDeps,
+  notFoundIsSuccess: boolean,
+): Promise<number> {
   const what = `${request.method} ${request.path}`;
-  const answer = await callTts({ ttsUrl: deps.ttsUrl, apiKey, ...request, timeoutMs: deps.timeoutMs, fetch: deps.fetch });
+  const answer = await callTts({
+    ttsUrl: deps.ttsUrl,
+    apiKey,
+    ...request,
+    timeoutMs: deps.timeoutMs,
+    fetch: deps.fetch,
+  });
   if (!answer.reached) throw new TtsPubSubUnreachableError(`${what}: ${answer.reason}`);
   if (answer.ok || (notFoundIsSuccess && answer.status === 404)) return answer.status;
   throw new TtsPubSubRefusedError(`${what}: ${answerText(answer)}`, answer.status);

@@ -4,14 +4,14 @@
  * adds `tf: {"action": "create"|"update"|"delete", "prev_input": <previous input> | null}` to the input.
  */
 import { z } from "zod";
-import { ApiKeys } from "../tts/api-keys.ts";
-import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
-import { TTS_ID_PATTERN } from "../core/tts-message.ts";
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
-import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { TTS_ID_PATTERN } from "../core/tts-message.ts";
+import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
+import { ApiKeys } from "../tts/api-keys.ts";
+import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 
 /** TTS's pub/sub id rule (`ApplicationPubSubIdentifiers.pub_sub_id`). */
 const PUB_SUB_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
@@ -54,7 +54,11 @@ export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubCont
   return {
     config,
     // Read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
-    apiKeys: new ApiKeys({ client: secretsManagerClientFor(env), secretId: config.TTS_API_KEY_SECRET_ARN, ttlSeconds: 0 }),
+    apiKeys: new ApiKeys({
+      client: secretsManagerClientFor(env),
+      secretId: config.TTS_API_KEY_SECRET_ARN,
+      ttlSeconds: 0,
+    }),
   };
 }
 

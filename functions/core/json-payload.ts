@@ -9,7 +9,9 @@ export function decodeJsonPayload(payload: Uint8Array): DecodedPayload {
     return { ok: true, value: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(payload)) };
   } catch (error) {
     // Printable ASCII only: the reason ends up in logs, execution data and MQTT messages.
-    const preview = Buffer.from(payload.subarray(0, 40)).toString("utf8").replace(/[^\x20-\x7e]/g, "?");
+    const preview = Buffer.from(payload.subarray(0, 40))
+      .toString("utf8")
+      .replace(/[^\x20-\x7e]/g, "?");
     return { ok: false, reason: `${(error as Error).message}; ${payload.length} bytes starting "${preview}"` };
   }
 }

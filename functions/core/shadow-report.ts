@@ -5,8 +5,9 @@
  * event that says nothing about radio metrics leaves them as they were. An empty document means
  * "nothing to update" (shadow updates cost money).
  */
-import type { ApplicationUp, Location, UplinkMessage } from "./tts-message.ts";
+
 import type { TtsEventKind } from "./tts-events.ts";
+import type { ApplicationUp, Location, UplinkMessage } from "./tts-message.ts";
 
 /** Our named shadow (the official integration uses the same name). */
 export const SHADOW_NAME = "lorawan";

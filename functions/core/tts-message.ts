@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { InvalidTtsMessageError } from "./errors.ts";
 import { decodeJsonPayload } from "./json-payload.ts";
-import { TTS_EVENTS, TTS_EVENT_KINDS, type TtsEventKind } from "./tts-events.ts";
+import { TTS_EVENT_KINDS, TTS_EVENTS, type TtsEventKind } from "./tts-events.ts";
 
 /** TTS identifier pattern (`pkg/ttnpb` validation) of devices and applications: a-z, 0-9, single dashes, 3–36 chars. */
 export const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
@@ -22,7 +22,10 @@ export const EndDeviceIdsSchema = z.looseObject({
   application_ids: z.looseObject({ application_id: z.string().min(1) }),
   dev_eui: Eui64.optional(),
   join_eui: Eui64.optional(),
-  dev_addr: z.string().regex(/^[0-9A-Fa-f]{8}$/, "must be 8 hexadecimal digits").optional(),
+  dev_addr: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{8}$/, "must be 8 hexadecimal digits")
+    .optional(),
 });
 
 const LocationSchema = z.looseObject({
@@ -61,7 +64,10 @@ const UplinkMessageSchema = z.looseObject({
     })
     .optional(),
   // google.protobuf.Duration in JSON: "0.056576s".
-  consumed_airtime: z.string().regex(/^\d+(\.\d+)?s$/).optional(),
+  consumed_airtime: z
+    .string()
+    .regex(/^\d+(\.\d+)?s$/)
+    .optional(),
   locations: z.record(z.string(), LocationSchema).optional(),
   received_at: Timestamp.optional(),
 });

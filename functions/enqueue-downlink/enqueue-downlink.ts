@@ -33,17 +33,18 @@ export async function enqueueDownlink(input: EnqueueInput, deps: EnqueueDeps): P
     apiKey = await deps.apiKeys.forApplication(input.applicationId);
   } catch (error) {
     if (!(error instanceof ApiKeySecretError)) throw error;
-    return { enqueued: false, path: null, failure: { code: "tts_api_key_missing", message: error.message, attributes: ids } };
+    return {
+      enqueued: false,
+      path: null,
+      failure: { code: "tts_api_key_missing", message: error.message, attributes: ids },
+    };
   }
   if (apiKey === undefined) {
     const message = `no TTS API key for application "${input.applicationId}" in the deployment's secret (put one, see the tts_api_keys_put_command output)`;
     return { enqueued: false, path: null, failure: { code: "tts_api_key_missing", message, attributes: ids } };
   }
 
-  const outcome = await callTtsQueue(
-    { ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs },
-    deps.fetch,
-  );
+  const outcome = await callTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
   if (outcome.ok) return { enqueued: true, path: outcome.path, failure: null };
 
   if (outcome.failure.retryable) {

@@ -1,12 +1,12 @@
 /** Enqueue step: a validated downlink into the device's TTS queue (see `enqueue-downlink.ts`). */
 import { z } from "zod";
-import { enqueueDownlink } from "./enqueue-downlink.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
-import { secretsManagerClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { ApiKeys } from "../tts/api-keys.ts";
+import { enqueueDownlink } from "./enqueue-downlink.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
   request: DownlinkRequestShapeSchema,

@@ -9,9 +9,9 @@
 import {
   CreateThingCommand,
   DescribeThingCommand,
+  type IoTClient,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
-  type IoTClient,
 } from "@aws-sdk/client-iot";
 import { LRUCache } from "lru-cache";
 import { ThingOwnedByAnotherStackError } from "../core/errors.ts";

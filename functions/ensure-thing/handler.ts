@@ -2,15 +2,16 @@
  * EnsureThing step: parses the TTS message the rule delivered, names the device's thing and makes
  * sure it exists. Its output feeds the shadow and republish steps.
  */
-import { ensureThing, createKnownThings, type EnsureThingDeps, type EnsureThingOutcome } from "./ensure-thing.ts";
+
+import { type RuleEvent, RuleEventSchema, ruleEventTime } from "../core/rule-event.ts";
 import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
-import { parseTtsPayload, type ApplicationUp } from "../core/tts-message.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
-import { RuleEventSchema, ruleEventTime, type RuleEvent } from "../core/rule-event.ts";
-import { iotClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { type ApplicationUp, parseTtsPayload } from "../core/tts-message.ts";
+import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
+import { createKnownThings, type EnsureThingDeps, type EnsureThingOutcome, ensureThing } from "./ensure-thing.ts";
 
 export interface EnsureThingResult {
   readonly thingName: string;

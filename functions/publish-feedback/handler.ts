@@ -8,7 +8,7 @@ import { z } from "zod";
 import { failureFeedback, failureOf } from "../core/downlink/feedback.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import { executionCorrelationId } from "../core/downlink/steps.ts";
-import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";

@@ -4,8 +4,8 @@
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { z } from "zod";
+import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
-import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings } from "../settings.ts";

@@ -1,5 +1,5 @@
 /** Publishes bytes on an MQTT topic through the IoT data plane (republish and failure feedback). */
-import { PublishCommand, type IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { type IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 
 export async function publish(topic: string, payload: Uint8Array, iotData: IoTDataPlaneClient): Promise<void> {
   await iotData.send(

@@ -9,8 +9,8 @@
  */
 import {
   GetSecretValueCommand,
-  ResourceNotFoundException,
   type GetSecretValueCommandOutput,
+  ResourceNotFoundException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 
@@ -61,6 +61,10 @@ export class ApiKeys {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       throw new ApiKeySecretError(`secret ${this.#secretId} must be a JSON object {"<applicationId>": "<API key>"}`);
     }
-    return new Map(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== ""));
+    return new Map(
+      Object.entries(value).filter(
+        (entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "",
+      ),
+    );
   }
 }

@@ -4,8 +4,8 @@
  * message), or unavailable (worth retrying: 408/429/5xx, network errors, timeouts — with
  * `Retry-After` if given).
  */
-import { ttsApplicationDownlink, type TtsApplicationDownlink } from "../core/downlink/application-downlink.ts";
-import { GRPC_CODES, type DownlinkErrorCode, type GrpcCode } from "../core/downlink/errors.ts";
+import { type TtsApplicationDownlink, ttsApplicationDownlink } from "../core/downlink/application-downlink.ts";
+import { type DownlinkErrorCode, GRPC_CODES, type GrpcCode } from "../core/downlink/errors.ts";
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import { answerText, callTts } from "./http.ts";
 
@@ -34,7 +34,10 @@ export function ttsQueuePath(applicationId: string, deviceId: string, replace: b
 
 /** What went wrong with a TTS downlink queue call, from its HTTP status (and TTS's own gRPC code, if any). */
 export interface TtsFailure {
-  readonly name: Extract<DownlinkErrorCode, "tts_unauthorized" | "tts_device_not_found" | "tts_rejected" | "tts_unavailable">;
+  readonly name: Extract<
+    DownlinkErrorCode,
+    "tts_unauthorized" | "tts_device_not_found" | "tts_rejected" | "tts_unavailable"
+  >;
   readonly code: GrpcCode;
   readonly retryable: boolean;
 }
@@ -106,7 +109,14 @@ export async function callTtsQueue(call: TtsQueueCall, fetchImpl?: typeof fetch)
     fetch: fetchImpl,
   });
   if (!answer.reached) {
-    return { ok: false, path, failure: ttsFailureFor(503), status: undefined, message: answer.reason, retryAfterSeconds: undefined };
+    return {
+      ok: false,
+      path,
+      failure: ttsFailureFor(503),
+      status: undefined,
+      message: answer.reason,
+      retryAfterSeconds: undefined,
+    };
   }
   if (answer.ok) return { ok: true, path };
   return {

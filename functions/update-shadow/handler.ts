@@ -5,14 +5,14 @@
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { z } from "zod";
-import { updateShadow } from "./update-shadow.ts";
-import { shadowReportFor, type ShadowReport } from "../core/shadow-report.ts";
+import { type ShadowReport, shadowReportFor } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import { parseTtsMessage } from "../core/tts-message.ts";
-import { iotDataClientFor, type Environment } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
+import { updateShadow } from "./update-shadow.ts";
 
 export const UpdateShadowInputSchema = z.object({
   thingName: z.string().regex(THING_NAME_PATTERN),

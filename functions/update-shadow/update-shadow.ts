@@ -1,5 +1,5 @@
 /** Merges a report into the device's `lorawan` named shadow. */
-import { UpdateThingShadowCommand, type IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { type IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { SHADOW_NAME, type ShadowReport } from "../core/shadow-report.ts";
 
 export interface ShadowUpdate {

@@ -22,11 +22,23 @@ export function createValidateDownlinkHandler() {
     const ours = [executionCorrelationId(executionName)];
     try {
       const request = parseDownlinkRequest(Buffer.from(event.payload, "base64"));
-      return { valid: true, request, failure: null, correlationIds: correlationIdsWith(ours, request.correlationId), receivedAt };
+      return {
+        valid: true,
+        request,
+        failure: null,
+        correlationIds: correlationIdsWith(ours, request.correlationId),
+        receivedAt,
+      };
     } catch (error) {
       if (!(error instanceof DownlinkRequestError)) throw error;
       const failure = error.toJSON();
-      return { valid: false, request: null, failure, correlationIds: correlationIdsWith(ours, failure.correlationId), receivedAt };
+      return {
+        valid: false,
+        request: null,
+        failure,
+        correlationIds: correlationIdsWith(ours, failure.correlationId),
+        receivedAt,
+      };
     }
   });
 }

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { buildSync, type BuildOptions } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 
 export const BUNDLE_FILE = "index.mjs";
 /** `index.mjs` exports `handler`. */

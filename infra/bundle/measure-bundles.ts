@@ -21,7 +21,11 @@ const zipped = (bytes: Uint8Array): string => kib(deflateRawSync(bytes, { level:
 function medianImportMs(file: string): string {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`;
   const times = Array.from({ length: RUNS }, () =>
-    Number(execFileSync(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, AWS_REGION: "eu-west-1" } }).toString()),
+    Number(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+        env: { ...process.env, AWS_REGION: "eu-west-1" },
+      }).toString(),
+    ),
   ).sort((a, b) => a - b);
   return `${(times[Math.floor(RUNS / 2)] ?? Number.NaN).toFixed(0)} ms`;
 }

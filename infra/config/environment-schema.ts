@@ -104,7 +104,10 @@ const S3BackendSchema = z.strictObject({
 export const StateBackendSchema = z.discriminatedUnion("type", [LocalBackendSchema, S3BackendSchema]);
 
 const TagsSchema = z
-  .record(z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "tag keys: 1–128 letters, digits, spaces, _.:/=+-@"), z.string().max(256))
+  .record(
+    z.string().regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, "tag keys: 1–128 letters, digits, spaces, _.:/=+-@"),
+    z.string().max(256),
+  )
   .default({});
 
 /** Strict objects throughout: a misspelt field fails the synth instead of being silently ignored. */
@@ -137,7 +140,11 @@ export const DeploymentConfigSchema = z.strictObject({
     const names = Object.keys(environments);
     if (names.length === 0) context.addIssue({ code: "custom", message: "must define at least one environment" });
     for (const name of names.filter((name) => !ENVIRONMENT_NAME_PATTERN.test(name))) {
-      context.addIssue({ code: "custom", path: [name], message: "environment names must match ^[A-Za-z][A-Za-z0-9_-]*$" });
+      context.addIssue({
+        code: "custom",
+        path: [name],
+        message: "environment names must match ^[A-Za-z][A-Za-z0-9_-]*$",
+      });
     }
   }),
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { z } from "zod";
-import { DeploymentConfigSchema, EnvironmentSchema, type EnvironmentConfig } from "./environment-schema.ts";
+import { DeploymentConfigSchema, type EnvironmentConfig, EnvironmentSchema } from "./environment-schema.ts";
 
 export const DEFAULT_CONFIG_FILE = "tts-aws-iot.config.json";
 export const CONFIG_FILE_VARIABLE = "TTS_AWS_IOT_CONFIG";
@@ -75,7 +75,9 @@ function clashingStackNames(environments: readonly Environment[]): string[] {
     const key = `${config.region}/${config.stackName}`;
     const other = seen.get(key);
     if (other !== undefined) {
-      problems.push(`environment "${name}", field stackName: "${config.stackName}" in ${config.region} is already environment "${other}"'s`);
+      problems.push(
+        `environment "${name}", field stackName: "${config.stackName}" in ${config.region} is already environment "${other}"'s`,
+      );
     }
     seen.set(key, name);
   }

@@ -21,7 +21,12 @@ export interface TrustStatement {
 }
 
 export function allow(actions: readonly string[], resources: readonly string[], sid?: string): PolicyStatement {
-  return { ...(sid !== undefined ? { Sid: sid } : {}), Effect: "Allow", Action: [...actions], Resource: [...resources] };
+  return {
+    ...(sid !== undefined ? { Sid: sid } : {}),
+    Effect: "Allow",
+    Action: [...actions],
+    Resource: [...resources],
+  };
 }
 
 export function policyDocument(statements: readonly (PolicyStatement | TrustStatement)[]): string {

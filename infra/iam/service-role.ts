@@ -6,7 +6,7 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role/index.js";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js";
 import { Construct } from "constructs";
-import { policyDocument, type PolicyStatement } from "./policy-document.ts";
+import { type PolicyStatement, policyDocument } from "./policy-document.ts";
 
 export const MAX_ROLE_NAME_LENGTH = 64;
 
@@ -36,7 +36,9 @@ export class ServiceRole extends Construct {
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
     if (props.roleName.length > MAX_ROLE_NAME_LENGTH) {
-      throw new Error(`IAM role name ${props.roleName} is longer than ${MAX_ROLE_NAME_LENGTH} characters: shorten the stack name`);
+      throw new Error(
+        `IAM role name ${props.roleName} is longer than ${MAX_ROLE_NAME_LENGTH} characters: shorten the stack name`,
+      );
     }
     this.role = new IamRole(this, "role", {
       name: props.roleName,

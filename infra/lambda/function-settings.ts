@@ -18,7 +18,6 @@ import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
 
-
 export interface FunctionContext {
   readonly config: EnvironmentConfig;
   readonly account: Account;
@@ -41,7 +40,9 @@ export interface FunctionResources {
  * written here for unknown (misspelt) names, which it does not do for a function's returned literal.
  */
 export type EnvironmentBuilder<F extends FunctionName> = {
-  readonly [K in keyof SettingsEnvironment<F>]: (context: FunctionContext) => Exclude<SettingsEnvironment<F>[K], undefined>;
+  readonly [K in keyof SettingsEnvironment<F>]: (
+    context: FunctionContext,
+  ) => Exclude<SettingsEnvironment<F>[K], undefined>;
 };
 
 export interface FunctionSettings<F extends FunctionName> extends FunctionResources {
@@ -78,7 +79,10 @@ const readTtsApiKeys = ({ ttsApiKeysSecretArn }: FunctionContext): PolicyStateme
   allow(["secretsmanager:GetSecretValue"], [ttsApiKeysSecretArn], "ReadTtsApiKeys"),
 ];
 
-const TTS_ACCESS: Pick<EnvironmentBuilder<"enqueue-downlink" | "configure-tts-pubsub">, "TTS_URL" | "TTS_API_KEY_SECRET_ARN"> = {
+const TTS_ACCESS: Pick<
+  EnvironmentBuilder<"enqueue-downlink" | "configure-tts-pubsub">,
+  "TTS_URL" | "TTS_API_KEY_SECRET_ARN"
+> = {
   TTS_URL: ({ config }) => config.tts.url,
   TTS_API_KEY_SECRET_ARN: ({ ttsApiKeysSecretArn }) => ttsApiKeysSecretArn,
 };
@@ -93,7 +97,11 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     permissions: ({ account, config }) => [
       allow(["iot:DescribeThing"], [account.iot("thing/*")], "DescribeAnyDeviceThing"),
       // CreateThing is authorized on the new thing and on the thing type it is created with.
-      allow(["iot:CreateThing"], [account.iot("thing/*"), account.iot(`thingtype/${config.things.typeName}`)], "CreateDeviceThingOfOurType"),
+      allow(
+        ["iot:CreateThing"],
+        [account.iot("thing/*"), account.iot(`thingtype/${config.things.typeName}`)],
+        "CreateDeviceThingOfOurType",
+      ),
     ],
     environment: {
       STACK_NAME: ({ config }) => config.stackName,
@@ -104,7 +112,9 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
   "update-shadow": {
     ...IOT_CALLS,
     // A named shadow's ARN is `thing/<thing>/<shadow>`: this reaches the lorawan shadow only.
-    permissions: ({ account }) => [allow(["iot:UpdateThingShadow"], [account.iot(`thing/*/${SHADOW_NAME}`)], "UpdateLorawanShadow")],
+    permissions: ({ account }) => [
+      allow(["iot:UpdateThingShadow"], [account.iot(`thing/*/${SHADOW_NAME}`)], "UpdateLorawanShadow"),
+    ],
     environment: {
       SHADOW_METRICS: ({ config }) => onOff(config.things.shadowMetrics),
       SHADOW_DECODED_PAYLOAD: ({ config }) => onOff(config.things.shadowDecodedPayload),
@@ -135,7 +145,11 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     ...IOT_CALLS,
     // Failure feedback only: a thing's `downlink/failed`, or the shared one when no thing was named.
     permissions: ({ account }) => [
-      allow(["iot:Publish"], [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")], "PublishDownlinkFailed"),
+      allow(
+        ["iot:Publish"],
+        [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")],
+        "PublishDownlinkFailed",
+      ),
     ],
     environment: { IOT_DATA_ENDPOINT },
   },
@@ -149,6 +163,9 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
 
 /** A deployed function's environment variables. */
 export function environmentOf(name: FunctionName, context: FunctionContext): Record<string, string> {
-  const builder: { readonly [variable: string]: ((context: FunctionContext) => string) | undefined } = FUNCTION_SETTINGS[name].environment;
-  return Object.fromEntries(Object.entries(builder).flatMap(([variable, value]) => (value === undefined ? [] : [[variable, value(context)]])));
+  const builder: { readonly [variable: string]: ((context: FunctionContext) => string) | undefined } =
+    FUNCTION_SETTINGS[name].environment;
+  return Object.fromEntries(
+    Object.entries(builder).flatMap(([variable, value]) => (value === undefined ? [] : [[variable, value(context)]])),
+  );
 }

@@ -6,7 +6,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function/index.js";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { LAMBDA_HANDLER, type FunctionBundle } from "../bundle/bundle-function.ts";
+import { type FunctionBundle, LAMBDA_HANDLER } from "../bundle/bundle-function.ts";
 import { allow, WILDCARD_ONLY_ACTIONS } from "../iam/policy-document.ts";
 import { ServiceRole } from "../iam/service-role.ts";
 import type { FunctionContext, FunctionResources } from "./function-settings.ts";

@@ -27,40 +27,68 @@ export class StackDashboard extends Construct {
   constructor(scope: Construct, id: string, props: StackDashboardProps) {
     super(scope, id);
     const states = (metricName: string, stat: string) =>
-      props.workflows.map(({ workflow, machine }): Metric => [
-        "AWS/States",
-        metricName,
-        "StateMachineArn",
-        machine.stateMachine.arn,
-        { stat, label: `${workflow} ${metricName}` },
-      ]);
+      props.workflows.map(
+        ({ workflow, machine }): Metric => [
+          "AWS/States",
+          metricName,
+          "StateMachineArn",
+          machine.stateMachine.arn,
+          { stat, label: `${workflow} ${metricName}` },
+        ],
+      );
     const lambda = (metricName: string, stat: string) =>
-      props.functionNames.map((name): Metric => ["AWS/Lambda", metricName, "FunctionName", name, { stat, label: `${name} ${metricName}` }]);
+      props.functionNames.map(
+        (name): Metric => ["AWS/Lambda", metricName, "FunctionName", name, { stat, label: `${name} ${metricName}` }],
+      );
 
     const widgets: { title: string; metrics: Metric[] }[] = [
-      { title: "Workflow executions", metrics: [...states("ExecutionsStarted", "Sum"), ...states("ExecutionsSucceeded", "Sum")] },
+      {
+        title: "Workflow executions",
+        metrics: [...states("ExecutionsStarted", "Sum"), ...states("ExecutionsSucceeded", "Sum")],
+      },
       {
         title: "Workflow failures",
-        metrics: [...states("ExecutionsFailed", "Sum"), ...states("ExecutionsTimedOut", "Sum"), ...states("ExecutionThrottled", "Sum")],
+        metrics: [
+          ...states("ExecutionsFailed", "Sum"),
+          ...states("ExecutionsTimedOut", "Sum"),
+          ...states("ExecutionThrottled", "Sum"),
+        ],
       },
-      { title: "Workflow duration (ms)", metrics: [...states("ExecutionTime", "Average"), ...states("ExecutionTime", "p99")] },
+      {
+        title: "Workflow duration (ms)",
+        metrics: [...states("ExecutionTime", "Average"), ...states("ExecutionTime", "p99")],
+      },
       { title: "Lambda errors and throttles", metrics: [...lambda("Errors", "Sum"), ...lambda("Throttles", "Sum")] },
       { title: "Lambda duration p99 (ms)", metrics: lambda("Duration", "p99") },
       {
         title: "IoT rule dead letters (workflow not started)",
-        metrics: props.deadLetterQueues.map((queue): Metric => [
-          "AWS/SQS",
-          "ApproximateNumberOfMessagesVisible",
-          "QueueName",
-          queue.name,
-          { stat: "Maximum" },
-        ]),
+        metrics: props.deadLetterQueues.map(
+          (queue): Metric => [
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            "QueueName",
+            queue.name,
+            { stat: "Maximum" },
+          ],
+        ),
       },
       ...props.workflows.map(({ workflow, machine }) => ({
         title: `${workflow} outcomes (succeeded vs failed)`,
         metrics: [
-          ["AWS/States", "ExecutionsSucceeded", "StateMachineArn", machine.stateMachine.arn, { stat: "Sum", label: "succeeded" }],
-          ["AWS/States", "ExecutionsFailed", "StateMachineArn", machine.stateMachine.arn, { stat: "Sum", label: "failed" }],
+          [
+            "AWS/States",
+            "ExecutionsSucceeded",
+            "StateMachineArn",
+            machine.stateMachine.arn,
+            { stat: "Sum", label: "succeeded" },
+          ],
+          [
+            "AWS/States",
+            "ExecutionsFailed",
+            "StateMachineArn",
+            machine.stateMachine.arn,
+            { stat: "Sum", label: "failed" },
+          ],
         ] satisfies Metric[],
       })),
     ];
@@ -74,7 +102,14 @@ export class StackDashboard extends Construct {
           y: Math.floor(index / 2) * HEIGHT,
           width: WIDTH,
           height: HEIGHT,
-          properties: { title: widget.title, region: props.region, view: "timeSeries", stacked: false, period: 300, metrics: widget.metrics },
+          properties: {
+            title: widget.title,
+            region: props.region,
+            view: "timeSeries",
+            stacked: false,
+            period: 300,
+            metrics: widget.metrics,
+          },
         })),
       }),
     });

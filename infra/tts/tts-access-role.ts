@@ -63,8 +63,16 @@ export class TtsAccessRole extends Construct {
       policy: policyDocument([
         allow(["iot:Connect"], [account.iot(`client/${ttsClientId(stackName)}`)], "ConnectAsTts"),
         allow(["iot:Publish"], [account.iot(`topic/${prefix}/*`)], "PublishTtsEvents"),
-        allow(["iot:Subscribe"], TTS_DOWNLINK_TOPICS.map((topic) => account.iot(`topicfilter/${prefix}/${topic}`)), "SubscribeDownlinkTopics"),
-        allow(["iot:Receive"], TTS_DOWNLINK_TOPICS.map((topic) => account.iot(`topic/${prefix}/${topic}`)), "ReceiveDownlinkTopics"),
+        allow(
+          ["iot:Subscribe"],
+          TTS_DOWNLINK_TOPICS.map((topic) => account.iot(`topicfilter/${prefix}/${topic}`)),
+          "SubscribeDownlinkTopics",
+        ),
+        allow(
+          ["iot:Receive"],
+          TTS_DOWNLINK_TOPICS.map((topic) => account.iot(`topic/${prefix}/${topic}`)),
+          "ReceiveDownlinkTopics",
+        ),
         allow(WILDCARD_ONLY_ACTIONS.iotDescribeEndpoint, ["*"], "DescribeEndpointHasNoResourceType"),
       ]),
     });

@@ -25,7 +25,12 @@ export function ttsPubSubId(stackName: string): string {
 export const EXTERNAL_ID_SHELL_VARIABLE = "TTS_EXTERNAL_ID";
 
 /** The endpoint is given explicitly: older TTS versions look it up without asking for the ATS one. */
-export function ttnLwCliCommand(applicationId: string, config: EnvironmentConfig, roleArn: string, iotEndpoint: string): string {
+export function ttnLwCliCommand(
+  applicationId: string,
+  config: EnvironmentConfig,
+  roleArn: string,
+  iotEndpoint: string,
+): string {
   return [
     `ttn-lw-cli applications pubsubs set ${applicationId} ${ttsPubSubId(config.stackName)}`,
     "--format json",
@@ -47,7 +52,12 @@ export class TtsSettingsOutputs extends Construct {
     };
 
     output("tts_role_arn", props.roleArn, "TTS AWS IoT pub/sub: role ARN to assume");
-    output("tts_external_id", props.externalId, "TTS AWS IoT pub/sub: external ID (terraform output -raw tts_external_id)", true);
+    output(
+      "tts_external_id",
+      props.externalId,
+      "TTS AWS IoT pub/sub: external ID (terraform output -raw tts_external_id)",
+      true,
+    );
     output("tts_stack_name", config.stackName, "TTS AWS IoT pub/sub: stack name (default integration)");
     output("aws_region", config.region, "TTS AWS IoT pub/sub: AWS region");
     output("iot_endpoint", props.iotEndpoint, "The account's IoT Core data endpoint (iot:Data-ATS)");
@@ -69,7 +79,9 @@ export class TtsSettingsOutputs extends Construct {
     );
     output(
       "ttn_lw_cli_commands",
-      config.tts.applicationIds.map((applicationId) => ttnLwCliCommand(applicationId, config, props.roleArn, props.iotEndpoint)),
+      config.tts.applicationIds.map((applicationId) =>
+        ttnLwCliCommand(applicationId, config, props.roleArn, props.iotEndpoint),
+      ),
       `Equivalent ttn-lw-cli commands; first: export ${EXTERNAL_ID_SHELL_VARIABLE}="$(terraform -chdir=cdktf.out/stacks/${props.environment} output -raw tts_external_id)"`,
     );
     output(

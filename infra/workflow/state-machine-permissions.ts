@@ -5,10 +5,11 @@
  * narrowest resource; any other `Resource` fails the synth, so a new kind of task cannot ship with
  * permissions nobody wrote.
  */
-import type { Account } from "../account.ts";
-import { allow, type PolicyStatement } from "../iam/policy-document.ts";
+
 import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
 import { LAMBDA_INVOKE as LAMBDA_INVOKE_RESOURCE } from "../../workflows/lambda-task.ts";
+import type { Account } from "../account.ts";
+import { allow, type PolicyStatement } from "../iam/policy-document.ts";
 
 /** Direct SDK integrations our workflows may use, with the permission each one needs. */
 export const SDK_INTEGRATIONS: Readonly<Record<string, (account: Account) => PolicyStatement>> = {
@@ -52,7 +53,13 @@ export function stateMachinePermissions(
   const statements: PolicyStatement[] = [];
   const functionArns = knownFunctionArns.filter((arn) => invoked.has(arn));
   if (functionArns.length > 0) {
-    statements.push(allow(["lambda:InvokeFunction"], functionArns.flatMap((arn) => [arn, `${arn}:*`]), "InvokeWorkflowFunctions"));
+    statements.push(
+      allow(
+        ["lambda:InvokeFunction"],
+        functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+        "InvokeWorkflowFunctions",
+      ),
+    );
   }
   for (const resource of [...sdkResources].sort()) {
     const statement = SDK_INTEGRATIONS[resource];
@@ -60,5 +67,3 @@ export function stateMachinePermissions(
   }
   return statements;
 }
-
-

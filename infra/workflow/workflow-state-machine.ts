@@ -55,7 +55,13 @@ export class WorkflowStateMachine extends Construct {
         ...stateMachinePermissions(workflow, definition, Object.values(functionArns), props.account),
         allow(WILDCARD_ONLY_ACTIONS.stepFunctionsLogDelivery, ["*"], "LogDeliveryHasNoResourceLevelPermissions"),
         ...(config.workflows.tracing
-          ? [allow([...WILDCARD_ONLY_ACTIONS.xRayWrite, ...WILDCARD_ONLY_ACTIONS.xRaySampling], ["*"], "XRayHasNoResourceLevelPermissions")]
+          ? [
+              allow(
+                [...WILDCARD_ONLY_ACTIONS.xRayWrite, ...WILDCARD_ONLY_ACTIONS.xRaySampling],
+                ["*"],
+                "XRayHasNoResourceLevelPermissions",
+              ),
+            ]
           : []),
       ],
     });

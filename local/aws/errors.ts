@@ -25,4 +25,3 @@ export class CorruptStateFileError extends Error {
     super(`State file ${file} cannot be read (${reason}); fix or delete it`);
   }
 }
-

@@ -211,7 +211,9 @@ export class ExecutionStore {
     this.#journalLines += 1;
     if (this.#journalLines > 2 * this.#maxExecutions + 100) {
       this.#journalLines = this.#lines.size;
-      void this.#journal.rewrite(this.#lines.values()).catch((error: unknown) => console.error("Could not compact executions:", error));
+      void this.#journal
+        .rewrite(this.#lines.values())
+        .catch((error: unknown) => console.error("Could not compact executions:", error));
     }
   }
 

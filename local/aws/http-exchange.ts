@@ -16,7 +16,14 @@ export async function readAwsRequest(incoming: IncomingMessage): Promise<AwsRequ
   } catch {
     throw new AwsError("InvalidRequestException", `Malformed percent-encoding in path ${url.pathname}`);
   }
-  return { method, segments, rawPath: url.pathname, query: url.searchParams, headers: incoming.headers, body: await readBody(incoming) };
+  return {
+    method,
+    segments,
+    rawPath: url.pathname,
+    query: url.searchParams,
+    headers: incoming.headers,
+    body: await readBody(incoming),
+  };
 }
 
 async function readBody(incoming: IncomingMessage): Promise<Buffer> {

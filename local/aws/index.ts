@@ -1,19 +1,20 @@
 /** The local AWS endpoint's public API. */
-export { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "./server.ts";
-export { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-account.ts";
+
+export { PortInUseError } from "../net/listen.ts";
+export { AwsError, CorruptStateFileError } from "./errors.ts";
 export {
-  ExecutionStore,
-  ExecutionAlreadyFinishedError,
   DEFAULT_MAX_EXECUTIONS,
+  ExecutionAlreadyFinishedError,
+  type ExecutionFilter,
+  type ExecutionOutcome,
   type ExecutionRecord,
   type ExecutionStart,
   type ExecutionStatus,
-  type ExecutionOutcome,
-  type ExecutionFilter,
+  ExecutionStore,
   type NewHistoryEvent,
 } from "./execution-store.ts";
 export type { HistoryEvent, HistoryEventType } from "./history-events.ts";
-export type { StepFunctionsBackend, StateMachineSummary, StartExecutionRequest } from "./step-functions-backend.ts";
+export { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-account.ts";
 export type { PublishFn, PublishOptions } from "./publish.ts";
-export { AwsError, CorruptStateFileError } from "./errors.ts";
-export { PortInUseError } from "../net/listen.ts";
+export { type AwsEndpoint, type AwsEndpointOptions, startAwsEndpoint } from "./server.ts";
+export type { StartExecutionRequest, StateMachineSummary, StepFunctionsBackend } from "./step-functions-backend.ts";

@@ -4,14 +4,20 @@ import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { invalidRequest } from "./errors.ts";
 import { booleanQuery, defined, integerQuery } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
-import { resolveRestRoute, type RestRoute } from "./rest-routes.ts";
+import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
 import type { ThingRegistry } from "./thing-registry.ts";
 
 const ENDPOINT_TYPES = new Set(["iot:Data", "iot:Data-ATS", "iot:CredentialProvider", "iot:Jobs"]);
 const BAD_REQUEST = "InvalidRequestException";
 
-const attributePayload = z.object({ attributes: z.record(z.string(), z.string()).optional(), merge: z.boolean().optional() });
-const createThingBody = z.object({ thingTypeName: z.string().optional(), attributePayload: attributePayload.optional() });
+const attributePayload = z.object({
+  attributes: z.record(z.string(), z.string()).optional(),
+  merge: z.boolean().optional(),
+});
+const createThingBody = z.object({
+  thingTypeName: z.string().optional(),
+  attributePayload: attributePayload.optional(),
+});
 const updateThingBody = z.object({
   thingTypeName: z.string().optional(),
   removeThingType: z.boolean().optional(),
@@ -36,7 +42,9 @@ export function createIotService(options: { registry: ThingRegistry; endpointAdd
       operation: "CreateThing",
       handle: ({ thingName = "" }, request) => {
         const { thingTypeName, attributePayload } = body(request, createThingBody);
-        return json(registry.createThing({ thingName, ...defined({ thingTypeName, attributes: attributePayload?.attributes }) }));
+        return json(
+          registry.createThing({ thingName, ...defined({ thingTypeName, attributes: attributePayload?.attributes }) }),
+        );
       },
     },
     {
@@ -67,14 +75,17 @@ export function createIotService(options: { registry: ThingRegistry; endpointAdd
       method: "PATCH",
       path: "/things/{thingName}",
       operation: "UpdateThing",
-      handle: ({ thingName = "" }, request) => json(registry.updateThing({ thingName, ...defined(body(request, updateThingBody)) })),
+      handle: ({ thingName = "" }, request) =>
+        json(registry.updateThing({ thingName, ...defined(body(request, updateThingBody)) })),
     },
     {
       method: "DELETE",
       path: "/things/{thingName}",
       operation: "DeleteThing",
       handle: ({ thingName = "" }, { query }) =>
-        json(registry.deleteThing({ thingName, ...defined({ expectedVersion: integerQuery(query, "expectedVersion") }) })),
+        json(
+          registry.deleteThing({ thingName, ...defined({ expectedVersion: integerQuery(query, "expectedVersion") }) }),
+        ),
     },
     {
       method: "POST",

@@ -4,7 +4,7 @@ import { invalidRequest } from "./errors.ts";
 import { paginate } from "./pagination.ts";
 import type { PublishFn } from "./publish.ts";
 import { booleanQuery, integerQuery } from "./query-params.ts";
-import { resolveRestRoute, type RestRoute } from "./rest-routes.ts";
+import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
 import type { ShadowService } from "./shadow-service.ts";
 
 const DEFAULT_PAGE_SIZE = 25;
@@ -20,7 +20,8 @@ export function createIotDataService(options: { shadows: ShadowService; publish:
       method: "POST",
       path: "/things/{thingName}/shadow",
       operation: "UpdateThingShadow",
-      handle: async ({ thingName = "" }, request) => payload(await shadows.update(thingName, shadowName(request), request.body)),
+      handle: async ({ thingName = "" }, request) =>
+        payload(await shadows.update(thingName, shadowName(request), request.body)),
     },
     {
       method: "GET",
@@ -40,9 +41,16 @@ export function createIotDataService(options: { shadows: ShadowService; publish:
       operation: "ListNamedShadowsForThing",
       handle: ({ thingName = "" }, { query }) => {
         const pageSize = integerQuery(query, "pageSize") ?? DEFAULT_PAGE_SIZE;
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw invalidRequest(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+          throw invalidRequest(`pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
         const page = paginate(shadows.namedShadows(thingName), pageSize, query.get("nextToken") ?? undefined);
-        return { json: { results: page.items, ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }), timestamp: Math.floor(Date.now() / 1000) } };
+        return {
+          json: {
+            results: page.items,
+            ...(page.nextToken === undefined ? {} : { nextToken: page.nextToken }),
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+        };
       },
     },
     {
@@ -69,5 +77,6 @@ export function createIotDataService(options: { shadows: ShadowService; publish:
 
 /** A publish goes to one topic: wildcards are for subscriptions. */
 export function assertPublishTopic(topic: string): void {
-  if (topic.includes("+") || topic.includes("#")) throw invalidRequest(`Cannot publish to a topic with wildcards: ${topic}`);
+  if (topic.includes("+") || topic.includes("#"))
+    throw invalidRequest(`Cannot publish to a topic with wildcards: ${topic}`);
 }

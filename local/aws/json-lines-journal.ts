@@ -21,7 +21,10 @@ export function readJsonLinesSync(file: string): unknown[] {
     } catch (error) {
       // A crash in the middle of an append leaves a torn last line: that one is dropped, not fatal.
       if (index >= lines.length - 2) return;
-      throw new CorruptStateFileError(file, `line ${index + 1}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CorruptStateFileError(
+        file,
+        `line ${index + 1}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   });
   return entries;

@@ -9,7 +9,8 @@ export function resolveJsonTarget(
   request: AwsRequest,
 ): ResolvedOperation | undefined {
   const target = request.headers["x-amz-target"];
-  if (request.method !== "POST" || typeof target !== "string" || !target.startsWith(`${targetPrefix}.`)) return undefined;
+  if (request.method !== "POST" || typeof target !== "string" || !target.startsWith(`${targetPrefix}.`))
+    return undefined;
   const name = target.slice(targetPrefix.length + 1);
   const operation = operations.get(name);
   if (operation === undefined) return undefined;

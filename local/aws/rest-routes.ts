@@ -1,12 +1,15 @@
 /** Method + path-template routing for the REST-JSON services (IoT registry, IoT data plane). */
-import type { AwsRequest, ResolvedOperation, AwsResponse } from "./aws-request.ts";
+import type { AwsRequest, AwsResponse, ResolvedOperation } from "./aws-request.ts";
 
 export interface RestRoute {
   readonly method: string;
   /** e.g. `/things/{thingName}/shadow` */
   readonly path: string;
   readonly operation: string;
-  readonly handle: (params: Readonly<Record<string, string>>, request: AwsRequest) => AwsResponse | Promise<AwsResponse>;
+  readonly handle: (
+    params: Readonly<Record<string, string>>,
+    request: AwsRequest,
+  ) => AwsResponse | Promise<AwsResponse>;
 }
 
 export function resolveRestRoute(routes: readonly RestRoute[], request: AwsRequest): ResolvedOperation | undefined {

@@ -53,10 +53,16 @@ export class SecretStore {
     version?: SecretVersion;
   } {
     if (!SECRET_NAME.test(request.name)) {
-      throw new AwsError("InvalidParameterException", `Invalid name '${request.name}': 1 to 512 characters of A-Z a-z 0-9 / _ + = . @ -`);
+      throw new AwsError(
+        "InvalidParameterException",
+        `Invalid name '${request.name}': 1 to 512 characters of A-Z a-z 0-9 / _ + = . @ -`,
+      );
     }
     if (this.#secrets.has(request.name)) {
-      throw new AwsError("ResourceExistsException", `The operation failed because the secret ${request.name} already exists.`);
+      throw new AwsError(
+        "ResourceExistsException",
+        `The operation failed because the secret ${request.name} already exists.`,
+      );
     }
     const now = nowSeconds();
     const secret: SecretRecord = {
@@ -81,7 +87,10 @@ export class SecretStore {
     const existing = secret.versions.find((version) => version.versionId === versionId);
     if (existing !== undefined) {
       if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) return existing;
-      throw new AwsError("ResourceExistsException", `A version with ID ${versionId} already exists with a different value.`);
+      throw new AwsError(
+        "ResourceExistsException",
+        `A version with ID ${versionId} already exists with a different value.`,
+      );
     }
     const version: SecretVersion = { versionId, ...value, stages: [CURRENT], createdDate: nowSeconds() };
     secret.versions = [version, ...secret.versions.filter((old) => old.stages.includes(CURRENT)).map(demoted)];
@@ -94,11 +103,15 @@ export class SecretStore {
     const secret =
       this.#secrets.get(secretId) ??
       [...this.#secrets.values()].find((candidate) => candidate.arn === secretId || partialArn(candidate) === secretId);
-    if (secret === undefined) throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    if (secret === undefined)
+      throw new AwsError("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     return secret;
   }
 
-  version(secretId: string, selector: { versionId?: string; versionStage?: string }): { secret: SecretRecord; version: SecretVersion } {
+  version(
+    secretId: string,
+    selector: { versionId?: string; versionStage?: string },
+  ): { secret: SecretRecord; version: SecretVersion } {
     const secret = this.find(secretId);
     const stage = selector.versionStage ?? (selector.versionId === undefined ? CURRENT : undefined);
     const version = secret.versions.find(
@@ -108,7 +121,10 @@ export class SecretStore {
     );
     if (version === undefined) {
       const which = selector.versionId === undefined ? `staging label: ${stage}` : `version: ${selector.versionId}`;
-      throw new AwsError("ResourceNotFoundException", `Secrets Manager can't find the specified secret value for ${which}`);
+      throw new AwsError(
+        "ResourceNotFoundException",
+        `Secrets Manager can't find the specified secret value for ${which}`,
+      );
     }
     return { secret, version };
   }
@@ -124,7 +140,10 @@ function demoted(version: SecretVersion): SecretVersion {
 
 function assertOneValue(value: SecretValue): void {
   if ((value.secretString === undefined) === (value.secretBinary === undefined)) {
-    throw new AwsError("InvalidParameterException", "You must provide either SecretString or SecretBinary, but not both.");
+    throw new AwsError(
+      "InvalidParameterException",
+      "You must provide either SecretString or SecretBinary, but not both.",
+    );
   }
 }
 

@@ -1,9 +1,9 @@
 /** Secrets Manager (JSON 1.1, `X-Amz-Target: secretsmanager.<Operation>`): CreateSecret, GetSecretValue, PutSecretValue. */
 import { z } from "zod";
 import type { AwsService } from "./aws-request.ts";
+import { type JsonOperation, resolveJsonTarget } from "./json-rpc.ts";
 import { defined } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
-import { resolveJsonTarget, type JsonOperation } from "./json-rpc.ts";
 import type { SecretRecord, SecretStore, SecretVersion } from "./secret-store.ts";
 
 const BAD_REQUEST = "InvalidParameterException";
@@ -15,7 +15,11 @@ const value = {
 };
 const createSecret = z.object({ Name: z.string(), Description: z.string().optional(), ...value });
 const putSecretValue = z.object({ SecretId: z.string(), ...value });
-const getSecretValue = z.object({ SecretId: z.string(), VersionId: z.string().optional(), VersionStage: z.string().optional() });
+const getSecretValue = z.object({
+  SecretId: z.string(),
+  VersionId: z.string().optional(),
+  VersionStage: z.string().optional(),
+});
 
 export function createSecretsService(store: SecretStore): AwsService {
   const operations = new Map<string, JsonOperation>([
@@ -32,7 +36,11 @@ export function createSecretsService(store: SecretStore): AwsService {
             versionId: request.ClientRequestToken,
           }),
         );
-        return { ARN: secret.arn, Name: secret.name, ...(version === undefined ? {} : { VersionId: version.versionId }) };
+        return {
+          ARN: secret.arn,
+          Name: secret.name,
+          ...(version === undefined ? {} : { VersionId: version.versionId }),
+        };
       },
     ],
     [

@@ -4,23 +4,23 @@
  * credential scope (signatures are not checked). State lives in `dataDir`; `close()` flushes it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { listen } from "../net/listen.ts";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
-import { listen } from "../net/listen.ts";
 import { ExecutionStore } from "./execution-store.ts";
 import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
+import { LOCAL_REGION } from "./local-account.ts";
 import type { PublishFn } from "./publish.ts";
 import { SecretStore } from "./secret-store.ts";
 import { createSecretsService } from "./secrets-service.ts";
 import { detectService } from "./service-detection.ts";
 import { ShadowService } from "./shadow-service.ts";
-import { createStepFunctionsService } from "./step-functions-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
+import { createStepFunctionsService } from "./step-functions-service.ts";
 import { ThingRegistry } from "./thing-registry.ts";
-import { LOCAL_REGION } from "./local-account.ts";
 
 export interface AwsEndpointOptions {
   /** Default 127.0.0.1. */
@@ -69,7 +69,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
-      createStepFunctionsService({ store: executionStore, ...(options.stepFunctions ? { backend: options.stepFunctions } : {}) }),
+      createStepFunctionsService({
+        store: executionStore,
+        ...(options.stepFunctions ? { backend: options.stepFunctions } : {}),
+      }),
     ].map((service) => [service.name, service]),
   );
 
@@ -111,14 +114,16 @@ async function handle(
     const request = await readAwsRequest(incoming);
     const serviceName = detectService(request.headers, request.segments);
     const service = services.get(serviceName);
-    if (service === undefined) throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, request);
+    if (service === undefined)
+      throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, request);
     contentType = service.contentType;
     const operation = service.resolve(request);
     if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, request);
     stats.count(`${service.name}:${operation.name}`);
     sendResponse(outgoing, contentType, await operation.run());
   } catch (error) {
-    if (!(error instanceof AwsError)) console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
+    if (!(error instanceof AwsError))
+      console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
     sendError(outgoing, contentType, error instanceof AwsError ? error : internalFailure(error));
   }
 }
@@ -133,4 +138,3 @@ function internalFailure(error: unknown): AwsError {
   const message = error instanceof Error ? error.message : String(error);
   return new AwsError("InternalFailureException", `Local AWS endpoint failure: ${message}`, 500);
 }
-

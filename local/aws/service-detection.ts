@@ -18,7 +18,11 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
 };
 
 export function detectService(headers: IncomingHttpHeaders, segments: readonly string[]): string {
-  return serviceFromAuthorization(headers.authorization) ?? serviceFromTarget(headers["x-amz-target"]) ?? serviceFromPath(segments);
+  return (
+    serviceFromAuthorization(headers.authorization) ??
+    serviceFromTarget(headers["x-amz-target"]) ??
+    serviceFromPath(segments)
+  );
 }
 
 /** `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iot/aws4_request, SignedHeaders=…` */

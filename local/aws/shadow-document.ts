@@ -8,9 +8,10 @@
  * - `metadata` mirrors the state with `{ timestamp }` (epoch seconds) on every leaf it last set.
  * - `delta` holds the desired values that differ from reported (deep).
  */
-import { AwsError, invalidRequest } from "./errors.ts";
-import { isEmptyObject, isJsonObject, nestingDepth, type JsonObject, type JsonValue } from "./json-value.ts";
+
 import { jsonEqual } from "../json/json-equal.ts";
+import { AwsError, invalidRequest } from "./errors.ts";
+import { isEmptyObject, isJsonObject, type JsonObject, type JsonValue, nestingDepth } from "./json-value.ts";
 
 export const MAX_SHADOW_REQUEST_BYTES = 8 * 1024;
 const MAX_SECTION_DEPTH = 6;
@@ -59,7 +60,8 @@ export function parseShadowUpdateRequest(payload: Uint8Array): ShadowUpdateReque
   if (!isJsonObject(body)) throw invalidRequest("Payload must be a JSON object");
   if (!("state" in body)) throw invalidRequest("Missing required node: state");
   const { state, version, clientToken } = body;
-  if (version !== undefined && !Number.isSafeInteger(version)) throw invalidRequest("Invalid version: must be an integer");
+  if (version !== undefined && !Number.isSafeInteger(version))
+    throw invalidRequest("Invalid version: must be an integer");
   if (clientToken !== undefined && (typeof clientToken !== "string" || clientToken.length > 64)) {
     throw invalidRequest("Invalid clientToken: must be a string of at most 64 characters");
   }
@@ -80,7 +82,8 @@ function parseState(state: JsonValue | undefined): ShadowUpdateRequest["state"] 
   if (state === null) return null;
   if (!isJsonObject(state)) throw invalidRequest("State node must be an object");
   for (const [key, value] of Object.entries(state)) {
-    if (!(SECTIONS as readonly string[]).includes(key)) throw invalidRequest(`State contains an invalid node: '${key}'`);
+    if (!(SECTIONS as readonly string[]).includes(key))
+      throw invalidRequest(`State contains an invalid node: '${key}'`);
     if (value !== null && !isJsonObject(value)) throw invalidRequest(`State node '${key}' must be an object or null`);
     if (value !== null && nestingDepth(value) > MAX_SECTION_DEPTH) {
       throw invalidRequest(`JSON contains too many levels of nesting; maximum is ${MAX_SECTION_DEPTH}`);

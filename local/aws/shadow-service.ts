@@ -12,8 +12,8 @@ import {
   applyShadowUpdate,
   deleteShadow,
   parseShadowUpdateRequest,
-  shadowDocument,
   type ShadowRecord,
+  shadowDocument,
 } from "./shadow-document.ts";
 import { shadowTopic } from "./shadow-topics.ts";
 

@@ -7,7 +7,7 @@ import type { AwsService } from "./aws-request.ts";
 import { AwsError } from "./errors.ts";
 import type { ExecutionRecord, ExecutionStore } from "./execution-store.ts";
 import { toWireEvent } from "./history-events.ts";
-import { resolveJsonTarget, type JsonOperation } from "./json-rpc.ts";
+import { type JsonOperation, resolveJsonTarget } from "./json-rpc.ts";
 import { paginate } from "./pagination.ts";
 import { defined } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
@@ -23,7 +23,11 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]
 const pageSize = z.number().int().min(0).max(1000).optional();
 const status = z.enum(["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]);
 const listStateMachines = z.object({ maxResults: pageSize, nextToken: z.string().optional() });
-const startExecution = z.object({ stateMachineArn: z.string(), name: z.string().optional(), input: z.string().optional() });
+const startExecution = z.object({
+  stateMachineArn: z.string(),
+  name: z.string().optional(),
+  input: z.string().optional(),
+});
 const listExecutions = z.object({
   stateMachineArn: z.string().optional(),
   statusFilter: status.optional(),
@@ -38,7 +42,10 @@ const getExecutionHistory = z.object({
   nextToken: z.string().optional(),
 });
 
-export function createStepFunctionsService(options: { backend?: StepFunctionsBackend; store: ExecutionStore }): AwsService {
+export function createStepFunctionsService(options: {
+  backend?: StepFunctionsBackend;
+  store: ExecutionStore;
+}): AwsService {
   const { backend, store } = options;
   const execution = (executionArn: string): ExecutionRecord => {
     const found = store.get(executionArn);
@@ -51,7 +58,10 @@ export function createStepFunctionsService(options: { backend?: StepFunctionsBac
       "ListStateMachines",
       (body) => {
         const request = parseJsonBody(body, listStateMachines, BAD_REQUEST);
-        const machines = (backend?.listStateMachines() ?? []).map((machine) => ({ ...machine, creationDate: seconds(machine.creationDate) }));
+        const machines = (backend?.listStateMachines() ?? []).map((machine) => ({
+          ...machine,
+          creationDate: seconds(machine.creationDate),
+        }));
         const page = paginate(machines, request.maxResults || DEFAULT_PAGE_SIZE, request.nextToken, INVALID_TOKEN);
         return { stateMachines: page.items, ...defined({ nextToken: page.nextToken }) };
       },

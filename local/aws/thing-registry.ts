@@ -82,7 +82,10 @@ export class ThingRegistry {
     this.#thingTypes = new Map(stored?.thingTypes.map((type) => [type.thingTypeName, type]));
     this.#writer = new CoalescedJsonWriter({
       file,
-      snapshot: (): StoredRegistry => ({ things: [...this.#things.values()], thingTypes: [...this.#thingTypes.values()] }),
+      snapshot: (): StoredRegistry => ({
+        things: [...this.#things.values()],
+        thingTypes: [...this.#thingTypes.values()],
+      }),
     });
   }
 
@@ -95,7 +98,11 @@ export class ThingRegistry {
     const existing = this.#things.get(request.thingName);
     if (existing !== undefined) {
       if (existing.thingTypeName !== request.thingTypeName || !sameAttributes(existing.attributes, attributes)) {
-        throw new AwsError("ResourceAlreadyExistsException", `Thing ${request.thingName} already exists with a different configuration`, 409);
+        throw new AwsError(
+          "ResourceAlreadyExistsException",
+          `Thing ${request.thingName} already exists with a different configuration`,
+          409,
+        );
       }
       return created(existing);
     }
@@ -143,7 +150,12 @@ export class ThingRegistry {
 
     const { thingTypeName: _previousType, ...rest } = thing;
     const thingTypeName = request.removeThingType === true ? undefined : (request.thingTypeName ?? thing.thingTypeName);
-    this.#save({ ...rest, ...(thingTypeName === undefined ? {} : { thingTypeName }), attributes, version: thing.version + 1 });
+    this.#save({
+      ...rest,
+      ...(thingTypeName === undefined ? {} : { thingTypeName }),
+      attributes,
+      version: thing.version + 1,
+    });
     return {};
   }
 
@@ -163,7 +175,11 @@ export class ThingRegistry {
     const existing = this.#thingTypes.get(request.thingTypeName);
     if (existing !== undefined) {
       if (JSON.stringify(existing.thingTypeProperties) !== JSON.stringify(properties)) {
-        throw new AwsError("ResourceAlreadyExistsException", `Thing type ${request.thingTypeName} already exists with different properties`, 409);
+        throw new AwsError(
+          "ResourceAlreadyExistsException",
+          `Thing type ${request.thingTypeName} already exists with different properties`,
+          409,
+        );
       }
       return typeCreated(existing);
     }
@@ -246,5 +262,7 @@ export function matchesFilter(thing: ThingRecord, filter: ListThingsFilter): boo
   if (!Object.hasOwn(thing.attributes, filter.attributeName)) return false;
   const value = thing.attributes[filter.attributeName] ?? "";
   if (filter.attributeValue === undefined) return true;
-  return filter.usePrefixAttributeValue === true ? value.startsWith(filter.attributeValue) : value === filter.attributeValue;
+  return filter.usePrefixAttributeValue === true
+    ? value.startsWith(filter.attributeValue)
+    : value === filter.attributeValue;
 }

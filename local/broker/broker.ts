@@ -5,7 +5,7 @@
 import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { Aedes } from "aedes";
-import { WebSocketServer, createWebSocketStream } from "ws";
+import { createWebSocketStream, WebSocketServer } from "ws";
 import { close, listen } from "../net/listen.ts";
 
 export interface BrokerMessage {
@@ -27,9 +27,13 @@ export interface LocalBroker {
 export async function startBroker(options: { host: string; mqttPort: number; wsPort: number }): Promise<LocalBroker> {
   const aedes = await Aedes.createBroker();
   const tcp = createTcpServer((socket) => aedes.handle(socket));
-  const http = createHttpServer((_, response) => response.writeHead(426).end("MQTT over WebSocket: connect to /mqtt\n"));
+  const http = createHttpServer((_, response) =>
+    response.writeHead(426).end("MQTT over WebSocket: connect to /mqtt\n"),
+  );
   const wss = new WebSocketServer({ server: http, path: "/mqtt" });
-  wss.on("connection", (websocket, request) => aedes.handle(createWebSocketStream(websocket) as unknown as Socket, request));
+  wss.on("connection", (websocket, request) =>
+    aedes.handle(createWebSocketStream(websocket) as unknown as Socket, request),
+  );
 
   const listeners: ((message: BrokerMessage) => void)[] = [];
   aedes.on("publish", (packet, client) => {
@@ -54,9 +58,8 @@ export async function startBroker(options: { host: string; mqttPort: number; wsP
     wsPort,
     publish: (topic, payload, { qos = 0, retain = false } = {}) =>
       new Promise((resolve, reject) =>
-        aedes.publish(
-          { cmd: "publish", topic, payload: Buffer.from(payload), qos, retain, dup: false },
-          (error) => (error ? reject(error) : resolve()),
+        aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos, retain, dup: false }, (error) =>
+          error ? reject(error) : resolve(),
         ),
       ),
     onMessage: (listener) => listeners.push(listener),

@@ -1,6 +1,7 @@
 /** The start-up banner: where everything is, and commands that work when pasted. */
-import type { LocalRuntime } from "../runtime/runtime.ts";
+
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import type { LocalRuntime } from "../runtime/runtime.ts";
 
 export function banner(runtime: LocalRuntime, exampleThing: string | undefined): string {
   const { config, urls } = runtime;

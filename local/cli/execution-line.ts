@@ -1,6 +1,7 @@
 /** One compact line per finished workflow execution: time, event, thing, status, duration, reason. */
-import type { ExecutionSummary } from "../workflows/runner.ts";
+
 import { causeMessage } from "../../functions/core/error-cause.ts";
+import type { ExecutionSummary } from "../workflows/runner.ts";
 
 export function executionLine(summary: ExecutionSummary, now: Date = new Date()): string {
   const time = now.toISOString().slice(11, 23);

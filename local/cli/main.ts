@@ -3,11 +3,17 @@
  * listed by `npm start -- --help`.
  */
 import { parseArgs } from "node:util";
-import { banner } from "./banner.ts";
 import { thingNameFor } from "../../functions/core/thing-name.ts";
+import {
+  ConfigError,
+  LOCAL_OPTIONS,
+  type LocalConfig,
+  type LocalOptionName,
+  resolveConfig,
+} from "../runtime/config.ts";
+import { type LocalRuntime, startLocalRuntime } from "../runtime/runtime.ts";
+import { banner } from "./banner.ts";
 import { executionLine } from "./execution-line.ts";
-import { ConfigError, LOCAL_OPTIONS, resolveConfig, type LocalConfig, type LocalOptionName } from "../runtime/config.ts";
-import { startLocalRuntime, type LocalRuntime } from "../runtime/runtime.ts";
 
 function usage(): string {
   const rows = Object.entries(LOCAL_OPTIONS).map(([name, option]) => {
@@ -15,7 +21,13 @@ function usage(): string {
     const defaultText = fallback.success && fallback.data !== undefined ? ` (default ${String(fallback.data)})` : "";
     return `  --${name.padEnd(18)} ${option.env.padEnd(18)} ${option.help}${defaultText}`;
   });
-  return ["Usage: npm start -- [options]", "", "  option               environment        meaning", ...rows, "  --help                                  this text"].join("\n");
+  return [
+    "Usage: npm start -- [options]",
+    "",
+    "  option               environment        meaning",
+    ...rows,
+    "  --help                                  this text",
+  ].join("\n");
 }
 
 const COMMAND_LINE = {
@@ -55,7 +67,10 @@ async function main(): Promise<number> {
   try {
     runtime = await startLocalRuntime(config, {
       onExecution: (summary) => console.log(executionLine(summary)),
-      onRuleFailure: (failure) => console.error(`rule ${failure.rule} could not start its workflow for ${failure.topic}: ${failure.error.message}`),
+      onRuleFailure: (failure) =>
+        console.error(
+          `rule ${failure.rule} could not start its workflow for ${failure.topic}: ${failure.error.message}`,
+        ),
     });
   } catch (error) {
     console.error(`Could not start: ${(error as Error).message}`);
@@ -63,7 +78,9 @@ async function main(): Promise<number> {
   }
 
   const firstDevice = runtime.simulator?.devices[0];
-  console.log(banner(runtime, firstDevice && thingNameFor(firstDevice.endDeviceIds, config.thingNameScheme, config.stackName)));
+  console.log(
+    banner(runtime, firstDevice && thingNameFor(firstDevice.endDeviceIds, config.thingNameScheme, config.stackName)),
+  );
 
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
@@ -75,7 +92,9 @@ async function main(): Promise<number> {
         return;
       }
       stopping = true;
-      console.log(`\n${signal}: stopping the simulator, finishing ${runtime.workflows.running} running executions, saving state…`);
+      console.log(
+        `\n${signal}: stopping the simulator, finishing ${runtime.workflows.running} running executions, saving state…`,
+      );
       void runtime.close().then(resolve);
     };
     process.on("SIGINT", () => stop("SIGINT"));

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { resolveConfig, type LocalConfig } from "../runtime/config.ts";
 import { LOCAL_CREDENTIALS } from "../aws/local-account.ts";
-import { startLocalRuntime, type LocalRuntime, type RuntimeHooks } from "../runtime/runtime.ts";
+import { type LocalConfig, resolveConfig } from "../runtime/config.ts";
+import { type LocalRuntime, type RuntimeHooks, startLocalRuntime } from "../runtime/runtime.ts";
 
 export function temporaryDataDir(): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), "tts-aws-iot-"));
@@ -22,7 +22,15 @@ export function startEmbeddedRuntime(
   overrides: Partial<LocalConfig> & { dataDir: string; stackName: string },
   hooks: RuntimeHooks = {},
 ): Promise<LocalRuntime> {
-  const config: LocalConfig = { ...resolveConfig({}, {}), mqttPort: 0, mqttWsPort: 0, awsPort: 0, ttsPort: 0, devices: 0, ...overrides };
+  const config: LocalConfig = {
+    ...resolveConfig({}, {}),
+    mqttPort: 0,
+    mqttWsPort: 0,
+    awsPort: 0,
+    ttsPort: 0,
+    devices: 0,
+    ...overrides,
+  };
   // Retries at once instead of after the ASL's waits: runs stay short.
   return startLocalRuntime(config, { retryIntervalMs: 0, ...hooks });
 }

@@ -12,7 +12,10 @@ export async function connect(url: string, clientId: string): Promise<MqttClient
 }
 
 /** Subscribes and records everything that arrives, in order. */
-export async function recorder(client: MqttClient, filter: string): Promise<{ messages: Received[]; waitFor: (count: number, timeoutMs?: number) => Promise<Received[]> }> {
+export async function recorder(
+  client: MqttClient,
+  filter: string,
+): Promise<{ messages: Received[]; waitFor: (count: number, timeoutMs?: number) => Promise<Received[]> }> {
   const messages: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   client.on("message", (topic, payload) => {
@@ -31,7 +34,8 @@ export async function recorder(client: MqttClient, filter: string): Promise<{ me
       new Promise((resolve, reject) => {
         if (messages.length >= count) return resolve(messages.slice());
         const timer = setTimeout(
-          () => reject(new Error(`expected ${count} messages on ${filter} within ${timeoutMs} ms, got ${messages.length}`)),
+          () =>
+            reject(new Error(`expected ${count} messages on ${filter} within ${timeoutMs} ms, got ${messages.length}`)),
           timeoutMs,
         );
         waiters.push({

@@ -31,7 +31,12 @@ export type Argument = Expression | { readonly kind: "wholePayload"; readonly of
 
 export type SelectItem =
   | { readonly kind: "all"; readonly offset: number }
-  | { readonly kind: "expression"; readonly expression: Expression; readonly alias: string | undefined; readonly offset: number };
+  | {
+      readonly kind: "expression";
+      readonly expression: Expression;
+      readonly alias: string | undefined;
+      readonly offset: number;
+    };
 
 export interface RuleStatement {
   readonly select: readonly SelectItem[];

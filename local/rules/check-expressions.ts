@@ -1,6 +1,6 @@
 /** Compile-time check that every function call in a rule is supported, with supported arguments. */
 import type { CallExpression, Expression } from "./ast.ts";
-import { RULE_FUNCTIONS, type Fail } from "./functions.ts";
+import { type Fail, RULE_FUNCTIONS } from "./functions.ts";
 
 export function checkExpression(expression: Expression, fail: Fail): void {
   switch (expression.kind) {

@@ -54,7 +54,8 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
   const statement = parseRule(sql);
   const { topicFilter, where } = statement;
   const filterProblem = topicFilterProblem(topicFilter);
-  if (filterProblem !== undefined) fail(statement.topicFilterOffset, `invalid topic filter '${topicFilter}': ${filterProblem}`);
+  if (filterProblem !== undefined)
+    fail(statement.topicFilterOffset, `invalid topic filter '${topicFilter}': ${filterProblem}`);
   for (const item of statement.select) if (item.kind === "expression") checkExpression(item.expression, fail);
   if (where !== undefined) checkExpression(where, fail);
   const plan = planSelect(statement.select, fail);
@@ -96,7 +97,10 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
 function select(plan: SelectPlan, scope: MessageScope): RuleOutcome {
   const { document, notJsonReason } = scope.payload;
   if (plan.includesPayload && document === undefined) {
-    return { status: "unsupportedPayload", reason: `SELECT * needs a JSON object payload, but ${notJsonReason}; use encode(*, 'base64')` };
+    return {
+      status: "unsupportedPayload",
+      reason: `SELECT * needs a JSON object payload, but ${notJsonReason}; use encode(*, 'base64')`,
+    };
   }
   const result: Record<string, unknown> = plan.includesPayload ? { ...document } : {};
   for (const column of plan.columns) {

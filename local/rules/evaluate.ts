@@ -17,7 +17,11 @@ export function evaluateExpression(expression: Expression, scope: MessageScope):
       return ruleFunction.evaluate(expression, scope, (argument) => evaluateArgument(argument, scope));
     }
     case "comparison":
-      return compare(expression.operator, evaluateExpression(expression.left, scope), evaluateExpression(expression.right, scope));
+      return compare(
+        expression.operator,
+        evaluateExpression(expression.left, scope),
+        evaluateExpression(expression.right, scope),
+      );
     case "logical": {
       const left = evaluateExpression(expression.left, scope);
       const right = evaluateExpression(expression.right, scope);
@@ -29,7 +33,7 @@ export function evaluateExpression(expression: Expression, scope: MessageScope):
 }
 
 function evaluateArgument(argument: Argument, scope: MessageScope): unknown {
-  if (argument.kind === "wholePayload") throw new Error("a \"*\" argument escaped the compile-time check");
+  if (argument.kind === "wholePayload") throw new Error('a "*" argument escaped the compile-time check');
   return evaluateExpression(argument, scope);
 }
 

@@ -10,6 +10,12 @@
  *   get(array|object, index|key), isNull(x), isUndefined(x).
  * - Anything else is a RuleSqlError at compile time, naming the construct and its column.
  */
-export { compileRule, type CompileOptions, type CompiledRule, type RuleMessage, type RuleOutcome } from "./compile-rule.ts";
+export {
+  type CompiledRule,
+  type CompileOptions,
+  compileRule,
+  type RuleMessage,
+  type RuleOutcome,
+} from "./compile-rule.ts";
 export { RuleSqlError } from "./rule-sql-error.ts";
 export { TopicFilterError, topicFilterProblem, topicMatches } from "./topic-filter.ts";

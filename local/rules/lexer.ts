@@ -14,9 +14,27 @@ export interface Token {
 }
 
 const KEYWORDS = new Set([
-  "SELECT", "FROM", "WHERE", "AS", "AND", "OR", "NOT", "TRUE", "FALSE", "NULL",
+  "SELECT",
+  "FROM",
+  "WHERE",
+  "AS",
+  "AND",
+  "OR",
+  "NOT",
+  "TRUE",
+  "FALSE",
+  "NULL",
   // Recognised only to reject them with a clear message rather than read them as field names.
-  "IS", "IN", "LIKE", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT",
+  "IS",
+  "IN",
+  "LIKE",
+  "BETWEEN",
+  "CASE",
+  "WHEN",
+  "THEN",
+  "ELSE",
+  "END",
+  "DISTINCT",
 ]);
 
 /** Longest first, so `<=` wins over `<`. */

@@ -2,9 +2,10 @@
  * AWS IoT SQL operators over JSON values. `undefined` is AWS's Undefined: what an operator yields for
  * operands of types it does not define, and what makes a WHERE clause drop the message.
  */
+
+import { jsonEqual } from "../json/json-equal.ts";
 import type { ComparisonOperator } from "./ast.ts";
 import { sqlTypeOf, toBoolean, toDecimal } from "./json-values.ts";
-import { jsonEqual } from "../json/json-equal.ts";
 
 export function compare(operator: ComparisonOperator, left: unknown, right: unknown): boolean | undefined {
   switch (operator) {

@@ -14,7 +14,7 @@
  *   argument   := "*" | expression
  */
 import type { Argument, ComparisonOperator, Expression, PathSegment, RuleStatement, SelectItem } from "./ast.ts";
-import { tokenize, type Token } from "./lexer.ts";
+import { type Token, tokenize } from "./lexer.ts";
 import { RuleSqlError } from "./rule-sql-error.ts";
 
 const COMPARISON_OPERATORS: ReadonlySet<string> = new Set(["=", "<>", "<", "<=", ">", ">="]);
@@ -47,15 +47,18 @@ class Parser {
     this.#advance();
     const where = this.#acceptKeyword("WHERE") ? this.#expression() : undefined;
     const end = this.#peek();
-    if (end.kind !== "end") throw this.#unexpected(end, where === undefined ? "WHERE or the end of the SQL" : "the end of the SQL");
+    if (end.kind !== "end")
+      throw this.#unexpected(end, where === undefined ? "WHERE or the end of the SQL" : "the end of the SQL");
     return { select, topicFilter: from.text, topicFilterOffset: from.offset, where };
   }
 
   #rejectSelectModifiers(): void {
     const token = this.#peek();
-    if (token.kind === "keyword" && token.text === "DISTINCT") throw this.#error(token, "SELECT DISTINCT is not supported");
+    if (token.kind === "keyword" && token.text === "DISTINCT")
+      throw this.#error(token, "SELECT DISTINCT is not supported");
     const next = this.#peek(1);
-    const startsExpression = next.kind === "identifier" || next.kind === "string" || next.kind === "number" || next.text === "*";
+    const startsExpression =
+      next.kind === "identifier" || next.kind === "string" || next.kind === "number" || next.text === "*";
     if (token.kind === "identifier" && token.text.toUpperCase() === "VALUE" && startsExpression) {
       throw this.#error(token, "SELECT VALUE is not supported");
     }
@@ -162,7 +165,8 @@ class Parser {
       const number = this.#advance();
       return { kind: "literal", value: -Number(number.text), offset: token.offset };
     }
-    if (token.text === "*") throw this.#error(token, `"*" is only supported as a whole select item or as encode(*, 'base64')`);
+    if (token.text === "*")
+      throw this.#error(token, `"*" is only supported as a whole select item or as encode(*, 'base64')`);
     throw this.#unexpected(token, "an expression");
   }
 
@@ -192,12 +196,13 @@ class Parser {
     for (;;) {
       if (this.#acceptSymbol(".")) {
         const field = this.#peek();
-        if (field.kind !== "identifier") throw this.#unexpected(field, "a field name after \".\"");
+        if (field.kind !== "identifier") throw this.#unexpected(field, 'a field name after "."');
         this.#advance();
         segments.push({ field: field.text });
       } else if (this.#acceptSymbol("[")) {
         const index = this.#peek();
-        if (index.kind !== "number" || !/^\d+$/.test(index.text)) throw this.#unexpected(index, "a non-negative integer index");
+        if (index.kind !== "number" || !/^\d+$/.test(index.text))
+          throw this.#unexpected(index, "a non-negative integer index");
         this.#advance();
         this.#expectSymbol("]");
         segments.push({ index: Number(index.text) });

@@ -24,6 +24,7 @@ export function readPayload(bytes: Uint8Array): Payload {
   } catch {
     return { bytes, document: undefined, notJsonReason: "the payload is not JSON" };
   }
-  if (!isJsonObject(value)) return { bytes, document: undefined, notJsonReason: "the payload is JSON but not an object" };
+  if (!isJsonObject(value))
+    return { bytes, document: undefined, notJsonReason: "the payload is JSON but not an object" };
   return { bytes, document: value, notJsonReason: undefined };
 }

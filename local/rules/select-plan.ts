@@ -23,8 +23,10 @@ export function planSelect(items: readonly SelectItem[], fail: Fail): SelectPlan
       continue;
     }
     const name = item.alias ?? defaultName(item.expression);
-    if (name === undefined) fail(item.offset, "this select item needs an alias (AS name): only field references get a default name here");
-    if (columns.some((column) => column.name === name)) fail(item.offset, `the output name "${name}" is selected twice`);
+    if (name === undefined)
+      fail(item.offset, "this select item needs an alias (AS name): only field references get a default name here");
+    if (columns.some((column) => column.name === name))
+      fail(item.offset, `the output name "${name}" is selected twice`);
     columns.push({ name, expression: item.expression });
   }
   return { includesPayload, columns };

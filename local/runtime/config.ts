@@ -11,20 +11,42 @@ const Port = z.coerce.number().int().min(0).max(65_535);
 export const LOCAL_OPTIONS = {
   environment: {
     env: "DEPLOYMENT_ENVIRONMENT",
-    schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/).optional(),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/)
+      .optional(),
     help: "take stack name and thing settings (type, name scheme, shadow) from this environment of tts-aws-iot.config.json",
   },
-  "bind-host": { env: "BIND_HOST", schema: z.string().min(1).default("127.0.0.1"), help: "address every endpoint listens on" },
-  "mqtt-port": { env: "MQTT_PORT", schema: Port.default(1883), help: "MQTT (TCP) port of the broker standing in for IoT Core" },
+  "bind-host": {
+    env: "BIND_HOST",
+    schema: z.string().min(1).default("127.0.0.1"),
+    help: "address every endpoint listens on",
+  },
+  "mqtt-port": {
+    env: "MQTT_PORT",
+    schema: Port.default(1883),
+    help: "MQTT (TCP) port of the broker standing in for IoT Core",
+  },
   "mqtt-ws-port": { env: "MQTT_WS_PORT", schema: Port.default(9001), help: "MQTT over WebSocket port (path /mqtt)" },
-  "aws-port": { env: "AWS_PORT", schema: Port.default(4566), help: "AWS-compatible endpoint (IoT, IoT data, Secrets Manager, Step Functions)" },
+  "aws-port": {
+    env: "AWS_PORT",
+    schema: Port.default(4566),
+    help: "AWS-compatible endpoint (IoT, IoT data, Secrets Manager, Step Functions)",
+  },
   "tts-port": { env: "TTS_PORT", schema: Port.default(1885), help: "TTS simulator HTTP API port" },
   "stack-name": {
     env: "STACK_NAME",
-    schema: z.string().regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -").default("local"),
+    schema: z
+      .string()
+      .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
+      .default("local"),
     help: "TTS stack name: TTS publishes under thethings/lorawan/<stack-name>/",
   },
-  devices: { env: "DEVICES", schema: z.coerce.number().int().min(0).max(100_000).default(5), help: "simulated TTS devices (0 = no simulated traffic)" },
+  devices: {
+    env: "DEVICES",
+    schema: z.coerce.number().int().min(0).max(100_000).default(5),
+    help: "simulated TTS devices (0 = no simulated traffic)",
+  },
   interval: {
     env: "INTERVAL",
     schema: z.coerce.number().min(0.01).max(86_400).default(30),
@@ -32,17 +54,32 @@ export const LOCAL_OPTIONS = {
   },
   "tts-api-key": {
     env: "TTS_API_KEY",
-    schema: z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8–256 printable characters without spaces").default("NNSXS.LOCAL-SIMULATOR-API-KEY"),
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{8,256}$/, "must be 8–256 printable characters without spaces")
+      .default("NNSXS.LOCAL-SIMULATOR-API-KEY"),
     help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
   },
-  "data-dir": { env: "DATA_DIR", schema: z.string().min(1).default(".data"), help: "where things, shadows, secrets and executions are kept" },
+  "data-dir": {
+    env: "DATA_DIR",
+    schema: z.string().min(1).default(".data"),
+    help: "where things, shadows, secrets and executions are kept",
+  },
   "thing-type-name": {
     env: "THING_TYPE_NAME",
     schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"),
     help: "thing type of created things",
   },
-  "thing-name-scheme": { env: "THING_NAME_SCHEME", schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"), help: "DevEUI or DeviceID" },
-  "shadow-metrics": { env: "SHADOW_METRICS", schema: z.enum(["on", "off"]).default("on"), help: "update the lorawan shadow (on|off)" },
+  "thing-name-scheme": {
+    env: "THING_NAME_SCHEME",
+    schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"),
+    help: "DevEUI or DeviceID",
+  },
+  "shadow-metrics": {
+    env: "SHADOW_METRICS",
+    schema: z.enum(["on", "off"]).default("on"),
+    help: "update the lorawan shadow (on|off)",
+  },
   "shadow-decoded-payload": {
     env: "SHADOW_DECODED_PAYLOAD",
     schema: z.enum(["on", "off"]).default("off"),
@@ -91,7 +128,10 @@ export function resolveConfig(options: OptionValues, env: Readonly<Record<string
   const shared = environment !== undefined ? sharedSettings(environment, env) : {};
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
-  for (const [name, option] of Object.entries(LOCAL_OPTIONS) as [LocalOptionName, (typeof LOCAL_OPTIONS)[LocalOptionName]][]) {
+  for (const [name, option] of Object.entries(LOCAL_OPTIONS) as [
+    LocalOptionName,
+    (typeof LOCAL_OPTIONS)[LocalOptionName],
+  ][]) {
     const fromOption = options[name];
     const fromEnv = nonEmpty(env[option.env]);
     const raw = fromOption ?? fromEnv ?? shared[name];
@@ -100,13 +140,24 @@ export function resolveConfig(options: OptionValues, env: Readonly<Record<string
       values[camelCase(name)] = result.data;
     } else {
       const source =
-        fromOption !== undefined ? `--${name}` : fromEnv !== undefined ? `${option.env} (environment)` : `environment "${environment}" of the deployment configuration`;
-      problems.push(`${source} = ${JSON.stringify(raw)}: ${result.error.issues.map((issue) => issue.message).join(", ")}`);
+        fromOption !== undefined
+          ? `--${name}`
+          : fromEnv !== undefined
+            ? `${option.env} (environment)`
+            : `environment "${environment}" of the deployment configuration`;
+      problems.push(
+        `${source} = ${JSON.stringify(raw)}: ${result.error.issues.map((issue) => issue.message).join(", ")}`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   const config = values as unknown as LocalConfig;
-  const ports = { "--mqtt-port": config.mqttPort, "--mqtt-ws-port": config.mqttWsPort, "--aws-port": config.awsPort, "--tts-port": config.ttsPort };
+  const ports = {
+    "--mqtt-port": config.mqttPort,
+    "--mqtt-ws-port": config.mqttWsPort,
+    "--aws-port": config.awsPort,
+    "--tts-port": config.ttsPort,
+  };
   const taken = new Map<number, string>();
   for (const [option, port] of Object.entries(ports)) {
     if (port === 0) continue;
@@ -129,7 +180,9 @@ function sharedSettings(environment: string, env: Readonly<Record<string, string
   const found = loaded.environments.find((candidate) => candidate.name === environment);
   if (found === undefined) {
     const known = loaded.environments.map((candidate) => candidate.name).join(", ");
-    throw new ConfigError(`invalid configuration: --environment ${environment}: ${file} has no such environment (it has: ${known})`);
+    throw new ConfigError(
+      `invalid configuration: --environment ${environment}: ${file} has no such environment (it has: ${known})`,
+    );
   }
   const { stackName, things } = found.config;
   return {

@@ -3,16 +3,17 @@
  * "context from environment" code as in Lambda. As in Lambda, each function's environment holds its
  * own settings and the SDK's (here: endpoint URL of the local AWS endpoint, dummy credentials).
  */
+
+import type { FunctionName } from "../../functions/catalogue.ts";
 import * as configureTtsPubSub from "../../functions/configure-tts-pubsub/handler.ts";
 import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
 import * as publishFeedback from "../../functions/publish-feedback/handler.ts";
-import * as validateDownlink from "../../functions/validate-downlink/handler.ts";
 import * as republish from "../../functions/republish/handler.ts";
-import type { FunctionName } from "../../functions/catalogue.ts";
 import type { Environment } from "../../functions/runtime/aws-clients.ts";
 import { once } from "../../functions/runtime/once.ts";
 import * as updateShadow from "../../functions/update-shadow/handler.ts";
+import * as validateDownlink from "../../functions/validate-downlink/handler.ts";
 import type { LocalHandler, LocalHandlers } from "../workflows/task-overrides.ts";
 import type { FunctionEnvironments } from "./function-environments.ts";
 
@@ -20,13 +21,29 @@ export function localHandlers(settings: FunctionEnvironments, sdkEnvironment: En
   const local = (handler: (event: never) => Promise<unknown>) => handler as LocalHandler;
   const env = (name: FunctionName): Environment => ({ ...sdkEnvironment, ...settings[name] });
   return {
-    "ensure-thing": local(ensureThing.createEnsureThingHandler(once(() => ensureThing.contextFromEnvironment(env("ensure-thing"))))),
-    "update-shadow": local(updateShadow.createUpdateShadowHandler(once(() => updateShadow.contextFromEnvironment(env("update-shadow"))))),
+    "ensure-thing": local(
+      ensureThing.createEnsureThingHandler(once(() => ensureThing.contextFromEnvironment(env("ensure-thing")))),
+    ),
+    "update-shadow": local(
+      updateShadow.createUpdateShadowHandler(once(() => updateShadow.contextFromEnvironment(env("update-shadow")))),
+    ),
     republish: local(republish.createRepublishHandler(once(() => republish.contextFromEnvironment(env("republish"))))),
     "validate-downlink": local(validateDownlink.createValidateDownlinkHandler()),
-    "enqueue-downlink": local(enqueueDownlink.createEnqueueDownlinkHandler(once(() => enqueueDownlink.contextFromEnvironment(env("enqueue-downlink"))))),
-    "publish-feedback": local(publishFeedback.createPublishFeedbackHandler(once(() => publishFeedback.contextFromEnvironment(env("publish-feedback"))))),
+    "enqueue-downlink": local(
+      enqueueDownlink.createEnqueueDownlinkHandler(
+        once(() => enqueueDownlink.contextFromEnvironment(env("enqueue-downlink"))),
+      ),
+    ),
+    "publish-feedback": local(
+      publishFeedback.createPublishFeedbackHandler(
+        once(() => publishFeedback.contextFromEnvironment(env("publish-feedback"))),
+      ),
+    ),
     // No workflow invokes it (Terraform does, on AWS); listed because every catalogue function is.
-    "configure-tts-pubsub": local(configureTtsPubSub.createConfigureTtsPubSubHandler(once(() => configureTtsPubSub.contextFromEnvironment(env("configure-tts-pubsub"))))),
+    "configure-tts-pubsub": local(
+      configureTtsPubSub.createConfigureTtsPubSubHandler(
+        once(() => configureTtsPubSub.contextFromEnvironment(env("configure-tts-pubsub"))),
+      ),
+    ),
   };
 }

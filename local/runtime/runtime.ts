@@ -7,25 +7,31 @@
  */
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CreateThingTypeCommand, ResourceAlreadyExistsException, type IoTClient } from "@aws-sdk/client-iot";
+import { CreateThingTypeCommand, type IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
   ResourceExistsException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
-import { localHandlers } from "./handlers.ts";
-import { functionEnvironments } from "./function-environments.ts";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
-import { freePort } from "../net/listen.ts";
-import type { LocalConfig } from "./config.ts";
-import { startBroker, type LocalBroker } from "../broker/broker.ts";
-import { ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint, type AwsEndpoint } from "../aws/index.ts";
-import { DEFAULT_APPLICATION_ID, startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../tts-simulator/index.ts";
-import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
-import { LocalWorkflows, type ExecutionSummary } from "../workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
+import { type AwsEndpoint, ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint } from "../aws/index.ts";
+import { type LocalBroker, startBroker } from "../broker/broker.ts";
+import { freePort } from "../net/listen.ts";
+import {
+  DEFAULT_APPLICATION_ID,
+  startTtsApi,
+  startTtsSimulator,
+  type TtsApi,
+  type TtsSimulator,
+} from "../tts-simulator/index.ts";
+import { type ExecutionSummary, LocalWorkflows } from "../workflows/runner.ts";
+import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
+import type { LocalConfig } from "./config.ts";
+import { functionEnvironments } from "./function-environments.ts";
+import { localHandlers } from "./handlers.ts";
+import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 
 export interface LocalRuntime {
   readonly config: LocalConfig;
@@ -86,8 +92,13 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       stepFunctions: {
         listStateMachines: () => workflows?.stateMachines() ?? [],
         startExecution: async (request) => {
-          if (workflows === undefined) throw Object.assign(new Error("runtime is starting"), { name: "StateMachineDoesNotExist" });
-          const started = workflows.start(request.stateMachineArn, JSON.parse(request.input), request.name ? { name: request.name } : {});
+          if (workflows === undefined)
+            throw Object.assign(new Error("runtime is starting"), { name: "StateMachineDoesNotExist" });
+          const started = workflows.start(
+            request.stateMachineArn,
+            JSON.parse(request.input),
+            request.name ? { name: request.name } : {},
+          );
           return { executionArn: started.executionArn, startDate: started.startDate };
         },
       },
@@ -200,13 +211,19 @@ async function ensureThingType(iot: IoTClient, thingTypeName: string): Promise<v
 }
 
 /** Creates the API key secret, or sets its value when it exists (the key may have changed). */
-async function putApiKeySecret(secrets: SecretsManagerClient, name: string, keys: Record<string, string>): Promise<string> {
+async function putApiKeySecret(
+  secrets: SecretsManagerClient,
+  name: string,
+  keys: Record<string, string>,
+): Promise<string> {
   try {
     const created = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(keys) }));
     return created.ARN!;
   } catch (error) {
     if (!(error instanceof ResourceExistsException)) throw error;
-    const updated = await secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(keys) }));
+    const updated = await secrets.send(
+      new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(keys) }),
+    );
     return updated.ARN!;
   }
 }

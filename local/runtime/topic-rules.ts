@@ -4,10 +4,11 @@
  * result as input, as the IoT `stepFunctions` action does. A rule whose SQL this evaluator does not
  * support fails start-up with the reason, rather than silently never firing.
  */
-import { compileRule } from "../rules/index.ts";
-import type { BrokerMessage } from "../broker/broker.ts";
+
 import type { TopicRule } from "../../workflows/topic-rule.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
+import type { BrokerMessage } from "../broker/broker.ts";
+import { compileRule } from "../rules/index.ts";
 
 export interface RuleTarget {
   start(workflow: WorkflowName, input: unknown, options: { namePrefix: string }): unknown;
@@ -29,7 +30,11 @@ export type RulesEngine = (message: BrokerMessage) => void;
  * @param onFailure what AWS does with a rule's error action: a failed start is reported, never lost
  *   silently (the deployed stack sends it to a dead-letter queue).
  */
-export function createRulesEngine(rules: readonly TopicRule[], target: RuleTarget, onFailure: (failure: RuleFailure) => void): RulesEngine {
+export function createRulesEngine(
+  rules: readonly TopicRule[],
+  target: RuleTarget,
+  onFailure: (failure: RuleFailure) => void,
+): RulesEngine {
   const compiled = rules.map((rule) => {
     try {
       return { rule, sql: compileRule(rule.sql) };

@@ -4,8 +4,8 @@
  * `downlink_failed`. Pure: times, IDs and correlation IDs come in as arguments.
  */
 import { TTS_EVENTS } from "../../functions/core/tts-events.ts";
-import { downlinkPayloadBytes, type ApplicationDownlinkRequest, type TxSchedulePriority } from "./downlink-request.ts";
-import { formatTimestamp, omitZeroValues, type EpochNanos } from "./proto-json.ts";
+import { type ApplicationDownlinkRequest, downlinkPayloadBytes, type TxSchedulePriority } from "./downlink-request.ts";
+import { type EpochNanos, formatTimestamp, omitZeroValues } from "./proto-json.ts";
 import type { EndDeviceIdsJson } from "./tts-messages.ts";
 
 export type ApplicationDownlinkJson = {
@@ -99,7 +99,10 @@ function envelope(input: EventInput): Envelope {
   };
 }
 
-export function downlinkEventMessage(kind: Exclude<DownlinkEventKind, "downlinkFailed">, input: EventInput): TtsDownlinkEventJson {
+export function downlinkEventMessage(
+  kind: Exclude<DownlinkEventKind, "downlinkFailed">,
+  input: EventInput,
+): TtsDownlinkEventJson {
   return { ...envelope(input), [TTS_EVENTS[kind].field]: downlinkJson(input.downlink) } as TtsDownlinkEventJson;
 }
 

@@ -6,7 +6,15 @@ import { z } from "zod";
 import { MAX_APPLICATION_F_PORT, MAX_FRM_PAYLOAD_BYTES, MIN_APPLICATION_F_PORT } from "./downlink-limits.ts";
 
 /** `ttn.lorawan.v3.TxSchedulePriority`, lowest first; LOWEST is the enum's zero value. */
-export const TX_SCHEDULE_PRIORITIES = ["LOWEST", "LOW", "BELOW_NORMAL", "NORMAL", "ABOVE_NORMAL", "HIGH", "HIGHEST"] as const;
+export const TX_SCHEDULE_PRIORITIES = [
+  "LOWEST",
+  "LOW",
+  "BELOW_NORMAL",
+  "NORMAL",
+  "ABOVE_NORMAL",
+  "HIGH",
+  "HIGHEST",
+] as const;
 export type TxSchedulePriority = (typeof TX_SCHEDULE_PRIORITIES)[number];
 
 /** TTS bounds correlation IDs; a runaway client should hear about it rather than grow our queue. */
@@ -21,7 +29,10 @@ const required = (expected: string) => (issue: { input?: unknown }) =>
 const FrmPayload = z
   .string({ error: required("a base64 string") })
   .regex(STANDARD_BASE64, "must be standard base64")
-  .refine((text) => Buffer.from(text, "base64").length <= MAX_FRM_PAYLOAD_BYTES, `must be at most ${MAX_FRM_PAYLOAD_BYTES} bytes`);
+  .refine(
+    (text) => Buffer.from(text, "base64").length <= MAX_FRM_PAYLOAD_BYTES,
+    `must be at most ${MAX_FRM_PAYLOAD_BYTES} bytes`,
+  );
 
 const ApplicationDownlinkRequestSchema = z
   .strictObject({
@@ -33,11 +44,19 @@ const ApplicationDownlinkRequestSchema = z
     frm_payload: FrmPayload.optional(),
     decoded_payload: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).optional(),
     confirmed: z.boolean({ error: "must be true or false" }).optional(),
-    priority: z.enum(TX_SCHEDULE_PRIORITIES, { error: `must be one of ${TX_SCHEDULE_PRIORITIES.join(", ")}` }).optional(),
+    priority: z
+      .enum(TX_SCHEDULE_PRIORITIES, { error: `must be one of ${TX_SCHEDULE_PRIORITIES.join(", ")}` })
+      .optional(),
     correlation_ids: z
-      .array(z.string({ error: "must be a string" }).min(1, "must not be empty").max(MAX_CORRELATION_ID_LENGTH, `must be at most ${MAX_CORRELATION_ID_LENGTH} characters`), {
-        error: "must be an array of strings",
-      })
+      .array(
+        z
+          .string({ error: "must be a string" })
+          .min(1, "must not be empty")
+          .max(MAX_CORRELATION_ID_LENGTH, `must be at most ${MAX_CORRELATION_ID_LENGTH} characters`),
+        {
+          error: "must be an array of strings",
+        },
+      )
       .max(MAX_CORRELATION_IDS, `must have at most ${MAX_CORRELATION_IDS} entries`)
       .optional(),
   })
@@ -98,7 +117,9 @@ function reject(field: string, reason: string): never {
  * The bytes the device would receive. The simulator has no payload formatter, so a `decoded_payload`
  * becomes its UTF-8 JSON text: deterministic, and long objects still hit the data-rate limit.
  */
-export function downlinkPayloadBytes(downlink: Pick<ApplicationDownlinkRequest, "frm_payload" | "decoded_payload">): Buffer {
+export function downlinkPayloadBytes(
+  downlink: Pick<ApplicationDownlinkRequest, "frm_payload" | "decoded_payload">,
+): Buffer {
   if (downlink.frm_payload !== undefined) return Buffer.from(downlink.frm_payload, "base64");
   return Buffer.from(JSON.stringify(downlink.decoded_payload ?? {}), "utf8");
 }

@@ -10,24 +10,25 @@
  * The ack waits for the following uplink because that is where a real device sets its ACK bit;
  * a nack drops the downlink (real TTS may re-queue it; nothing here depends on that).
  */
-import type { SimulatedFleet } from "./fleet.ts";
+
 import { maxFrmPayloadBytes } from "./downlink-limits.ts";
 import {
+  type DownlinkEventKind,
   downlinkEventMessage,
   downlinkEventTopic,
   downlinkFailedMessage,
   downlinkTooLongError,
-  queuedDownlink,
-  type DownlinkEventKind,
   type QueuedDownlink,
+  queuedDownlink,
   type TtsDownlinkEventJson,
 } from "./downlink-messages.ts";
 import { DownlinkQueues } from "./downlink-queue.ts";
-import { planReceiveWindow } from "./receive-window.ts";
 import type { ApplicationDownlinkRequest } from "./downlink-request.ts";
 import type { FaultInjector } from "./fault-injector.ts";
+import type { SimulatedFleet } from "./fleet.ts";
 import { epochNanosOf } from "./proto-json.ts";
-import { SeededRandom, deriveSeed } from "./seeded-random.ts";
+import { planReceiveWindow } from "./receive-window.ts";
+import { deriveSeed, SeededRandom } from "./seeded-random.ts";
 import type { SimulatedDevice } from "./simulated-device.ts";
 import type { TtsUplinkJson } from "./tts-messages.ts";
 import { ulid } from "./ulid.ts";
@@ -90,7 +91,10 @@ export class DownlinkService {
   private accept(device: SimulatedDevice, requests: readonly ApplicationDownlinkRequest[]): QueuedDownlink[] {
     const epochMs = this.now().getTime();
     return requests.map((request) =>
-      queuedDownlink(request, { asCorrelationId: `as:downlink:${ulid(epochMs, this.random)}`, sessionKeyId: device.session?.sessionKeyId }),
+      queuedDownlink(request, {
+        asCorrelationId: `as:downlink:${ulid(epochMs, this.random)}`,
+        sessionKeyId: device.session?.sessionKeyId,
+      }),
     );
   }
 
@@ -98,7 +102,15 @@ export class DownlinkService {
     const receivedAt = epochNanosOf(this.now());
     const messages = downlinks.map(
       (downlink) =>
-        ["downlinkQueued", downlinkEventMessage("downlinkQueued", { ids: device.endDeviceIds, correlationIds: downlink.correlation_ids, receivedAt, downlink })] as const,
+        [
+          "downlinkQueued",
+          downlinkEventMessage("downlinkQueued", {
+            ids: device.endDeviceIds,
+            correlationIds: downlink.correlation_ids,
+            receivedAt,
+            downlink,
+          }),
+        ] as const,
     );
     // The queue changed whatever happens to the announcement: failing the request would invite a duplicate push.
     await this.publishInOrder(messages).catch((error: Error) => this.onError(error));
@@ -113,7 +125,15 @@ export class DownlinkService {
     if (pending !== undefined) {
       this.awaitingAck.delete(device.deviceId);
       const kind = this.faults.takeNack() ? "downlinkNack" : "downlinkAck";
-      messages.push([kind, downlinkEventMessage(kind, { ids, correlationIds: [...pending.correlation_ids, ...uplink.correlation_ids], receivedAt, downlink: pending })]);
+      messages.push([
+        kind,
+        downlinkEventMessage(kind, {
+          ids,
+          correlationIds: [...pending.correlation_ids, ...uplink.correlation_ids],
+          receivedAt,
+          downlink: pending,
+        }),
+      ]);
     }
 
     const queue = this.queues.list(device.applicationId, device.deviceId);
@@ -122,7 +142,10 @@ export class DownlinkService {
       this.queues.replace(device.applicationId, device.deviceId, plan.remaining);
       for (const downlink of plan.tooLong) {
         const error = downlinkTooLongError(this.errorCorrelationId());
-        messages.push(["downlinkFailed", downlinkFailedMessage({ ids, correlationIds: downlink.correlation_ids, receivedAt, downlink, error })]);
+        messages.push([
+          "downlinkFailed",
+          downlinkFailedMessage({ ids, correlationIds: downlink.correlation_ids, receivedAt, downlink, error }),
+        ]);
       }
       if (plan.send !== undefined) {
         const sent: QueuedDownlink = {
@@ -130,20 +153,31 @@ export class DownlinkService {
           session_key_id: uplink.uplink_message.session_key_id,
           f_cnt: device.nextDownlinkFCnt(),
         };
-        messages.push(["downlinkSent", downlinkEventMessage("downlinkSent", { ids, correlationIds: [...sent.correlation_ids, ...uplink.correlation_ids], receivedAt, downlink: sent })]);
+        messages.push([
+          "downlinkSent",
+          downlinkEventMessage("downlinkSent", {
+            ids,
+            correlationIds: [...sent.correlation_ids, ...uplink.correlation_ids],
+            receivedAt,
+            downlink: sent,
+          }),
+        ]);
         if (sent.confirmed === true) this.awaitingAck.set(device.deviceId, sent);
       }
     }
     await this.publishInOrder(messages);
   }
 
-  private async publishInOrder(messages: ReadonlyArray<readonly [DownlinkEventKind, TtsDownlinkEventJson]>): Promise<void> {
+  private async publishInOrder(
+    messages: ReadonlyArray<readonly [DownlinkEventKind, TtsDownlinkEventJson]>,
+  ): Promise<void> {
     for (const [kind, message] of messages) await this.publish(downlinkEventTopic(kind), message);
   }
 }
 
 function planWindow(queue: readonly QueuedDownlink[], uplink: TtsUplinkJson, device: SimulatedDevice) {
   // RX1 uses the uplink's data rate; the device's current one is the fallback.
-  const spreadingFactor = uplink.uplink_message.settings.data_rate.lora.spreading_factor ?? device.dataRate.spreadingFactor;
+  const spreadingFactor =
+    uplink.uplink_message.settings.data_rate.lora.spreading_factor ?? device.dataRate.spreadingFactor;
   return planReceiveWindow(queue, maxFrmPayloadBytes(spreadingFactor));
 }

@@ -35,7 +35,10 @@ export class FaultInjector {
     if (retryAfterSeconds !== undefined && !(Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 0)) {
       throw new InvalidFaultError(`Retry-After is a whole number of seconds ≥ 0, got ${retryAfterSeconds}`);
     }
-    this.refusals.push({ remaining: count, refusal: retryAfterSeconds === undefined ? { status } : { status, retryAfterSeconds } });
+    this.refusals.push({
+      remaining: count,
+      refusal: retryAfterSeconds === undefined ? { status } : { status, retryAfterSeconds },
+    });
   }
 
   /** The next `count` requests are answered only after `ms` milliseconds (to test client timeouts). */
@@ -75,7 +78,10 @@ export class FaultInjector {
   takeRequestFault(): RequestFault {
     const delay = take(this.delays);
     const refusal = take(this.refusals);
-    return { ...(delay === undefined ? {} : { delayMs: delay.ms }), ...(refusal === undefined ? {} : { refusal: refusal.refusal }) };
+    return {
+      ...(delay === undefined ? {} : { delayMs: delay.ms }),
+      ...(refusal === undefined ? {} : { refusal: refusal.refusal }),
+    };
   }
 
   /** Called once per confirmed downlink awaiting its acknowledgement: true → nack. */
@@ -87,7 +93,8 @@ export class FaultInjector {
 }
 
 function requireCount(count: number): void {
-  if (!(Number.isInteger(count) && count >= 1)) throw new InvalidFaultError(`a fault count is a whole number ≥ 1, got ${count}`);
+  if (!(Number.isInteger(count) && count >= 1))
+    throw new InvalidFaultError(`a fault count is a whole number ≥ 1, got ${count}`);
 }
 
 function take<T extends { remaining: number }>(entries: T[]): T | undefined {

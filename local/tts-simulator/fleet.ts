@@ -4,12 +4,12 @@
  */
 import { InvalidSimulatorOptionsError, UnknownSimulatedDeviceError } from "./errors.ts";
 import { createGateways, type SimulatedGateway } from "./gateways.ts";
-import { MAX_SIMULATED_DEVICES, TTN_NET_ID, simulatedDevEui, simulatedDeviceId, simulatedJoinEui } from "./identity.ts";
+import { MAX_SIMULATED_DEVICES, simulatedDevEui, simulatedDeviceId, simulatedJoinEui, TTN_NET_ID } from "./identity.ts";
 import { epochNanosOf } from "./proto-json.ts";
-import { distanceMeters, meanSignalDbm, offsetPoint, type GeoPoint, type RadioLink } from "./radio.ts";
-import { SeededRandom, deriveSeed } from "./seeded-random.ts";
+import { distanceMeters, type GeoPoint, meanSignalDbm, offsetPoint, type RadioLink } from "./radio.ts";
+import { deriveSeed, SeededRandom } from "./seeded-random.ts";
 import { initialSensorReading } from "./sensor-payload.ts";
-import { SimulatedDevice, type AfterUplinkListener } from "./simulated-device.ts";
+import { type AfterUplinkListener, SimulatedDevice } from "./simulated-device.ts";
 import { SIMULATED_VERSION_IDS } from "./tts-messages.ts";
 
 export const DEFAULT_APPLICATION_ID = "tts-aws-iot-sim";
@@ -41,7 +41,13 @@ export class SimulatedFleet implements Iterable<SimulatedDevice> {
   readonly devices: readonly SimulatedDevice[];
   private readonly byId: ReadonlyMap<string, SimulatedDevice>;
 
-  constructor(init: { stackName: string; applicationId: string; seed: number; gateways: readonly SimulatedGateway[]; devices: readonly SimulatedDevice[] }) {
+  constructor(init: {
+    stackName: string;
+    applicationId: string;
+    seed: number;
+    gateways: readonly SimulatedGateway[];
+    devices: readonly SimulatedDevice[];
+  }) {
     this.stackName = init.stackName;
     this.applicationId = init.applicationId;
     this.seed = init.seed;
@@ -93,11 +99,19 @@ function validate(options: SimulatedFleetOptions, applicationId: string): void {
   }
 }
 
-function deviceLinks(location: GeoPoint, gateways: readonly SimulatedGateway[], random: SeededRandom): RadioLink<SimulatedGateway>[] {
+function deviceLinks(
+  location: GeoPoint,
+  gateways: readonly SimulatedGateway[],
+  random: SeededRandom,
+): RadioLink<SimulatedGateway>[] {
   return gateways
     .map((gateway) => {
       const meters = distanceMeters(location, gateway.location);
-      return { gateway, distanceMeters: meters, meanSignalDbm: meanSignalDbm(meters, SHADOWING_SIGMA_DB * random.gaussian()) };
+      return {
+        gateway,
+        distanceMeters: meters,
+        meanSignalDbm: meanSignalDbm(meters, SHADOWING_SIGMA_DB * random.gaussian()),
+      };
     })
     .sort((a, b) => b.meanSignalDbm - a.meanSignalDbm);
 }

@@ -1,9 +1,10 @@
 /** The application's gateways: fixed positions around the site, each with its own concentrator clock. */
-import { offsetPoint, type GeoPoint } from "./radio.ts";
-import { epochMsOf, type EpochNanos } from "./proto-json.ts";
+
+import { hex, SIMULATOR_EUI_PREFIX } from "./identity.ts";
+import { type EpochNanos, epochMsOf } from "./proto-json.ts";
+import { type GeoPoint, offsetPoint } from "./radio.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import { ulid } from "./ulid.ts";
-import { SIMULATOR_EUI_PREFIX, hex } from "./identity.ts";
 
 export interface SimulatedGateway {
   readonly gatewayId: string;

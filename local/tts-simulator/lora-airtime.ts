@@ -18,7 +18,10 @@ export interface LoraAirtimeInput {
 const LORAWAN_DATA_FRAME_OVERHEAD_BYTES = 12;
 
 /** A LoRaWAN data uplink's PHYPayload length; FPort (1 byte) is present whenever there is a payload or a port. */
-export function lorawanPhyPayloadBytes(frmPayloadBytes: number, options: { fOptsBytes?: number; hasFPort?: boolean } = {}): number {
+export function lorawanPhyPayloadBytes(
+  frmPayloadBytes: number,
+  options: { fOptsBytes?: number; hasFPort?: boolean } = {},
+): number {
   const hasFPort = options.hasFPort ?? true;
   return LORAWAN_DATA_FRAME_OVERHEAD_BYTES + (options.fOptsBytes ?? 0) + (hasFPort ? 1 : 0) + frmPayloadBytes;
 }
@@ -39,7 +42,10 @@ export function loraAirtimeNanos(input: LoraAirtimeInput): number {
   const payloadSymbols =
     8 +
     Math.max(
-      Math.ceil((8 * phyPayloadBytes - 4 * sf + 28 + 16 * crc - 20 * (1 - explicitHeader)) / (4 * (sf - 2 * lowDataRateOptimize))) *
+      Math.ceil(
+        (8 * phyPayloadBytes - 4 * sf + 28 + 16 * crc - 20 * (1 - explicitHeader)) /
+          (4 * (sf - 2 * lowDataRateOptimize)),
+      ) *
         (cr + 4),
       0,
     );

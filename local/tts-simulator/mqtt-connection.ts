@@ -14,7 +14,11 @@ export function ttsClientId(stackName: string): string {
  * Connects or fails with an error naming the URL. Once connected, mqtt.js reconnects by itself
  * after a broker restart (QoS 1 messages wait in its outgoing store meanwhile).
  */
-export async function connectLikeTts(mqttUrl: string, clientId: string, onError: (error: Error) => void): Promise<MqttClient> {
+export async function connectLikeTts(
+  mqttUrl: string,
+  clientId: string,
+  onError: (error: Error) => void,
+): Promise<MqttClient> {
   let client: MqttClient;
   try {
     client = await mqtt.connectAsync(

@@ -8,7 +8,7 @@ import { InvalidSimulatorOptionsError, TtsSimulatorStoppedError } from "./errors
 import { createSimulatedDevices, type SimulatedFleet } from "./fleet.ts";
 import { connectLikeTts, ttsClientId } from "./mqtt-connection.ts";
 import { firstUplinkDelayMs, joinDelayMs, nextUplinkDelayMs } from "./schedule.ts";
-import { SeededRandom, deriveSeed } from "./seeded-random.ts";
+import { deriveSeed, SeededRandom } from "./seeded-random.ts";
 import type { SimulatedDevice } from "./simulated-device.ts";
 import type { TtsJoinAcceptJson, TtsUplinkJson } from "./tts-messages.ts";
 
@@ -118,7 +118,9 @@ class SimulatorSession {
       // Timing has its own stream: the messages a seed produces must not depend on scheduling.
       const random = new SeededRandom(deriveSeed(this.fleet.seed, "schedule", device.deviceId));
       const sendUplinks = (): void => {
-        this.background(this.publishUplink(device), () => this.later(nextUplinkDelayMs(intervalMs, random), sendUplinks));
+        this.background(this.publishUplink(device), () =>
+          this.later(nextUplinkDelayMs(intervalMs, random), sendUplinks),
+        );
       };
       const join = (): void => {
         this.background(this.publishJoin(device), (joined) =>

@@ -18,12 +18,18 @@ const radians = (degrees: number): number => (degrees * Math.PI) / 180;
 export function distanceMeters(a: GeoPoint, b: GeoPoint): number {
   const dLat = radians(b.latitude - a.latitude);
   const dLon = radians(b.longitude - a.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLon / 2) ** 2;
+  const h =
+    Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** The point `meters` away from `origin` towards `bearingRadians` (flat-earth approximation, fine below ~10 km). */
-export function offsetPoint(origin: GeoPoint, meters: number, bearingRadians: number, altitude = origin.altitude): GeoPoint {
+export function offsetPoint(
+  origin: GeoPoint,
+  meters: number,
+  bearingRadians: number,
+  altitude = origin.altitude,
+): GeoPoint {
   const dLat = (meters * Math.cos(bearingRadians)) / EARTH_RADIUS_METERS;
   const dLon = (meters * Math.sin(bearingRadians)) / (EARTH_RADIUS_METERS * Math.cos(radians(origin.latitude)));
   return {

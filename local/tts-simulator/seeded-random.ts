@@ -11,7 +11,10 @@ import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 
 /** Combines a seed with labels into a new seed, so independent streams (one per device, …) do not overlap. */
 export function deriveSeed(seed: number, ...labels: ReadonlyArray<string | number>): number {
-  return createHash("sha256").update(JSON.stringify([seed, ...labels])).digest().readUInt32BE(0);
+  return createHash("sha256")
+    .update(JSON.stringify([seed, ...labels]))
+    .digest()
+    .readUInt32BE(0);
 }
 
 export class SeededRandom {

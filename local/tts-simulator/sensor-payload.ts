@@ -46,10 +46,18 @@ export const EMPTY_BATTERY_VOLTS = 2.9;
  * One step of a mean-reverting random walk around the device's own baseline, so a dashboard shows
  * values that wander like a real room would, while batteries only ever drain.
  */
-export function nextSensorReading(current: SensorReading, baseline: SensorReading, random: SeededRandom): SensorReading {
+export function nextSensorReading(
+  current: SensorReading,
+  baseline: SensorReading,
+  random: SeededRandom,
+): SensorReading {
   const pull = 0.1;
   return {
-    temperature: clamp(current.temperature + pull * (baseline.temperature - current.temperature) + 0.15 * random.gaussian(), -40, 85),
+    temperature: clamp(
+      current.temperature + pull * (baseline.temperature - current.temperature) + 0.15 * random.gaussian(),
+      -40,
+      85,
+    ),
     humidity: clamp(current.humidity + pull * (baseline.humidity - current.humidity) + 0.6 * random.gaussian(), 0, 100),
     battery: Math.max(EMPTY_BATTERY_VOLTS, current.battery - random.between(0, 0.0015)),
   };

@@ -9,26 +9,26 @@ import { EU868_UPLINK_CHANNELS_HZ, LORA_BANDWIDTH_HZ, LORAWAN_UPLINK_CODING_RATE
 import { concentratorTimestamp, type SimulatedGateway } from "./gateways.ts";
 import { newSessionKeyId, randomDevAddr } from "./identity.ts";
 import { loraAirtimeNanos, lorawanPhyPayloadBytes } from "./lora-airtime.ts";
-import { epochMsOf, epochNanosOf, type EpochNanos } from "./proto-json.ts";
-import { adrSpreadingFactor, receivingGateways, type GeoPoint, type RadioLink } from "./radio.ts";
+import { type EpochNanos, epochMsOf, epochNanosOf } from "./proto-json.ts";
+import { adrSpreadingFactor, type GeoPoint, type RadioLink, receivingGateways } from "./radio.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import {
-  SENSOR_F_PORT,
   decodeSensorPayload,
   encodeSensorReading,
   nextSensorReading,
+  SENSOR_F_PORT,
   type SensorReading,
 } from "./sensor-payload.ts";
 import {
-  endDeviceIdsJson,
-  joinAcceptMessage,
-  uplinkCorrelationIds,
-  uplinkMessage,
   type EndDeviceIdentity,
   type EndDeviceIdsJson,
+  endDeviceIdsJson,
+  joinAcceptMessage,
   type NetworkIdsJson,
   type TtsJoinAcceptJson,
   type TtsUplinkJson,
+  uplinkCorrelationIds,
+  uplinkMessage,
   type VersionIdsJson,
 } from "./tts-messages.ts";
 import { uplinkToken } from "./uplink-token.ts";
@@ -100,7 +100,10 @@ export class SimulatedDevice {
     this.random = init.random;
     this.sensorBaseline = init.sensorBaseline;
     this.reading = init.sensorBaseline;
-    this.currentDataRate = { bandwidth: LORA_BANDWIDTH_HZ, spreadingFactor: adrSpreadingFactor(this.bestLink().meanSignalDbm) };
+    this.currentDataRate = {
+      bandwidth: LORA_BANDWIDTH_HZ,
+      spreadingFactor: adrSpreadingFactor(this.bestLink().meanSignalDbm),
+    };
   }
 
   get session(): DeviceSession | undefined {
@@ -129,7 +132,11 @@ export class SimulatedDevice {
   /** (Re)joins: a new DevAddr and session key, frame counters back to 0, data rate re-chosen by ADR. */
   join(at: Date = new Date()): TtsJoinAcceptJson {
     const receivedAt = epochNanosOf(at, this.random.int(0, 999_999));
-    const acceptedAt = receivedAt - BigInt(this.random.int(FORWARDING_DELAY_MS.min, FORWARDING_DELAY_MS.max) * 1_000_000 + this.random.int(0, 999_999));
+    const acceptedAt =
+      receivedAt -
+      BigInt(
+        this.random.int(FORWARDING_DELAY_MS.min, FORWARDING_DELAY_MS.max) * 1_000_000 + this.random.int(0, 999_999),
+      );
     this.currentSession = {
       devAddr: randomDevAddr(this.random),
       sessionKeyId: newSessionKeyId(epochMsOf(acceptedAt), this.random),
@@ -137,11 +144,19 @@ export class SimulatedDevice {
       fCntDown: 0,
       joinedAt: acceptedAt,
     };
-    this.currentDataRate = { bandwidth: LORA_BANDWIDTH_HZ, spreadingFactor: adrSpreadingFactor(this.bestLink().meanSignalDbm) };
+    this.currentDataRate = {
+      bandwidth: LORA_BANDWIDTH_HZ,
+      spreadingFactor: adrSpreadingFactor(this.bestLink().meanSignalDbm),
+    };
     const gatewayTime = acceptedAt - 5_000_000n;
     return joinAcceptMessage({
       ids: this.identity,
-      correlationIds: uplinkCorrelationIds(this.bestLink().gateway.connectionCorrelationId, gatewayTime, receivedAt, this.random),
+      correlationIds: uplinkCorrelationIds(
+        this.bestLink().gateway.connectionCorrelationId,
+        gatewayTime,
+        receivedAt,
+        this.random,
+      ),
       sessionKeyId: this.currentSession.sessionKeyId,
       acceptedAt,
       receivedAt,
@@ -171,11 +186,17 @@ export class SimulatedDevice {
         uplinkToken: uplinkToken(link.gateway.gatewayId, link.gateway.eui, timestamp),
       };
     });
-    const firstGateway = this.links.find((link) => link.gateway.gatewayId === receptions[0]?.gatewayId) ?? this.bestLink();
+    const firstGateway =
+      this.links.find((link) => link.gateway.gatewayId === receptions[0]?.gatewayId) ?? this.bestLink();
 
     const message = uplinkMessage({
       ids: this.identity,
-      correlationIds: uplinkCorrelationIds(firstGateway.gateway.connectionCorrelationId, gatewayTime, receivedAt, this.random),
+      correlationIds: uplinkCorrelationIds(
+        firstGateway.gateway.connectionCorrelationId,
+        gatewayTime,
+        receivedAt,
+        this.random,
+      ),
       sessionKeyId: session.sessionKeyId,
       fPort: SENSOR_F_PORT,
       fCnt: session.fCntUp,
@@ -223,7 +244,9 @@ export class SimulatedDevice {
    * with an `UplinkListenerError` naming the failures.
    */
   async notifyAfterUplink(uplink: TtsUplinkJson): Promise<void> {
-    const results = await Promise.allSettled([...this.afterUplinkListeners].map(async (listener) => listener(this, uplink)));
+    const results = await Promise.allSettled(
+      [...this.afterUplinkListeners].map(async (listener) => listener(this, uplink)),
+    );
     const failures = results.flatMap((result) => (result.status === "rejected" ? [result.reason as unknown] : []));
     if (failures.length > 0) throw new UplinkListenerError(this.deviceId, failures);
   }

@@ -84,9 +84,19 @@ export function ttsErrorBody(error: TtsApiError, correlationId: string): TtsErro
 
 export const ttsErrors = {
   unauthenticated: () =>
-    new TtsApiError({ grpc: GRPC.unauthenticated, namespace: "pkg/auth", name: "unauthenticated", messageFormat: "unauthenticated" }),
+    new TtsApiError({
+      grpc: GRPC.unauthenticated,
+      namespace: "pkg/auth",
+      name: "unauthenticated",
+      messageFormat: "unauthenticated",
+    }),
   apiKeyNotFound: () =>
-    new TtsApiError({ grpc: GRPC.unauthenticated, namespace: "pkg/identityserver", name: "api_key_not_found", messageFormat: "API key not found" }),
+    new TtsApiError({
+      grpc: GRPC.unauthenticated,
+      namespace: "pkg/identityserver",
+      name: "api_key_not_found",
+      messageFormat: "API key not found",
+    }),
   applicationNotFound: (applicationId: string) =>
     new TtsApiError({
       grpc: GRPC.notFound,
@@ -113,7 +123,13 @@ export const ttsErrors = {
       attributes: { field, reason },
     }),
   routeNotFound: (path: string) =>
-    new TtsApiError({ grpc: GRPC.notFound, namespace: "pkg/web", name: "route_not_found", messageFormat: "route `{path}` not found", attributes: { path } }),
+    new TtsApiError({
+      grpc: GRPC.notFound,
+      namespace: "pkg/web",
+      name: "route_not_found",
+      messageFormat: "route `{path}` not found",
+      attributes: { path },
+    }),
   methodNotAllowed: (method: string, path: string) =>
     new TtsApiError({
       grpc: GRPC.unimplemented,
@@ -123,11 +139,27 @@ export const ttsErrors = {
       attributes: { method, path },
     }),
   rateLimited: () =>
-    new TtsApiError({ grpc: GRPC.resourceExhausted, namespace: "pkg/ratelimit", name: "rate_limit_exceeded", messageFormat: "rate limit exceeded" }),
+    new TtsApiError({
+      grpc: GRPC.resourceExhausted,
+      namespace: "pkg/ratelimit",
+      name: "rate_limit_exceeded",
+      messageFormat: "rate limit exceeded",
+    }),
   unavailable: () =>
-    new TtsApiError({ grpc: GRPC.unavailable, namespace: "pkg/applicationserver", name: "unavailable", messageFormat: "service unavailable" }),
+    new TtsApiError({
+      grpc: GRPC.unavailable,
+      namespace: "pkg/applicationserver",
+      name: "unavailable",
+      messageFormat: "service unavailable",
+    }),
   internal: (reason: string) =>
-    new TtsApiError({ grpc: GRPC.internal, namespace: "pkg/applicationserver", name: "internal", messageFormat: "internal error: {reason}", attributes: { reason } }),
+    new TtsApiError({
+      grpc: GRPC.internal,
+      namespace: "pkg/applicationserver",
+      name: "internal",
+      messageFormat: "internal error: {reason}",
+      attributes: { reason },
+    }),
 };
 
 /** The port of the simulated TTS API is taken; names the option that moves it. */

@@ -5,10 +5,10 @@
  * → key matches the application's (401) → device exists (404) → body valid (400).
  */
 import { timingSafeEqual } from "node:crypto";
-import type { SimulatedFleet } from "./fleet.ts";
 import { InvalidDownlinkRequestError, parseDownlinkQueueRequest } from "./downlink-request.ts";
 import type { DownlinkService } from "./downlink-service.ts";
 import type { FaultInjector } from "./fault-injector.ts";
+import type { SimulatedFleet } from "./fleet.ts";
 import { ttsErrors } from "./tts-api-errors.ts";
 import { matchRoute } from "./tts-api-routes.ts";
 

@@ -5,13 +5,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { listen } from "../net/listen.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
 import { FaultInjector, type Refusal } from "./fault-injector.ts";
 import type { TtsSimulator } from "./publisher.ts";
 import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
-import { listen } from "../net/listen.ts";
-import { handleApiRequest, type ApiKeys } from "./tts-api-handler.ts";
+import { type ApiKeys, handleApiRequest } from "./tts-api-handler.ts";
 
 /** TTS's gateway refuses bodies far smaller; this only keeps a runaway client from filling memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -69,12 +69,22 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
   const recorded: Array<{ -readonly [K in keyof RecordedRequest]: RecordedRequest[K] }> = [];
   const closing = new AbortController();
 
-  const answer = (response: ServerResponse, record: { status: number | undefined }, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const answer = (
+    response: ServerResponse,
+    record: { status: number | undefined },
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     record.status = status;
     response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
   };
-  const answerError = (response: ServerResponse, record: { status: number | undefined }, error: TtsApiError, headers?: Record<string, string>) =>
-    answer(response, record, error.status, ttsErrorBody(error, downlinks.errorCorrelationId()), headers);
+  const answerError = (
+    response: ServerResponse,
+    record: { status: number | undefined },
+    error: TtsApiError,
+    headers?: Record<string, string>,
+  ) => answer(response, record, error.status, ttsErrorBody(error, downlinks.errorCorrelationId()), headers);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? "/", "http://tts.invalid");
@@ -92,7 +102,8 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
       record.body = bodyForRecord(text);
       const fault = faults.takeRequestFault();
       if (fault.delayMs !== undefined) await sleep(fault.delayMs, undefined, { signal: closing.signal });
-      if (fault.refusal !== undefined) return answerError(response, record, refusalError(fault.refusal), refusalHeaders(fault.refusal));
+      if (fault.refusal !== undefined)
+        return answerError(response, record, refusalError(fault.refusal), refusalHeaders(fault.refusal));
       const result = await handleApiRequest(context, {
         method: record.method,
         pathname: url.pathname,
@@ -103,7 +114,8 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     } catch (error) {
       if (closing.signal.aborted) return void response.destroy();
       if (error instanceof TtsApiError) return answerError(response, record, error);
-      if (error instanceof RequestBodyTooLargeError) return answerError(response, record, ttsErrors.validation("(body)", error.message), { connection: "close" });
+      if (error instanceof RequestBodyTooLargeError)
+        return answerError(response, record, ttsErrors.validation("(body)", error.message), { connection: "close" });
       answerError(response, record, ttsErrors.internal(error instanceof Error ? error.message : String(error)));
     }
   };
@@ -162,4 +174,3 @@ async function readBody(request: IncomingMessage): Promise<string> {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
-

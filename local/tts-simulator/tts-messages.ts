@@ -4,7 +4,7 @@
  * Pure: every value comes in as an argument.
  */
 import { EU868_BAND_ID } from "./eu868.ts";
-import { formatDuration, formatTimestamp, omitZeroValues, type EpochNanos } from "./proto-json.ts";
+import { type EpochNanos, formatDuration, formatTimestamp, omitZeroValues } from "./proto-json.ts";
 import type { GeoPoint } from "./radio.ts";
 import type { SeededRandom } from "./seeded-random.ts";
 import { ulid } from "./ulid.ts";
@@ -113,7 +113,12 @@ export function endDeviceIdsJson(ids: EndDeviceIdentity): EndDeviceIdsJson {
 }
 
 /** The path of one uplink through TTS: AS, the gateway's connection, GS, NS and the GS→NS RPC. */
-export function uplinkCorrelationIds(gatewayConnectionId: string, gatewayTime: EpochNanos, receivedAt: EpochNanos, random: SeededRandom): string[] {
+export function uplinkCorrelationIds(
+  gatewayConnectionId: string,
+  gatewayTime: EpochNanos,
+  receivedAt: EpochNanos,
+  random: SeededRandom,
+): string[] {
   const gatewayMs = Number(gatewayTime / 1_000_000n);
   return [
     `as:up:${ulid(Number(receivedAt / 1_000_000n), random)}`,

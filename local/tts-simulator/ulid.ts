@@ -2,7 +2,7 @@
  * ULIDs as TTS uses them: in correlation IDs (`as:up:01E0WZGT6Y7657CPFPE5WEYDSQ`) and, as raw
  * 16 bytes in base64, as `session_key_id`. The random part comes from the simulator's seeded generator.
  */
-import { ulid as ulidx, ulidToUUID } from "ulidx";
+import { ulidToUUID, ulid as ulidx } from "ulidx";
 import type { SeededRandom } from "./seeded-random.ts";
 
 export function ulid(epochMs: number, random: SeededRandom): string {

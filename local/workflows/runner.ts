@@ -6,14 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import pLimit, { type LimitFunction } from "p-limit";
-import { historyEventOf } from "./history.ts";
-import type { SdkIntegrations } from "./sdk-integrations.ts";
-import { localFunctionArn, taskOverrides, type LocalHandlers, type TaskOverrides } from "./task-overrides.ts";
+import type { StateMachineDefinition } from "../../workflows/asl.ts";
+import { stateMachineName, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
-import type { StateMachineDefinition } from "../../workflows/asl.ts";
-import { WORKFLOWS, WORKFLOW_NAMES, stateMachineName } from "../../workflows/catalogue.ts";
-import type { WorkflowName } from "../../workflows/workflow-types.ts";
+import { historyEventOf } from "./history.ts";
+import type { SdkIntegrations } from "./sdk-integrations.ts";
+import { type LocalHandlers, localFunctionArn, type TaskOverrides, taskOverrides } from "./task-overrides.ts";
 
 export interface ExecutionSummary {
   readonly executionArn: string;
@@ -91,7 +91,10 @@ export class LocalWorkflows {
           stateMachineArn: `arn:aws:states:${this.#region}:${this.#account}:stateMachine:${smName}`,
           definition,
           machine: new StateMachine(definition as never),
-          overrides: taskOverrides(definition, { handlers: options.handlers, ...(options.sdk ? { sdk: options.sdk } : {}) }),
+          overrides: taskOverrides(definition, {
+            handlers: options.handlers,
+            ...(options.sdk ? { sdk: options.sdk } : {}),
+          }),
           createdAt,
         };
         return [name, workflow];
@@ -113,7 +116,11 @@ export class LocalWorkflows {
   }
 
   /** Starts an execution by workflow name or state machine ARN, as IoT rules and StartExecution do. */
-  start(target: WorkflowName | string, input: unknown, options: { name?: string; namePrefix?: string } = {}): StartedExecution {
+  start(
+    target: WorkflowName | string,
+    input: unknown,
+    options: { name?: string; namePrefix?: string } = {},
+  ): StartedExecution {
     const workflow = this.#resolve(target);
     const name = options.name ?? (options.namePrefix ? `${options.namePrefix}-${randomUUID()}` : randomUUID());
     const executionArn = `arn:aws:states:${this.#region}:${this.#account}:express:${workflow.stateMachineName}:${name}:${randomUUID()}`;
@@ -154,9 +161,15 @@ export class LocalWorkflows {
         taskResourceLocalHandlers: workflow.overrides as never,
         ...(retryIntervalMs === undefined
           ? {}
-          : { retryIntervalOverrides: Object.fromEntries(Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs])) }),
+          : {
+              retryIntervalOverrides: Object.fromEntries(
+                Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs]),
+              ),
+            }),
       },
-      context: { Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input } } as never,
+      context: {
+        Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
+      } as never,
     });
     const recording = (async () => {
       for await (const event of execution.eventLogs) {

@@ -8,12 +8,13 @@
  *   PascalCase parameters and results and `<Service>.<Exception>` error names, as Step Functions does.
  * Retry, Catch and Fail states then see what they see in the cloud.
  */
+
+import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
 import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
 import { LAMBDA_INVOKE } from "../../workflows/lambda-task.ts";
 import { AWS_SDK_PREFIX } from "../../workflows/sdk-task.ts";
-import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
-import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
+import type { SdkIntegrations } from "./sdk-integrations.ts";
 
 export type LocalHandler = (event: unknown) => Promise<unknown>;
 /** The handlers of the functions a workflow uses (a missing one is an error at binding time). */
@@ -47,7 +48,8 @@ export function taskOverrides(
     if (state.Resource === LAMBDA_INVOKE) {
       overrides[stateName] = lambdaOverride(stateName, state.Parameters?.["FunctionName"], bindings.handlers);
     } else if (state.Resource.startsWith(AWS_SDK_PREFIX)) {
-      if (bindings.sdk === undefined) throw new Error(`state "${stateName}" calls ${state.Resource}: no SDK integrations given`);
+      if (bindings.sdk === undefined)
+        throw new Error(`state "${stateName}" calls ${state.Resource}: no SDK integrations given`);
       overrides[stateName] = bindings.sdk.override(state.Resource);
     } else {
       throw new Error(`state "${stateName}": the local runtime cannot run resource ${state.Resource}`);
@@ -56,10 +58,16 @@ export function taskOverrides(
   return overrides;
 }
 
-function lambdaOverride(stateName: string, functionArn: unknown, handlers: LocalHandlers): (input: unknown) => Promise<unknown> {
+function lambdaOverride(
+  stateName: string,
+  functionArn: unknown,
+  handlers: LocalHandlers,
+): (input: unknown) => Promise<unknown> {
   const name = typeof functionArn === "string" ? functionNameOf(functionArn) : undefined;
   if (name === undefined) {
-    throw new Error(`state "${stateName}" invokes ${String(functionArn)}, which is not one of ${Object.keys(FUNCTIONS).join(", ")}`);
+    throw new Error(
+      `state "${stateName}" invokes ${String(functionArn)}, which is not one of ${Object.keys(FUNCTIONS).join(", ")}`,
+    );
   }
   const handler = handlers[name];
   if (handler === undefined) throw new Error(`state "${stateName}" invokes ${name}, which has no local handler`);
@@ -76,11 +84,14 @@ async function invoke(handler: LocalHandler, input: unknown): Promise<unknown> {
     throw new LambdaFunctionError(name, message);
   }
   // Lambda returns JSON: what does not survive serialization must not reach the next state either.
-  return { StatusCode: 200, ExecutedVersion: "$LATEST", Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+  return {
+    StatusCode: 200,
+    ExecutedVersion: "$LATEST",
+    Payload: result === undefined ? null : JSON.parse(JSON.stringify(result)),
+  };
 }
 
 function functionNameOf(arn: string): FunctionName | undefined {
   const name = /:function:([^:]+)(?::[^:]+)?$/.exec(arn)?.[1];
   return name !== undefined && name in FUNCTIONS ? (name as FunctionName) : undefined;
 }
-

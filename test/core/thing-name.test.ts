@@ -5,7 +5,10 @@ import { fixture } from "../support/fixtures.ts";
 
 const idsOf = (value: unknown) => parseTtsMessage(value).message.end_device_ids;
 const uplink = fixture("uplink");
-const withoutDevEui = { ...uplink, end_device_ids: { device_id: "abp-sensor-7", application_ids: { application_id: "app1" } } };
+const withoutDevEui = {
+  ...uplink,
+  end_device_ids: { device_id: "abp-sensor-7", application_ids: { application_id: "app1" } },
+};
 const lowerCaseDevEui = { ...uplink, end_device_ids: { ...uplink.end_device_ids, dev_eui: "0004a30b001c0530" } };
 
 describe("thingNameFor", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidTtsMessageError } from "../../functions/core/errors.ts";
-import { TTS_EVENTS, TTS_EVENT_KINDS, republishTopic } from "../../functions/core/tts-events.ts";
+import { republishTopic, TTS_EVENT_KINDS, TTS_EVENTS } from "../../functions/core/tts-events.ts";
 import { eventKindOf, parseTtsMessage, parseTtsPayload } from "../../functions/core/tts-message.ts";
 import { EVENT_FIXTURES, fixture, fixtureBytes } from "../support/fixtures.ts";
 
@@ -44,12 +44,31 @@ describe("garbage in", () => {
     ["an array", [uplink], /got an array/],
     ["no end_device_ids", { uplink_message: {} }, /end_device_ids/],
     ["no device_id", withIds({ application_ids: { application_id: "app1" } }), /end_device_ids\.device_id/],
-    ["an upper-case device_id", withIds({ ...uplink.end_device_ids, device_id: "Dev1" }), /device_id is not a TTS device ID/],
-    ["a DevEUI of 15 digits", withIds({ ...uplink.end_device_ids, dev_eui: "0004A30B001C053" }), /dev_eui must be 16 hexadecimal digits/],
+    [
+      "an upper-case device_id",
+      withIds({ ...uplink.end_device_ids, device_id: "Dev1" }),
+      /device_id is not a TTS device ID/,
+    ],
+    [
+      "a DevEUI of 15 digits",
+      withIds({ ...uplink.end_device_ids, dev_eui: "0004A30B001C053" }),
+      /dev_eui must be 16 hexadecimal digits/,
+    ],
     ["a DevEUI with non-hex digits", withIds({ ...uplink.end_device_ids, dev_eui: "0004A30B001C053Z" }), /dev_eui/],
     ["no event field", { end_device_ids: uplink.end_device_ids }, /not a known TTS event/],
-    ["rx_metadata that is not a list", { ...uplink, uplink_message: { ...uplink.uplink_message, rx_metadata: {} } }, /uplink_message\.rx_metadata/],
-    ["an rssi that is a string", { ...uplink, uplink_message: { ...uplink.uplink_message, rx_metadata: [{ gateway_ids: { gateway_id: "g" }, rssi: "-3" }] } }, /rssi/],
+    [
+      "rx_metadata that is not a list",
+      { ...uplink, uplink_message: { ...uplink.uplink_message, rx_metadata: {} } },
+      /uplink_message\.rx_metadata/,
+    ],
+    [
+      "an rssi that is a string",
+      {
+        ...uplink,
+        uplink_message: { ...uplink.uplink_message, rx_metadata: [{ gateway_ids: { gateway_id: "g" }, rssi: "-3" }] },
+      },
+      /rssi/,
+    ],
   ];
 
   it.each(cases)("rejects %s with a clear InvalidTtsMessage", (_, value, expected) => {

@@ -2,8 +2,8 @@
 import {
   DOWNLINK_ERROR_CODES,
   DOWNLINK_ERRORS,
-  GRPC_CODE_NAMES,
   type DownlinkErrorInfo,
+  GRPC_CODE_NAMES,
 } from "../../functions/core/downlink/errors.ts";
 
 /** The error list as a Markdown table. */

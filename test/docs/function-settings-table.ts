@@ -43,7 +43,8 @@ export function functionSettingsMarkdown(): string {
     "| variable | function | default | meaning |",
     "|---|---|---|---|",
     ...functionSettingsRows().map(
-      ({ variable, functions, fallback, meaning }) => `| \`${variable}\` | ${functions.join(", ")} | ${fallback} | ${meaning} |`,
+      ({ variable, functions, fallback, meaning }) =>
+        `| \`${variable}\` | ${functions.join(", ")} | ${fallback} | ${meaning} |`,
     ),
   ].join("\n");
 }

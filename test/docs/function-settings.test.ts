@@ -25,7 +25,10 @@ describe("README function settings", () => {
     const rows = functionSettingsRows();
     for (const [name, schema] of Object.entries(SETTINGS)) {
       for (const variable of Object.keys(schema.shape)) {
-        expect(rows.some((row) => row.variable === variable && row.functions.includes(name as never)), `${variable} of ${name}`).toBe(true);
+        expect(
+          rows.some((row) => row.variable === variable && row.functions.includes(name as never)),
+          `${variable} of ${name}`,
+        ).toBe(true);
       }
     }
   });

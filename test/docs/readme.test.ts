@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { downlinkErrorsMarkdown } from "./downlink-errors-table.ts";
 import { LOCAL_OPTIONS } from "../../local/runtime/config.ts";
+import { downlinkErrorsMarkdown } from "./downlink-errors-table.ts";
 
 const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
 

@@ -10,11 +10,17 @@ import { promisify } from "node:util";
 import { CreateThingCommand } from "@aws-sdk/client-iot";
 import { UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { beforeEach, describe, expect, it } from "vitest";
-import { useEndpointFixture } from "../local/aws/endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../local/aws/local-account.ts";
+import { useEndpointFixture } from "../local/aws/endpoint-fixture.ts";
 
 const run = promisify(execFile);
-const cliEnv = { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: LOCAL_REGION, AWS_REGION: LOCAL_REGION };
+const cliEnv = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_DEFAULT_REGION: LOCAL_REGION,
+  AWS_REGION: LOCAL_REGION,
+};
 
 /** Each distinct `aws` on PATH (pyenv shims and the like resolve to different programs). */
 function installedClis(): string[] {
@@ -36,21 +42,32 @@ it("finds an AWS CLI to test with", () => {
 
 const ctx = useEndpointFixture();
 beforeEach(async () => {
-  await ctx.f.iot.send(new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }));
+  await ctx.f.iot.send(
+    new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }),
+  );
   await ctx.f.iotData.send(
-    new UpdateThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan", payload: Buffer.from('{"state":{"reported":{"battery":90}}}') }),
+    new UpdateThingShadowCommand({
+      thingName: "sensor-1",
+      shadowName: "lorawan",
+      payload: Buffer.from('{"state":{"reported":{"battery":90}}}'),
+    }),
   );
 });
 
 describe.each(CLIS)("%s", (cli) => {
   /** Async on purpose: a synchronous child would block the event loop the endpoint answers on. */
   async function aws(...args: string[]): Promise<string> {
-    const { stdout } = await run(cli, ["--endpoint-url", ctx.f.endpoint.url, ...args], { env: cliEnv, encoding: "utf8" });
+    const { stdout } = await run(cli, ["--endpoint-url", ctx.f.endpoint.url, ...args], {
+      env: cliEnv,
+      encoding: "utf8",
+    });
     return stdout;
   }
 
   it("lists things by attribute, as the banner's command does", async () => {
-    const listed = JSON.parse(await aws("iot", "list-things", "--attribute-name", "stackName", "--attribute-value", "prod")) as {
+    const listed = JSON.parse(
+      await aws("iot", "list-things", "--attribute-name", "stackName", "--attribute-value", "prod"),
+    ) as {
       things: { thingName: string }[];
     };
     expect(listed.things.map((thing) => thing.thingName)).toEqual(["sensor-1"]);
@@ -81,7 +98,9 @@ describe.each(CLIS)("%s", (cli) => {
 
   it("sees AWS error codes", async () => {
     await expect(aws("iot", "describe-thing", "--thing-name", "missing")).rejects.toMatchObject({
-      stderr: expect.stringContaining("An error occurred (ResourceNotFoundException) when calling the DescribeThing operation"),
+      stderr: expect.stringContaining(
+        "An error occurred (ResourceNotFoundException) when calling the DescribeThing operation",
+      ),
     });
   });
 });

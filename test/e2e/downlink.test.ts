@@ -8,11 +8,11 @@ import { CreateThingCommand } from "@aws-sdk/client-iot";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { thingNameFor } from "../../functions/core/thing-name.ts";
+import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { TtsApi, TtsSimulator } from "../../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
-import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
 const dataDir = temporaryDataDir();
@@ -30,7 +30,8 @@ beforeAll(async () => {
     { dataDir: dataDir.path, devices: 1 },
     {
       simulatorScheduled: false,
-      onExecution: (summary) => (summary.workflow === "downlink" ? downlinkExecutions.push(summary) : upstreamExecutions++),
+      onExecution: (summary) =>
+        summary.workflow === "downlink" ? downlinkExecutions.push(summary) : upstreamExecutions++,
     },
   );
   simulator = runtime.simulator!;
@@ -85,7 +86,14 @@ describe("downlink through the embedded default", () => {
     const before = queueCalls().length;
     const events = await recorder(app, `lorawan/${thing}/downlink/+`);
 
-    const execution = await request({ thingName: thing, bytes: "AQID", fPort: 10, confirmed: true, highPriority: true, correlationId: "order-42" });
+    const execution = await request({
+      thingName: thing,
+      bytes: "AQID",
+      fPort: 10,
+      confirmed: true,
+      highPriority: true,
+      correlationId: "order-42",
+    });
 
     expect(execution).toMatchObject({ status: "SUCCEEDED", output: { thingName: thing, enqueued: true } });
     const calls = queueCalls().slice(before);
@@ -121,7 +129,9 @@ describe("downlink through the embedded default", () => {
     expect(execution.status).toBe("SUCCEEDED");
     const [call] = queueCalls().slice(before);
     expect(call!.path).toMatch(/\/down\/replace$/);
-    expect(call!.body).toMatchObject({ downlinks: [{ f_port: 1, decoded_payload: { led: "on" }, priority: "NORMAL" }] });
+    expect(call!.body).toMatchObject({
+      downlinks: [{ f_port: 1, decoded_payload: { led: "on" }, priority: "NORMAL" }],
+    });
   });
 
   it("retries a TTS that answers 503 twice, and enqueues the downlink once", async () => {
@@ -132,28 +142,49 @@ describe("downlink through the embedded default", () => {
     const execution = await request({ thingName: thing, bytes: "BA==" });
 
     expect(execution.status).toBe("SUCCEEDED");
-    expect(queueCalls().slice(before).map((call) => call.status)).toEqual([503, 503, 200]);
+    expect(
+      queueCalls()
+        .slice(before)
+        .map((call) => call.status),
+    ).toEqual([503, 503, 200]);
     expect(ttsApi.queue("tts-aws-iot-sim", deviceId).length).toBe(queueBefore + 1);
   });
 
   it("gives up on a TTS that stays down: failed feedback with tts_unavailable, execution Failed", async () => {
     ttsApi.faults.refuseNext(100, 503);
     const before = queueCalls().length;
-    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, { thingName: thing, bytes: "BQ==" });
+    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
+      thingName: thing,
+      bytes: "BQ==",
+    });
 
     expect(queueCalls().length - before).toBe(4);
     expect(execution).toMatchObject({ status: "FAILED", error: "tts_unavailable" });
-    expect(feedback.downlink_failed.error).toMatchObject({ namespace: "tts-aws-iot", name: "tts_unavailable", code: 14 });
+    expect(feedback.downlink_failed.error).toMatchObject({
+      namespace: "tts-aws-iot",
+      name: "tts_unavailable",
+      code: 14,
+    });
     expect(feedback.downlink_failed.error.message_format).toMatch(/TTS answered 503.*still failing after the retries/);
-    expect(feedback.end_device_ids).toMatchObject({ device_id: deviceId, application_ids: { application_id: "tts-aws-iot-sim" } });
+    expect(feedback.end_device_ids).toMatchObject({
+      device_id: deviceId,
+      application_ids: { application_id: "tts-aws-iot-sim" },
+    });
     expect(feedback.downlink_failed.downlink).toMatchObject({ f_port: 1, frm_payload: "BQ==", priority: "NORMAL" });
   });
 
   it("reports a refused API key as tts_unauthorized", async () => {
     ttsApi.faults.rejectKey();
-    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, { thingName: thing, bytes: "Bg==" });
+    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
+      thingName: thing,
+      bytes: "Bg==",
+    });
     expect(execution).toMatchObject({ status: "FAILED", error: "tts_unauthorized" });
-    expect(feedback.downlink_failed.error).toMatchObject({ name: "tts_unauthorized", code: 16, attributes: { http_status: 401 } });
+    expect(feedback.downlink_failed.error).toMatchObject({
+      name: "tts_unauthorized",
+      code: 16,
+      attributes: { http_status: 401 },
+    });
   });
 
   it("reports a device TTS does not know as tts_device_not_found", async () => {
@@ -165,16 +196,26 @@ describe("downlink through the embedded default", () => {
         attributePayload: { attributes: { stackName: "e2e", deviceID: "ghost", applicationID: "tts-aws-iot-sim" } },
       }),
     );
-    const { execution, feedback } = await feedbackFor("lorawan/ghost-device/downlink/failed", { thingName: "ghost-device", bytes: "Bw==" });
+    const { execution, feedback } = await feedbackFor("lorawan/ghost-device/downlink/failed", {
+      thingName: "ghost-device",
+      bytes: "Bw==",
+    });
     expect(execution).toMatchObject({ status: "FAILED", error: "tts_device_not_found" });
     expect(feedback.downlink_failed.error).toMatchObject({ name: "tts_device_not_found", code: 5 });
   });
 
   it("reports an unknown thing as thing_not_found, without calling TTS", async () => {
     const before = ttsApi.requests().length;
-    const { execution, feedback } = await feedbackFor("lorawan/NO-SUCH-THING/downlink/failed", { thingName: "NO-SUCH-THING", bytes: "CA==" });
+    const { execution, feedback } = await feedbackFor("lorawan/NO-SUCH-THING/downlink/failed", {
+      thingName: "NO-SUCH-THING",
+      bytes: "CA==",
+    });
     expect(execution).toMatchObject({ status: "FAILED", error: "thing_not_found" });
-    expect(feedback.downlink_failed.error).toMatchObject({ name: "thing_not_found", message_format: 'no thing named "NO-SUCH-THING" exists', code: 5 });
+    expect(feedback.downlink_failed.error).toMatchObject({
+      name: "thing_not_found",
+      message_format: 'no thing named "NO-SUCH-THING" exists',
+      code: 5,
+    });
     expect(ttsApi.requests().length).toBe(before);
   });
 
@@ -194,7 +235,12 @@ describe("downlink through the embedded default", () => {
 
     expect(execution).toMatchObject({
       status: "SUCCEEDED",
-      output: { thingName: "foreign-device", enqueued: false, ownerStackName: "other-stack", reason: expect.stringContaining("another deployment") },
+      output: {
+        thingName: "foreign-device",
+        enqueued: false,
+        ownerStackName: "other-stack",
+        reason: expect.stringContaining("another deployment"),
+      },
     });
     expect(ttsApi.requests().length).toBe(before);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -212,7 +258,11 @@ describe("downlink through the embedded default", () => {
   });
 
   it("answers a bad field on the thing's own failed topic, naming the field", async () => {
-    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, { thingName: thing, bytes: "AQ==", fPort: 0 });
+    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
+      thingName: thing,
+      bytes: "AQ==",
+      fPort: 0,
+    });
     expect(execution).toMatchObject({ status: "FAILED", error: "invalid_f_port" });
     expect(feedback.downlink_failed.error.message_format).toMatch(/fPort/);
   });

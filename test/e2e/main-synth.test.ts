@@ -32,7 +32,18 @@ describe("main.ts", () => {
 
   it("fails with the environment and the field of a bad configuration", async () => {
     const file = join(scratch, "bad.json");
-    writeFileSync(file, JSON.stringify({ environments: { staging: { stackName: "ok", region: "eu-west-1", tts: { flavour: "cloud", url: "http://plain", applicationIds: ["app"] } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        environments: {
+          staging: {
+            stackName: "ok",
+            region: "eu-west-1",
+            tts: { flavour: "cloud", url: "http://plain", applicationIds: ["app"] },
+          },
+        },
+      }),
+    );
     const failure = await synth({ TTS_AWS_IOT_CONFIG: file, CDKTF_OUTDIR: join(scratch, "bad-out") }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,

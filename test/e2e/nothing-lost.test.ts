@@ -21,7 +21,8 @@ describe(`${DEVICES} devices × ${UPLINKS_PER_DEVICE} uplinks`, () => {
     const uplinks = await recorder(app, "lorawan/+/uplink");
 
     const publishes: Promise<unknown>[] = [];
-    for (const device of fleet) publishes.push(tts.publishAsync("thethings/lorawan/e2e/join", JSON.stringify(device.join()), { qos: 1 }));
+    for (const device of fleet)
+      publishes.push(tts.publishAsync("thethings/lorawan/e2e/join", JSON.stringify(device.join()), { qos: 1 }));
     for (let round = 0; round < UPLINKS_PER_DEVICE; round++) {
       for (const device of fleet) {
         publishes.push(tts.publishAsync("thethings/lorawan/e2e/uplink", JSON.stringify(device.uplink()), { qos: 1 }));
@@ -35,14 +36,17 @@ describe(`${DEVICES} devices × ${UPLINKS_PER_DEVICE} uplinks`, () => {
     const perThing = new Map<string, number[]>();
     for (const message of uplinks.messages) {
       const thing = message.topic.split("/")[1]!;
-      const fCnt = (JSON.parse(message.payload.toString()) as { uplink_message: { f_cnt?: number } }).uplink_message.f_cnt ?? 0;
+      const fCnt =
+        (JSON.parse(message.payload.toString()) as { uplink_message: { f_cnt?: number } }).uplink_message.f_cnt ?? 0;
       perThing.set(thing, [...(perThing.get(thing) ?? []), fCnt]);
     }
     expect(perThing.size).toBe(DEVICES);
     for (const counters of perThing.values()) expect(new Set(counters).size).toBe(UPLINKS_PER_DEVICE);
 
     const { iot } = sdkClients(ctx.runtime);
-    const things = await iot.send(new ListThingsCommand({ attributeName: "stackName", attributeValue: "e2e", maxResults: 250 }));
+    const things = await iot.send(
+      new ListThingsCommand({ attributeName: "stackName", attributeValue: "e2e", maxResults: 250 }),
+    );
     expect(things.things).toHaveLength(DEVICES);
     expect(ctx.runtime.ruleFailures).toEqual([]);
     await Promise.all([tts.endAsync(), app.endAsync()]);

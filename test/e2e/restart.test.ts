@@ -2,10 +2,10 @@ import { DescribeThingCommand } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, describe, expect, it } from "vitest";
-import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { fixtureBytes } from "../support/fixtures.ts";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { fixtureBytes } from "../support/fixtures.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
 const dataDir = temporaryDataDir();
@@ -14,7 +14,10 @@ afterAll(() => dataDir.remove());
 describe("state on disk", () => {
   it("keeps things, shadows and executions across a stop and a start", async () => {
     const finished: ExecutionSummary[] = [];
-    const first = await startTestRuntime({ dataDir: dataDir.path }, { onExecution: (summary) => finished.push(summary) });
+    const first = await startTestRuntime(
+      { dataDir: dataDir.path },
+      { onExecution: (summary) => finished.push(summary) },
+    );
     const tts = await connect(first.urls.mqtt, "thethings-e2e");
     await tts.publishAsync("thethings/lorawan/e2e/uplink", fixtureBytes("uplink"), { qos: 1 });
     await expect.poll(() => finished.length, { timeout: 10_000 }).toBe(1);
@@ -27,7 +30,9 @@ describe("state on disk", () => {
       const { iot, iotData, sfn } = sdkClients(second);
       const thing = await iot.send(new DescribeThingCommand({ thingName: "0004A30B001C0530" }));
       expect(thing.attributes?.["stackName"]).toBe("e2e");
-      const shadow = await iotData.send(new GetThingShadowCommand({ thingName: "0004A30B001C0530", shadowName: "lorawan" }));
+      const shadow = await iotData.send(
+        new GetThingShadowCommand({ thingName: "0004A30B001C0530", shadowName: "lorawan" }),
+      );
       expect(JSON.parse(Buffer.from(shadow.payload!).toString()).state.reported.rssi).toBe(-35);
       const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: finished[0]!.executionArn }));
       expect(execution.status).toBe("SUCCEEDED");
@@ -51,7 +56,9 @@ describe("state on disk", () => {
       await expect(startTestRuntime({ dataDir: dataDir.path, mqttPort: first.broker.mqttPort })).rejects.toThrow(
         `MQTT port (--mqtt-port): 127.0.0.1:${first.broker.mqttPort} is already in use; choose another port`,
       );
-      await expect(startTestRuntime({ dataDir: dataDir.path, awsPort: first.aws.port })).rejects.toThrow(new RegExp(`${first.aws.port}`));
+      await expect(startTestRuntime({ dataDir: dataDir.path, awsPort: first.aws.port })).rejects.toThrow(
+        new RegExp(`${first.aws.port}`),
+      );
     } finally {
       await first.close();
     }

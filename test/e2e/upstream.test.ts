@@ -7,11 +7,11 @@ import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
-import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
-import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
 const THING = "0004A30B001C0530";
@@ -103,7 +103,10 @@ describe("upstream through the embedded default", () => {
     // The Step Functions API shows the same, as the console would.
     const { sfn } = sdkClients(runtime);
     const { executions: listed } = await sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: runtime.workflows.stateMachineArn("upstream"), statusFilter: "FAILED" }),
+      new ListExecutionsCommand({
+        stateMachineArn: runtime.workflows.stateMachineArn("upstream"),
+        statusFilter: "FAILED",
+      }),
     );
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }));
     expect(listed?.map((execution) => execution.executionArn)).toContain(failed.executionArn);
@@ -119,7 +122,9 @@ describe("upstream through the embedded default", () => {
       "FailStateEntered",
       "ExecutionFailed",
     ]);
-    expect(events?.find((event) => event.type === "TaskStateEntered")?.stateEnteredEventDetails?.name).toBe("EnsureThing");
+    expect(events?.find((event) => event.type === "TaskStateEntered")?.stateEnteredEventDetails?.name).toBe(
+      "EnsureThing",
+    );
 
     const received = await recorder(app, `lorawan/${THING}/uplink`);
     await tts.publishAsync("thethings/lorawan/e2e/uplink", fixtureBytes("uplink"), { qos: 1 });
@@ -135,6 +140,8 @@ describe("upstream through the embedded default", () => {
     await tts.publishAsync("thethings/lorawan/e2e/uplink", fixtureBytes("uplink"), { qos: 1 });
     await uplink();
     await runtime.workflows.idle();
-    expect(executions.map((execution) => (execution.input as { topic: string }).topic)).toEqual(["thethings/lorawan/e2e/uplink"]);
+    expect(executions.map((execution) => (execution.input as { topic: string }).topic)).toEqual([
+      "thethings/lorawan/e2e/uplink",
+    ]);
   });
 });

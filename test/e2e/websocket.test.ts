@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
-import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 
 const ctx = useTestRuntime();
 

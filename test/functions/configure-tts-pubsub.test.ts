@@ -1,14 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { createConfigureTtsPubSubHandler } from "../../functions/configure-tts-pubsub/handler.ts";
-import {
-  AWS_IOT_PUBSUB_FIELD_MASK,
-  deletePubSubRequest,
-  setAwsIotPubSubRequest,
-} from "../../functions/tts/pubsub.ts";
 import { loadSettings } from "../../functions/settings.ts";
+import { ApiKeys } from "../../functions/tts/api-keys.ts";
+import { AWS_IOT_PUBSUB_FIELD_MASK, deletePubSubRequest, setAwsIotPubSubRequest } from "../../functions/tts/pubsub.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
@@ -26,7 +22,11 @@ const pubSub = {
   stackName: "tts-prod",
 };
 
-const event = (action: "create" | "update" | "delete", prev: Record<string, unknown> | null = null, body: Record<string, unknown> = {}) => ({
+const event = (
+  action: "create" | "update" | "delete",
+  prev: Record<string, unknown> | null = null,
+  body: Record<string, unknown> = {},
+) => ({
   ...pubSub,
   ...body,
   tf: { action, prev_input: prev },
@@ -38,7 +38,11 @@ function newHandler(fetchImpl: typeof fetch) {
     TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tts-prod/tts-api-keys-AbCdEf",
     TTS_REQUEST_TIMEOUT_MS: "200",
   });
-  const apiKeys = new ApiKeys({ client: new SecretsManagerClient({ region: "eu-west-1" }), secretId: config.TTS_API_KEY_SECRET_ARN, ttlSeconds: 0 });
+  const apiKeys = new ApiKeys({
+    client: new SecretsManagerClient({ region: "eu-west-1" }),
+    secretId: config.TTS_API_KEY_SECRET_ARN,
+    ttlSeconds: 0,
+  });
   return createConfigureTtsPubSubHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
 }
 
@@ -57,7 +61,9 @@ async function thrown(promise: Promise<unknown>): Promise<Error> {
 
 beforeEach(() => {
   secretsMock.reset();
-  secretsMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ app1: API_KEY, app2: "NNSXS.OTHER" }) });
+  secretsMock
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ app1: API_KEY, app2: "NNSXS.OTHER" }) });
 });
 
 describe("TTS pub/sub requests", () => {
@@ -92,7 +98,10 @@ describe("TTS pub/sub requests", () => {
   });
 
   it("deletes with DELETE on the same path, without a body", () => {
-    expect(deletePubSubRequest("app1", "aws-iot-tts-prod")).toEqual({ method: "DELETE", path: "/api/v3/as/pubsub/app1/aws-iot-tts-prod" });
+    expect(deletePubSubRequest("app1", "aws-iot-tts-prod")).toEqual({
+      method: "DELETE",
+      path: "/api/v3/as/pubsub/app1/aws-iot-tts-prod",
+    });
   });
 });
 
@@ -111,7 +120,10 @@ describe("configure-tts-pubsub", () => {
     const [call] = tts.calls;
     expect(call?.url).toBe("https://eu1.cloud.thethings.network/api/v3/as/pubsub/app1/aws-iot-tts-prod");
     expect(call?.init.method).toBe("PUT");
-    expect(call?.init.headers).toMatchObject({ authorization: `Bearer ${API_KEY}`, "content-type": "application/json" });
+    expect(call?.init.headers).toMatchObject({
+      authorization: `Bearer ${API_KEY}`,
+      "content-type": "application/json",
+    });
     expect(JSON.parse(call?.init.body as string)).toEqual(setAwsIotPubSubRequest(pubSub).body);
     // The result goes into the Terraform state: no key, no ExternalId.
     expect(JSON.stringify(result)).not.toContain(API_KEY);
@@ -128,7 +140,9 @@ describe("configure-tts-pubsub", () => {
 
   it("update that moves the pub/sub: sets the new one, then deletes the previous one", async () => {
     const tts = fakeTts(ok, () => new Response(null, { status: 404 }));
-    const result = await newHandler(tts.fetchImpl)(event("update", { ...pubSub, applicationId: "app2", pubSubId: "aws-iot-old" }));
+    const result = await newHandler(tts.fetchImpl)(
+      event("update", { ...pubSub, applicationId: "app2", pubSubId: "aws-iot-old" }),
+    );
     expect(tts.calls.map((call) => `${call.init.method} ${call.url}`)).toEqual([
       "PUT https://eu1.cloud.thethings.network/api/v3/as/pubsub/app1/aws-iot-tts-prod",
       "DELETE https://eu1.cloud.thethings.network/api/v3/as/pubsub/app2/aws-iot-old",
@@ -187,7 +201,9 @@ describe("configure-tts-pubsub", () => {
 
   it("an unreachable TTS: TtsPubSubUnreachable, naming the timeout", async () => {
     const fetchImpl = (async (_url: string, init: RequestInit) =>
-      new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)))) as unknown as typeof fetch;
+      new Promise((_, reject) =>
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+      )) as unknown as typeof fetch;
     const error = await thrown(newHandler(fetchImpl)(event("create")));
     expect(error.name).toBe("TtsPubSubUnreachable");
     expect(error.message).toContain("no answer within 200 ms");

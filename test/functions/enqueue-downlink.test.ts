@@ -1,11 +1,15 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../functions/tts/api-keys.ts";
-import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
-import { retryAfterSeconds } from "../../functions/tts/http.ts";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink/validation.ts";
+import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
+import { ApiKeys } from "../../functions/tts/api-keys.ts";
+import { retryAfterSeconds } from "../../functions/tts/http.ts";
 import { fakeTts } from "../support/fake-tts.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
@@ -19,7 +23,11 @@ function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
     TTS_REQUEST_TIMEOUT_MS: "200",
     ...env,
   });
-  const apiKeys = new ApiKeys({ client: new SecretsManagerClient({ region: "eu-west-1" }), secretId: config.TTS_API_KEY_SECRET_ARN, ttlSeconds: 300 });
+  const apiKeys = new ApiKeys({
+    client: new SecretsManagerClient({ region: "eu-west-1" }),
+    secretId: config.TTS_API_KEY_SECRET_ARN,
+    ttlSeconds: 300,
+  });
   return createEnqueueDownlinkHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
 }
 
@@ -30,8 +38,13 @@ const input = (body: Record<string, unknown> = {}) => ({
   correlationIds: ["tts-aws-iot:downlink:x"],
 });
 
-const ttsError = (status: number, code: number, message: string, headers: Record<string, string> = {}) => () =>
-  new Response(JSON.stringify({ code, message }), { status, headers: { "content-type": "application/json", ...headers } });
+const ttsError =
+  (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  () =>
+    new Response(JSON.stringify({ code, message }), {
+      status,
+      headers: { "content-type": "application/json", ...headers },
+    });
 
 beforeEach(() => {
   secretsMock.reset();
@@ -43,12 +56,26 @@ describe("enqueue-downlink", () => {
     const tts = fakeTts(() => new Response("{}", { status: 200 }));
     const result = await newHandler(tts.fetchImpl)(input({ confirmed: true }));
 
-    expect(result).toEqual({ enqueued: true, path: "/api/v3/as/applications/app1/devices/dev1/down/push", failure: null });
+    expect(result).toEqual({
+      enqueued: true,
+      path: "/api/v3/as/applications/app1/devices/dev1/down/push",
+      failure: null,
+    });
     expect(tts.calls).toHaveLength(1);
-    expect(tts.calls[0]!.url).toBe("https://eu1.cloud.thethings.network/api/v3/as/applications/app1/devices/dev1/down/push");
+    expect(tts.calls[0]!.url).toBe(
+      "https://eu1.cloud.thethings.network/api/v3/as/applications/app1/devices/dev1/down/push",
+    );
     expect(new Headers(tts.calls[0]!.init.headers).get("authorization")).toBe(`Bearer ${API_KEY}`);
     expect(JSON.parse(tts.calls[0]!.init.body as string)).toEqual({
-      downlinks: [{ f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", correlation_ids: ["tts-aws-iot:downlink:x"] }],
+      downlinks: [
+        {
+          f_port: 15,
+          frm_payload: "vu8=",
+          confirmed: true,
+          priority: "NORMAL",
+          correlation_ids: ["tts-aws-iot:downlink:x"],
+        },
+      ],
     });
   });
 
@@ -67,27 +94,40 @@ describe("enqueue-downlink", () => {
     [408, 4],
   ])("throws TtsUnavailable (retried by the workflow) on HTTP %i", async (status, code) => {
     const tts = fakeTts(ttsError(status, code, "busy"));
-    await expect(newHandler(tts.fetchImpl)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: `TTS answered ${status}: busy` });
+    await expect(newHandler(tts.fetchImpl)(input())).rejects.toMatchObject({
+      name: "TtsUnavailable",
+      message: `TTS answered ${status}: busy`,
+    });
   });
 
   it("waits out TTS's Retry-After (bounded) before handing the retry to the workflow", async () => {
     const tts = fakeTts(ttsError(429, 8, "rate limited", { "retry-after": "1" }));
     const started = performance.now();
-    await expect(newHandler(tts.fetchImpl, { TTS_RETRY_AFTER_MAX_SECONDS: "0.3" })(input())).rejects.toMatchObject({ name: "TtsUnavailable" });
+    await expect(newHandler(tts.fetchImpl, { TTS_RETRY_AFTER_MAX_SECONDS: "0.3" })(input())).rejects.toMatchObject({
+      name: "TtsUnavailable",
+    });
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it("treats no answer within the timeout as unavailable", async () => {
     const hanging = (async (_url: string, init: RequestInit) =>
-      new Promise((_, reject) => init.signal!.addEventListener("abort", () => reject(init.signal!.reason)))) as unknown as typeof fetch;
-    await expect(newHandler(hanging)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: expect.stringContaining("no answer within 200 ms") });
+      new Promise((_, reject) =>
+        init.signal!.addEventListener("abort", () => reject(init.signal!.reason)),
+      )) as unknown as typeof fetch;
+    await expect(newHandler(hanging)(input())).rejects.toMatchObject({
+      name: "TtsUnavailable",
+      message: expect.stringContaining("no answer within 200 ms"),
+    });
   });
 
   it("treats a refused connection as unavailable", async () => {
     const refused = (async () => {
       throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     }) as unknown as typeof fetch;
-    await expect(newHandler(refused)(input())).rejects.toMatchObject({ name: "TtsUnavailable", message: expect.stringContaining("ECONNREFUSED") });
+    await expect(newHandler(refused)(input())).rejects.toMatchObject({
+      name: "TtsUnavailable",
+      message: expect.stringContaining("ECONNREFUSED"),
+    });
   });
 
   it.each([
@@ -130,28 +170,39 @@ describe("enqueue-downlink", () => {
   it("reports a malformed secret as tts_api_key_missing, without echoing it", async () => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretString: API_KEY });
     const result = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input());
-    expect(result.failure).toMatchObject({ code: "tts_api_key_missing", message: expect.stringContaining("is not JSON") });
+    expect(result.failure).toMatchObject({
+      code: "tts_api_key_missing",
+      message: expect.stringContaining("is not JSON"),
+    });
     expect(JSON.stringify(result)).not.toContain(API_KEY);
   });
 
   it("reports a secret without value (deployed, key not put yet) as tts_api_key_missing", async () => {
-    secretsMock.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "no value", $metadata: {} }));
+    secretsMock
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: "no value", $metadata: {} }));
     const result = await newHandler(fakeTts(() => new Response("{}")).fetchImpl)(input());
     expect(result.failure).toMatchObject({ code: "tts_api_key_missing" });
   });
 
   it("finds a key put after a miss at the next downlink (misses are not cached)", async () => {
     const tts = fakeTts(() => new Response("{}"));
-    secretsMock.on(GetSecretValueCommand).resolvesOnce({ SecretString: "{}" }).resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
+    secretsMock
+      .on(GetSecretValueCommand)
+      .resolvesOnce({ SecretString: "{}" })
+      .resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
     const handler = newHandler(tts.fetchImpl);
     expect((await handler(input())).failure).toMatchObject({ code: "tts_api_key_missing" });
     expect(await handler(input())).toMatchObject({ enqueued: true });
   });
 
   it("refuses a TTS URL with credentials in it", () => {
-    expect(() => loadSettings("enqueue-downlink", { TTS_URL: "https://user:pw@eu1.cloud.thethings.network", TTS_API_KEY_SECRET_ARN: "x" })).toThrow(
-      /TTS_URL must not contain a user name or password/,
-    );
+    expect(() =>
+      loadSettings("enqueue-downlink", {
+        TTS_URL: "https://user:pw@eu1.cloud.thethings.network",
+        TTS_API_KEY_SECRET_ARN: "x",
+      }),
+    ).toThrow(/TTS_URL must not contain a user name or password/);
   });
 });
 

@@ -8,16 +8,22 @@ import {
 } from "@aws-sdk/client-iot";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createEnsureThingHandler, contextFromEnvironment, type EnsureThingContext } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
+import {
+  contextFromEnvironment,
+  createEnsureThingHandler,
+  type EnsureThingContext,
+} from "../../functions/ensure-thing/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
 import { fixture, fixtureBytes } from "../support/fixtures.ts";
 import { upstreamEvent } from "../support/rule-events.ts";
 
 const iotMock = mockClient(IoTClient);
 afterAll(() => iotMock.restore());
-const notFound = () => new ResourceNotFoundException({ message: "Thing 0004A30B001C0530 cannot be found.", $metadata: {} });
-const alreadyExists = () => new ResourceAlreadyExistsException({ message: "exists", $metadata: {}, resourceId: "x", resourceArn: "y" });
+const notFound = () =>
+  new ResourceNotFoundException({ message: "Thing 0004A30B001C0530 cannot be found.", $metadata: {} });
+const alreadyExists = () =>
+  new ResourceAlreadyExistsException({ message: "exists", $metadata: {}, resourceId: "x", resourceArn: "y" });
 
 function newHandler(env: Record<string, string> = {}) {
   const config = loadSettings("ensure-thing", { STACK_NAME: "test-stack", ...env });
@@ -80,7 +86,9 @@ describe("ensure-thing", () => {
   });
 
   it("describes a known thing once in a cold container, without modifying it", async () => {
-    iotMock.on(DescribeThingCommand).resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "test-stack" } });
+    iotMock
+      .on(DescribeThingCommand)
+      .resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "test-stack" } });
     const handler = newHandler();
 
     expect((await handler(upstreamEvent(fixtureBytes("uplink")))).thing).toBe("exists");
@@ -123,7 +131,9 @@ describe("ensure-thing", () => {
   });
 
   it("refuses a thing that belongs to another stack and never modifies it", async () => {
-    iotMock.on(DescribeThingCommand).resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "other-stack" } });
+    iotMock
+      .on(DescribeThingCommand)
+      .resolves({ thingName: "0004A30B001C0530", attributes: { stackName: "other-stack" } });
     const handler = newHandler();
 
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -138,9 +148,14 @@ describe("ensure-thing", () => {
   });
 
   it("refuses a foreign thing that appeared during a create race", async () => {
-    iotMock.on(DescribeThingCommand).rejectsOnce(notFound()).resolves({ attributes: { stackName: "other-stack" } });
+    iotMock
+      .on(DescribeThingCommand)
+      .rejectsOnce(notFound())
+      .resolves({ attributes: { stackName: "other-stack" } });
     iotMock.on(CreateThingCommand).rejects(alreadyExists());
-    expect((await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))))).name).toBe("ThingOwnedByAnotherStack");
+    expect((await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))))).name).toBe(
+      "ThingOwnedByAnotherStack",
+    );
   });
 
   it("uses a thing made by hand (no stackName) as it is", async () => {
@@ -158,7 +173,9 @@ describe("ensure-thing", () => {
   });
 
   it("turns AWS throttling into a TransientAwsError the workflow retries", async () => {
-    iotMock.on(DescribeThingCommand).rejects(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
+    iotMock
+      .on(DescribeThingCommand)
+      .rejects(new ThrottlingException({ message: "Rate exceeded", $metadata: { httpStatusCode: 400 } }));
     const error = await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))));
     expect(error.name).toBe("TransientAwsError");
     expect(error.message).toBe("ThrottlingException: Rate exceeded");
@@ -166,7 +183,12 @@ describe("ensure-thing", () => {
 
   it("keeps a final AWS error's own name", async () => {
     iotMock.on(DescribeThingCommand).rejects(notFound());
-    iotMock.on(CreateThingCommand).rejects(new ResourceNotFoundException({ message: "thing type lorawan does not exist", $metadata: { httpStatusCode: 404 } }));
+    iotMock.on(CreateThingCommand).rejects(
+      new ResourceNotFoundException({
+        message: "thing type lorawan does not exist",
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
     const error = await failureOf(newHandler()(upstreamEvent(fixtureBytes("uplink"))));
     expect(error.name).toBe("ResourceNotFoundException");
   });
@@ -186,7 +208,9 @@ describe("ensure-thing", () => {
 
   it("falls back to the rule time when the message has no received_at", async () => {
     iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
-    const result = await newHandler()(upstreamEvent(fixtureBytes("downlink-failed"), "thethings/lorawan/test-stack/downlink/failed"));
+    const result = await newHandler()(
+      upstreamEvent(fixtureBytes("downlink-failed"), "thethings/lorawan/test-stack/downlink/failed"),
+    );
     expect(result.receivedAt).toBe(new Date(1_700_000_000_000).toISOString());
     expect(result.thingName).toBe("test-stack_dev1");
   });

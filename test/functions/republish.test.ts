@@ -24,14 +24,19 @@ describe("republish", () => {
     expect(Buffer.from(call.payload as Uint8Array).equals(bytes)).toBe(true);
   });
 
-  it.each(["lorawan/#", "lorawan/+/uplink", "thethings/lorawan/x/uplink", ""])("never publishes to %j", async (topic) => {
-    await expect(handler({ topic, payload: "e30=" })).rejects.toMatchObject({ name: "InvalidStepInput" });
-    expect(dataMock.calls()).toHaveLength(0);
-  });
+  it.each(["lorawan/#", "lorawan/+/uplink", "thethings/lorawan/x/uplink", ""])(
+    "never publishes to %j",
+    async (topic) => {
+      await expect(handler({ topic, payload: "e30=" })).rejects.toMatchObject({ name: "InvalidStepInput" });
+      expect(dataMock.calls()).toHaveLength(0);
+    },
+  );
 
   it("retries a data plane that is down as TransientAwsError", async () => {
     dataMock.on(PublishCommand).rejects(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
-    await expect(handler({ topic: "lorawan/T/uplink", payload: "e30=" })).rejects.toMatchObject({ name: "TransientAwsError" });
+    await expect(handler({ topic: "lorawan/T/uplink", payload: "e30=" })).rejects.toMatchObject({
+      name: "TransientAwsError",
+    });
   });
 
   it("publishes to the account's endpoint its IOT_DATA_ENDPOINT setting names, over the SDK's", async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ttsPrincipalAccount, TTS_PRINCIPAL_ACCOUNTS } from "../../infra/config/environment-schema.ts";
+import { TTS_PRINCIPAL_ACCOUNTS, ttsPrincipalAccount } from "../../infra/config/environment-schema.ts";
 import {
   configFilePath,
   DEFAULT_CONFIG_FILE,
@@ -49,7 +49,13 @@ describe("deployment configuration", () => {
     expect(environment?.config).toEqual({
       stackName: "minimal",
       region: "us-east-1",
-      tts: { flavour: "ttn", url: "https://eu1.cloud.thethings.network", applicationIds: ["my-app"], apiKeys: "manual", configurePubSub: false },
+      tts: {
+        flavour: "ttn",
+        url: "https://eu1.cloud.thethings.network",
+        applicationIds: ["my-app"],
+        apiKeys: "manual",
+        configurePubSub: false,
+      },
       things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
       workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
@@ -60,10 +66,13 @@ describe("deployment configuration", () => {
 
   it("maps each TTS flavour to the account TTS assumes the role from", () => {
     const parse = (tts: Record<string, unknown>) =>
-      parseDeploymentConfig(configWith({ tts: { url: "https://x.example.com", applicationIds: ["app"], ...tts } }))[0]!.config.tts;
+      parseDeploymentConfig(configWith({ tts: { url: "https://x.example.com", applicationIds: ["app"], ...tts } }))[0]!
+        .config.tts;
     expect(ttsPrincipalAccount(parse({ flavour: "cloud" }))).toBe("097768003349");
     expect(ttsPrincipalAccount(parse({ flavour: "ttn" }))).toBe("678672909819");
-    expect(ttsPrincipalAccount(parse({ flavour: "enterprise", principalAccountId: "123456789012" }))).toBe("123456789012");
+    expect(ttsPrincipalAccount(parse({ flavour: "enterprise", principalAccountId: "123456789012" }))).toBe(
+      "123456789012",
+    );
     expect(TTS_PRINCIPAL_ACCOUNTS).toEqual({ cloud: "097768003349", ttn: "678672909819" });
   });
 
@@ -72,16 +81,34 @@ describe("deployment configuration", () => {
     [{ stackName: "has_underscore" }, "field stackName"],
     [{ stackName: "a".repeat(33) }, "field stackName: must be at most 32 characters"],
     [{ region: "Ireland" }, "field region: must be an AWS region"],
-    [{ tts: { flavour: "enterprise", url: "https://x.example.com", applicationIds: ["app"] } }, "field tts.principalAccountId"],
-    [{ tts: { flavour: "ttn", url: "https://x.example.com", applicationIds: ["app"], configurePubSub: "yes" } }, "field tts.configurePubSub"],
-    [{ tts: { flavour: "cloud", url: "http://x.example.com", applicationIds: ["app"] } }, "field tts.url: must be an https:// URL"],
-    [{ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: [] } }, "field tts.applicationIds: must list at least one"],
-    [{ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["Bad_Id"] } }, "field tts.applicationIds.0"],
+    [
+      { tts: { flavour: "enterprise", url: "https://x.example.com", applicationIds: ["app"] } },
+      "field tts.principalAccountId",
+    ],
+    [
+      { tts: { flavour: "ttn", url: "https://x.example.com", applicationIds: ["app"], configurePubSub: "yes" } },
+      "field tts.configurePubSub",
+    ],
+    [
+      { tts: { flavour: "cloud", url: "http://x.example.com", applicationIds: ["app"] } },
+      "field tts.url: must be an https:// URL",
+    ],
+    [
+      { tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: [] } },
+      "field tts.applicationIds: must list at least one",
+    ],
+    [
+      { tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["Bad_Id"] } },
+      "field tts.applicationIds.0",
+    ],
     [{ tts: { flavour: "aws", url: "https://x.example.com", applicationIds: ["app"] } }, "field tts.flavour"],
     [{ things: { nameScheme: "Serial" } }, "field things.nameScheme"],
     [{ workflows: { logLevel: "DEBUG" } }, "field workflows.logLevel"],
     [{ logRetentionDays: 10 }, "field logRetentionDays: must be one of CloudWatch's retention periods"],
-    [{ stateBackend: { type: "local", path: "/var/state/x.tfstate" } }, "field stateBackend.path: must be a relative path"],
+    [
+      { stateBackend: { type: "local", path: "/var/state/x.tfstate" } },
+      "field stateBackend.path: must be a relative path",
+    ],
     [{ stateBackend: { type: "s3", bucket: "b", key: "k", region: "eu-west-1" } }, "field stateBackend.bucket"],
     [{ logRetentionDay: 14 }, 'environment "staging", Unrecognized key: "logRetentionDay"'],
     [{ things: { shadowMetric: false } }, 'field things: Unrecognized key: "shadowMetric"'],
@@ -91,7 +118,10 @@ describe("deployment configuration", () => {
 
   it("reports every environment's problems at once", () => {
     const message = problemsOf({
-      environments: { staging: { ...TEST_ENVIRONMENT, region: "x" }, production: { ...TEST_ENVIRONMENT, stackName: "other", logRetentionDays: 2 } },
+      environments: {
+        staging: { ...TEST_ENVIRONMENT, region: "x" },
+        production: { ...TEST_ENVIRONMENT, stackName: "other", logRetentionDays: 2 },
+      },
     });
     expect(message).toContain('environment "staging", field region');
     expect(message).toContain('environment "production", field logRetentionDays');
@@ -110,12 +140,16 @@ describe("deployment configuration", () => {
 
   it("reads the file TTS_AWS_IOT_CONFIG names, and says which file is broken", () => {
     expect(configFilePath({}, "/project")).toBe(resolve("/project", DEFAULT_CONFIG_FILE));
-    expect(configFilePath({ TTS_AWS_IOT_CONFIG: "configs/other.json" }, "/project")).toBe(resolve("/project/configs/other.json"));
+    expect(configFilePath({ TTS_AWS_IOT_CONFIG: "configs/other.json" }, "/project")).toBe(
+      resolve("/project/configs/other.json"),
+    );
 
     const directory = mkdtempSync(join(tmpdir(), "tts-aws-iot-config-"));
     const file = join(directory, "broken.json");
     writeFileSync(file, "{ not json");
     expect(() => loadDeploymentConfig(file)).toThrow(`${file} is not valid JSON`);
-    expect(() => loadDeploymentConfig(join(directory, "missing.json"))).toThrow("cannot read the deployment configuration");
+    expect(() => loadDeploymentConfig(join(directory, "missing.json"))).toThrow(
+      "cannot read the deployment configuration",
+    );
   });
 });

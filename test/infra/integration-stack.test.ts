@@ -3,7 +3,14 @@ import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
 import { escapeTerraformTemplate } from "../../infra/terraform-strings.ts";
 import { SEARCHABLE_ATTRIBUTES } from "../../infra/thing-type.ts";
 import { stateMachineName, topicRules, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
-import { findResource, referenceTo, resourceEntries, resourcesOf, synthesize, type TerraformJson } from "./synthesized-stack.ts";
+import {
+  findResource,
+  referenceTo,
+  resourceEntries,
+  resourcesOf,
+  synthesize,
+  type TerraformJson,
+} from "./synthesized-stack.ts";
 
 const STACK = "test-stack";
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
@@ -19,10 +26,24 @@ describe("integration stack: Terraform settings", () => {
 
   it("takes a configured S3 backend, with S3-native locking when asked", () => {
     const s3 = synthesize({
-      stateBackend: { type: "s3", bucket: "my-state", key: "tts/test.tfstate", region: "eu-central-1", dynamodbTable: "locks", useLockfile: true },
+      stateBackend: {
+        type: "s3",
+        bucket: "my-state",
+        key: "tts/test.tfstate",
+        region: "eu-central-1",
+        dynamodbTable: "locks",
+        useLockfile: true,
+      },
     });
     expect(s3.terraform.backend).toEqual({
-      s3: { bucket: "my-state", key: "tts/test.tfstate", region: "eu-central-1", encrypt: true, dynamodb_table: "locks", use_lockfile: true },
+      s3: {
+        bucket: "my-state",
+        key: "tts/test.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        dynamodb_table: "locks",
+        use_lockfile: true,
+      },
     });
   });
 
@@ -31,19 +52,26 @@ describe("integration stack: Terraform settings", () => {
     expect(json.terraform.required_providers["random"]?.version).toBeDefined();
     expect(json.provider["aws"]?.[0]).toMatchObject({
       region: "eu-west-1",
-      default_tags: [{ tags: { Owner: "tests", Application: "tts-aws-iot", TtsStackName: STACK, Environment: "test" } }],
+      default_tags: [
+        { tags: { Owner: "tests", Application: "tts-aws-iot", TtsStackName: STACK, Environment: "test" } },
+      ],
     });
   });
 
   it("looks up the account's ATS data endpoint", () => {
-    expect(Object.values(json.data["aws_iot_endpoint"] ?? {})).toEqual([expect.objectContaining({ endpoint_type: "iot:Data-ATS" })]);
+    expect(Object.values(json.data["aws_iot_endpoint"] ?? {})).toEqual([
+      expect.objectContaining({ endpoint_type: "iot:Data-ATS" }),
+    ]);
   });
 });
 
 describe("integration stack: things", () => {
   it("creates the thing type with devEUI and stackName searchable", () => {
     expect(resourcesOf(json, "aws_iot_thing_type")).toEqual([
-      expect.objectContaining({ name: "lorawan", properties: expect.objectContaining({ searchable_attributes: ["devEUI", "stackName"] }) }),
+      expect.objectContaining({
+        name: "lorawan",
+        properties: expect.objectContaining({ searchable_attributes: ["devEUI", "stackName"] }),
+      }),
     ]);
     expect(SEARCHABLE_ATTRIBUTES).toEqual(["devEUI", "stackName"]);
   });
@@ -51,42 +79,58 @@ describe("integration stack: things", () => {
 
 describe("integration stack: functions", () => {
   it("deploys every function of the catalogue, and nothing else", () => {
-    expect(resourcesOf(json, "aws_lambda_function").map((fn) => fn["function_name"]).sort()).toEqual(
-      FUNCTION_NAMES.map((name) => `${STACK}-${name}`).sort(),
-    );
+    expect(
+      resourcesOf(json, "aws_lambda_function")
+        .map((fn) => fn["function_name"])
+        .sort(),
+    ).toEqual(FUNCTION_NAMES.map((name) => `${STACK}-${name}`).sort());
   });
 
-  it.each(FUNCTION_NAMES)("%s: Node 22 on arm64, bundled ESM handler, JSON logs into its own log group, bounded timeout", (name) => {
-    const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`);
-    expect(fn).toMatchObject({
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      memory_size: 256,
-      tracing_config: { mode: "Active" },
-      logging_config: { log_format: "JSON", application_log_level: "INFO", system_log_level: "WARN" },
-      description: FUNCTIONS[name].description,
-    });
-    expect(fn["filename"]).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}\/archive\.zip$/);
-    expect(fn["source_code_hash"]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    // Below the 30 s every workflow task gives a Lambda.
-    expect(fn["timeout"]).toBeLessThan(30);
+  it.each(FUNCTION_NAMES)(
+    "%s: Node 22 on arm64, bundled ESM handler, JSON logs into its own log group, bounded timeout",
+    (name) => {
+      const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`);
+      expect(fn).toMatchObject({
+        runtime: "nodejs22.x",
+        architectures: ["arm64"],
+        handler: "index.handler",
+        memory_size: 256,
+        tracing_config: { mode: "Active" },
+        logging_config: { log_format: "JSON", application_log_level: "INFO", system_log_level: "WARN" },
+        description: FUNCTIONS[name].description,
+      });
+      expect(fn["filename"]).toMatch(/^assets\/[^/]+\/[0-9A-F]{32}\/archive\.zip$/);
+      expect(fn["source_code_hash"]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      // Below the 30 s every workflow task gives a Lambda.
+      expect(fn["timeout"]).toBeLessThan(30);
 
-    const logGroup = findResource(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`);
-    expect(logGroup["retention_in_days"]).toBe(30);
-    expect((fn["logging_config"] as Record<string, string>)["log_group"]).toBe(
-      referenceTo(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`, "name"),
-    );
-    expect(fn["role"]).toBe(referenceTo(json, "aws_iam_role", "name", `${STACK}-${name}`, "arn"));
-  });
+      const logGroup = findResource(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`);
+      expect(logGroup["retention_in_days"]).toBe(30);
+      expect((fn["logging_config"] as Record<string, string>)["log_group"]).toBe(
+        referenceTo(json, "aws_cloudwatch_log_group", "name", `/aws/lambda/${STACK}-${name}`, "name"),
+      );
+      expect(fn["role"]).toBe(referenceTo(json, "aws_iam_role", "name", `${STACK}-${name}`, "arn"));
+    },
+  );
 
   it("gives each function only the settings it reads", () => {
     const environmentOf = (name: FunctionName) =>
-      (findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as { variables: Record<string, string> })
-        .variables;
+      (
+        findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as {
+          variables: Record<string, string>;
+        }
+      ).variables;
     const endpoint = "${data.aws_iot_endpoint.iot-endpoint.endpoint_address}";
-    expect(environmentOf("ensure-thing")).toEqual({ STACK_NAME: STACK, THING_TYPE_NAME: "lorawan", THING_NAME_SCHEME: "DevEUI" });
-    expect(environmentOf("update-shadow")).toEqual({ SHADOW_METRICS: "on", SHADOW_DECODED_PAYLOAD: "off", IOT_DATA_ENDPOINT: endpoint });
+    expect(environmentOf("ensure-thing")).toEqual({
+      STACK_NAME: STACK,
+      THING_TYPE_NAME: "lorawan",
+      THING_NAME_SCHEME: "DevEUI",
+    });
+    expect(environmentOf("update-shadow")).toEqual({
+      SHADOW_METRICS: "on",
+      SHADOW_DECODED_PAYLOAD: "off",
+      IOT_DATA_ENDPOINT: endpoint,
+    });
     expect(environmentOf("republish")).toEqual({ IOT_DATA_ENDPOINT: endpoint });
     expect(environmentOf("validate-downlink")).toEqual({});
     expect(environmentOf("enqueue-downlink")).toEqual({
@@ -99,9 +143,15 @@ describe("integration stack: functions", () => {
   });
 
   it("passes shadow metrics off and the DeviceID scheme through", () => {
-    const off = synthesize({ things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false, shadowDecodedPayload: true } });
+    const off = synthesize({
+      things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false, shadowDecodedPayload: true },
+    });
     const variables = (name: FunctionName) =>
-      (findResource(off, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as { variables: Record<string, string> }).variables;
+      (
+        findResource(off, "aws_lambda_function", "function_name", `${STACK}-${name}`)["environment"] as {
+          variables: Record<string, string>;
+        }
+      ).variables;
     expect(variables("update-shadow")["SHADOW_METRICS"]).toBe("off");
     expect(variables("update-shadow")["SHADOW_DECODED_PAYLOAD"]).toBe("on");
     expect(variables("ensure-thing")["THING_NAME_SCHEME"]).toBe("DeviceID");
@@ -118,18 +168,29 @@ describe("integration stack: functions", () => {
 });
 
 describe("integration stack: workflows", () => {
-  it.each(WORKFLOW_NAMES)("%s: Express, logging to its vended log group with the configured level, traced", (workflow) => {
-    const name = stateMachineName(STACK, workflow);
-    const machine = findResource(json, "aws_sfn_state_machine", "name", name);
-    const logGroupArn = referenceTo(json, "aws_cloudwatch_log_group", "name", `/aws/vendedlogs/states/${name}`, "arn");
-    expect(machine).toMatchObject({
-      type: "EXPRESS",
-      logging_configuration: { level: "ALL", include_execution_data: true, log_destination: `${logGroupArn}:*` },
-      tracing_configuration: { enabled: true },
-      role_arn: referenceTo(json, "aws_iam_role", "name", `${name}-sfn`, "arn"),
-    });
-    expect(findResource(json, "aws_cloudwatch_log_group", "name", `/aws/vendedlogs/states/${name}`)["retention_in_days"]).toBe(30);
-  });
+  it.each(WORKFLOW_NAMES)(
+    "%s: Express, logging to its vended log group with the configured level, traced",
+    (workflow) => {
+      const name = stateMachineName(STACK, workflow);
+      const machine = findResource(json, "aws_sfn_state_machine", "name", name);
+      const logGroupArn = referenceTo(
+        json,
+        "aws_cloudwatch_log_group",
+        "name",
+        `/aws/vendedlogs/states/${name}`,
+        "arn",
+      );
+      expect(machine).toMatchObject({
+        type: "EXPRESS",
+        logging_configuration: { level: "ALL", include_execution_data: true, log_destination: `${logGroupArn}:*` },
+        tracing_configuration: { enabled: true },
+        role_arn: referenceTo(json, "aws_iam_role", "name", `${name}-sfn`, "arn"),
+      });
+      expect(
+        findResource(json, "aws_cloudwatch_log_group", "name", `/aws/vendedlogs/states/${name}`)["retention_in_days"],
+      ).toBe(30);
+    },
+  );
 
   it.each(WORKFLOW_NAMES)("%s: the definition is the workflows/ ASL with the deployed functions' ARNs", (workflow) => {
     const machine = findResource(json, "aws_sfn_state_machine", "name", stateMachineName(STACK, workflow));
@@ -138,14 +199,18 @@ describe("integration stack: workflows", () => {
   });
 
   it("follows the configured log level, execution data and tracing", () => {
-    const quiet = synthesize({ workflows: { logLevel: "ERROR", includeExecutionData: false, tracing: false }, logRetentionDays: 7 });
+    const quiet = synthesize({
+      workflows: { logLevel: "ERROR", includeExecutionData: false, tracing: false },
+      logRetentionDays: 7,
+    });
     for (const machine of resourcesOf(quiet, "aws_sfn_state_machine")) {
       expect(machine).toMatchObject({
         logging_configuration: { level: "ERROR", include_execution_data: false },
         tracing_configuration: { enabled: false },
       });
     }
-    for (const fn of resourcesOf(quiet, "aws_lambda_function")) expect(fn["tracing_config"]).toEqual({ mode: "PassThrough" });
+    for (const fn of resourcesOf(quiet, "aws_lambda_function"))
+      expect(fn["tracing_config"]).toEqual({ mode: "PassThrough" });
     for (const group of resourcesOf(quiet, "aws_cloudwatch_log_group")) expect(group["retention_in_days"]).toBe(7);
   });
 });
@@ -154,33 +219,46 @@ describe("integration stack: IoT rules", () => {
   const rules = topicRules(STACK);
 
   it("creates exactly the catalogue's rules", () => {
-    expect(resourcesOf(json, "aws_iot_topic_rule").map((rule) => rule["name"]).sort()).toEqual(rules.map((rule) => rule.name).sort());
+    expect(
+      resourcesOf(json, "aws_iot_topic_rule")
+        .map((rule) => rule["name"])
+        .sort(),
+    ).toEqual(rules.map((rule) => rule.name).sort());
   });
 
-  it.each(rules.map((rule) => [rule.name, rule] as const))("%s: SQL version, its workflow as target, dead letters on error", (_, rule) => {
-    const synthesized = findResource(json, "aws_iot_topic_rule", "name", rule.name);
-    const machineName = stateMachineName(STACK, rule.workflow);
-    const rulesRole = referenceTo(json, "aws_iam_role", "name", `${machineName}-rules`, "arn");
-    expect(synthesized).toMatchObject({
-      enabled: true,
-      sql: escapeTerraformTemplate(rule.sql),
-      sql_version: "2016-03-23",
-      step_functions: [
-        {
-          state_machine_name: referenceTo(json, "aws_sfn_state_machine", "name", machineName, "name"),
-          execution_name_prefix: rule.executionNamePrefix,
-          role_arn: rulesRole,
+  it.each(rules.map((rule) => [rule.name, rule] as const))(
+    "%s: SQL version, its workflow as target, dead letters on error",
+    (_, rule) => {
+      const synthesized = findResource(json, "aws_iot_topic_rule", "name", rule.name);
+      const machineName = stateMachineName(STACK, rule.workflow);
+      const rulesRole = referenceTo(json, "aws_iam_role", "name", `${machineName}-rules`, "arn");
+      expect(synthesized).toMatchObject({
+        enabled: true,
+        sql: escapeTerraformTemplate(rule.sql),
+        sql_version: "2016-03-23",
+        step_functions: [
+          {
+            state_machine_name: referenceTo(json, "aws_sfn_state_machine", "name", machineName, "name"),
+            execution_name_prefix: rule.executionNamePrefix,
+            role_arn: rulesRole,
+          },
+        ],
+        error_action: {
+          sqs: {
+            queue_url: referenceTo(json, "aws_sqs_queue", "name", `${machineName}-rules-dlq`, "url"),
+            role_arn: rulesRole,
+            use_base64: false,
+          },
         },
-      ],
-      error_action: {
-        sqs: { queue_url: referenceTo(json, "aws_sqs_queue", "name", `${machineName}-rules-dlq`, "url"), role_arn: rulesRole, use_base64: false },
-      },
-    });
-  });
+      });
+    },
+  );
 
   it("dead-letters into an encrypted queue kept 14 days", () => {
     for (const workflow of WORKFLOW_NAMES) {
-      expect(findResource(json, "aws_sqs_queue", "name", `${stateMachineName(STACK, workflow)}-rules-dlq`)).toMatchObject({
+      expect(
+        findResource(json, "aws_sqs_queue", "name", `${stateMachineName(STACK, workflow)}-rules-dlq`),
+      ).toMatchObject({
         sqs_managed_sse_enabled: true,
         message_retention_seconds: 1_209_600,
       });
@@ -211,7 +289,9 @@ describe("integration stack: TTS access", () => {
     [{ flavour: "enterprise", principalAccountId: "111122223333" }, "111122223333"],
   ] as const)("trusts the account of flavour %j", (flavour, account) => {
     const other = synthesize({ tts: { ...flavour, url: "https://x.example.com", applicationIds: ["app"] } });
-    const trust = JSON.parse(findResource(other, "aws_iam_role", "name", `${STACK}-tts`)["assume_role_policy"] as string);
+    const trust = JSON.parse(
+      findResource(other, "aws_iam_role", "name", `${STACK}-tts`)["assume_role_policy"] as string,
+    );
     expect(trust.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${account}:root` });
   });
 
@@ -221,18 +301,29 @@ describe("integration stack: TTS access", () => {
     const policy = resourcesOf(json, "aws_iam_role_policy").find((p) => p["name"] === "tts-pubsub");
     expect(JSON.parse(policy?.["policy"] as string).Statement).toEqual([
       { Sid: "ConnectAsTts", Effect: "Allow", Action: ["iot:Connect"], Resource: [iot(`client/thethings-${STACK}`)] },
-      { Sid: "PublishTtsEvents", Effect: "Allow", Action: ["iot:Publish"], Resource: [iot(`topic/thethings/lorawan/${STACK}/*`)] },
+      {
+        Sid: "PublishTtsEvents",
+        Effect: "Allow",
+        Action: ["iot:Publish"],
+        Resource: [iot(`topic/thethings/lorawan/${STACK}/*`)],
+      },
       {
         Sid: "SubscribeDownlinkTopics",
         Effect: "Allow",
         Action: ["iot:Subscribe"],
-        Resource: [iot(`topicfilter/thethings/lorawan/${STACK}/downlink/push`), iot(`topicfilter/thethings/lorawan/${STACK}/downlink/replace`)],
+        Resource: [
+          iot(`topicfilter/thethings/lorawan/${STACK}/downlink/push`),
+          iot(`topicfilter/thethings/lorawan/${STACK}/downlink/replace`),
+        ],
       },
       {
         Sid: "ReceiveDownlinkTopics",
         Effect: "Allow",
         Action: ["iot:Receive"],
-        Resource: [iot(`topic/thethings/lorawan/${STACK}/downlink/push`), iot(`topic/thethings/lorawan/${STACK}/downlink/replace`)],
+        Resource: [
+          iot(`topic/thethings/lorawan/${STACK}/downlink/push`),
+          iot(`topic/thethings/lorawan/${STACK}/downlink/replace`),
+        ],
       },
       { Sid: "DescribeEndpointHasNoResourceType", Effect: "Allow", Action: ["iot:DescribeEndpoint"], Resource: ["*"] },
     ]);
@@ -247,8 +338,14 @@ describe("integration stack: TTS access", () => {
   });
 
   it("takes the keys from a sensitive variable when configured so", () => {
-    const fromVariable = synthesize({ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app"], apiKeys: "terraform-variable" } });
-    expect(fromVariable.variable?.["tts_api_keys"]).toMatchObject({ type: "map(string)", sensitive: true, nullable: false });
+    const fromVariable = synthesize({
+      tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app"], apiKeys: "terraform-variable" },
+    });
+    expect(fromVariable.variable?.["tts_api_keys"]).toMatchObject({
+      type: "map(string)",
+      sensitive: true,
+      nullable: false,
+    });
     expect(resourcesOf(fromVariable, "aws_secretsmanager_secret_version")).toEqual([
       expect.objectContaining({ secret_string: "${jsonencode(var.tts_api_keys)}" }),
     ]);
@@ -309,7 +406,9 @@ describe("integration stack: monitoring", () => {
   it("has a dashboard of executions, failures, durations, Lambda errors, dead letters and outcomes", () => {
     const [dashboard] = resourcesOf(json, "aws_cloudwatch_dashboard");
     expect(dashboard?.["dashboard_name"]).toBe(STACK);
-    const body = JSON.parse(dashboard?.["dashboard_body"] as string) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
+    const body = JSON.parse(dashboard?.["dashboard_body"] as string) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
     const titles = body.widgets.map((widget) => widget.properties.title);
     expect(titles).toEqual(
       expect.arrayContaining([
@@ -332,7 +431,10 @@ describe("integration stack: outputs", () => {
   it("gives everything TTS needs, the external id only as a sensitive output", () => {
     const roleArn = referenceTo(json, "aws_iam_role", "name", `${STACK}-tts`, "arn");
     expect(json.output["tts_role_arn"]).toMatchObject({ value: roleArn, sensitive: false });
-    expect(json.output["tts_external_id"]).toMatchObject({ value: referenceTo(json, "random_password", "length", 40, "result"), sensitive: true });
+    expect(json.output["tts_external_id"]).toMatchObject({
+      value: referenceTo(json, "random_password", "length", 40, "result"),
+      sensitive: true,
+    });
     expect(json.output["tts_stack_name"]?.value).toBe(STACK);
     expect(json.output["aws_region"]?.value).toBe("eu-west-1");
     expect(json.output["iot_endpoint"]?.value).toBe("${data.aws_iot_endpoint.iot-endpoint.endpoint_address}");
@@ -367,20 +469,34 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
   });
 
   it("on: one CRUD invocation of configure-tts-pubsub per application, after the function, the TTS role and its policy", () => {
-    const on = synthesize({ tts: { flavour: "cloud", url: "https://example.eu1.cloud.thethings.industries", applicationIds: ["app-one", "app-two"], configurePubSub: true } });
+    const on = synthesize({
+      tts: {
+        flavour: "cloud",
+        url: "https://example.eu1.cloud.thethings.industries",
+        applicationIds: ["app-one", "app-two"],
+        configurePubSub: true,
+      },
+    });
     const invocations = resourceEntries(on, "aws_lambda_invocation");
     expect(invocations).toHaveLength(2);
-    const functionEntry = resourceEntries(on, "aws_lambda_function").find(([, fn]) => fn["function_name"] === `${STACK}-configure-tts-pubsub`);
+    const functionEntry = resourceEntries(on, "aws_lambda_function").find(
+      ([, fn]) => fn["function_name"] === `${STACK}-configure-tts-pubsub`,
+    );
     const roleArn = referenceTo(on, "aws_iam_role", "name", `${STACK}-tts`, "arn");
     const roleId = roleArn.slice(2, -"arn}".length - 1);
-    const [policyId] = resourceEntries(on, "aws_iam_role_policy").find(([, policy]) => policy["name"] === "tts-pubsub") ?? [];
+    const [policyId] =
+      resourceEntries(on, "aws_iam_role_policy").find(([, policy]) => policy["name"] === "tts-pubsub") ?? [];
     for (const [index, applicationId] of ["app-one", "app-two"].entries()) {
       const [, invocation] = invocations[index] ?? [];
       expect(invocation).toMatchObject({
         function_name: `\${aws_lambda_function.${functionEntry?.[0]}.function_name}`,
         lifecycle_scope: "CRUD",
         terraform_key: "tf",
-        depends_on: expect.arrayContaining([`aws_lambda_function.${functionEntry?.[0]}`, roleId, `aws_iam_role_policy.${policyId}`]),
+        depends_on: expect.arrayContaining([
+          `aws_lambda_function.${functionEntry?.[0]}`,
+          roleId,
+          `aws_iam_role_policy.${policyId}`,
+        ]),
       });
       const input = invocation?.["input"] as string;
       expect(input.startsWith("${jsonencode(")).toBe(true);
@@ -402,30 +518,55 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
 
   it("on, with the keys from the Terraform variable: the invocations wait for the secret's version", () => {
     const on = synthesize({
-      tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a"], apiKeys: "terraform-variable", configurePubSub: true },
+      tts: {
+        flavour: "cloud",
+        url: "https://x.example.com",
+        applicationIds: ["app-a"],
+        apiKeys: "terraform-variable",
+        configurePubSub: true,
+      },
     });
     const [versionId] = resourceEntries(on, "aws_secretsmanager_secret_version")[0] ?? [];
     const [[, invocation] = []] = resourceEntries(on, "aws_lambda_invocation");
-    expect(invocation?.["depends_on"]).toEqual(expect.arrayContaining([`aws_secretsmanager_secret_version.${versionId}`]));
+    expect(invocation?.["depends_on"]).toEqual(
+      expect.arrayContaining([`aws_secretsmanager_secret_version.${versionId}`]),
+    );
   });
 
   it("gives configure-tts-pubsub the secret's ARN and the TTS URL only, and read access to that one secret", () => {
     const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-configure-tts-pubsub`);
     const secretArn = referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn");
-    expect(fn["environment"]).toEqual({ variables: { TTS_URL: "https://example.eu1.cloud.thethings.industries", TTS_API_KEY_SECRET_ARN: secretArn } });
-    const policy = JSON.parse(findResource(json, "aws_iam_role_policy", "role", referenceTo(json, "aws_iam_role", "name", `${STACK}-configure-tts-pubsub`, "id"))["policy"] as string) as {
+    expect(fn["environment"]).toEqual({
+      variables: { TTS_URL: "https://example.eu1.cloud.thethings.industries", TTS_API_KEY_SECRET_ARN: secretArn },
+    });
+    const policy = JSON.parse(
+      findResource(
+        json,
+        "aws_iam_role_policy",
+        "role",
+        referenceTo(json, "aws_iam_role", "name", `${STACK}-configure-tts-pubsub`, "id"),
+      )["policy"] as string,
+    ) as {
       Statement: { Action: string[]; Resource: string[] }[];
     };
-    const secretStatements = policy.Statement.filter((statement) => statement.Action.some((action) => action.startsWith("secretsmanager:")));
-    expect(secretStatements).toEqual([expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] })]);
+    const secretStatements = policy.Statement.filter((statement) =>
+      statement.Action.some((action) => action.startsWith("secretsmanager:")),
+    );
+    expect(secretStatements).toEqual([
+      expect.objectContaining({ Action: ["secretsmanager:GetSecretValue"], Resource: [secretArn] }),
+    ]);
   });
 });
 
 describe("integration stack: synthesized JSON", () => {
   it("keeps its Terraform addresses: a changed one is a destroy and a create on the next apply", () => {
     const addresses = [
-      ...Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)),
-      ...Object.entries(json.data).flatMap(([type, byName]) => Object.keys(byName).map((name) => `data.${type}.${name}`)),
+      ...Object.entries(json.resource).flatMap(([type, byName]) =>
+        Object.keys(byName).map((name) => `${type}.${name}`),
+      ),
+      ...Object.entries(json.data).flatMap(([type, byName]) =>
+        Object.keys(byName).map((name) => `data.${type}.${name}`),
+      ),
       ...Object.keys(json.output).map((name) => `output.${name}`),
     ].sort();
     expect(addresses).toMatchInlineSnapshot(`
@@ -530,9 +671,13 @@ describe("integration stack: synthesized JSON", () => {
   });
 
   it("names every resource within AWS limits", () => {
-    for (const role of resourcesOf(json, "aws_iam_role")) expect((role["name"] as string).length).toBeLessThanOrEqual(64);
-    for (const fn of resourcesOf(json, "aws_lambda_function")) expect((fn["function_name"] as string).length).toBeLessThanOrEqual(64);
-    for (const queue of resourcesOf(json, "aws_sqs_queue")) expect((queue["name"] as string).length).toBeLessThanOrEqual(80);
-    for (const [, rule] of resourceEntries(json, "aws_iot_topic_rule")) expect(rule["name"]).toMatch(/^[a-zA-Z0-9_]{1,128}$/);
+    for (const role of resourcesOf(json, "aws_iam_role"))
+      expect((role["name"] as string).length).toBeLessThanOrEqual(64);
+    for (const fn of resourcesOf(json, "aws_lambda_function"))
+      expect((fn["function_name"] as string).length).toBeLessThanOrEqual(64);
+    for (const queue of resourcesOf(json, "aws_sqs_queue"))
+      expect((queue["name"] as string).length).toBeLessThanOrEqual(80);
+    for (const [, rule] of resourceEntries(json, "aws_iot_topic_rule"))
+      expect(rule["name"]).toMatch(/^[a-zA-Z0-9_]{1,128}$/);
   });
 });

@@ -17,7 +17,8 @@ export interface FoundStatement {
   readonly conditions: Record<string, Record<string, unknown>>;
 }
 
-const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
+const list = (value: unknown): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 export function policyStatements(json: TerraformJson): FoundStatement[] {
   const found: FoundStatement[] = [];
@@ -37,8 +38,7 @@ function visitStrings(value: unknown, path: string, visit: (path: string, text: 
   if (typeof value === "string") visit(path, value);
   else if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) visitStrings(item, `${path}[${index}]`, visit);
-  }
-  else if (typeof value === "object" && value !== null) {
+  } else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) if (key !== "//") visitStrings(item, `${path}.${key}`, visit);
   }
 }
@@ -78,7 +78,8 @@ function hclStatements(where: string, body: Record<string, unknown>): FoundState
   return statements.map((raw) => {
     const principals = raw["principals"] as { type: string; identifiers: string[] }[] | undefined;
     const conditions: Record<string, Record<string, unknown>> = {};
-    for (const condition of (raw["condition"] as { test: string; variable: string; values: string[] }[] | undefined) ?? []) {
+    for (const condition of (raw["condition"] as { test: string; variable: string; values: string[] }[] | undefined) ??
+      []) {
       conditions[condition.test] = { ...conditions[condition.test], [condition.variable]: condition.values };
     }
     return {
@@ -88,7 +89,8 @@ function hclStatements(where: string, body: Record<string, unknown>): FoundState
       notActions: raw["not_actions"] !== undefined,
       resources: raw["resources"] === undefined ? undefined : list(raw["resources"]),
       notResources: raw["not_resources"] !== undefined,
-      principals: principals === undefined ? undefined : Object.fromEntries(principals.map((p) => [p.type, p.identifiers])),
+      principals:
+        principals === undefined ? undefined : Object.fromEntries(principals.map((p) => [p.type, p.identifiers])),
       conditions,
     };
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { TTS_PRINCIPAL_ACCOUNTS } from "../../infra/config/environment-schema.ts";
 import { ALL_WILDCARD_ONLY_ACTIONS } from "../../infra/iam/policy-document.ts";
-import { policyStatements, type FoundStatement } from "./policy-documents.ts";
+import { type FoundStatement, policyStatements } from "./policy-documents.ts";
 import { resourcesOf, synthesize, type TerraformJson } from "./synthesized-stack.ts";
 
 /** Every violation of our IAM rules in the synthesized JSON, as readable lines. */
@@ -26,7 +26,8 @@ function violationsOf(statement: FoundStatement): string[] {
     const awsPrincipals = statement.principals["AWS"] ?? statement.principals["*"] ?? [];
     if (awsPrincipals.length > 0 && statement.effect === "Allow") {
       const externalId = statement.conditions["StringEquals"]?.["sts:ExternalId"];
-      if (externalId === undefined || externalId === "") problems.push(`${at}: trusts ${awsPrincipals.join(", ")} without sts:ExternalId`);
+      if (externalId === undefined || externalId === "")
+        problems.push(`${at}: trusts ${awsPrincipals.join(", ")} without sts:ExternalId`);
       if (awsPrincipals.includes("*")) problems.push(`${at}: trusts everyone`);
     }
     return problems;
@@ -42,8 +43,18 @@ const json = synthesize();
 const variants = [
   json,
   synthesize({ workflows: { logLevel: "OFF", includeExecutionData: false, tracing: false } }),
-  synthesize({ tts: { flavour: "enterprise", principalAccountId: "111122223333", url: "https://x.example.com", applicationIds: ["app-a"], apiKeys: "terraform-variable" } }),
-  synthesize({ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a", "app-b"], configurePubSub: true } }),
+  synthesize({
+    tts: {
+      flavour: "enterprise",
+      principalAccountId: "111122223333",
+      url: "https://x.example.com",
+      applicationIds: ["app-a"],
+      apiKeys: "terraform-variable",
+    },
+  }),
+  synthesize({
+    tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a", "app-b"], configurePubSub: true },
+  }),
 ];
 
 describe("IAM", () => {
@@ -67,13 +78,23 @@ describe("IAM", () => {
   it("catches what it is meant to catch", () => {
     const bad = structuredClone(json);
     bad.resource["aws_iam_role_policy"] = {
-      wild: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "arn:aws:iot:::thing/x" }] }) },
+      wild: {
+        policy: JSON.stringify({
+          Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "arn:aws:iot:::thing/x" }],
+        }),
+      },
       star: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["iot:Publish"], Resource: "*" }] }) },
     };
     bad.resource["aws_iam_role"] = {
       open: {
         assume_role_policy: JSON.stringify({
-          Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TTS_PRINCIPAL_ACCOUNTS.cloud}:root` }, Action: "sts:AssumeRole" }],
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: `arn:aws:iam::${TTS_PRINCIPAL_ACCOUNTS.cloud}:root` },
+              Action: "sts:AssumeRole",
+            },
+          ],
         }),
       },
     };
@@ -106,23 +127,29 @@ const SECRET_REFERENCE = /^\$\{aws_secretsmanager_secret\.[^.}]+\.arn\}$/;
 const SECRET_VALUE = /NNSXS\.|random_password\.|secret_string|var\.tts_api_keys|AKIA[0-9A-Z]{16}/;
 
 describe("secrets", () => {
-  it.each(variants.map((variant, index) => [index, variant] as const))("variant %i: no secret in any Lambda environment", (_, variant) => {
-    for (const fn of resourcesOf(variant, "aws_lambda_function")) {
-      const variables = (fn["environment"] as { variables?: Record<string, string> } | undefined)?.variables ?? {};
-      for (const [name, value] of Object.entries(variables)) {
-        if (name.endsWith("_ARN")) expect(value, `${fn["function_name"]}: ${name}`).toMatch(SECRET_REFERENCE);
-        else expect(name, `${fn["function_name"]}: ${name}`).not.toMatch(SECRET_NAME);
-        expect(value, `${fn["function_name"]}: ${name}`).not.toMatch(SECRET_VALUE);
+  it.each(variants.map((variant, index) => [index, variant] as const))(
+    "variant %i: no secret in any Lambda environment",
+    (_, variant) => {
+      for (const fn of resourcesOf(variant, "aws_lambda_function")) {
+        const variables = (fn["environment"] as { variables?: Record<string, string> } | undefined)?.variables ?? {};
+        for (const [name, value] of Object.entries(variables)) {
+          if (name.endsWith("_ARN")) expect(value, `${fn["function_name"]}: ${name}`).toMatch(SECRET_REFERENCE);
+          else expect(name, `${fn["function_name"]}: ${name}`).not.toMatch(SECRET_NAME);
+          expect(value, `${fn["function_name"]}: ${name}`).not.toMatch(SECRET_VALUE);
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each(variants.map((variant, index) => [index, variant] as const))("variant %i: outputs carrying a secret are sensitive", (_, variant) => {
-    for (const [name, output] of Object.entries(variant.output)) {
-      if (SECRET_VALUE.test(JSON.stringify(output.value))) expect(output.sensitive, name).toBe(true);
-    }
-    expect(variant.output["tts_external_id"]?.sensitive).toBe(true);
-  });
+  it.each(variants.map((variant, index) => [index, variant] as const))(
+    "variant %i: outputs carrying a secret are sensitive",
+    (_, variant) => {
+      for (const [name, output] of Object.entries(variant.output)) {
+        if (SECRET_VALUE.test(JSON.stringify(output.value))) expect(output.sensitive, name).toBe(true);
+      }
+      expect(variant.output["tts_external_id"]?.sensitive).toBe(true);
+    },
+  );
 
   it("marks the API keys variable sensitive", () => {
     expect(variants[2]?.variable?.["tts_api_keys"]?.["sensitive"]).toBe(true);

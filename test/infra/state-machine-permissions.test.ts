@@ -1,22 +1,35 @@
 import { describe, expect, it } from "vitest";
+import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
 import type { Account } from "../../infra/account.ts";
 import { stateMachinePermissions } from "../../infra/workflow/state-machine-permissions.ts";
-import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
 import type { PayloadTemplate, StateMachineDefinition, TaskState } from "../../workflows/asl.ts";
-import { WORKFLOWS, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import { WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
 
 const account = { iot: (resource: string) => `arn:aws:iot:eu-west-1:123456789012:${resource}` } as Account;
 const arnOf = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:test-${name}`;
 const ALL_ARNS = (Object.keys(FUNCTIONS) as FunctionName[]).map(arnOf);
 
-const task = (Resource: string, Parameters: PayloadTemplate = {}): TaskState => ({ Type: "Task", Resource, Parameters, End: true });
-const lambda = (name: string) => task("arn:aws:states:::lambda:invoke", { FunctionName: arnOf(name), "Payload.$": "$" });
+const task = (Resource: string, Parameters: PayloadTemplate = {}): TaskState => ({
+  Type: "Task",
+  Resource,
+  Parameters,
+  End: true,
+});
+const lambda = (name: string) =>
+  task("arn:aws:states:::lambda:invoke", { FunctionName: arnOf(name), "Payload.$": "$" });
 
 describe("state machine permissions from the ASL", () => {
   it.each(WORKFLOW_NAMES)("%s: invokes exactly the functions its ASL names, with their qualifiers", (workflow) => {
-    const statements = stateMachinePermissions(workflow, WORKFLOWS[workflow].definition(arnOf, { stackName: "test" }), ALL_ARNS, account);
+    const statements = stateMachinePermissions(
+      workflow,
+      WORKFLOWS[workflow].definition(arnOf, { stackName: "test" }),
+      ALL_ARNS,
+      account,
+    );
     const invoke = statements.find((statement) => statement.Action.includes("lambda:InvokeFunction"));
-    const named = new Set(JSON.stringify(WORKFLOWS[workflow].definition(arnOf, { stackName: "test" })).match(/arn:aws:lambda:[^"]+/g));
+    const named = new Set(
+      JSON.stringify(WORKFLOWS[workflow].definition(arnOf, { stackName: "test" })).match(/arn:aws:lambda:[^"]+/g),
+    );
     expect(invoke?.Resource).toEqual(ALL_ARNS.filter((arn) => named.has(arn)).flatMap((arn) => [arn, `${arn}:*`]));
     for (const statement of statements) expect(statement.Resource).not.toContain("*");
   });
@@ -28,7 +41,14 @@ describe("state machine permissions from the ASL", () => {
         P: { Type: "Parallel", Branches: [{ StartAt: "A", States: { A: lambda("ensure-thing") } }], Next: "Q" },
         Q: {
           Type: "Parallel",
-          Branches: [{ StartAt: "R", States: { R: { Type: "Parallel", Branches: [{ StartAt: "B", States: { B: lambda("republish") } }], End: true } } }],
+          Branches: [
+            {
+              StartAt: "R",
+              States: {
+                R: { Type: "Parallel", Branches: [{ StartAt: "B", States: { B: lambda("republish") } }], End: true },
+              },
+            },
+          ],
           End: true,
         },
       },
@@ -44,9 +64,17 @@ describe("state machine permissions from the ASL", () => {
   });
 
   it("maps iot:describeThing to iot:DescribeThing on the account's things", () => {
-    const definition = { StartAt: "D", States: { D: task("arn:aws:states:::aws-sdk:iot:describeThing", { "ThingName.$": "$.thingName" }) } };
+    const definition = {
+      StartAt: "D",
+      States: { D: task("arn:aws:states:::aws-sdk:iot:describeThing", { "ThingName.$": "$.thingName" }) },
+    };
     expect(stateMachinePermissions("w", definition, ALL_ARNS, account)).toEqual([
-      { Sid: "DescribeAnyDeviceThing", Effect: "Allow", Action: ["iot:DescribeThing"], Resource: ["arn:aws:iot:eu-west-1:123456789012:thing/*"] },
+      {
+        Sid: "DescribeAnyDeviceThing",
+        Effect: "Allow",
+        Action: ["iot:DescribeThing"],
+        Resource: ["arn:aws:iot:eu-west-1:123456789012:thing/*"],
+      },
     ]);
   });
 
@@ -58,9 +86,19 @@ describe("state machine permissions from the ASL", () => {
   });
 
   it("refuses a function that is not one of the catalogue's, or chosen at run time", () => {
-    const foreign = { StartAt: "S", States: { S: task("arn:aws:states:::lambda:invoke", { FunctionName: "arn:aws:lambda:eu-west-1:1:function:other" }) } };
-    expect(() => stateMachinePermissions("w", foreign, ALL_ARNS, account)).toThrow("must name one of the catalogue's functions");
-    const dynamic = { StartAt: "S", States: { S: task("arn:aws:states:::lambda:invoke", { "FunctionName.$": "$.fn" }) } };
+    const foreign = {
+      StartAt: "S",
+      States: {
+        S: task("arn:aws:states:::lambda:invoke", { FunctionName: "arn:aws:lambda:eu-west-1:1:function:other" }),
+      },
+    };
+    expect(() => stateMachinePermissions("w", foreign, ALL_ARNS, account)).toThrow(
+      "must name one of the catalogue's functions",
+    );
+    const dynamic = {
+      StartAt: "S",
+      States: { S: task("arn:aws:states:::lambda:invoke", { "FunctionName.$": "$.fn" }) },
+    };
     expect(() => stateMachinePermissions("w", dynamic, ALL_ARNS, account)).toThrow("cannot be scoped by IAM");
   });
 });

@@ -6,12 +6,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
+import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import { IntegrationStack } from "../../infra/integration-stack.ts";
 
 export type TerraformJson = {
-  terraform: { backend: Record<string, Record<string, unknown>>; required_providers: Record<string, { version: string }> };
+  terraform: {
+    backend: Record<string, Record<string, unknown>>;
+    required_providers: Record<string, { version: string }>;
+  };
   provider: Record<string, Record<string, unknown>[]>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
   data: Record<string, Record<string, Record<string, unknown>>>;
@@ -22,7 +25,11 @@ export type TerraformJson = {
 export const TEST_ENVIRONMENT: EnvironmentInput = {
   stackName: "test-stack",
   region: "eu-west-1",
-  tts: { flavour: "cloud", url: "https://example.eu1.cloud.thethings.industries", applicationIds: ["app-one", "app-two"] },
+  tts: {
+    flavour: "cloud",
+    url: "https://example.eu1.cloud.thethings.industries",
+    applicationIds: ["app-one", "app-two"],
+  },
   things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
   workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
   logRetentionDays: 30,
@@ -33,7 +40,8 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
  * Stands in for esbuild, which takes seconds per function: these tests look at the stack around the
  * code. The real bundles are tested in test/e2e/ (bundle.test.ts, and main-synth.test.ts through `main.ts`).
  */
-const standInBundle = (entry: string) => new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`);
+const standInBundle = (entry: string) =>
+  new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`);
 
 export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
   const [parsed] = parseDeploymentConfig({ environments: { [name]: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
@@ -41,7 +49,11 @@ export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "
   // A temporary bundle directory per synth, gone once the JSON is out: tests never write into the project.
   const bundleCache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundles-"));
   try {
-    const stack = new IntegrationStack(Testing.app(), parsed.name, { config: parsed.config, bundleCache, buildBundle: standInBundle });
+    const stack = new IntegrationStack(Testing.app(), parsed.name, {
+      config: parsed.config,
+      bundleCache,
+      buildBundle: standInBundle,
+    });
     return JSON.parse(Testing.synth(stack)) as TerraformJson;
   } finally {
     rmSync(bundleCache, { recursive: true, force: true });
@@ -56,14 +68,25 @@ export function resourceEntries(json: TerraformJson, type: string): [string, Rec
   return Object.entries(json.resource[type] ?? {});
 }
 
-export function findResource(json: TerraformJson, type: string, property: string, value: unknown): Record<string, unknown> {
+export function findResource(
+  json: TerraformJson,
+  type: string,
+  property: string,
+  value: unknown,
+): Record<string, unknown> {
   const found = resourcesOf(json, type).find((resource) => resource[property] === value);
   if (found === undefined) throw new Error(`no ${type} with ${property} = ${JSON.stringify(value)}`);
   return found;
 }
 
 /** `${aws_lambda_function.<id>.arn}` of the function with that name. */
-export function referenceTo(json: TerraformJson, type: string, property: string, value: unknown, attribute: string): string {
+export function referenceTo(
+  json: TerraformJson,
+  type: string,
+  property: string,
+  value: unknown,
+  attribute: string,
+): string {
   const entry = resourceEntries(json, type).find(([, resource]) => resource[property] === value);
   if (entry === undefined) throw new Error(`no ${type} with ${property} = ${JSON.stringify(value)}`);
   return `\${${type}.${entry[0]}.${attribute}}`;

@@ -1,5 +1,5 @@
 /** The TTS message examples in `test/fixtures/tts/`, as bytes (what TTS publishes) and as JSON. */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const FIXTURES_DIR = join(import.meta.dirname, "..", "fixtures", "tts");

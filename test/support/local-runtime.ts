@@ -4,7 +4,10 @@ import { startEmbeddedRuntime, temporaryDataDir } from "../../local/harness/embe
 import type { LocalConfig } from "../../local/runtime/config.ts";
 import type { LocalRuntime, RuntimeHooks } from "../../local/runtime/runtime.ts";
 
-export function startTestRuntime(overrides: Partial<LocalConfig> & { dataDir: string }, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
+export function startTestRuntime(
+  overrides: Partial<LocalConfig> & { dataDir: string },
+  hooks: RuntimeHooks = {},
+): Promise<LocalRuntime> {
   return startEmbeddedRuntime({ stackName: "e2e", ...overrides }, hooks);
 }
 

@@ -1,10 +1,20 @@
 /** Execution inputs as our IoT rules produce them. */
 import type { RuleEvent } from "../../functions/core/rule-event.ts";
 
-export function ruleEvent(payload: Uint8Array | string | object, topic = "thethings/lorawan/test-stack/uplink"): RuleEvent {
+export function ruleEvent(
+  payload: Uint8Array | string | object,
+  topic = "thethings/lorawan/test-stack/uplink",
+): RuleEvent {
   const bytes =
-    payload instanceof Uint8Array ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
-  return { topic, payload: Buffer.from(bytes).toString("base64"), clientId: "thethings-test-stack", timestamp: 1_700_000_000_000 };
+    payload instanceof Uint8Array
+      ? payload
+      : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+  return {
+    topic,
+    payload: Buffer.from(bytes).toString("base64"),
+    clientId: "thethings-test-stack",
+    timestamp: 1_700_000_000_000,
+  };
 }
 
 /** What the upstream rules hand the upstream workflow. */

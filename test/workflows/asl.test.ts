@@ -1,11 +1,13 @@
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
-import { allStates } from "../../workflows/asl.ts";
-import { WORKFLOWS, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
-import { LAMBDA_INVOKE, TRANSIENT_ERRORS } from "../../workflows/lambda-task.ts";
 import { localFunctionArn } from "../../local/workflows/task-overrides.ts";
+import { allStates } from "../../workflows/asl.ts";
+import { WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
+import { LAMBDA_INVOKE, TRANSIENT_ERRORS } from "../../workflows/lambda-task.ts";
 
-const definitions = WORKFLOW_NAMES.map((name) => [name, WORKFLOWS[name].definition(localFunctionArn, { stackName: "prod-eu1" })] as const);
+const definitions = WORKFLOW_NAMES.map(
+  (name) => [name, WORKFLOWS[name].definition(localFunctionArn, { stackName: "prod-eu1" })] as const,
+);
 
 describe.each(definitions)("the %s workflow", (_, definition) => {
   it("is valid ASL", () => {
@@ -28,7 +30,12 @@ describe.each(definitions)("the %s workflow", (_, definition) => {
     for (const { name, state: task } of tasks) {
       if (task.Type !== "Task") continue;
       for (const retrier of task.Retry ?? []) {
-        expect(retrier, name).toMatchObject({ BackoffRate: 2, JitterStrategy: "FULL", MaxAttempts: expect.any(Number), MaxDelaySeconds: expect.any(Number) });
+        expect(retrier, name).toMatchObject({
+          BackoffRate: 2,
+          JitterStrategy: "FULL",
+          MaxAttempts: expect.any(Number),
+          MaxDelaySeconds: expect.any(Number),
+        });
         expect(retrier.MaxAttempts, name).toBeLessThanOrEqual(4);
       }
       if (task.Resource !== LAMBDA_INVOKE) {
@@ -51,7 +58,10 @@ describe.each(definitions)("the %s workflow", (_, definition) => {
   it("ends every failure in its one Fail state, whose error and cause come from the state data", () => {
     const fails = allStates(definition).filter(({ state }) => state.Type === "Fail");
     expect(fails).toHaveLength(1);
-    expect(fails[0]!.state).toMatchObject({ ErrorPath: expect.stringMatching(/^\$\./), CausePath: expect.stringMatching(/^\$\./) });
+    expect(fails[0]!.state).toMatchObject({
+      ErrorPath: expect.stringMatching(/^\$\./),
+      CausePath: expect.stringMatching(/^\$\./),
+    });
   });
 
   it("catches every error of every top-level step (but the last-resort feedback step itself)", () => {

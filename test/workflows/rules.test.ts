@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { TTS_EVENTS } from "../../functions/core/tts-events.ts";
 import { RULE_EVENT_FIELDS } from "../../functions/core/rule-event.ts";
-import { WORKFLOWS, topicRules } from "../../workflows/catalogue.ts";
+import { TTS_EVENTS } from "../../functions/core/tts-events.ts";
+import { topicRules, WORKFLOWS } from "../../workflows/catalogue.ts";
 import { downlinkRules } from "../../workflows/downlink-rules.ts";
 import { upstreamRules } from "../../workflows/upstream-rules.ts";
 
@@ -72,7 +72,9 @@ describe("topic rules", () => {
 
   it("hand the workflow the raw payload base64-encoded, so garbage reaches it", () => {
     for (const rule of rules) {
-      expect(rule.sql).toMatch(new RegExp(`^SELECT encode\\(\\*, 'base64'\\) AS ${RULE_EVENT_FIELDS.payload}, topic\\(\\) AS topic, `));
+      expect(rule.sql).toMatch(
+        new RegExp(`^SELECT encode\\(\\*, 'base64'\\) AS ${RULE_EVENT_FIELDS.payload}, topic\\(\\) AS topic, `),
+      );
     }
   });
 });

@@ -2,26 +2,21 @@
  * The upstream ASL — the same document that deploys — run by aws-local-stepfunctions, each Task
  * calling the real handler in process with the AWS SDK mocked.
  */
-import {
-  CreateThingCommand,
-  DescribeThingCommand,
-  IoTClient,
-  ResourceNotFoundException,
-} from "@aws-sdk/client-iot";
+import { CreateThingCommand, DescribeThingCommand, IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { mockClient } from "aws-sdk-client-mock";
 import { StateMachine } from "aws-local-stepfunctions";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createEnsureThingHandler } from "../../functions/ensure-thing/handler.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
+import { createEnsureThingHandler } from "../../functions/ensure-thing/handler.ts";
 import { createRepublishHandler } from "../../functions/republish/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
-import { localFunctionArn, taskOverrides, type LocalHandlers } from "../../local/workflows/task-overrides.ts";
+import { type LocalHandlers, localFunctionArn, taskOverrides } from "../../local/workflows/task-overrides.ts";
 import { upstreamWorkflow } from "../../workflows/upstream-workflow.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
-import { jsonBlob } from "../support/sdk-blobs.ts";
 import { upstreamEvent } from "../support/rule-events.ts";
+import { jsonBlob } from "../support/sdk-blobs.ts";
 
 type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
@@ -67,7 +62,8 @@ async function run(input: object, handlers: LocalHandlers) {
   }
 }
 
-const sdkCalls = () => [...iotMock.calls(), ...dataMock.calls()].map((call) => (call.args[0] as object).constructor.name);
+const sdkCalls = () =>
+  [...iotMock.calls(), ...dataMock.calls()].map((call) => (call.args[0] as object).constructor.name);
 
 beforeEach(() => {
   iotMock.reset();
@@ -78,7 +74,9 @@ beforeEach(() => {
 
 describe("upstream workflow", () => {
   it("creates the thing, updates the shadow and republishes a device's first uplink", async () => {
-    iotMock.on(DescribeThingCommand).rejects(new ResourceNotFoundException({ message: "no such thing", $metadata: {} }));
+    iotMock
+      .on(DescribeThingCommand)
+      .rejects(new ResourceNotFoundException({ message: "no such thing", $metadata: {} }));
     iotMock.on(CreateThingCommand).resolves({});
 
     const { output } = await run(upstreamEvent(fixtureBytes("uplink")), newHandlers());
@@ -92,7 +90,12 @@ describe("upstream workflow", () => {
     });
     const published = dataMock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(Buffer.from(published.payload as Uint8Array).equals(fixtureBytes("uplink"))).toBe(true);
-    expect(sdkCalls().sort()).toEqual(["CreateThingCommand", "DescribeThingCommand", "PublishCommand", "UpdateThingShadowCommand"]);
+    expect(sdkCalls().sort()).toEqual([
+      "CreateThingCommand",
+      "DescribeThingCommand",
+      "PublishCommand",
+      "UpdateThingShadowCommand",
+    ]);
   });
 
   it("costs two data-plane calls per uplink of a known device in a warm container", async () => {
@@ -110,8 +113,15 @@ describe("upstream workflow", () => {
 
   it("retries a throttled shadow update and then succeeds, republishing once", async () => {
     iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
-    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 429 } });
-    dataMock.on(UpdateThingShadowCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ payload: jsonBlob({ version: 9 }) });
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 429 },
+    });
+    dataMock
+      .on(UpdateThingShadowCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves({ payload: jsonBlob({ version: 9 }) });
 
     const { output, events } = await run(upstreamEvent(fixtureBytes("uplink")), newHandlers());
 
@@ -122,7 +132,9 @@ describe("upstream workflow", () => {
   });
 
   it("gives up after the bounded retries and fails with the transient error", async () => {
-    iotMock.on(DescribeThingCommand).rejects(Object.assign(new Error("Service unavailable"), { $metadata: { httpStatusCode: 503 } }));
+    iotMock
+      .on(DescribeThingCommand)
+      .rejects(Object.assign(new Error("Service unavailable"), { $metadata: { httpStatusCode: 503 } }));
 
     const { error } = await run(upstreamEvent(fixtureBytes("uplink")), newHandlers());
 
@@ -139,7 +151,8 @@ describe("upstream workflow", () => {
     expect(error?.name).toBe("ThingOwnedByAnotherStack");
     expect(JSON.parse(error!.message)).toEqual({
       errorType: "ThingOwnedByAnotherStack",
-      errorMessage: 'thing "0004A30B001C0530" belongs to stack "other-stack", not to "test-stack"; it is left untouched',
+      errorMessage:
+        'thing "0004A30B001C0530" belongs to stack "other-stack", not to "test-stack"; it is left untouched',
     });
     expect(events.some((event) => event.type === "StateCaught")).toBe(true);
     expect(iotMock.commandCalls(DescribeThingCommand)).toHaveLength(1);
@@ -155,16 +168,27 @@ describe("upstream workflow", () => {
 
   it("republishes a join and reports the activation", async () => {
     iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
-    const { output } = await run(upstreamEvent(fixtureBytes("join-accept"), "thethings/lorawan/test-stack/join"), newHandlers());
+    const { output } = await run(
+      upstreamEvent(fixtureBytes("join-accept"), "thethings/lorawan/test-stack/join"),
+      newHandlers(),
+    );
     expect(output).toMatchObject({ event: "join", republishedTo: "lorawan/0004A30B001C0530/join" });
-    const shadow = JSON.parse(Buffer.from(dataMock.commandCalls(UpdateThingShadowCommand)[0]!.args[0].input.payload as Uint8Array).toString());
+    const shadow = JSON.parse(
+      Buffer.from(dataMock.commandCalls(UpdateThingShadowCommand)[0]!.args[0].input.payload as Uint8Array).toString(),
+    );
     expect(shadow.state.reported.activated).toBe("2020-02-17T07:49:09.736532315Z");
   });
 
   it("republishes an event with nothing to report without touching the shadow", async () => {
     iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
-    const { output } = await run(upstreamEvent(fixtureBytes("downlink-ack"), "thethings/lorawan/test-stack/downlink/ack"), newHandlers());
-    expect(output).toMatchObject({ shadow: { updated: false, reason: "nothing to report" }, republishedTo: "lorawan/0004A30B001C0530/downlink/ack" });
+    const { output } = await run(
+      upstreamEvent(fixtureBytes("downlink-ack"), "thethings/lorawan/test-stack/downlink/ack"),
+      newHandlers(),
+    );
+    expect(output).toMatchObject({
+      shadow: { updated: false, reason: "nothing to report" },
+      republishedTo: "lorawan/0004A30B001C0530/downlink/ack",
+    });
     expect(sdkCalls()).toEqual(["DescribeThingCommand", "PublishCommand"]);
   });
 });

@@ -43,7 +43,10 @@ export function ttsDownlinkParts(parts: DownlinkParts): Partial<Omit<TtsApplicat
  * request's `correlationId` (once), so TTS's own queued/sent/ack/nack/failed events carry it and the
  * application can match them. `priority` is always there: TTS's zero value is LOWEST, not NORMAL.
  */
-export function ttsApplicationDownlink(request: DownlinkRequest, correlationIds: readonly string[]): TtsApplicationDownlink {
+export function ttsApplicationDownlink(
+  request: DownlinkRequest,
+  correlationIds: readonly string[],
+): TtsApplicationDownlink {
   const { content } = request;
   return {
     f_port: request.fPort,

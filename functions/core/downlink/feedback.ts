@@ -16,9 +16,9 @@ import { THING_NAME_PATTERN } from "../thing-name.ts";
 import { republishTopic } from "../tts-events.ts";
 import type { EndDeviceIds } from "../tts-message.ts";
 import { correlationIdsWith, ttsApplicationDownlink } from "./application-downlink.ts";
-import { DOWNLINK_ERRORS, DOWNLINK_ERROR_NAMESPACE, type DownlinkErrorCode, type GrpcCode } from "./errors.ts";
+import { DOWNLINK_ERROR_NAMESPACE, DOWNLINK_ERRORS, type DownlinkErrorCode, type GrpcCode } from "./errors.ts";
 import type { DownlinkRequest } from "./request.ts";
-import { CaughtErrorSchema, StepFailureSchema, type StepFailure } from "./steps.ts";
+import { CaughtErrorSchema, type StepFailure, StepFailureSchema } from "./steps.ts";
 
 /** Where the failures of requests without a valid `thingName` go. */
 export const UNADDRESSED_FAILED_TOPIC = "lorawan/downlink/failed";
@@ -65,9 +65,10 @@ export interface DownlinkFailedInput {
 /** Our `downlink_failed` message. Empty `attributes` are omitted, as TTS omits empty fields. */
 export function downlinkFailedMessage(input: DownlinkFailedInput): DownlinkFailedMessage {
   const { error } = input;
-  const attributes = error.attributes !== undefined && Object.keys(error.attributes).length > 0
-    ? { attributes: { ...error.attributes } }
-    : {};
+  const attributes =
+    error.attributes !== undefined && Object.keys(error.attributes).length > 0
+      ? { attributes: { ...error.attributes } }
+      : {};
   return {
     ...(input.endDeviceIds !== undefined ? { end_device_ids: input.endDeviceIds } : {}),
     correlation_ids: [...input.correlationIds],
@@ -112,7 +113,10 @@ export function failureOf(failed: unknown, thingName: string | undefined): StepF
 
   const caught = CaughtErrorSchema.safeParse(failed);
   if (!caught.success) {
-    return { code: "internal_error", message: `the workflow reported an unreadable failure: ${JSON.stringify(failed)}` };
+    return {
+      code: "internal_error",
+      message: `the workflow reported an unreadable failure: ${JSON.stringify(failed)}`,
+    };
   }
   const { Error: name, Cause: cause } = caught.data;
   const detail = causeMessage(cause);
@@ -149,7 +153,9 @@ export function failureFeedback(input: FailureFeedbackInput): { topic: string; m
   const { failure, request } = input;
   const correlationIds = correlationIdsWith(input.correlationIds, request?.correlationId ?? failure.correlationId);
   const downlink =
-    request !== null ? ttsApplicationDownlink(request, correlationIds) : { ...failure.downlink, correlation_ids: correlationIds };
+    request !== null
+      ? ttsApplicationDownlink(request, correlationIds)
+      : { ...failure.downlink, correlation_ids: correlationIds };
   return {
     topic: feedbackTopic(request?.thingName ?? failure.thingName),
     message: downlinkFailedMessage({
@@ -174,5 +180,9 @@ function endDeviceIdsOf(attributes: Readonly<Record<string, string>> | undefined
   const applicationId = attributes?.["applicationID"];
   if (deviceId === undefined || applicationId === undefined) return undefined;
   const devEui = attributes?.["devEUI"];
-  return { device_id: deviceId, application_ids: { application_id: applicationId }, ...(devEui ? { dev_eui: devEui } : {}) };
+  return {
+    device_id: deviceId,
+    application_ids: { application_id: applicationId },
+    ...(devEui ? { dev_eui: devEui } : {}),
+  };
 }

@@ -4,8 +4,8 @@
  * `States.Runtime` failure that no Catch can handle, so the ASL must never meet one.
  */
 import { z } from "zod";
-import type { DownlinkRequest } from "./request.ts";
 import type { DownlinkErrorCode } from "./errors.ts";
+import type { DownlinkRequest } from "./request.ts";
 
 /** A failure a step diagnosed itself: code, human message, details. */
 export const StepFailureSchema = z.object({

@@ -28,13 +28,13 @@ import { THING_NAME_PATTERN } from "../thing-name.ts";
 import { ttsDownlinkParts } from "./application-downlink.ts";
 import { DOWNLINK_ERRORS, DownlinkRequestError, type DownlinkRequestErrorCode } from "./errors.ts";
 import {
-  DOWNLINK_LIMITS as LIMITS,
   DOWNLINK_REQUEST_DEFAULTS,
   DOWNLINK_REQUEST_FIELDS,
-  priorityOf,
   type DownlinkRequest,
   type DownlinkRequestField,
   type DownlinkRequestFieldValues,
+  DOWNLINK_LIMITS as LIMITS,
+  priorityOf,
 } from "./request.ts";
 
 type JsonObject = Record<string, unknown>;
@@ -143,10 +143,14 @@ const RULES: readonly Rule[] = [
     check: (payload) => jsonLength(payload) <= LIMITS.maxPayloadJsonBytes,
     error: (payload) => {
       const length = jsonLength(payload);
-      return refusal("payload_too_large", `payload is ${length} bytes as JSON; the limit is ${LIMITS.maxPayloadJsonBytes}`, {
-        length,
-        limit: LIMITS.maxPayloadJsonBytes,
-      });
+      return refusal(
+        "payload_too_large",
+        `payload is ${length} bytes as JSON; the limit is ${LIMITS.maxPayloadJsonBytes}`,
+        {
+          length,
+          limit: LIMITS.maxPayloadJsonBytes,
+        },
+      );
     },
   },
   {

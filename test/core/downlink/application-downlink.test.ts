@@ -12,7 +12,13 @@ describe("correlationIdsWith", () => {
 
 describe("ttsApplicationDownlink", () => {
   it("has TTS's field order, confirmed only when true, the application's correlationId last", () => {
-    const request = parseDownlinkRequestValue({ thingName: "T", bytes: "AQ==", fPort: 2, confirmed: true, correlationId: "c" });
+    const request = parseDownlinkRequestValue({
+      thingName: "T",
+      bytes: "AQ==",
+      fPort: 2,
+      confirmed: true,
+      correlationId: "c",
+    });
     const downlink = ttsApplicationDownlink(request, ["x"]);
     expect(Object.keys(downlink)).toEqual(["f_port", "frm_payload", "confirmed", "priority", "correlation_ids"]);
     expect(downlink.correlation_ids).toEqual(["x", "c"]);

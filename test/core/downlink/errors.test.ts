@@ -3,9 +3,9 @@ import {
   DOWNLINK_ERROR_CODES,
   DOWNLINK_ERRORS,
   DOWNLINK_REQUEST_ERROR_CODES,
+  type DownlinkErrorInfo,
   DownlinkRequestError,
   GRPC_CODE_NAMES,
-  type DownlinkErrorInfo,
 } from "../../../functions/core/downlink/errors.ts";
 
 describe("DOWNLINK_ERRORS", () => {

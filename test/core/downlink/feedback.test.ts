@@ -3,8 +3,8 @@ import { ttsApplicationDownlink } from "../../../functions/core/downlink/applica
 import { DownlinkRequestError } from "../../../functions/core/downlink/errors.ts";
 import {
   downlinkFailedMessage,
-  feedbackTopic,
   failureFeedback,
+  feedbackTopic,
   UNADDRESSED_FAILED_TOPIC,
 } from "../../../functions/core/downlink/feedback.ts";
 import { parseDownlinkRequest, parseDownlinkRequestValue } from "../../../functions/core/downlink/validation.ts";
@@ -112,7 +112,11 @@ describe("downlinkFailedMessage", () => {
     ["internal_error", 13],
     ["invalid_f_port", 3],
   ] as const)("gives %s the gRPC code %d by default", (name, code) => {
-    const message = downlinkFailedMessage({ correlationIds: [], receivedAt: RECEIVED_AT, error: { name, messageFormat: "x" } });
+    const message = downlinkFailedMessage({
+      correlationIds: [],
+      receivedAt: RECEIVED_AT,
+      error: { name, messageFormat: "x" },
+    });
     expect(message.downlink_failed.error.code).toBe(code);
   });
 
@@ -171,7 +175,9 @@ describe("feedbackTopic", () => {
 describe("failureFeedback for a refused request", () => {
   it("sends a field error to the thing, with the application's correlationId", () => {
     const error = rejectionOf({ thingName: THING, bytes: "AQ", fPort: 10, correlationId: "order-42" });
-    expect(invalidRequestFeedback(error, { correlationIds: ["tts-aws-iot:downlink:exec-1"], receivedAt: RECEIVED_AT })).toStrictEqual({
+    expect(
+      invalidRequestFeedback(error, { correlationIds: ["tts-aws-iot:downlink:exec-1"], receivedAt: RECEIVED_AT }),
+    ).toStrictEqual({
       topic: `lorawan/${THING}/downlink/failed`,
       message: {
         correlation_ids: ["tts-aws-iot:downlink:exec-1", "order-42"],
@@ -208,7 +214,12 @@ describe("failureFeedback for a refused request", () => {
   });
 
   it("sends what names no valid thing to lorawan/downlink/failed", () => {
-    for (const request of ["not json", "[]", JSON.stringify({ thingName: "a/b", bytes: "AQ==" }), JSON.stringify({ bytes: "AQ==" })]) {
+    for (const request of [
+      "not json",
+      "[]",
+      JSON.stringify({ thingName: "a/b", bytes: "AQ==" }),
+      JSON.stringify({ bytes: "AQ==" }),
+    ]) {
       const feedback = invalidRequestFeedback(rejectionOf(request), { correlationIds: ["x"], receivedAt: RECEIVED_AT });
       expect(feedback.topic, request).toBe("lorawan/downlink/failed");
       expect(feedback.message.end_device_ids, request).toBeUndefined();

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DOWNLINK_REQUEST_ERROR_CODES, DownlinkRequestError } from "../../../functions/core/downlink/errors.ts";
 import type { DownlinkRequest } from "../../../functions/core/downlink/request.ts";
-import { parseDownlinkRequest, parseDownlinkRequestValue, suggestField } from "../../../functions/core/downlink/validation.ts";
+import {
+  parseDownlinkRequest,
+  parseDownlinkRequestValue,
+  suggestField,
+} from "../../../functions/core/downlink/validation.ts";
 
 const THING = "0004A30B001C0530";
 const base = { thingName: THING, bytes: "AQ==" };
@@ -27,8 +31,18 @@ const payloadOf = (request: unknown): Uint8Array =>
     : bytesOf(request);
 
 const cases: Case[] = [
-  ["9 KiB", { ...base, correlationId: "x".repeat(9000) }, "request_too_large", /the request is 9\d{3} bytes; the limit is 8192/],
-  ["8193 bytes", raw(JSON.stringify(base).padEnd(8193, " ")), "request_too_large", /the request is 8193 bytes; the limit is 8192/],
+  [
+    "9 KiB",
+    { ...base, correlationId: "x".repeat(9000) },
+    "request_too_large",
+    /the request is 9\d{3} bytes; the limit is 8192/,
+  ],
+  [
+    "8193 bytes",
+    raw(JSON.stringify(base).padEnd(8193, " ")),
+    "request_too_large",
+    /the request is 8193 bytes; the limit is 8192/,
+  ],
   ["not JSON", raw("thingName=x"), "invalid_json", /not UTF-8 JSON .*starting "thingName=x"/],
   ["truncated JSON", raw('{"thingName":'), "invalid_json", /not UTF-8 JSON/],
   ["an empty payload", raw(""), "invalid_json", /not UTF-8 JSON.*0 bytes/],
@@ -41,21 +55,51 @@ const cases: Case[] = [
   ["byte", { thingName: THING, byte: "AQ==" }, "unknown_field", /"byte" \(did you mean "bytes"\?\)/],
   ["thingname", { thingname: THING, bytes: "AQ==" }, "unknown_field", /"thingname" \(did you mean "thingName"\?\)/],
   ["Confirmed", { ...base, Confirmed: true }, "unknown_field", /did you mean "confirmed"/],
-  ["priority", { ...base, priority: "HIGH" }, "unknown_field", /^unknown field "priority"; the fields are thingName, bytes/],
-  ["__proto__", raw(`{"thingName":"${THING}","bytes":"AQ==","__proto__":{"fPort":3}}`), "unknown_field", /unknown field "__proto__"/],
+  [
+    "priority",
+    { ...base, priority: "HIGH" },
+    "unknown_field",
+    /^unknown field "priority"; the fields are thingName, bytes/,
+  ],
+  [
+    "__proto__",
+    raw(`{"thingName":"${THING}","bytes":"AQ==","__proto__":{"fPort":3}}`),
+    "unknown_field",
+    /unknown field "__proto__"/,
+  ],
   ["no thingName", { bytes: "AQ==" }, "missing_thing_name", /thingName is required/],
-  ["an empty thingName", { ...base, thingName: "" }, "invalid_thing_name", /thingName must be an AWS IoT thing name .*got the string ""/],
+  [
+    "an empty thingName",
+    { ...base, thingName: "" },
+    "invalid_thing_name",
+    /thingName must be an AWS IoT thing name .*got the string ""/,
+  ],
   ["a thingName with /", { ...base, thingName: "a/b" }, "invalid_thing_name", /got the string "a\/b"/],
   ["a thingName with +", { ...base, thingName: "a+b" }, "invalid_thing_name", /thingName/],
   ["a thingName with #", { ...base, thingName: "#" }, "invalid_thing_name", /thingName/],
   ["a thingName with a space", { ...base, thingName: "my thing" }, "invalid_thing_name", /thingName/],
-  ["a thingName of 129 characters", { ...base, thingName: "a".repeat(129) }, "invalid_thing_name", /got the string "a{40}…"/],
+  [
+    "a thingName of 129 characters",
+    { ...base, thingName: "a".repeat(129) },
+    "invalid_thing_name",
+    /got the string "a{40}…"/,
+  ],
   ["a numeric thingName", { ...base, thingName: 123 }, "invalid_thing_name", /got the number 123/],
   ["a null thingName", { ...base, thingName: null }, "invalid_thing_name", /got null/],
-  ["neither bytes nor payload", { thingName: THING, fPort: 2 }, "missing_payload", /one of bytes .* or payload .* is required/],
+  [
+    "neither bytes nor payload",
+    { thingName: THING, fPort: 2 },
+    "missing_payload",
+    /one of bytes .* or payload .* is required/,
+  ],
   ["both bytes and payload", { ...base, payload: { a: 1 } }, "ambiguous_payload", /bytes and payload are both given/],
   ["bytes and a null payload", { ...base, payload: null }, "ambiguous_payload", /both given/],
-  ["unpadded base64", { ...base, bytes: "AQ" }, "invalid_bytes", /bytes must be canonical base64 .*got the string "AQ"/],
+  [
+    "unpadded base64",
+    { ...base, bytes: "AQ" },
+    "invalid_bytes",
+    /bytes must be canonical base64 .*got the string "AQ"/,
+  ],
   ["half-padded base64", { ...base, bytes: "AQ=" }, "invalid_bytes", /canonical base64/],
   ["base64 with a newline", { ...base, bytes: "AQ==\n" }, "invalid_bytes", /canonical base64/],
   ["base64 with a leading space", { ...base, bytes: " AQ==" }, "invalid_bytes", /canonical base64/],
@@ -69,27 +113,72 @@ const cases: Case[] = [
   ["empty bytes", { ...base, bytes: "" }, "empty_bytes", /bytes decodes to 0 bytes; a downlink carries 1 to 255/],
   ["256 bytes", { ...base, bytes: b64(256) }, "bytes_too_long", /bytes decodes to 256 bytes; the limit is 255/],
   ["1000 bytes", { ...base, bytes: b64(1000) }, "bytes_too_long", /1000 bytes; the limit is 255/],
-  ["an array payload", { thingName: THING, payload: [1] }, "invalid_payload", /payload must be a JSON object, got an array/],
+  [
+    "an array payload",
+    { thingName: THING, payload: [1] },
+    "invalid_payload",
+    /payload must be a JSON object, got an array/,
+  ],
   ["a null payload", { thingName: THING, payload: null }, "invalid_payload", /got null/],
   ["a string payload", { thingName: THING, payload: "{}" }, "invalid_payload", /got the string "\{\}"/],
   ["a numeric payload", { thingName: THING, payload: 7 }, "invalid_payload", /got the number 7/],
-  ["a payload of 4097 bytes", { thingName: THING, payload: { s: "x".repeat(4089) } }, "payload_too_large", /payload is 4097 bytes as JSON; the limit is 4096/],
-  ["a payload of 4098 UTF-8 bytes in 2053 characters", { thingName: THING, payload: { s: "é".repeat(2045) } }, "payload_too_large", /payload is 4098 bytes/],
+  [
+    "a payload of 4097 bytes",
+    { thingName: THING, payload: { s: "x".repeat(4089) } },
+    "payload_too_large",
+    /payload is 4097 bytes as JSON; the limit is 4096/,
+  ],
+  [
+    "a payload of 4098 UTF-8 bytes in 2053 characters",
+    { thingName: THING, payload: { s: "é".repeat(2045) } },
+    "payload_too_large",
+    /payload is 4098 bytes/,
+  ],
   ["fPort 0", { ...base, fPort: 0 }, "invalid_f_port", /fPort must be an integer from 1 to 223 .*got the number 0/],
-  ["fPort 224", { ...base, fPort: 224 }, "invalid_f_port", /0 carries MAC commands, 224 is the LoRaWAN test protocol.*got the number 224/],
+  [
+    "fPort 224",
+    { ...base, fPort: 224 },
+    "invalid_f_port",
+    /0 carries MAC commands, 224 is the LoRaWAN test protocol.*got the number 224/,
+  ],
   ["fPort 255", { ...base, fPort: 255 }, "invalid_f_port", /got the number 255/],
   ["fPort -1", { ...base, fPort: -1 }, "invalid_f_port", /got the number -1/],
   ["fPort 1.5", { ...base, fPort: 1.5 }, "invalid_f_port", /got the number 1.5/],
   ['fPort "10"', { ...base, fPort: "10" }, "invalid_f_port", /got the string "10"/],
   ["fPort null", { ...base, fPort: null }, "invalid_f_port", /got null/],
-  ['confirmed "true"', { ...base, confirmed: "true" }, "invalid_confirmed", /confirmed must be true or false, got the string "true"/],
+  [
+    'confirmed "true"',
+    { ...base, confirmed: "true" },
+    "invalid_confirmed",
+    /confirmed must be true or false, got the string "true"/,
+  ],
   ["confirmed 1", { ...base, confirmed: 1 }, "invalid_confirmed", /got the number 1/],
   ["confirmed null", { ...base, confirmed: null }, "invalid_confirmed", /got null/],
-  ['highPriority "true"', { ...base, highPriority: "true" }, "invalid_high_priority", /highPriority must be true or false, got the string "true"/],
+  [
+    'highPriority "true"',
+    { ...base, highPriority: "true" },
+    "invalid_high_priority",
+    /highPriority must be true or false, got the string "true"/,
+  ],
   ["highPriority 0", { ...base, highPriority: 0 }, "invalid_high_priority", /got the number 0/],
-  ['replace "yes"', { ...base, replace: "yes" }, "invalid_replace", /replace must be true or false, got the string "yes"/],
-  ["an empty correlationId", { ...base, correlationId: "" }, "invalid_correlation_id", /correlationId must be a string of 1 to 100 printable ASCII characters, got the string ""/],
-  ["a correlationId of 101 characters", { ...base, correlationId: "c".repeat(101) }, "invalid_correlation_id", /correlationId/],
+  [
+    'replace "yes"',
+    { ...base, replace: "yes" },
+    "invalid_replace",
+    /replace must be true or false, got the string "yes"/,
+  ],
+  [
+    "an empty correlationId",
+    { ...base, correlationId: "" },
+    "invalid_correlation_id",
+    /correlationId must be a string of 1 to 100 printable ASCII characters, got the string ""/,
+  ],
+  [
+    "a correlationId of 101 characters",
+    { ...base, correlationId: "c".repeat(101) },
+    "invalid_correlation_id",
+    /correlationId/,
+  ],
   ["a non-ASCII correlationId", { ...base, correlationId: "commande-é" }, "invalid_correlation_id", /correlationId/],
   ["a correlationId with a tab", { ...base, correlationId: "a\tb" }, "invalid_correlation_id", /correlationId/],
   ["a numeric correlationId", { ...base, correlationId: 42 }, "invalid_correlation_id", /got the number 42/],
@@ -121,7 +210,11 @@ describe("parseDownlinkRequest refuses", () => {
     const unknown = rejectionOf(bytesOf({ ...base, fport: 2, prio: 1 }));
     expect(unknown.field).toBe("fport");
     expect(unknown.attributes).toEqual({ field: "fport", suggestion: "fPort", unknown_fields: ["fport", "prio"] });
-    expect(rejectionOf(bytesOf({ ...base, bytes: b64(300) })).attributes).toEqual({ field: "bytes", length: 300, limit: 255 });
+    expect(rejectionOf(bytesOf({ ...base, bytes: b64(300) })).attributes).toEqual({
+      field: "bytes",
+      length: 300,
+      limit: 255,
+    });
   });
 });
 
@@ -135,7 +228,15 @@ describe("the order of the checks", () => {
   });
 
   it("then thingName, the content, fPort, confirmed, highPriority, replace, correlationId", () => {
-    const worst = { thingName: "a/b", bytes: "AQ", fPort: 0, confirmed: "x", highPriority: "x", replace: "x", correlationId: "" };
+    const worst = {
+      thingName: "a/b",
+      bytes: "AQ",
+      fPort: 0,
+      confirmed: "x",
+      highPriority: "x",
+      replace: "x",
+      correlationId: "",
+    };
     const expected = [
       "invalid_thing_name",
       "invalid_bytes",
@@ -204,7 +305,10 @@ describe("what a refused request still tells", () => {
       f_port: 1,
       decoded_payload: { a: 1 },
     });
-    expect(rejectionOf(bytesOf({ ...base, bytes: "AQ", fPort: 7 })).downlink).toStrictEqual({ f_port: 7, priority: "NORMAL" });
+    expect(rejectionOf(bytesOf({ ...base, bytes: "AQ", fPort: 7 })).downlink).toStrictEqual({
+      f_port: 7,
+      priority: "NORMAL",
+    });
   });
 
   it("as plain data with toJSON", () => {
@@ -291,7 +395,9 @@ describe("parseDownlinkRequest accepts", () => {
   it("keeps a valid payload as sent", () => {
     const payload = { b: 2, a: { z: [true, null, "é"] } };
     const request = parseDownlinkRequest(bytesOf({ thingName: THING, payload }));
-    expect(request.content.kind === "payload" && JSON.stringify(request.content.decodedPayload)).toBe(JSON.stringify(payload));
+    expect(request.content.kind === "payload" && JSON.stringify(request.content.decodedPayload)).toBe(
+      JSON.stringify(payload),
+    );
   });
 });
 

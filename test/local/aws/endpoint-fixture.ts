@@ -1,14 +1,15 @@
 /** Starts the local AWS endpoint on a free port in a fresh data dir, with real SDK clients pointed at it. */
-import { afterEach, beforeEach } from "vitest";
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { startAwsEndpoint, type AwsEndpoint, type AwsEndpointOptions } from "../../../local/aws/index.ts";
-import type { PublishOptions } from "../../../local/aws/publish.ts";
+import { afterEach, beforeEach } from "vitest";
+import { type AwsEndpoint, type AwsEndpointOptions, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { LOCAL_REGION } from "../../../local/aws/local-account.ts";
+import type { PublishOptions } from "../../../local/aws/publish.ts";
 
 export interface PublishedMessage {
   readonly topic: string;
@@ -63,7 +64,10 @@ export async function startFixture(
     messagesOn: (prefix) =>
       published
         .filter((message) => message.topic.startsWith(prefix))
-        .map((message) => ({ topic: message.topic, json: JSON.parse(message.payload.toString("utf8")) as Record<string, unknown> })),
+        .map((message) => ({
+          topic: message.topic,
+          json: JSON.parse(message.payload.toString("utf8")) as Record<string, unknown>,
+        })),
     close: async () => {
       for (const client of [iot, iotData, sfn]) client.destroy();
       await endpoint.close();

@@ -12,19 +12,36 @@ import {
 import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it, vi } from "vitest";
 import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
-import { credentials, jsonPayload, makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
+import {
+  credentials,
+  jsonPayload,
+  makeDataDir,
+  removeDataDir,
+  startFixture,
+  useEndpointFixture,
+} from "./endpoint-fixture.ts";
 
 const ctx = useEndpointFixture();
 
 const update = (thingName: string, reported: Record<string, unknown>) =>
-  ctx.f.iotData.send(new UpdateThingShadowCommand({ thingName, shadowName: "lorawan", payload: Buffer.from(JSON.stringify({ state: { reported } })) }));
+  ctx.f.iotData.send(
+    new UpdateThingShadowCommand({
+      thingName,
+      shadowName: "lorawan",
+      payload: Buffer.from(JSON.stringify({ state: { reported } })),
+    }),
+  );
 
 describe("persistence", () => {
   it("keeps registry, shadows, secrets and executions across a restart on the same data dir", async () => {
     await ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: "lorawan-device" }));
     const created = await ctx.f.iot.send(
-      new CreateThingCommand({ thingName: "sensor-1", thingTypeName: "lorawan-device", attributePayload: { attributes: { stackName: "prod" } } }),
+      new CreateThingCommand({
+        thingName: "sensor-1",
+        thingTypeName: "lorawan-device",
+        attributePayload: { attributes: { stackName: "prod" } },
+      }),
     );
     await update("sensor-1", { battery: 90 });
     await update("sensor-1", { rssi: -80 });
@@ -35,14 +52,25 @@ describe("persistence", () => {
     });
     expect(secret.status).toBe(200);
     const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:e1`;
-    ctx.f.endpoint.executionStore.started({ executionArn, stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`, name: "e1", input: "{}" });
+    ctx.f.endpoint.executionStore.started({
+      executionArn,
+      stateMachineArn: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`,
+      name: "e1",
+      input: "{}",
+    });
     ctx.f.endpoint.executionStore.finished(executionArn, { status: "SUCCEEDED", output: '{"ok":1}' });
     await ctx.f.close();
 
     ctx.f = await startFixture(ctx.dataDir);
     const thing = await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
-    expect(thing).toMatchObject({ thingId: created.thingId, thingTypeName: "lorawan-device", attributes: { stackName: "prod" } });
-    const shadow = jsonPayload((await ctx.f.iotData.send(new GetThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
+    expect(thing).toMatchObject({
+      thingId: created.thingId,
+      thingTypeName: "lorawan-device",
+      attributes: { stackName: "prod" },
+    });
+    const shadow = jsonPayload(
+      (await ctx.f.iotData.send(new GetThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload,
+    );
     expect(shadow).toMatchObject({ state: { reported: { battery: 90, rssi: -80 } }, version: 2 });
     const value = await fetch(ctx.f.endpoint.url, {
       method: "POST",
@@ -50,7 +78,10 @@ describe("persistence", () => {
       body: JSON.stringify({ SecretId: "tts/api-key" }),
     });
     expect(((await value.json()) as { SecretString: string }).SecretString).toBe("s3cret");
-    expect(await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({ status: "SUCCEEDED", output: '{"ok":1}' });
+    expect(await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn }))).toMatchObject({
+      status: "SUCCEEDED",
+      output: '{"ok":1}',
+    });
   });
 
   it("loses nothing of a burst of 1000 shadow updates on a clean shutdown", async () => {
@@ -58,7 +89,10 @@ describe("persistence", () => {
       await Promise.all(Array.from({ length: 10 }, (_, i) => update(`sensor-${i}`, { counter: batch })));
     }
     await ctx.f.close();
-    const stored = JSON.parse(await readFile(join(ctx.dataDir, "shadows.json"), "utf8")) as Record<string, { lorawan: { version: number; state: unknown } }>;
+    const stored = JSON.parse(await readFile(join(ctx.dataDir, "shadows.json"), "utf8")) as Record<
+      string,
+      { lorawan: { version: number; state: unknown } }
+    >;
     expect(Object.keys(stored)).toHaveLength(10);
     expect(stored["sensor-3"]?.lorawan).toMatchObject({ version: 100, state: { reported: { counter: 99 } } });
     ctx.f = await startFixture(ctx.dataDir);
@@ -81,12 +115,17 @@ describe("bad requests", () => {
     const response = await fetch(`${ctx.f.endpoint.url}/billing-groups/x`, { method: "GET" });
     expect(response.status).toBe(404);
     expect(response.headers.get("x-amzn-errortype")).toBe("UnknownOperationException");
-    expect(((await response.json()) as { message: string }).message).toBe("No iot operation matches: GET /billing-groups/x");
+    expect(((await response.json()) as { message: string }).message).toBe(
+      "No iot operation matches: GET /billing-groups/x",
+    );
   });
 
   it("answers a service it does not serve", async () => {
     const response = await fetch(`${ctx.f.endpoint.url}/bucket`, {
-      headers: { authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0" },
+      headers: {
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0",
+      },
     });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { message: string }).message).toContain("does not serve 's3'");
@@ -97,15 +136,27 @@ describe("bad requests", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("x-amzn-errortype")).toBe("InvalidRequestException");
     expect(((await response.json()) as { message: string }).message).toMatch(/^Malformed request body: /);
-    const wrongType = await fetch(`${ctx.f.endpoint.url}/things/sensor-1`, { method: "POST", body: JSON.stringify({ attributePayload: { attributes: { a: 1 } } }) });
+    const wrongType = await fetch(`${ctx.f.endpoint.url}/things/sensor-1`, {
+      method: "POST",
+      body: JSON.stringify({ attributePayload: { attributes: { a: 1 } } }),
+    });
     expect(wrongType.status).toBe(400);
     expect(((await wrongType.json()) as { message: string }).message).toContain("attributePayload.attributes.a");
   });
 
   it("answers a failing publish callback with InternalFailureException, and keeps serving", async () => {
     const otherDir = await makeDataDir();
-    const endpoint = await startAwsEndpoint({ port: 0, dataDir: otherDir, publish: () => Promise.reject(new Error("broker down")) });
-    const client = new IoTDataPlaneClient({ endpoint: endpoint.url, region: LOCAL_REGION, credentials, maxAttempts: 1 });
+    const endpoint = await startAwsEndpoint({
+      port: 0,
+      dataDir: otherDir,
+      publish: () => Promise.reject(new Error("broker down")),
+    });
+    const client = new IoTDataPlaneClient({
+      endpoint: endpoint.url,
+      region: LOCAL_REGION,
+      credentials,
+      maxAttempts: 1,
+    });
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
       const failing = client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }));
@@ -131,7 +182,9 @@ describe("startAwsEndpoint", () => {
     try {
       const starting = startAwsEndpoint({ port, dataDir: ctx.dataDir, publish: async () => undefined });
       await expect(starting).rejects.toBeInstanceOf(PortInUseError);
-      await expect(starting).rejects.toThrow(`AWS endpoint port (--aws-port): 127.0.0.1:${port} is already in use; choose another port`);
+      await expect(starting).rejects.toThrow(
+        `AWS endpoint port (--aws-port): 127.0.0.1:${port} is already in use; choose another port`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
@@ -139,7 +192,12 @@ describe("startAwsEndpoint", () => {
 
   it("serves ARNs in the configured region", async () => {
     const otherDir = await makeDataDir();
-    const endpoint = await startAwsEndpoint({ port: 0, region: "eu-west-1", dataDir: otherDir, publish: async () => undefined });
+    const endpoint = await startAwsEndpoint({
+      port: 0,
+      region: "eu-west-1",
+      dataDir: otherDir,
+      publish: async () => undefined,
+    });
     const iot = new IoTClient({ endpoint: endpoint.url, region: "eu-west-1", credentials });
     try {
       const created = await iot.send(new CreateThingCommand({ thingName: "t" }));

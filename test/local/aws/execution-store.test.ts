@@ -2,12 +2,13 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionAlreadyFinishedError, ExecutionStore } from "../../../local/aws/execution-store.ts";
-import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
+import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
 
 const MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`;
 const OTHER_MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:downlink`;
-const arn = (name: string, machine = "upstream") => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:${machine}:${name}`;
+const arn = (name: string, machine = "upstream") =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:${machine}:${name}`;
 
 let dataDir: string;
 beforeEach(async () => {
@@ -18,15 +19,25 @@ afterEach(async () => {
 });
 
 function start(store: ExecutionStore, name: string, startDate: Date, machine = MACHINE) {
-  return store.started({ executionArn: arn(name, machine.split(":").at(-1)), stateMachineArn: machine, name, input: `{"n":"${name}"}`, startDate });
+  return store.started({
+    executionArn: arn(name, machine.split(":").at(-1)),
+    stateMachineArn: machine,
+    name,
+    input: `{"n":"${name}"}`,
+    startDate,
+  });
 }
 
 describe("ExecutionStore", () => {
   it("records an execution's life as numbered history events", () => {
     const store = new ExecutionStore({ dataDir });
     start(store, "e1", new Date(1000));
-    expect(store.appendEvent(arn("e1"), { type: "TaskStateEntered", details: { name: "EnsureThing", input: "{}" } })).toBe(2);
-    expect(store.appendEvent(arn("e1"), { type: "TaskStateExited", details: { name: "EnsureThing", output: "{}" } })).toBe(3);
+    expect(
+      store.appendEvent(arn("e1"), { type: "TaskStateEntered", details: { name: "EnsureThing", input: "{}" } }),
+    ).toBe(2);
+    expect(
+      store.appendEvent(arn("e1"), { type: "TaskStateExited", details: { name: "EnsureThing", output: "{}" } }),
+    ).toBe(3);
     expect(store.finished(arn("e1"), { status: "SUCCEEDED", output: '{"ok":true}' }, new Date(5000))).toBe(true);
 
     const execution = store.get(arn("e1"));
@@ -46,13 +57,18 @@ describe("ExecutionStore", () => {
     start(store, "e1", new Date(1000));
     store.finished(arn("e1"), { status: "FAILED", error: "DownlinkRejected", cause: "FPort 0" });
     expect(store.get(arn("e1"))).toMatchObject({ status: "FAILED", error: "DownlinkRejected", cause: "FPort 0" });
-    expect(store.get(arn("e1"))?.events.at(-1)).toMatchObject({ type: "ExecutionFailed", details: { error: "DownlinkRejected", cause: "FPort 0" } });
+    expect(store.get(arn("e1"))?.events.at(-1)).toMatchObject({
+      type: "ExecutionFailed",
+      details: { error: "DownlinkRejected", cause: "FPort 0" },
+    });
   });
 
   it("refuses to start the same execution twice and to finish one twice", () => {
     const store = new ExecutionStore({ dataDir });
     start(store, "e1", new Date(1000));
-    expect(() => start(store, "e1", new Date(1000))).toThrow(expect.objectContaining({ code: "ExecutionAlreadyExists" }));
+    expect(() => start(store, "e1", new Date(1000))).toThrow(
+      expect.objectContaining({ code: "ExecutionAlreadyExists" }),
+    );
     store.finished(arn("e1"), { status: "ABORTED" });
     expect(() => store.finished(arn("e1"), { status: "ABORTED" })).toThrow(ExecutionAlreadyFinishedError);
   });
@@ -71,8 +87,14 @@ describe("ExecutionStore", () => {
     start(store, "elsewhere", new Date(4000), OTHER_MACHINE);
     store.finished(arn("middle"), { status: "SUCCEEDED", output: "{}" });
 
-    expect(store.list({ stateMachineArn: MACHINE }).map((execution) => execution.name)).toEqual(["new", "middle", "old"]);
-    expect(store.list({ stateMachineArn: MACHINE, statusFilter: "RUNNING" }).map((execution) => execution.name)).toEqual(["new", "old"]);
+    expect(store.list({ stateMachineArn: MACHINE }).map((execution) => execution.name)).toEqual([
+      "new",
+      "middle",
+      "old",
+    ]);
+    expect(
+      store.list({ stateMachineArn: MACHINE, statusFilter: "RUNNING" }).map((execution) => execution.name),
+    ).toEqual(["new", "old"]);
     expect(store.list().map((execution) => execution.name)).toEqual(["elsewhere", "new", "middle", "old"]);
   });
 
@@ -102,7 +124,13 @@ describe("ExecutionStore", () => {
     const second = new ExecutionStore({ dataDir });
     const done = second.get(arn("done"));
     expect(done?.startDate).toEqual(new Date(1000));
-    expect(done?.events[1]).toEqual({ id: 2, previousEventId: 1, timestamp: new Date(1500), type: "TaskStateEntered", details: { name: "A" } });
+    expect(done?.events[1]).toEqual({
+      id: 2,
+      previousEventId: 1,
+      timestamp: new Date(1500),
+      type: "TaskStateEntered",
+      details: { name: "A" },
+    });
     expect(second.get(arn("orphan"))).toMatchObject({ status: "ABORTED", error: "States.Runtime" });
   });
 
@@ -128,8 +156,13 @@ describe("ExecutionStore", () => {
     expect(lines.length).toBeLessThanOrEqual(2 * 10 + 100 + 2);
 
     const reloaded = new ExecutionStore({ dataDir, maxExecutions: 10 });
-    expect(reloaded.list().map((execution) => execution.name)).toEqual(Array.from({ length: 10 }, (_, i) => `e${499 - i}`));
-    expect(reloaded.get(arn("e499"))?.events.map((event) => event.type)).toEqual(["ExecutionStarted", "ExecutionSucceeded"]);
+    expect(reloaded.list().map((execution) => execution.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `e${499 - i}`),
+    );
+    expect(reloaded.get(arn("e499"))?.events.map((event) => event.type)).toEqual([
+      "ExecutionStarted",
+      "ExecutionSucceeded",
+    ]);
   });
 
   it("drops a torn last line left by a crash in the middle of a write", async () => {

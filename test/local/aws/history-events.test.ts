@@ -16,7 +16,13 @@ describe("historyDetailsKey", () => {
 
 describe("toWireEvent", () => {
   it("puts details under their member and the timestamp in epoch seconds", () => {
-    const event = { id: 2, previousEventId: 1, timestamp: new Date(1_500), type: "TaskStateEntered", details: { name: "A" } };
+    const event = {
+      id: 2,
+      previousEventId: 1,
+      timestamp: new Date(1_500),
+      type: "TaskStateEntered",
+      details: { name: "A" },
+    };
     expect(toWireEvent(event)).toEqual({
       id: 2,
       previousEventId: 1,

@@ -15,23 +15,42 @@ const ctx = useEndpointFixture();
 
 async function updateShadow(thingName: string, shadowName: string | undefined, body: unknown) {
   const response = await ctx.f.iotData.send(
-    new UpdateThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}), payload: Buffer.from(JSON.stringify(body)) }),
+    new UpdateThingShadowCommand({
+      thingName,
+      ...(shadowName ? { shadowName } : {}),
+      payload: Buffer.from(JSON.stringify(body)),
+    }),
   );
   return jsonPayload(response.payload);
 }
 
 async function getShadow(thingName: string, shadowName?: string) {
-  return jsonPayload((await ctx.f.iotData.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }))).payload);
+  return jsonPayload(
+    (await ctx.f.iotData.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }))).payload,
+  );
 }
 
 describe("named shadows over HTTP", () => {
   it("merges updates and returns state, delta, metadata and version", async () => {
-    const accepted = await updateShadow("sensor-1", "lorawan", { state: { reported: { battery: 90, radio: { rssi: -80 } } }, clientToken: "t1" });
-    expect(accepted).toMatchObject({ state: { reported: { battery: 90, radio: { rssi: -80 } } }, version: 1, clientToken: "t1" });
-    await updateShadow("sensor-1", "lorawan", { state: { reported: { radio: { snr: 7 }, battery: null }, desired: { period: 60 } } });
+    const accepted = await updateShadow("sensor-1", "lorawan", {
+      state: { reported: { battery: 90, radio: { rssi: -80 } } },
+      clientToken: "t1",
+    });
+    expect(accepted).toMatchObject({
+      state: { reported: { battery: 90, radio: { rssi: -80 } } },
+      version: 1,
+      clientToken: "t1",
+    });
+    await updateShadow("sensor-1", "lorawan", {
+      state: { reported: { radio: { snr: 7 }, battery: null }, desired: { period: 60 } },
+    });
 
     const shadow = await getShadow("sensor-1", "lorawan");
-    expect(shadow["state"]).toEqual({ reported: { radio: { rssi: -80, snr: 7 } }, desired: { period: 60 }, delta: { period: 60 } });
+    expect(shadow["state"]).toEqual({
+      reported: { radio: { rssi: -80, snr: 7 } },
+      desired: { period: 60 },
+      delta: { period: 60 },
+    });
     expect(shadow["version"]).toBe(2);
     const metadata = shadow["metadata"] as { reported: { radio: { rssi: { timestamp: number } } } };
     expect(Math.abs(metadata.reported.radio.rssi.timestamp - Date.now() / 1000)).toBeLessThan(5);
@@ -44,7 +63,11 @@ describe("named shadows over HTTP", () => {
 
     const prefix = "$aws/things/sensor-1/shadow/name/lorawan/update/";
     const messages = ctx.f.messagesOn("$aws/");
-    expect(messages.map((message) => message.topic)).toEqual([`${prefix}accepted`, `${prefix}documents`, `${prefix}delta`]);
+    expect(messages.map((message) => message.topic)).toEqual([
+      `${prefix}accepted`,
+      `${prefix}documents`,
+      `${prefix}delta`,
+    ]);
     const [accepted, documents, delta] = messages.map((message) => message.json);
     expect(accepted).toMatchObject({ state: { desired: { led: "on" } }, version: 2, clientToken: "c2" });
     expect(documents).toMatchObject({
@@ -78,8 +101,12 @@ describe("named shadows over HTTP", () => {
   });
 
   it("rejects malformed documents with InvalidRequestException", async () => {
-    await expect(updateShadow("sensor-1", "lorawan", { reported: { a: 1 } })).rejects.toBeInstanceOf(InvalidRequestException);
-    const notJson = ctx.f.iotData.send(new UpdateThingShadowCommand({ thingName: "sensor-1", payload: Buffer.from("{oops") }));
+    await expect(updateShadow("sensor-1", "lorawan", { reported: { a: 1 } })).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
+    const notJson = ctx.f.iotData.send(
+      new UpdateThingShadowCommand({ thingName: "sensor-1", payload: Buffer.from("{oops") }),
+    );
     await expect(notJson).rejects.toThrow("Payload contains invalid json");
   });
 
@@ -90,14 +117,19 @@ describe("named shadows over HTTP", () => {
     const listed = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }));
     expect(listed.results).toEqual(["config", "lorawan"]);
 
-    const deleted = jsonPayload((await ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).payload);
+    const deleted = jsonPayload(
+      (await ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" })))
+        .payload,
+    );
     expect(deleted["version"]).toBe(1);
     expect(ctx.f.messagesOn("$aws/things/sensor-1/shadow/name/lorawan/delete/accepted")).toHaveLength(1);
     await expect(getShadow("sensor-1", "lorawan")).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
-    expect((await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }))).results).toEqual(["config"]);
+    await expect(
+      ctx.f.iotData.send(new DeleteThingShadowCommand({ thingName: "sensor-1", shadowName: "lorawan" })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    expect((await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1" }))).results).toEqual([
+      "config",
+    ]);
     expect((await updateShadow("sensor-1", "lorawan", { state: { reported: { a: 2 } } }))["version"]).toBe(2);
   });
 
@@ -105,7 +137,9 @@ describe("named shadows over HTTP", () => {
     for (const name of ["s1", "s2", "s3"]) await updateShadow("sensor-1", name, { state: { reported: { a: 1 } } });
     const first = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2 }));
     expect(first.results).toEqual(["s1", "s2"]);
-    const second = await ctx.f.iotData.send(new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2, nextToken: first.nextToken }));
+    const second = await ctx.f.iotData.send(
+      new ListNamedShadowsForThingCommand({ thingName: "sensor-1", pageSize: 2, nextToken: first.nextToken }),
+    );
     expect(second.results).toEqual(["s3"]);
     expect(second.nextToken).toBeUndefined();
   });
@@ -137,12 +171,12 @@ describe("Publish", () => {
   });
 
   it("rejects wildcard topics and qos 2", async () => {
-    await expect(ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/+/uplink", payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
-      InvalidRequestException,
-    );
-    await expect(ctx.f.iotData.send(new PublishCommand({ topic: "a", qos: 2, payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
-      InvalidRequestException,
-    );
+    await expect(
+      ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/+/uplink", payload: Buffer.from("x") })),
+    ).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(
+      ctx.f.iotData.send(new PublishCommand({ topic: "a", qos: 2, payload: Buffer.from("x") })),
+    ).rejects.toBeInstanceOf(InvalidRequestException);
     expect(ctx.f.published).toEqual([]);
   });
 });

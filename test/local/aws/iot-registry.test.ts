@@ -7,20 +7,25 @@ import {
   DescribeThingTypeCommand,
   InvalidRequestException,
   ListThingsCommand,
+  paginateListThings,
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
   UpdateThingCommand,
   VersionConflictException,
-  paginateListThings,
 } from "@aws-sdk/client-iot";
 import { beforeEach, describe, expect, it } from "vitest";
-import { useEndpointFixture } from "./endpoint-fixture.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
+import { useEndpointFixture } from "./endpoint-fixture.ts";
 
 const TYPE = "lorawan-device";
 const ctx = useEndpointFixture();
 beforeEach(async () => {
-  await ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: TYPE, thingTypeProperties: { searchableAttributes: ["stackName", "devEui"] } }));
+  await ctx.f.iot.send(
+    new CreateThingTypeCommand({
+      thingTypeName: TYPE,
+      thingTypeProperties: { searchableAttributes: ["stackName", "devEui"] },
+    }),
+  );
 });
 
 function createThing(thingName: string, attributes: Record<string, string> = { stackName: "prod" }) {
@@ -38,13 +43,22 @@ describe("thing types", () => {
   });
 
   it("is idempotent for the same properties and conflicts for others", async () => {
-    const again = await ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: TYPE, thingTypeProperties: { searchableAttributes: ["stackName", "devEui"] } }));
+    const again = await ctx.f.iot.send(
+      new CreateThingTypeCommand({
+        thingTypeName: TYPE,
+        thingTypeProperties: { searchableAttributes: ["stackName", "devEui"] },
+      }),
+    );
     expect(again.thingTypeName).toBe(TYPE);
-    await expect(ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: TYPE }))).rejects.toBeInstanceOf(ResourceAlreadyExistsException);
+    await expect(ctx.f.iot.send(new CreateThingTypeCommand({ thingTypeName: TYPE }))).rejects.toBeInstanceOf(
+      ResourceAlreadyExistsException,
+    );
   });
 
   it("reports a missing thing type", async () => {
-    await expect(ctx.f.iot.send(new DescribeThingTypeCommand({ thingTypeName: "nope" }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(ctx.f.iot.send(new DescribeThingTypeCommand({ thingTypeName: "nope" }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 });
 
@@ -80,30 +94,46 @@ describe("things", () => {
   });
 
   it("rejects names and attribute values AWS rejects", async () => {
-    await expect(ctx.f.iot.send(new CreateThingCommand({ thingName: "bad name" }))).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(ctx.f.iot.send(new CreateThingCommand({ thingName: "bad name" }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
     await expect(createThing("sensor-1", { stackName: "has space" })).rejects.toBeInstanceOf(InvalidRequestException);
   });
 
   it("reports a missing thing as ResourceNotFoundException with status 404", async () => {
     const missing = ctx.f.iot.send(new DescribeThingCommand({ thingName: "nope" }));
     await expect(missing).rejects.toBeInstanceOf(ResourceNotFoundException);
-    await expect(missing).rejects.toMatchObject({ message: "Thing nope cannot be found.", $metadata: { httpStatusCode: 404 } });
+    await expect(missing).rejects.toMatchObject({
+      message: "Thing nope cannot be found.",
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it("merges or replaces attributes, bumps the version and checks expectedVersion", async () => {
     await createThing("sensor-1", { stackName: "prod", devEui: "01" });
     await ctx.f.iot.send(
-      new UpdateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { devEui: "", region: "EU868" }, merge: true } }),
+      new UpdateThingCommand({
+        thingName: "sensor-1",
+        attributePayload: { attributes: { devEui: "", region: "EU868" }, merge: true },
+      }),
     );
     let thing = await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
     expect(thing.attributes).toEqual({ stackName: "prod", region: "EU868" });
     expect(thing.version).toBe(2);
 
-    await ctx.f.iot.send(new UpdateThingCommand({ thingName: "sensor-1", expectedVersion: 2, attributePayload: { attributes: { only: "this" } } }));
+    await ctx.f.iot.send(
+      new UpdateThingCommand({
+        thingName: "sensor-1",
+        expectedVersion: 2,
+        attributePayload: { attributes: { only: "this" } },
+      }),
+    );
     thing = await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }));
     expect(thing.attributes).toEqual({ only: "this" });
 
-    const stale = ctx.f.iot.send(new UpdateThingCommand({ thingName: "sensor-1", expectedVersion: 1, attributePayload: { attributes: {} } }));
+    const stale = ctx.f.iot.send(
+      new UpdateThingCommand({ thingName: "sensor-1", expectedVersion: 1, attributePayload: { attributes: {} } }),
+    );
     await expect(stale).rejects.toBeInstanceOf(VersionConflictException);
   });
 
@@ -113,18 +143,20 @@ describe("things", () => {
     expect((await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }))).thingTypeName).toBeUndefined();
     await ctx.f.iot.send(new UpdateThingCommand({ thingName: "sensor-1", thingTypeName: TYPE }));
     expect((await ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }))).thingTypeName).toBe(TYPE);
-    await expect(ctx.f.iot.send(new UpdateThingCommand({ thingName: "sensor-1", thingTypeName: "nope" }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
+    await expect(
+      ctx.f.iot.send(new UpdateThingCommand({ thingName: "sensor-1", thingTypeName: "nope" })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it("deletes a thing, succeeds for a missing one, and checks expectedVersion", async () => {
     await createThing("sensor-1");
-    await expect(ctx.f.iot.send(new DeleteThingCommand({ thingName: "sensor-1", expectedVersion: 5 }))).rejects.toBeInstanceOf(
-      VersionConflictException,
-    );
+    await expect(
+      ctx.f.iot.send(new DeleteThingCommand({ thingName: "sensor-1", expectedVersion: 5 })),
+    ).rejects.toBeInstanceOf(VersionConflictException);
     await ctx.f.iot.send(new DeleteThingCommand({ thingName: "sensor-1", expectedVersion: 1 }));
-    await expect(ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(ctx.f.iot.send(new DescribeThingCommand({ thingName: "sensor-1" }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
     await ctx.f.iot.send(new DeleteThingCommand({ thingName: "sensor-1" }));
   });
 });
@@ -134,7 +166,9 @@ describe("ListThings", () => {
     await createThing("c-thing", { stackName: "prod" });
     await createThing("a-thing", { stackName: "prod" });
     await createThing("b-thing", { stackName: "staging" });
-    await ctx.f.iot.send(new CreateThingCommand({ thingName: "untyped", attributePayload: { attributes: { stackName: "prod" } } }));
+    await ctx.f.iot.send(
+      new CreateThingCommand({ thingName: "untyped", attributePayload: { attributes: { stackName: "prod" } } }),
+    );
   });
 
   it("filters by attribute", async () => {
@@ -144,7 +178,14 @@ describe("ListThings", () => {
   });
 
   it("filters by thing type and attribute prefix", async () => {
-    const typed = await ctx.f.iot.send(new ListThingsCommand({ thingTypeName: TYPE, attributeName: "stackName", attributeValue: "st", usePrefixAttributeValue: true }));
+    const typed = await ctx.f.iot.send(
+      new ListThingsCommand({
+        thingTypeName: TYPE,
+        attributeName: "stackName",
+        attributeValue: "st",
+        usePrefixAttributeValue: true,
+      }),
+    );
     expect(typed.things?.map((thing) => thing.thingName)).toEqual(["b-thing"]);
   });
 
@@ -164,8 +205,12 @@ describe("ListThings", () => {
   });
 
   it("rejects a foreign token and an out-of-range page size", async () => {
-    await expect(ctx.f.iot.send(new ListThingsCommand({ nextToken: "forged" }))).rejects.toBeInstanceOf(InvalidRequestException);
-    await expect(ctx.f.iot.send(new ListThingsCommand({ maxResults: 500 }))).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(ctx.f.iot.send(new ListThingsCommand({ nextToken: "forged" }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
+    await expect(ctx.f.iot.send(new ListThingsCommand({ maxResults: 500 }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
   });
 });
 
@@ -173,6 +218,8 @@ describe("DescribeEndpoint", () => {
   it("gives the local host and port for data endpoints", async () => {
     const ats = await ctx.f.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
     expect(ats.endpointAddress).toBe(`127.0.0.1:${ctx.f.endpoint.port}`);
-    await expect(ctx.f.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Nope" }))).rejects.toBeInstanceOf(InvalidRequestException);
+    await expect(ctx.f.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Nope" }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
   });
 });

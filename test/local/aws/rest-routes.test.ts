@@ -3,7 +3,9 @@ import { matchPathTemplate, splitPath } from "../../../local/aws/rest-routes.ts"
 
 describe("matchPathTemplate", () => {
   it("captures labels", () => {
-    expect(matchPathTemplate("/things/{thingName}/shadow", ["things", "sensor-1", "shadow"])).toEqual({ thingName: "sensor-1" });
+    expect(matchPathTemplate("/things/{thingName}/shadow", ["things", "sensor-1", "shadow"])).toEqual({
+      thingName: "sensor-1",
+    });
   });
 
   it("matches literal paths", () => {

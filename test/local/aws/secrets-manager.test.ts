@@ -19,11 +19,16 @@ async function secretsManager(operation: string, body: unknown, raw?: string): P
     headers: {
       "content-type": "application/x-amz-json-1.1",
       "x-amz-target": `secretsmanager.${operation}`,
-      authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0",
+      authorization:
+        "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=0",
     },
     body: raw ?? JSON.stringify(body),
   });
-  return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    errorType: response.headers.get("x-amzn-errortype"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const TOKEN_A = "a".repeat(32);
@@ -31,9 +36,15 @@ const TOKEN_B = "b".repeat(32);
 
 describe("Secrets Manager", () => {
   it("creates a secret with an AWS-shaped ARN and reads it back by name and by ARN", async () => {
-    const created = await secretsManager("CreateSecret", { Name: "tts/api-key", SecretString: "NNSXS.secret", ClientRequestToken: TOKEN_A });
+    const created = await secretsManager("CreateSecret", {
+      Name: "tts/api-key",
+      SecretString: "NNSXS.secret",
+      ClientRequestToken: TOKEN_A,
+    });
     expect(created.status).toBe(200);
-    expect(created.body["ARN"]).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:tts\/api-key-[A-Za-z0-9]{6}$/);
+    expect(created.body["ARN"]).toMatch(
+      /^arn:aws:secretsmanager:us-east-1:000000000000:secret:tts\/api-key-[A-Za-z0-9]{6}$/,
+    );
     expect(created.body).toMatchObject({ Name: "tts/api-key", VersionId: TOKEN_A });
 
     const byName = await secretsManager("GetSecretValue", { SecretId: "tts/api-key" });
@@ -59,24 +70,41 @@ describe("Secrets Manager", () => {
 
   it("puts new values: AWSCURRENT moves, the old one becomes AWSPREVIOUS", async () => {
     await secretsManager("CreateSecret", { Name: "s", SecretString: "v1", ClientRequestToken: TOKEN_A });
-    const put = await secretsManager("PutSecretValue", { SecretId: "s", SecretString: "v2", ClientRequestToken: TOKEN_B });
+    const put = await secretsManager("PutSecretValue", {
+      SecretId: "s",
+      SecretString: "v2",
+      ClientRequestToken: TOKEN_B,
+    });
     expect(put.body).toMatchObject({ Name: "s", VersionId: TOKEN_B, VersionStages: ["AWSCURRENT"] });
     expect((await secretsManager("GetSecretValue", { SecretId: "s" })).body["SecretString"]).toBe("v2");
     const previous = await secretsManager("GetSecretValue", { SecretId: "s", VersionStage: "AWSPREVIOUS" });
     expect(previous.body).toMatchObject({ SecretString: "v1", VersionId: TOKEN_A });
 
-    const retried = await secretsManager("PutSecretValue", { SecretId: "s", SecretString: "v2", ClientRequestToken: TOKEN_B });
+    const retried = await secretsManager("PutSecretValue", {
+      SecretId: "s",
+      SecretString: "v2",
+      ClientRequestToken: TOKEN_B,
+    });
     expect(retried.body["VersionId"]).toBe(TOKEN_B);
-    const clash = await secretsManager("PutSecretValue", { SecretId: "s", SecretString: "other", ClientRequestToken: TOKEN_B });
+    const clash = await secretsManager("PutSecretValue", {
+      SecretId: "s",
+      SecretString: "other",
+      ClientRequestToken: TOKEN_B,
+    });
     expect(clash.body["__type"]).toBe("ResourceExistsException");
   });
 
   it("reports missing secrets and versions as ResourceNotFoundException", async () => {
     const missing = await secretsManager("GetSecretValue", { SecretId: "nope" });
     expect(missing.status).toBe(400);
-    expect(missing.body).toEqual({ __type: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." });
+    expect(missing.body).toEqual({
+      __type: "ResourceNotFoundException",
+      message: "Secrets Manager can't find the specified secret.",
+    });
     await secretsManager("CreateSecret", { Name: "empty" });
-    expect((await secretsManager("GetSecretValue", { SecretId: "empty" })).body["__type"]).toBe("ResourceNotFoundException");
+    expect((await secretsManager("GetSecretValue", { SecretId: "empty" })).body["__type"]).toBe(
+      "ResourceNotFoundException",
+    );
   });
 
   it("answers malformed and invalid requests with 400 and a clear message", async () => {

@@ -1,20 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { AwsError } from "../../../local/aws/errors.ts";
+import type { JsonObject } from "../../../local/aws/json-value.ts";
 import {
   applyShadowUpdate,
   deleteShadow,
   parseShadowUpdateRequest,
-  shadowDelta,
-  shadowDocument,
   type ShadowRecord,
   type ShadowUpdateRequest,
+  shadowDelta,
+  shadowDocument,
 } from "../../../local/aws/shadow-document.ts";
-import type { JsonObject } from "../../../local/aws/json-value.ts";
 
 const T1 = 1_700_000_000;
 const T2 = T1 + 60;
 
-function update(previous: ShadowRecord | undefined, state: ShadowUpdateRequest["state"], now = T1, extra: Partial<ShadowUpdateRequest> = {}) {
+function update(
+  previous: ShadowRecord | undefined,
+  state: ShadowUpdateRequest["state"],
+  now = T1,
+  extra: Partial<ShadowUpdateRequest> = {},
+) {
   return applyShadowUpdate(previous, { state, ...extra }, now);
 }
 
@@ -112,7 +117,9 @@ describe("applyShadowUpdate", () => {
 
   it("computes the delta message with the desired metadata of the differing keys", () => {
     const reported = update(undefined, { reported: { led: "off", config: { period: 60, adr: true } } }).record;
-    const { delta } = update(reported, { desired: { led: "on", config: { period: 60, adr: false } } }, T2, { clientToken: "c" });
+    const { delta } = update(reported, { desired: { led: "on", config: { period: 60, adr: false } } }, T2, {
+      clientToken: "c",
+    });
     expect(delta).toEqual({
       version: 2,
       timestamp: T2,
@@ -207,7 +214,9 @@ describe("parseShadowUpdateRequest", () => {
   });
 
   it("rejects documents over 8 KB", () => {
-    const error = awsErrorOf(() => parseShadowUpdateRequest(request({ state: { reported: { blob: "x".repeat(9000) } } })));
+    const error = awsErrorOf(() =>
+      parseShadowUpdateRequest(request({ state: { reported: { blob: "x".repeat(9000) } } })),
+    );
     expect(error).toMatchObject({ code: "RequestEntityTooLargeException", status: 413 });
   });
 });

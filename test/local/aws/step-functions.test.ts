@@ -13,9 +13,9 @@ import {
 } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 import type { StepFunctionsBackend } from "../../../local/aws/step-functions-backend.ts";
 import { makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
 const MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`;
 const CREATED = new Date("2025-01-01T00:00:00Z");
@@ -33,16 +33,24 @@ function fakeBackend(store: ExecutionStore): StepFunctionsBackend {
   return {
     listStateMachines: () => [{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }],
     startExecution: async ({ stateMachineArn, name, input }) => {
-      if (stateMachineArn !== MACHINE) throw new NamedError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArn}'`);
+      if (stateMachineArn !== MACHINE)
+        throw new NamedError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArn}'`);
       const executionName = name ?? `run-${++counter}`;
       const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:${executionName}`;
       const startDate = new Date(CREATED.getTime() + counter * 1000 + (name ? 500 : 0));
       store.started({ executionArn, stateMachineArn, name: executionName, input, startDate });
       store.appendEvent(executionArn, { type: "TaskStateEntered", details: { name: "EnsureThing", input } });
       if ((JSON.parse(input) as { fail?: boolean }).fail) {
-        store.finished(executionArn, { status: "FAILED", error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
+        store.finished(executionArn, {
+          status: "FAILED",
+          error: "ThingOwnedByAnotherStack",
+          cause: "owned by staging",
+        });
       } else {
-        store.appendEvent(executionArn, { type: "TaskStateExited", details: { name: "EnsureThing", output: '{"created":true}' } });
+        store.appendEvent(executionArn, {
+          type: "TaskStateExited",
+          details: { name: "EnsureThing", output: '{"created":true}' },
+        });
         store.finished(executionArn, { status: "SUCCEEDED", output: '{"created":true}' });
       }
       return { executionArn, startDate };
@@ -56,13 +64,17 @@ const ctx = useEndpointFixture((dataDir) => {
 });
 
 function start(input: unknown, name?: string) {
-  return ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: JSON.stringify(input), ...(name ? { name } : {}) }));
+  return ctx.f.sfn.send(
+    new StartExecutionCommand({ stateMachineArn: MACHINE, input: JSON.stringify(input), ...(name ? { name } : {}) }),
+  );
 }
 
 describe("Step Functions", () => {
   it("lists the backend's state machines", async () => {
     const listed = await ctx.f.sfn.send(new ListStateMachinesCommand({}));
-    expect(listed.stateMachines).toEqual([{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }]);
+    expect(listed.stateMachines).toEqual([
+      { name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED },
+    ]);
   });
 
   it("starts an execution and describes it from the store", async () => {
@@ -105,16 +117,28 @@ describe("Step Functions", () => {
     expect(history.events?.[3]?.executionSucceededEventDetails?.output).toBe('{"created":true}');
     expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
 
-    const reversed = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3 }));
+    const reversed = await ctx.f.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3 }),
+    );
     expect(reversed.events?.map((event) => event.id)).toEqual([4, 3, 2]);
-    const rest = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 3, nextToken: reversed.nextToken }));
+    const rest = await ctx.f.sfn.send(
+      new GetExecutionHistoryCommand({
+        executionArn,
+        reverseOrder: true,
+        maxResults: 3,
+        nextToken: reversed.nextToken,
+      }),
+    );
     expect(rest.events?.map((event) => event.id)).toEqual([1]);
   });
 
   it("shows ExecutionFailed details in the history", async () => {
     const { executionArn } = await start({ fail: true });
     const history = await ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    expect(history.events?.at(-1)?.executionFailedEventDetails).toEqual({ error: "ThingOwnedByAnotherStack", cause: "owned by staging" });
+    expect(history.events?.at(-1)?.executionFailedEventDetails).toEqual({
+      error: "ThingOwnedByAnotherStack",
+      cause: "owned by staging",
+    });
   });
 
   it("lists executions newest first, filtered by status, paged", async () => {
@@ -123,28 +147,50 @@ describe("Step Functions", () => {
     const third = await start({});
 
     const all = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE }));
-    expect(all.executions?.map((execution) => execution.executionArn)).toEqual([third.executionArn, failed.executionArn, first.executionArn]);
-    expect(all.executions?.[0]).toMatchObject({ stateMachineArn: MACHINE, status: "SUCCEEDED", startDate: third.startDate });
+    expect(all.executions?.map((execution) => execution.executionArn)).toEqual([
+      third.executionArn,
+      failed.executionArn,
+      first.executionArn,
+    ]);
+    expect(all.executions?.[0]).toMatchObject({
+      stateMachineArn: MACHINE,
+      status: "SUCCEEDED",
+      startDate: third.startDate,
+    });
 
-    const failures = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, statusFilter: "FAILED" }));
+    const failures = await ctx.f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: MACHINE, statusFilter: "FAILED" }),
+    );
     expect(failures.executions?.map((execution) => execution.executionArn)).toEqual([failed.executionArn]);
 
     const page = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2 }));
     expect(page.executions).toHaveLength(2);
-    const next = await ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2, nextToken: page.nextToken }));
+    const next = await ctx.f.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: MACHINE, maxResults: 2, nextToken: page.nextToken }),
+    );
     expect(next.executions?.map((execution) => execution.executionArn)).toEqual([first.executionArn]);
-    await expect(ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, nextToken: "forged" }))).rejects.toBeInstanceOf(InvalidToken);
+    await expect(
+      ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: MACHINE, nextToken: "forged" })),
+    ).rejects.toBeInstanceOf(InvalidToken);
   });
 
   it("maps errors to the SDK's exception classes", async () => {
     const unknownArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:nope`;
-    await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    await expect(ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(ExecutionDoesNotExist);
+    await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
+    await expect(ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(
+      ExecutionDoesNotExist,
+    );
     await expect(
       ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: `${MACHINE}-other`, input: "{}" })),
     ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-    await expect(ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${MACHINE}-other` }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
-    await expect(ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{oops" }))).rejects.toBeInstanceOf(InvalidExecutionInput);
+    await expect(
+      ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: `${MACHINE}-other` })),
+    ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(
+      ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{oops" })),
+    ).rejects.toBeInstanceOf(InvalidExecutionInput);
     await expect(start({}, "has space")).rejects.toBeInstanceOf(InvalidName);
     await start({}, "same");
     await expect(start({}, "same")).rejects.toBeInstanceOf(ExecutionAlreadyExists);
@@ -154,7 +200,9 @@ describe("Step Functions", () => {
     const otherDir = await makeDataDir();
     const bare = await startFixture(otherDir);
     try {
-      await expect(bare.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{}" }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+      await expect(
+        bare.sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE, input: "{}" })),
+      ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
       expect((await bare.sfn.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([]);
     } finally {
       await bare.close();

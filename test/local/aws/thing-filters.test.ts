@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesFilter, updatedAttributes, type ThingRecord } from "../../../local/aws/thing-registry.ts";
+import { matchesFilter, type ThingRecord, updatedAttributes } from "../../../local/aws/thing-registry.ts";
 
 const thing: ThingRecord = {
   thingName: "t",
@@ -12,7 +12,10 @@ const thing: ThingRecord = {
 
 describe("updatedAttributes", () => {
   it("merges, and removes attributes set to the empty string", () => {
-    expect(updatedAttributes({ a: "1", b: "2" }, { attributes: { b: "", c: "3" }, merge: true })).toEqual({ a: "1", c: "3" });
+    expect(updatedAttributes({ a: "1", b: "2" }, { attributes: { b: "", c: "3" }, merge: true })).toEqual({
+      a: "1",
+      c: "3",
+    });
   });
 
   it("replaces all attributes without merge", () => {
@@ -28,7 +31,9 @@ describe("matchesFilter", () => {
   it("filters on attribute value, exact or by prefix", () => {
     expect(matchesFilter(thing, { attributeName: "stackName", attributeValue: "prod" })).toBe(true);
     expect(matchesFilter(thing, { attributeName: "stackName", attributeValue: "pro" })).toBe(false);
-    expect(matchesFilter(thing, { attributeName: "stackName", attributeValue: "pro", usePrefixAttributeValue: true })).toBe(true);
+    expect(
+      matchesFilter(thing, { attributeName: "stackName", attributeValue: "pro", usePrefixAttributeValue: true }),
+    ).toBe(true);
   });
 
   it("filters on attribute presence and thing type", () => {

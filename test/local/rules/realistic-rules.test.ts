@@ -23,7 +23,12 @@ describe("the project's rules", () => {
       timestamp: NOW,
     });
     const garbage = rawMessage("thethings/lorawan/my-stack/uplink", Uint8Array.from([0xde, 0xad]), "tts-bridge");
-    expect(uplinkRule.evaluate(garbage)).toEqual({ payload: "3q0=", topic: garbage.topic, clientId: "tts-bridge", timestamp: NOW });
+    expect(uplinkRule.evaluate(garbage)).toEqual({
+      payload: "3q0=",
+      topic: garbage.topic,
+      clientId: "tts-bridge",
+      timestamp: NOW,
+    });
   });
 
   it("ignores other stacks and other topics", () => {
@@ -41,7 +46,9 @@ describe("the project's rules", () => {
     const rule = compileRule(
       "SELECT topic(5) AS event, * FROM 'thethings/lorawan/my-stack/downlink/+' WHERE topic(5) <> 'push' AND topic(5) <> 'replace'",
     );
-    const result = rule.evaluate(jsonMessage(`thethings/lorawan/my-stack/downlink/${event}`, { correlation_ids: ["c"] }));
+    const result = rule.evaluate(
+      jsonMessage(`thethings/lorawan/my-stack/downlink/${event}`, { correlation_ids: ["c"] }),
+    );
     expect(result).toEqual(forwarded ? { event, correlation_ids: ["c"] } : undefined);
   });
 

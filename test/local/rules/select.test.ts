@@ -12,7 +12,9 @@ const PAYLOAD = {
 };
 
 function select(selectList: string, options?: Parameters<typeof compileRule>[1]): Record<string, unknown> | undefined {
-  return compileRule(`SELECT ${selectList} FROM 'devices/+/telemetry'`, options).evaluate(jsonMessage(TOPIC, PAYLOAD, "client-1"));
+  return compileRule(`SELECT ${selectList} FROM 'devices/+/telemetry'`, options).evaluate(
+    jsonMessage(TOPIC, PAYLOAD, "client-1"),
+  );
 }
 
 describe("SELECT list", () => {
@@ -27,15 +29,27 @@ describe("SELECT list", () => {
     ["readings[5].value", {}],
     ["missing, missing.deeper AS d", {}],
     ["temperature.deeper AS d", {}],
-    ["'text' AS s, 42 AS n, -1.5 AS m, true AS yes, false AS no, null AS z", { s: "text", n: 42, m: -1.5, yes: true, no: false, z: null }],
+    [
+      "'text' AS s, 42 AS n, -1.5 AS m, true AS yes, false AS no, null AS z",
+      { s: "text", n: 42, m: -1.5, yes: true, no: false, z: null },
+    ],
     ["*, topic() AS topic", { ...PAYLOAD, topic: TOPIC }],
     ["*, 'overridden' AS temperature", { ...PAYLOAD, temperature: "overridden" }],
     ["topic() AS topic", { topic: TOPIC }],
     ["topic(1) AS a, topic(2) AS b, topic(3) AS c, topic(4) AS d", { a: "devices", b: "d1", c: "telemetry" }],
     ["clientid() AS c", { c: "client-1" }],
-    ["get(readings, 1) AS r, get(state, 'reported') AS x", { r: { value: 2 }, x: { color: "red", modes: ["eco", "boost"] } }],
-    ["get(state.reported.modes, 0) AS a, get(state.reported.modes, 9) AS b, get(state, 0) AS c, get(state, 'nope') AS d", { a: "eco" }],
-    ["isNull(nothing) AS a, isNull(missing) AS b, isUndefined(missing) AS c, isUndefined(nothing) AS d", { a: true, b: false, c: true, d: false }],
+    [
+      "get(readings, 1) AS r, get(state, 'reported') AS x",
+      { r: { value: 2 }, x: { color: "red", modes: ["eco", "boost"] } },
+    ],
+    [
+      "get(state.reported.modes, 0) AS a, get(state.reported.modes, 9) AS b, get(state, 0) AS c, get(state, 'nope') AS d",
+      { a: "eco" },
+    ],
+    [
+      "isNull(nothing) AS a, isNull(missing) AS b, isUndefined(missing) AS c, isUndefined(nothing) AS d",
+      { a: true, b: false, c: true, d: false },
+    ],
     ["temperature > 20 AS warm, temperature = 'x' AS mismatch", { warm: true }],
     ["SeLeCt_me AS x", {}],
   ])("SELECT %s", (selectList, expected) => {
@@ -63,7 +77,9 @@ describe("SELECT list", () => {
 
   it("newuuid() uses the injected generator, else a random v4 UUID", () => {
     expect(select("newuuid() AS id", { newUuid: () => "fixed" })).toEqual({ id: "fixed" });
-    expect(select("newuuid() AS id")?.["id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(select("newuuid() AS id")?.["id"]).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it("clientid() is 'n/a' without an MQTT client, as AWS answers for HTTP publishes", () => {
@@ -75,7 +91,10 @@ describe("SELECT list", () => {
     const rule = compileRule("SELECT *, 1 AS one FROM '#'");
     const first = rule.evaluate(jsonMessage(TOPIC, { a: 1 }));
     const second = rule.evaluate(jsonMessage(TOPIC, { a: 2 }));
-    expect([first, second]).toEqual([{ a: 1, one: 1 }, { a: 2, one: 1 }]);
+    expect([first, second]).toEqual([
+      { a: 1, one: 1 },
+      { a: 2, one: 1 },
+    ]);
   });
 
   it("an alias named __proto__ is an ordinary field", () => {

@@ -49,7 +49,9 @@ describe("topicMatches", () => {
     ["a+", `"+" must be a whole level`],
   ])("rejects invalid filter %j", (filter, problem) => {
     expect(topicFilterProblem(filter)).toBe(problem);
-    expect(() => topicMatches(filter, "a/b")).toThrow(new TopicFilterError(`invalid topic filter '${filter}': ${problem}`));
+    expect(() => topicMatches(filter, "a/b")).toThrow(
+      new TopicFilterError(`invalid topic filter '${filter}': ${problem}`),
+    );
   });
 
   it("names its error class for Retry/Catch matching", () => {

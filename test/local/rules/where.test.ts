@@ -70,14 +70,30 @@ describe("comparisons", () => {
 describe("AND / OR / NOT truth tables (Undefined is not short-circuited)", () => {
   const expected = {
     AND: {
-      "t t": true, "t f": false, "f t": false, "f f": false,
-      "t missing": undefined, "f missing": undefined, "missing f": undefined, "missing missing": undefined,
-      "yes t": true, "yes f": false, "n t": undefined,
+      "t t": true,
+      "t f": false,
+      "f t": false,
+      "f f": false,
+      "t missing": undefined,
+      "f missing": undefined,
+      "missing f": undefined,
+      "missing missing": undefined,
+      "yes t": true,
+      "yes f": false,
+      "n t": undefined,
     },
     OR: {
-      "t t": true, "t f": true, "f t": true, "f f": false,
-      "t missing": undefined, "f missing": undefined, "missing t": undefined, "missing missing": undefined,
-      "yes f": true, "f yes": true, "n f": undefined,
+      "t t": true,
+      "t f": true,
+      "f t": true,
+      "f f": false,
+      "t missing": undefined,
+      "f missing": undefined,
+      "missing t": undefined,
+      "missing missing": undefined,
+      "yes f": true,
+      "f yes": true,
+      "n f": undefined,
     },
   } as const;
 

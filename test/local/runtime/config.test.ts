@@ -38,7 +38,9 @@ describe("local runtime configuration", () => {
   });
 
   it("names an unknown deployment environment and the ones there are", () => {
-    expect(() => resolveConfig({ environment: "qa" }, EXAMPLE_CONFIG)).toThrow(/--environment qa: .*has no such environment \(it has: staging, production\)/);
+    expect(() => resolveConfig({ environment: "qa" }, EXAMPLE_CONFIG)).toThrow(
+      /--environment qa: .*has no such environment \(it has: staging, production\)/,
+    );
   });
 
   it("names every bad value and where it came from", () => {

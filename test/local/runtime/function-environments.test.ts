@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { FunctionName } from "../../../functions/catalogue.ts";
-import { SETTINGS, loadSettings } from "../../../functions/settings.ts";
+import { loadSettings, SETTINGS } from "../../../functions/settings.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 import { resolveConfig } from "../../../local/runtime/config.ts";
 import { functionEnvironments } from "../../../local/runtime/function-environments.ts";
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 
-const tts = { url: "http://127.0.0.1:1885", apiKeySecretArn: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:local/tts-api-keys` };
+const tts = {
+  url: "http://127.0.0.1:1885",
+  apiKeySecretArn: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:local/tts-api-keys`,
+};
 
 describe("local function environments", () => {
   it.each(Object.keys(SETTINGS) as FunctionName[])("gives %s settings it accepts", (name) => {
@@ -15,7 +18,13 @@ describe("local function environments", () => {
   it("sets the functions' variables from the runtime's options of the same name", () => {
     const config = resolveConfig(
       {},
-      { STACK_NAME: "lab", THING_TYPE_NAME: "lab-things", THING_NAME_SCHEME: "DeviceID", SHADOW_METRICS: "off", SHADOW_DECODED_PAYLOAD: "on" },
+      {
+        STACK_NAME: "lab",
+        THING_TYPE_NAME: "lab-things",
+        THING_NAME_SCHEME: "DeviceID",
+        SHADOW_METRICS: "off",
+        SHADOW_DECODED_PAYLOAD: "on",
+      },
     );
     const environments = functionEnvironments(config, tts);
     expect(loadSettings("ensure-thing", environments["ensure-thing"])).toMatchObject({
@@ -23,7 +32,13 @@ describe("local function environments", () => {
       THING_TYPE_NAME: "lab-things",
       THING_NAME_SCHEME: "DeviceID",
     });
-    expect(loadSettings("update-shadow", environments["update-shadow"])).toEqual({ SHADOW_METRICS: false, SHADOW_DECODED_PAYLOAD: true });
-    expect(loadSettings("enqueue-downlink", environments["enqueue-downlink"])).toMatchObject({ TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn });
+    expect(loadSettings("update-shadow", environments["update-shadow"])).toEqual({
+      SHADOW_METRICS: false,
+      SHADOW_DECODED_PAYLOAD: true,
+    });
+    expect(loadSettings("enqueue-downlink", environments["enqueue-downlink"])).toMatchObject({
+      TTS_URL: tts.url,
+      TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn,
+    });
   });
 });

@@ -14,9 +14,13 @@ const rule = (sql: string): TopicRule => ({
 
 describe("rules engine", () => {
   it("refuses SQL it does not support when it starts, naming the rule", () => {
-    expect(() => createRulesEngine([rule("SELECT aws_lambda('arn', *) AS x FROM 'a/b'")], { start: () => undefined }, () => undefined)).toThrow(
-      /^rule r1: .*aws_lambda.*\n {2}SQL: SELECT aws_lambda/s,
-    );
+    expect(() =>
+      createRulesEngine(
+        [rule("SELECT aws_lambda('arn', *) AS x FROM 'a/b'")],
+        { start: () => undefined },
+        () => undefined,
+      ),
+    ).toThrow(/^rule r1: .*aws_lambda.*\n {2}SQL: SELECT aws_lambda/s);
   });
 
   it("starts the rule's workflow with the SQL result and the execution name prefix", () => {
@@ -26,8 +30,21 @@ describe("rules engine", () => {
     engine({ topic: "thethings/lorawan/s1/downlink/push", payload: Buffer.from("{}"), clientId: "thethings-s1" });
     engine({ topic: "lorawan/downlink", payload: Buffer.from("x"), clientId: "app" });
     expect(started).toEqual([
-      ["upstream", { payload: "e30=", topic: "thethings/lorawan/s1/downlink/ack", clientId: "thethings-s1", timestamp: expect.any(Number) }, { namePrefix: "downlink-ack" }],
-      ["downlink", { payload: "eA==", topic: "lorawan/downlink", clientId: "app", timestamp: expect.any(Number) }, { namePrefix: "downlink-request" }],
+      [
+        "upstream",
+        {
+          payload: "e30=",
+          topic: "thethings/lorawan/s1/downlink/ack",
+          clientId: "thethings-s1",
+          timestamp: expect.any(Number),
+        },
+        { namePrefix: "downlink-ack" },
+      ],
+      [
+        "downlink",
+        { payload: "eA==", topic: "lorawan/downlink", clientId: "app", timestamp: expect.any(Number) },
+        { namePrefix: "downlink-request" },
+      ],
     ]);
   });
 
@@ -43,6 +60,8 @@ describe("rules engine", () => {
       (failure) => failures.push(failure),
     );
     engine({ topic: "thethings/lorawan/s1/uplink", payload: Buffer.from("{}"), clientId: "c" });
-    expect(failures).toEqual([{ rule: "tts_s1_uplink", topic: "thethings/lorawan/s1/uplink", error: new Error("no such state machine") }]);
+    expect(failures).toEqual([
+      { rule: "tts_s1_uplink", topic: "thethings/lorawan/s1/uplink", error: new Error("no such state machine") },
+    ]);
   });
 });

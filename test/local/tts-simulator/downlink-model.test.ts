@@ -1,28 +1,36 @@
 import { describe, expect, it } from "vitest";
 import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
-import { EU868_MAX_FRM_PAYLOAD_BY_SF, MAX_FRM_PAYLOAD_BYTES, maxFrmPayloadBytes } from "../../../local/tts-simulator/downlink-limits.ts";
+import {
+  EU868_MAX_FRM_PAYLOAD_BY_SF,
+  MAX_FRM_PAYLOAD_BYTES,
+  maxFrmPayloadBytes,
+} from "../../../local/tts-simulator/downlink-limits.ts";
 import {
   downlinkEventMessage,
   downlinkEventTopic,
   downlinkFailedMessage,
   downlinkJson,
   downlinkTooLongError,
-  queuedDownlink,
   type QueuedDownlink,
+  queuedDownlink,
 } from "../../../local/tts-simulator/downlink-messages.ts";
 import { DownlinkQueues } from "../../../local/tts-simulator/downlink-queue.ts";
 import {
-  InvalidDownlinkRequestError,
-  TX_SCHEDULE_PRIORITIES,
   downlinkPayloadBytes,
   fieldPath,
+  InvalidDownlinkRequestError,
   parseDownlinkQueueRequest,
+  TX_SCHEDULE_PRIORITIES,
 } from "../../../local/tts-simulator/downlink-request.ts";
 import { planReceiveWindow } from "../../../local/tts-simulator/receive-window.ts";
 import { fixture } from "../../support/fixtures.ts";
 
 const b64 = (bytes: number) => Buffer.alloc(bytes, 0xab).toString("base64");
-const downlink = (bytes: number, id: string): QueuedDownlink => ({ f_port: 1, frm_payload: b64(bytes), correlation_ids: [id] });
+const downlink = (bytes: number, id: string): QueuedDownlink => ({
+  f_port: 1,
+  frm_payload: b64(bytes),
+  correlation_ids: [id],
+});
 
 function rejection(body: unknown): { field: string; reason: string } {
   try {
@@ -46,7 +54,13 @@ describe("EU868 downlink payload limits", () => {
 
 describe("downlink queue request", () => {
   it("accepts TTS's request shape, every priority, and either payload form", () => {
-    const body = { downlinks: TX_SCHEDULE_PRIORITIES.map((priority, index) => ({ f_port: index + 1, frm_payload: "vu8=", priority })) };
+    const body = {
+      downlinks: TX_SCHEDULE_PRIORITIES.map((priority, index) => ({
+        f_port: index + 1,
+        frm_payload: "vu8=",
+        priority,
+      })),
+    };
     expect(parseDownlinkQueueRequest(body).map((d) => d.priority)).toEqual([...TX_SCHEDULE_PRIORITIES]);
     const request = fixture("downlink-queue-request");
     // The TTS docs example carries both payload forms; we take one at a time.
@@ -60,18 +74,43 @@ describe("downlink queue request", () => {
 
   it.each([
     [{ downlinks: [{ f_port: 0, frm_payload: "AQ==" }] }, "downlinks[0].f_port", "inside range [1, 223]"],
-    [{ downlinks: [{ frm_payload: "AQ==" }, { f_port: 224, frm_payload: "AQ==" }] }, "downlinks[0].f_port", "is required"],
-    [{ downlinks: [{ f_port: 1, frm_payload: "AQ==" }, { f_port: 224, frm_payload: "AQ==" }] }, "downlinks[1].f_port", "inside range [1, 223]"],
+    [
+      { downlinks: [{ frm_payload: "AQ==" }, { f_port: 224, frm_payload: "AQ==" }] },
+      "downlinks[0].f_port",
+      "is required",
+    ],
+    [
+      {
+        downlinks: [
+          { f_port: 1, frm_payload: "AQ==" },
+          { f_port: 224, frm_payload: "AQ==" },
+        ],
+      },
+      "downlinks[1].f_port",
+      "inside range [1, 223]",
+    ],
     [{ downlinks: [{ f_port: 1.5, frm_payload: "AQ==" }] }, "downlinks[0].f_port", "integer"],
     [{ downlinks: [{ f_port: "1", frm_payload: "AQ==" }] }, "downlinks[0].f_port", "must be a number"],
     [{ downlinks: [{ f_port: 1 }] }, "downlinks[0].frm_payload", "exactly one of frm_payload and decoded_payload"],
-    [{ downlinks: [{ f_port: 1, frm_payload: "AQ==", decoded_payload: {} }] }, "downlinks[0].frm_payload", "exactly one of"],
+    [
+      { downlinks: [{ f_port: 1, frm_payload: "AQ==", decoded_payload: {} }] },
+      "downlinks[0].frm_payload",
+      "exactly one of",
+    ],
     [{ downlinks: [{ f_port: 1, frm_payload: "not base64!" }] }, "downlinks[0].frm_payload", "base64"],
     [{ downlinks: [{ f_port: 1, frm_payload: b64(256) }] }, "downlinks[0].frm_payload", "at most 255 bytes"],
     [{ downlinks: [{ f_port: 1, decoded_payload: [1] }] }, "downlinks[0].decoded_payload", "JSON object"],
-    [{ downlinks: [{ f_port: 1, frm_payload: "AQ==", priority: "URGENT" }] }, "downlinks[0].priority", "must be one of LOWEST, LOW"],
+    [
+      { downlinks: [{ f_port: 1, frm_payload: "AQ==", priority: "URGENT" }] },
+      "downlinks[0].priority",
+      "must be one of LOWEST, LOW",
+    ],
     [{ downlinks: [{ f_port: 1, frm_payload: "AQ==", confirmed: "yes" }] }, "downlinks[0].confirmed", "true or false"],
-    [{ downlinks: [{ f_port: 1, frm_payload: "AQ==", correlation_ids: [7] }] }, "downlinks[0].correlation_ids[0]", "string"],
+    [
+      { downlinks: [{ f_port: 1, frm_payload: "AQ==", correlation_ids: [7] }] },
+      "downlinks[0].correlation_ids[0]",
+      "string",
+    ],
     [{ downlinks: [{ fPort: 1, f_port: 1, frm_payload: "AQ==" }] }, "downlinks[0].fPort", "unknown field"],
     [{ downlink: [] }, "downlinks", "is required"],
     [{ downlinks: [], extra: 1 }, "extra", "unknown field"],
@@ -90,12 +129,20 @@ describe("downlink queue request", () => {
 
   it("turns a decoded_payload into its JSON bytes, since the simulator has no formatter", () => {
     expect(downlinkPayloadBytes({ frm_payload: "vu8=" })).toEqual(Buffer.from([0xbe, 0xef]));
-    expect(downlinkPayloadBytes({ decoded_payload: { led: "on", level: 3 } }).toString("utf8")).toBe('{"led":"on","level":3}');
+    expect(downlinkPayloadBytes({ decoded_payload: { led: "on", level: 3 } }).toString("utf8")).toBe(
+      '{"led":"on","level":3}',
+    );
   });
 });
 
 describe("queued downlinks and their lifecycle messages", () => {
-  const ids = { device_id: "dev1", application_ids: { application_id: "app1" }, dev_eui: "0004A30B001C0530", join_eui: "800000000000000C", dev_addr: "00C30DFA" };
+  const ids = {
+    device_id: "dev1",
+    application_ids: { application_id: "app1" },
+    dev_eui: "0004A30B001C0530",
+    join_eui: "800000000000000C",
+    dev_addr: "00C30DFA",
+  };
 
   it("keep the caller's correlation IDs, add TTS's own, and store the payload as bytes", () => {
     const queued = queuedDownlink(
@@ -119,7 +166,14 @@ describe("queued downlinks and their lifecycle messages", () => {
   });
 
   it("leave zero values out like TTS: confirmed false, f_cnt 0 and priority LOWEST", () => {
-    const json = downlinkJson({ f_port: 1, f_cnt: 0, frm_payload: "AQ==", confirmed: false, priority: "LOWEST", correlation_ids: ["as:downlink:X"] });
+    const json = downlinkJson({
+      f_port: 1,
+      f_cnt: 0,
+      frm_payload: "AQ==",
+      confirmed: false,
+      priority: "LOWEST",
+      correlation_ids: ["as:downlink:X"],
+    });
     expect(json).toEqual({ f_port: 1, frm_payload: "AQ==", correlation_ids: ["as:downlink:X"] });
   });
 
@@ -148,7 +202,12 @@ describe("queued downlinks and their lifecycle messages", () => {
   });
 
   it("list each correlation ID once", () => {
-    const message = downlinkEventMessage("downlinkSent", { ids, correlationIds: ["a", "b", "a"], receivedAt: 0n, downlink: downlink(1, "a") });
+    const message = downlinkEventMessage("downlinkSent", {
+      ids,
+      correlationIds: ["a", "b", "a"],
+      receivedAt: 0n,
+      downlink: downlink(1, "a"),
+    });
     expect(message.correlation_ids).toEqual(["a", "b"]);
   });
 });

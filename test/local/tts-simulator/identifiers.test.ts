@@ -1,6 +1,5 @@
 import { decodeTime, uuidToULID } from "ulidx";
 import { describe, expect, it } from "vitest";
-import { fixture } from "../../support/fixtures.ts";
 import {
   newSessionKeyId,
   randomDevAddr,
@@ -8,9 +7,10 @@ import {
   simulatedDeviceId,
   simulatedJoinEui,
 } from "../../../local/tts-simulator/identity.ts";
-import { SeededRandom, deriveSeed } from "../../../local/tts-simulator/seeded-random.ts";
+import { deriveSeed, SeededRandom } from "../../../local/tts-simulator/seeded-random.ts";
 import { ulid, ulidBytes } from "../../../local/tts-simulator/ulid.ts";
 import { uplinkToken } from "../../../local/tts-simulator/uplink-token.ts";
+import { fixture } from "../../support/fixtures.ts";
 
 const DEVICE_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 
@@ -66,7 +66,9 @@ describe("ULIDs", () => {
 });
 
 function uuidOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  return Buffer.from(bytes)
+    .toString("hex")
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
 }
 
 describe("device identifiers", () => {

@@ -1,5 +1,5 @@
 /** A real aedes broker on a free port and a real mqtt.js subscriber, for the simulator's publisher tests. */
-import { createServer, type AddressInfo } from "node:net";
+import { type AddressInfo, createServer } from "node:net";
 import { Aedes } from "aedes";
 import mqtt, { type MqttClient } from "mqtt";
 import type { LooseJson } from "../../support/fixtures.ts";
@@ -49,7 +49,10 @@ export interface Subscriber {
 }
 
 export async function subscribe(url: string, filter: string): Promise<Subscriber> {
-  const client: MqttClient = await mqtt.connectAsync(url, { clientId: `test-subscriber-${process.pid}`, reconnectPeriod: 0 });
+  const client: MqttClient = await mqtt.connectAsync(url, {
+    clientId: `test-subscriber-${process.pid}`,
+    reconnectPeriod: 0,
+  });
   const messages: ReceivedMessage[] = [];
   const checks = new Set<() => void>();
   client.on("message", (topic, payload) => {

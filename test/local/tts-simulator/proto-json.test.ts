@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { epochNanosOf, formatDuration, formatTimestamp, omitZeroValues } from "../../../local/tts-simulator/proto-json.ts";
+import {
+  epochNanosOf,
+  formatDuration,
+  formatTimestamp,
+  omitZeroValues,
+} from "../../../local/tts-simulator/proto-json.ts";
 
 describe("protojson rendering", () => {
   it("writes timestamps with 0, 3, 6 or 9 fractional digits like the fixtures", () => {

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
 import {
   DeviceNotJoinedError,
+  startTtsSimulator,
+  type TtsSimulator,
   TtsSimulatorConnectionError,
   TtsSimulatorStoppedError,
   UnknownSimulatedDeviceError,
-  startTtsSimulator,
-  type TtsSimulator,
 } from "../../../local/tts-simulator/index.ts";
-import { closedPort, sleep, startTestBroker, subscribe, type Subscriber, type TestBroker } from "./mqtt-harness.ts";
+import { closedPort, type Subscriber, sleep, startTestBroker, subscribe, type TestBroker } from "./mqtt-harness.ts";
 
 const STACK = "sim-test";
 const PREFIX = `thethings/lorawan/${STACK}`;
@@ -17,7 +17,12 @@ let broker: TestBroker;
 let subscriber: Subscriber;
 const simulators: TtsSimulator[] = [];
 
-async function start(options: { devices: number; intervalSeconds?: number; scheduled?: boolean; onError?: (error: Error) => void }) {
+async function start(options: {
+  devices: number;
+  intervalSeconds?: number;
+  scheduled?: boolean;
+  onError?: (error: Error) => void;
+}) {
   const simulator = await startTtsSimulator({
     mqttUrl: broker.url,
     stackName: STACK,
@@ -48,7 +53,8 @@ describe("TTS simulator publisher", () => {
     const uplinksPerDevice = () => {
       const counts = new Map<string, number>();
       for (const { topic, json } of subscriber.messages) {
-        if (topic === `${PREFIX}/uplink`) counts.set(json.end_device_ids.device_id, (counts.get(json.end_device_ids.device_id) ?? 0) + 1);
+        if (topic === `${PREFIX}/uplink`)
+          counts.set(json.end_device_ids.device_id, (counts.get(json.end_device_ids.device_id) ?? 0) + 1);
       }
       return counts;
     };
@@ -66,8 +72,11 @@ describe("TTS simulator publisher", () => {
       const own = subscriber.messages.filter(({ json }) => json.end_device_ids.device_id === device.deviceId);
       expect(own[0]!.topic).toBe(`${PREFIX}/join`);
       expect(own.slice(1).every(({ topic }) => topic === `${PREFIX}/uplink`)).toBe(true);
-      expect(own.slice(1).map(({ json }) => json.uplink_message.f_cnt ?? 0)).toEqual(own.slice(1).map((_, index) => index));
-      for (const { topic, json } of own) expect(parseTtsMessage(json).kind).toBe(topic === `${PREFIX}/join` ? "join" : "uplink");
+      expect(own.slice(1).map(({ json }) => json.uplink_message.f_cnt ?? 0)).toEqual(
+        own.slice(1).map((_, index) => index),
+      );
+      for (const { topic, json } of own)
+        expect(parseTtsMessage(json).kind).toBe(topic === `${PREFIX}/join` ? "join" : "uplink");
     }
     expect(subscriber.messages.filter(({ topic }) => topic === `${PREFIX}/uplink`)).toHaveLength(uplinks);
   });
@@ -111,7 +120,11 @@ describe("TTS simulator publisher", () => {
     const uplink = await simulator.publishUplink("sim-sensor-002");
     await subscriber.waitUntil((messages) => messages.length === 3);
 
-    expect(subscriber.messages.map(({ topic }) => topic)).toEqual([`${PREFIX}/join`, `${PREFIX}/uplink`, `${PREFIX}/downlink/sent`]);
+    expect(subscriber.messages.map(({ topic }) => topic)).toEqual([
+      `${PREFIX}/join`,
+      `${PREFIX}/uplink`,
+      `${PREFIX}/downlink/sent`,
+    ]);
     expect(subscriber.messages[1]!.json).toEqual(uplink);
     expect(parseTtsMessage(subscriber.messages[2]!.json).kind).toBe("downlinkSent");
     expect(simulator.stats()).toEqual({ joins: 1, uplinks: 1 });

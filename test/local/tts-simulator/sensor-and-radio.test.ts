@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  NOISE_FLOOR_DBM,
   adrSpreadingFactor,
   distanceMeters,
-  measureReception,
   meanSignalDbm,
+  measureReception,
+  NOISE_FLOOR_DBM,
   offsetPoint,
   receivingGateways,
 } from "../../../local/tts-simulator/radio.ts";
@@ -54,7 +54,9 @@ describe("radio model", () => {
     expect(meanSignalDbm(200, 0)).toBeGreaterThan(meanSignalDbm(2000, 0));
     expect(adrSpreadingFactor(meanSignalDbm(300, 0))).toBe(7);
     expect(adrSpreadingFactor(meanSignalDbm(6000, 0))).toBe(12);
-    const spreadingFactors = [500, 1500, 2500, 3500, 4500].map((meters) => adrSpreadingFactor(meanSignalDbm(meters, 0)));
+    const spreadingFactors = [500, 1500, 2500, 3500, 4500].map((meters) =>
+      adrSpreadingFactor(meanSignalDbm(meters, 0)),
+    );
     expect(spreadingFactors).toEqual([...spreadingFactors].sort((a, b) => a - b));
   });
 

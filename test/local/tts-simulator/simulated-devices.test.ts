@@ -1,21 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
-import { fixture } from "../../support/fixtures.ts";
+import { EU868_UPLINK_CHANNELS_HZ } from "../../../local/tts-simulator/eu868.ts";
 import {
+  createSimulatedDevices,
   DeviceNotJoinedError,
   InvalidSimulatorOptionsError,
   UnknownSimulatedDeviceError,
   UplinkListenerError,
-  createSimulatedDevices,
 } from "../../../local/tts-simulator/index.ts";
-import { decodeSensorPayload } from "../../../local/tts-simulator/sensor-payload.ts";
 import { loraAirtimeNanos, lorawanPhyPayloadBytes } from "../../../local/tts-simulator/lora-airtime.ts";
 import { formatDuration } from "../../../local/tts-simulator/proto-json.ts";
-import { EU868_UPLINK_CHANNELS_HZ } from "../../../local/tts-simulator/eu868.ts";
+import { decodeSensorPayload } from "../../../local/tts-simulator/sensor-payload.ts";
+import { fixture } from "../../support/fixtures.ts";
 
 const STARTED_AT = new Date("2025-03-01T08:00:00Z");
 const at = (seconds: number) => new Date(STARTED_AT.getTime() + seconds * 1000);
-const fleetOf = (count: number, seed = 11) => createSimulatedDevices({ count, stackName: "demo", seed, startedAt: STARTED_AT });
+const fleetOf = (count: number, seed = 11) =>
+  createSimulatedDevices({ count, stackName: "demo", seed, startedAt: STARTED_AT });
 
 /** Every field path, arrays as `[]`; payload-like maps are leaves, as their keys are the user's. */
 function keyPaths(value: unknown, prefix = ""): Set<string> {
@@ -26,7 +27,8 @@ function keyPaths(value: unknown, prefix = ""): Set<string> {
     for (const [key, field] of Object.entries(value)) {
       const path = prefix === "" ? key : `${prefix}.${key}`;
       paths.add(path);
-      if (key !== "decoded_payload" && key !== "attributes") for (const nested of keyPaths(field, path)) paths.add(nested);
+      if (key !== "decoded_payload" && key !== "attributes")
+        for (const nested of keyPaths(field, path)) paths.add(nested);
     }
   }
   return paths;
@@ -204,7 +206,9 @@ describe("simulated devices", () => {
   it("refuse options TTS would refuse", () => {
     expect(() => createSimulatedDevices({ count: -1, stackName: "demo" })).toThrow(InvalidSimulatorOptionsError);
     expect(() => createSimulatedDevices({ count: 1, stackName: "1demo" })).toThrow(/stack name/);
-    expect(() => createSimulatedDevices({ count: 1, stackName: "demo", applicationId: "App_1" })).toThrow(/application ID/);
+    expect(() => createSimulatedDevices({ count: 1, stackName: "demo", applicationId: "App_1" })).toThrow(
+      /application ID/,
+    );
     expect(createSimulatedDevices({ count: 0, stackName: "demo" }).size).toBe(0);
   });
 });

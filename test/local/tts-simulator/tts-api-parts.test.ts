@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FaultInjector, InvalidFaultError } from "../../../local/tts-simulator/fault-injector.ts";
-import { TtsApiError, formatMessage, ttsErrorBody, ttsErrors } from "../../../local/tts-simulator/tts-api-errors.ts";
+import { formatMessage, TtsApiError, ttsErrorBody, ttsErrors } from "../../../local/tts-simulator/tts-api-errors.ts";
 import { bearerKey } from "../../../local/tts-simulator/tts-api-handler.ts";
 import { matchRoute } from "../../../local/tts-simulator/tts-api-routes.ts";
 
@@ -8,9 +8,18 @@ describe("TTS API routes", () => {
   const base = "/api/v3/as/applications/app-1/devices/dev-1/down";
 
   it("match push, replace and list with their methods", () => {
-    expect(matchRoute("POST", `${base}/push`)).toEqual({ kind: "route", route: { applicationId: "app-1", deviceId: "dev-1", action: "push" } });
-    expect(matchRoute("POST", `${base}/replace`)).toEqual({ kind: "route", route: { applicationId: "app-1", deviceId: "dev-1", action: "replace" } });
-    expect(matchRoute("GET", base)).toEqual({ kind: "route", route: { applicationId: "app-1", deviceId: "dev-1", action: "list" } });
+    expect(matchRoute("POST", `${base}/push`)).toEqual({
+      kind: "route",
+      route: { applicationId: "app-1", deviceId: "dev-1", action: "push" },
+    });
+    expect(matchRoute("POST", `${base}/replace`)).toEqual({
+      kind: "route",
+      route: { applicationId: "app-1", deviceId: "dev-1", action: "replace" },
+    });
+    expect(matchRoute("GET", base)).toEqual({
+      kind: "route",
+      route: { applicationId: "app-1", deviceId: "dev-1", action: "list" },
+    });
   });
 
   it("tell an unknown path from a wrong method", () => {
@@ -62,7 +71,14 @@ describe("TTS error bodies", () => {
       ttsErrors.rateLimited(),
       ttsErrors.unavailable(),
     ].map((error) => [error.status, error.code]);
-    expect(statuses).toEqual([[401, 16], [401, 16], [404, 5], [400, 3], [429, 8], [503, 14]]);
+    expect(statuses).toEqual([
+      [401, 16],
+      [401, 16],
+      [404, 5],
+      [400, 3],
+      [429, 8],
+      [503, 14],
+    ]);
     const error = ttsErrors.validation("downlinks[0].f_port", "is required");
     expect(error).toBeInstanceOf(TtsApiError);
     expect(error.name).toBe("TtsApiError");

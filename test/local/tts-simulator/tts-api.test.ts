@@ -3,16 +3,23 @@ import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTtsMessage } from "../../../functions/core/tts-message.ts";
 import {
-  TX_SCHEDULE_PRIORITIES,
   PortInUseError,
+  type SimulatedDevice,
   startTtsApi,
   startTtsSimulator,
-  type SimulatedDevice,
   type TtsApi,
   type TtsSimulator,
+  TX_SCHEDULE_PRIORITIES,
 } from "../../../local/tts-simulator/index.ts";
-import { sleep, startTestBroker, subscribe, type ReceivedMessage, type Subscriber, type TestBroker } from "./mqtt-harness.ts";
 import type { LooseJson } from "../../support/fixtures.ts";
+import {
+  type ReceivedMessage,
+  type Subscriber,
+  sleep,
+  startTestBroker,
+  subscribe,
+  type TestBroker,
+} from "./mqtt-harness.ts";
 
 const STACK = "dl-test";
 const PREFIX = `thethings/lorawan/${STACK}`;
@@ -29,7 +36,14 @@ beforeEach(async () => {
   broker = await startTestBroker();
   subscriber = await subscribe(broker.url, `${PREFIX}/downlink/#`);
   // Seed 36: the four devices include an SF7 and an SF12 one, which the payload-size test needs.
-  simulator = await startTtsSimulator({ mqttUrl: broker.url, stackName: STACK, devices: 4, intervalSeconds: 1, seed: 36, scheduled: false });
+  simulator = await startTtsSimulator({
+    mqttUrl: broker.url,
+    stackName: STACK,
+    devices: 4,
+    intervalSeconds: 1,
+    seed: 36,
+    scheduled: false,
+  });
   tts = await startTtsApi({ host: "127.0.0.1", port: 0, simulator, apiKeys: new Map([[APP, KEY]]) });
 });
 
@@ -40,21 +54,30 @@ afterEach(async () => {
   await broker.close();
 });
 
-const downPath = (device: string, action = "", app = APP) => `/api/v3/as/applications/${app}/devices/${device}/down${action}`;
+const downPath = (device: string, action = "", app = APP) =>
+  `/api/v3/as/applications/${app}/devices/${device}/down${action}`;
 
-function call(method: string, path: string, options: { body?: unknown; key?: string | null | undefined; signal?: AbortSignal } = {}) {
+function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; key?: string | null | undefined; signal?: AbortSignal } = {},
+) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.key !== null) headers["authorization"] = `Bearer ${options.key ?? KEY}`;
   return fetch(`${tts.url}${path}`, {
     method,
     headers,
-    ...(options.body === undefined ? {} : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === "string" ? options.body : JSON.stringify(options.body) }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
-const push = (device: string, downlinks: unknown[], key?: string) => call("POST", downPath(device, "/push"), { body: { downlinks }, key });
-const replace = (device: string, downlinks: unknown[]) => call("POST", downPath(device, "/replace"), { body: { downlinks } });
+const push = (device: string, downlinks: unknown[], key?: string) =>
+  call("POST", downPath(device, "/push"), { body: { downlinks }, key });
+const replace = (device: string, downlinks: unknown[]) =>
+  call("POST", downPath(device, "/replace"), { body: { downlinks } });
 
 const topics = (messages: readonly ReceivedMessage[]) => messages.map(({ topic }) => topic.slice(PREFIX.length + 1));
 const waitForCount = (count: number) => subscriber.waitUntil((messages) => messages.length >= count);
@@ -67,7 +90,9 @@ async function joined(deviceId: string): Promise<SimulatedDevice> {
 describe("TTS downlink queue API", () => {
   it("pushes: answers {}, lists the queue with TTS's own correlation ID, and publishes downlink_queued", async () => {
     const device = await joined("sim-sensor-001");
-    const response = await push(device.deviceId, [{ f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", correlation_ids: ["bridge:exec-1"] }]);
+    const response = await push(device.deviceId, [
+      { f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", correlation_ids: ["bridge:exec-1"] },
+    ]);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
 
@@ -76,7 +101,13 @@ describe("TTS downlink queue API", () => {
     const { downlinks } = (await listed.json()) as { downlinks: LooseJson[] };
     expect(downlinks).toHaveLength(1);
     const [queued] = downlinks;
-    expect(queued).toMatchObject({ f_port: 15, frm_payload: "vu8=", confirmed: true, priority: "NORMAL", session_key_id: device.session!.sessionKeyId });
+    expect(queued).toMatchObject({
+      f_port: 15,
+      frm_payload: "vu8=",
+      confirmed: true,
+      priority: "NORMAL",
+      session_key_id: device.session!.sessionKeyId,
+    });
     expect(queued!.correlation_ids[0]).toBe("bridge:exec-1");
     expect(queued!.correlation_ids[1]).toMatch(ULID);
     expect(tts.queue(APP, device.deviceId)).toEqual(downlinks);
@@ -91,17 +122,29 @@ describe("TTS downlink queue API", () => {
       received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
       downlink_queued: queued,
     });
-    expect(Object.keys(message!.json.end_device_ids).sort()).toEqual(["application_ids", "dev_addr", "dev_eui", "device_id", "join_eui"]);
+    expect(Object.keys(message!.json.end_device_ids).sort()).toEqual([
+      "application_ids",
+      "dev_addr",
+      "dev_eui",
+      "device_id",
+      "join_eui",
+    ]);
   });
 
   it("appends with push, swaps with replace, keeps every priority, and gives each downlink its own ID", async () => {
     const deviceId = "sim-sensor-002";
-    await push(deviceId, TX_SCHEDULE_PRIORITIES.map((priority, index) => ({ f_port: index + 1, frm_payload: "AQ==", priority })));
+    await push(
+      deviceId,
+      TX_SCHEDULE_PRIORITIES.map((priority, index) => ({ f_port: index + 1, frm_payload: "AQ==", priority })),
+    );
     await push(deviceId, [{ f_port: 100, decoded_payload: { led: "on" } }]);
     const queue = tts.queue(APP, deviceId);
     expect(queue.map((d) => d.f_port)).toEqual([1, 2, 3, 4, 5, 6, 7, 100]);
     expect(queue.slice(0, 7).map((d) => d.priority)).toEqual([...TX_SCHEDULE_PRIORITIES]);
-    expect(queue[7]).toMatchObject({ decoded_payload: { led: "on" }, frm_payload: Buffer.from('{"led":"on"}').toString("base64") });
+    expect(queue[7]).toMatchObject({
+      decoded_payload: { led: "on" },
+      frm_payload: Buffer.from('{"led":"on"}').toString("base64"),
+    });
     expect(new Set(queue.map((d) => d.correlation_ids.at(-1))).size).toBe(8);
     await waitForCount(8);
     // TTS leaves LOWEST (the enum's zero) out of its JSON.
@@ -135,7 +178,13 @@ describe("TTS downlink queue API", () => {
     await simulator.publishUplink(device.deviceId);
     await sleep(100);
 
-    expect(topics(subscriber.messages)).toEqual(["downlink/queued", "downlink/queued", "downlink/sent", "downlink/ack", "downlink/sent"]);
+    expect(topics(subscriber.messages)).toEqual([
+      "downlink/queued",
+      "downlink/queued",
+      "downlink/sent",
+      "downlink/ack",
+      "downlink/sent",
+    ]);
     const [, , sent1, ack, sent2] = subscriber.messages.map(({ json }) => json);
     for (const message of [sent1, ack, sent2]) expect(message!.end_device_ids).toEqual(device.endDeviceIds);
     // The first downlink of the session has FCnt 0, which TTS leaves out.
@@ -168,7 +217,11 @@ describe("TTS downlink queue API", () => {
     const long = Buffer.alloc(52, 1).toString("base64");
     const longJson = { text: "x".repeat(50) }; // 61 bytes as JSON
 
-    await push(slow!.deviceId, [{ f_port: 2, frm_payload: long }, { f_port: 3, decoded_payload: longJson }, { f_port: 4, frm_payload: Buffer.alloc(51).toString("base64") }]);
+    await push(slow!.deviceId, [
+      { f_port: 2, frm_payload: long },
+      { f_port: 3, decoded_payload: longJson },
+      { f_port: 4, frm_payload: Buffer.alloc(51).toString("base64") },
+    ]);
     await push(fast!.deviceId, [{ f_port: 2, frm_payload: long }]);
     await waitForCount(4);
     const [tooLong, tooLongJson] = tts.queue(APP, slow!.deviceId);
@@ -176,7 +229,9 @@ describe("TTS downlink queue API", () => {
     await simulator.publishUplink(fast!.deviceId);
     await waitForCount(8);
 
-    const events = subscriber.messages.slice(4).map(({ topic, json }) => [topic.slice(PREFIX.length + 1), json.end_device_ids.device_id, json] as const);
+    const events = subscriber.messages
+      .slice(4)
+      .map(({ topic, json }) => [topic.slice(PREFIX.length + 1), json.end_device_ids.device_id, json] as const);
     expect(events.map(([topic, deviceId]) => [topic, deviceId])).toEqual([
       ["downlink/failed", slow!.deviceId],
       ["downlink/failed", slow!.deviceId],
@@ -204,9 +259,24 @@ describe("TTS downlink queue API", () => {
 
   it("answers TTS errors: 401 without or with a wrong key, 404 for unknown application or device", async () => {
     const cases = [
-      { response: await call("GET", downPath("sim-sensor-001"), { key: null }), status: 401, code: 16, name: "unauthenticated" },
-      { response: await push("sim-sensor-001", [{ f_port: 1, frm_payload: "AQ==" }], "NNSXS.WRONG"), status: 401, code: 16, name: "api_key_not_found" },
-      { response: await call("GET", downPath("sim-sensor-001", "", "other-app")), status: 404, code: 5, name: "application_not_found" },
+      {
+        response: await call("GET", downPath("sim-sensor-001"), { key: null }),
+        status: 401,
+        code: 16,
+        name: "unauthenticated",
+      },
+      {
+        response: await push("sim-sensor-001", [{ f_port: 1, frm_payload: "AQ==" }], "NNSXS.WRONG"),
+        status: 401,
+        code: 16,
+        name: "api_key_not_found",
+      },
+      {
+        response: await call("GET", downPath("sim-sensor-001", "", "other-app")),
+        status: 404,
+        code: 5,
+        name: "application_not_found",
+      },
       { response: await call("GET", downPath("sim-sensor-999")), status: 404, code: 5, name: "end_device_not_found" },
       { response: await call("GET", "/api/v3/as/applications"), status: 404, code: 5, name: "route_not_found" },
       { response: await call("DELETE", downPath("sim-sensor-001")), status: 405, code: 12, name: "method_not_allowed" },
@@ -219,12 +289,19 @@ describe("TTS downlink queue API", () => {
         code,
         message: expect.stringMatching(new RegExp(`^error:pkg/[a-z/]+:${name} \\(.+\\)$`)),
         details: [
-          expect.objectContaining({ "@type": "type.googleapis.com/ttn.lorawan.v3.ErrorDetails", name, code, correlation_id: expect.stringMatching(/^[0-9a-f]{32}$/) }),
+          expect.objectContaining({
+            "@type": "type.googleapis.com/ttn.lorawan.v3.ErrorDetails",
+            name,
+            code,
+            correlation_id: expect.stringMatching(/^[0-9a-f]{32}$/),
+          }),
         ],
       });
     }
     const unknownDevice = (await (await call("GET", downPath("sim-sensor-999"))).json()) as LooseJson;
-    expect(unknownDevice.message).toBe("error:pkg/identityserver/store:end_device_not_found (end device `sim-sensor-999.tts-aws-iot-sim` not found)");
+    expect(unknownDevice.message).toBe(
+      "error:pkg/identityserver/store:end_device_not_found (end device `sim-sensor-999.tts-aws-iot-sim` not found)",
+    );
     expect(tts.queue(APP, "sim-sensor-001")).toEqual([]);
     expect(subscriber.messages).toEqual([]);
   });
@@ -246,7 +323,12 @@ describe("TTS downlink queue API", () => {
       const json = (await response.json()) as LooseJson;
       expect(json.code).toBe(3);
       expect(json.message).toContain(`invalid \`${field}\``);
-      expect(json.details[0]).toMatchObject({ namespace: "pkg/ttnpb", name: "validation", code: 3, attributes: { field } });
+      expect(json.details[0]).toMatchObject({
+        namespace: "pkg/ttnpb",
+        name: "validation",
+        code: 3,
+        attributes: { field },
+      });
     }
     expect(tts.queue(APP, "sim-sensor-001")).toEqual([]);
     await sleep(100);
@@ -277,7 +359,10 @@ describe("TTS API fault injection", () => {
     const limited = await push("sim-sensor-001", ONE);
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("7");
-    expect(await limited.json()).toMatchObject({ code: 8, details: [{ namespace: "pkg/ratelimit", name: "rate_limit_exceeded" }] });
+    expect(await limited.json()).toMatchObject({
+      code: 8,
+      details: [{ namespace: "pkg/ratelimit", name: "rate_limit_exceeded" }],
+    });
     const again = await push("sim-sensor-001", ONE);
     expect([again.status, again.headers.get("retry-after")]).toEqual([429, null]);
     expect((await push("sim-sensor-001", ONE)).status).toBe(200);
@@ -287,7 +372,10 @@ describe("TTS API fault injection", () => {
   it("delays answers long enough for a client timeout, then answers normally again", async () => {
     tts.faults.delayNext(1, 1_000);
     const started = Date.now();
-    const timedOut = call("POST", downPath("sim-sensor-001", "/push"), { body: { downlinks: ONE }, signal: AbortSignal.timeout(200) });
+    const timedOut = call("POST", downPath("sim-sensor-001", "/push"), {
+      body: { downlinks: ONE },
+      signal: AbortSignal.timeout(200),
+    });
     await expect(timedOut).rejects.toThrow(/abort|timeout/i);
     expect(Date.now() - started).toBeLessThan(900);
     expect(pushes().map(({ status }) => status)).toEqual([undefined]);
@@ -316,7 +404,11 @@ describe("TTS API fault injection", () => {
   it("records requests without the key, and counts every one of them", async () => {
     await call("GET", downPath("sim-sensor-001"), { key: null });
     await call("POST", downPath("sim-sensor-001", "/push"), { body: "oops" });
-    expect(tts.requests().map(({ method, path, hasAuthorization, body, status }) => ({ method, path, hasAuthorization, body, status }))).toEqual([
+    expect(
+      tts
+        .requests()
+        .map(({ method, path, hasAuthorization, body, status }) => ({ method, path, hasAuthorization, body, status })),
+    ).toEqual([
       { method: "GET", path: downPath("sim-sensor-001"), hasAuthorization: false, body: undefined, status: 401 },
       { method: "POST", path: downPath("sim-sensor-001", "/push"), hasAuthorization: true, body: "oops", status: 400 },
     ]);
