@@ -46,7 +46,7 @@ export const SETTINGS = {
   "ensure-thing": z.object({
     STACK_NAME: z
       .string()
-      .regex(STACK_NAME_PATTERN, "must match ^[A-Za-z][A-Za-z0-9-]*$")
+      .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
       .describe("the TTS stack name, `^[A-Za-z][A-Za-z0-9-]*$`"),
     THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan").describe("thing type of created things"),
     THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI").describe("`DevEUI` or `DeviceID`"),

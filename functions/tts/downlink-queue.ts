@@ -5,7 +5,7 @@
  * `Retry-After` if given).
  */
 import { type TtsApplicationDownlink, ttsApplicationDownlink } from "../core/downlink/application-downlink.ts";
-import { type DownlinkErrorCode, GRPC_CODES, type GrpcCode } from "../core/downlink/errors.ts";
+import { DOWNLINK_ERRORS, type DownlinkErrorCode, GRPC_CODES, type GrpcCode } from "../core/downlink/errors.ts";
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import { answerText, callTts } from "./http.ts";
 
@@ -50,17 +50,11 @@ export interface TtsFailure {
  */
 export function ttsFailureFor(httpStatus: number, ttsGrpcCode?: number): TtsFailure {
   const given = isGrpcCode(ttsGrpcCode) && ttsGrpcCode !== GRPC_CODES.OK ? ttsGrpcCode : undefined;
-  if (httpStatus === 401) {
-    return { name: "tts_unauthorized", code: GRPC_CODES.UNAUTHENTICATED, retryable: false };
-  }
-  if (httpStatus === 403) {
-    return { name: "tts_unauthorized", code: GRPC_CODES.PERMISSION_DENIED, retryable: false };
-  }
-  if (httpStatus === 404) {
-    return { name: "tts_device_not_found", code: GRPC_CODES.NOT_FOUND, retryable: false };
-  }
+  if (httpStatus === 401) return failure("tts_unauthorized", GRPC_CODES.UNAUTHENTICATED);
+  if (httpStatus === 403) return failure("tts_unauthorized", GRPC_CODES.PERMISSION_DENIED);
+  if (httpStatus === 404) return failure("tts_device_not_found", GRPC_CODES.NOT_FOUND);
   if (httpStatus === 408 || httpStatus === 429 || (httpStatus >= 500 && httpStatus !== 501)) {
-    return { name: "tts_unavailable", code: GRPC_CODES.UNAVAILABLE, retryable: true };
+    return failure("tts_unavailable", GRPC_CODES.UNAVAILABLE);
   }
   const inferred =
     httpStatus === 409
@@ -68,11 +62,18 @@ export function ttsFailureFor(httpStatus: number, ttsGrpcCode?: number): TtsFail
       : httpStatus === 501
         ? GRPC_CODES.UNIMPLEMENTED
         : GRPC_CODES.INVALID_ARGUMENT;
-  return { name: "tts_rejected", code: given ?? inferred, retryable: false };
+  return failure("tts_rejected", given ?? inferred);
 }
 
+/** Whether it is retried is the error catalogue's to say. */
+function failure(name: TtsFailure["name"], code: GrpcCode): TtsFailure {
+  return { name, code, retryable: DOWNLINK_ERRORS[name].retryable };
+}
+
+const KNOWN_GRPC_CODES: ReadonlySet<number> = new Set(Object.values(GRPC_CODES));
+
 function isGrpcCode(value: unknown): value is GrpcCode {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 16;
+  return typeof value === "number" && KNOWN_GRPC_CODES.has(value);
 }
 
 export interface TtsQueueCall {

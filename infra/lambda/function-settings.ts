@@ -65,11 +65,11 @@ const ENQUEUE_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + TTS_RETRY_AFTER_MA
 
 /**
  * configure-tts-pubsub is invoked by Terraform, not by a workflow, and waited for by `apply`: at most
- * two TTS calls (set, then delete of a moved pub/sub) of 10 s each (the function's default
- * `TTS_REQUEST_TIMEOUT_MS`) plus the secret read. No retry inside: a failure fails the apply, which is
- * simply run again.
+ * two TTS calls (set, then delete of a moved pub/sub) of 10 s each plus the secret read. No retry
+ * inside: a failure fails the apply, which is simply run again.
  */
-const PUBSUB_TIMEOUT_SECONDS = 2 * 10 + 5;
+const PUBSUB_REQUEST_TIMEOUT_SECONDS = 10;
+const PUBSUB_TIMEOUT_SECONDS = 2 * PUBSUB_REQUEST_TIMEOUT_SECONDS + 5;
 
 /**
  * Functions that call TTS read the key of an application from the one API key secret (encrypted
@@ -157,7 +157,8 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     timeoutSeconds: PUBSUB_TIMEOUT_SECONDS,
     memoryMb: 256,
     permissions: readTtsApiKeys,
-    environment: TTS_ACCESS,
+    // Set, not left to the default: the function's timeout above is derived from it.
+    environment: { ...TTS_ACCESS, TTS_REQUEST_TIMEOUT_MS: () => String(PUBSUB_REQUEST_TIMEOUT_SECONDS * 1000) },
   },
 };
 

@@ -3,8 +3,12 @@
  * variable of the same name (`--mqtt-port` ↔ `MQTT_PORT`), validated with messages naming the option.
  */
 import { z } from "zod";
-import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
+import type { ThingNameScheme } from "../../functions/core/thing-name.ts";
+import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
+
+type ThingSetting = keyof SettingsEnvironment<"ensure-thing">;
+type ShadowSetting = keyof SettingsEnvironment<"update-shadow">;
 
 const Port = z.coerce.number().int().min(0).max(65_535);
 
@@ -34,12 +38,11 @@ export const LOCAL_OPTIONS = {
     help: "AWS-compatible endpoint (IoT, IoT data, Secrets Manager, Step Functions)",
   },
   "tts-port": { env: "TTS_PORT", schema: Port.default(1885), help: "TTS simulator HTTP API port" },
+  // The options that become function settings carry their variable's name and schema (typed against
+  // `functions/settings.ts`): one spelling locally and in Lambda. The switches stay on/off on the command line.
   "stack-name": {
-    env: "STACK_NAME",
-    schema: z
-      .string()
-      .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
-      .default("local"),
+    env: "STACK_NAME" satisfies ThingSetting,
+    schema: SETTINGS["ensure-thing"].shape.STACK_NAME.default("local"),
     help: "TTS stack name: TTS publishes under thethings/lorawan/<stack-name>/",
   },
   devices: {
@@ -66,22 +69,22 @@ export const LOCAL_OPTIONS = {
     help: "where things, shadows, secrets and executions are kept",
   },
   "thing-type-name": {
-    env: "THING_TYPE_NAME",
-    schema: z.string().regex(THING_NAME_PATTERN).default("lorawan"),
+    env: "THING_TYPE_NAME" satisfies ThingSetting,
+    schema: SETTINGS["ensure-thing"].shape.THING_TYPE_NAME,
     help: "thing type of created things",
   },
   "thing-name-scheme": {
-    env: "THING_NAME_SCHEME",
-    schema: z.enum(THING_NAME_SCHEMES).default("DevEUI"),
+    env: "THING_NAME_SCHEME" satisfies ThingSetting,
+    schema: SETTINGS["ensure-thing"].shape.THING_NAME_SCHEME,
     help: "DevEUI or DeviceID",
   },
   "shadow-metrics": {
-    env: "SHADOW_METRICS",
+    env: "SHADOW_METRICS" satisfies ShadowSetting,
     schema: z.enum(["on", "off"]).default("on"),
     help: "update the lorawan shadow (on|off)",
   },
   "shadow-decoded-payload": {
-    env: "SHADOW_DECODED_PAYLOAD",
+    env: "SHADOW_DECODED_PAYLOAD" satisfies ShadowSetting,
     schema: z.enum(["on", "off"]).default("off"),
     help: "also report each uplink's decoded_payload in the shadow (on|off)",
   },
@@ -107,7 +110,7 @@ export interface LocalConfig {
   readonly ttsApiKey: string;
   readonly dataDir: string;
   readonly thingTypeName: string;
-  readonly thingNameScheme: (typeof THING_NAME_SCHEMES)[number];
+  readonly thingNameScheme: ThingNameScheme;
   readonly shadowMetrics: "on" | "off";
   readonly shadowDecodedPayload: "on" | "off";
   readonly maxExecutions: number;

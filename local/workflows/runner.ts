@@ -71,7 +71,7 @@ export class LocalWorkflows {
   readonly #workflows: Map<WorkflowName, LoadedWorkflow>;
   readonly #options: LocalWorkflowsOptions;
   readonly #running = new Set<Promise<unknown>>();
-  readonly #slots: LimitFunction;
+  readonly #concurrency: LimitFunction;
   readonly #region: string;
   readonly #account: string;
 
@@ -79,7 +79,7 @@ export class LocalWorkflows {
     this.#options = options;
     this.#region = options.region ?? LOCAL_REGION;
     this.#account = options.account ?? LOCAL_ACCOUNT_ID;
-    this.#slots = pLimit(options.maxConcurrent ?? 24);
+    this.#concurrency = pLimit(options.maxConcurrent ?? 24);
     const createdAt = new Date();
     this.#workflows = new Map(
       WORKFLOW_NAMES.map((name) => {
@@ -132,7 +132,7 @@ export class LocalWorkflows {
       input: JSON.stringify(input),
       startDate,
     });
-    const done = this.#slots(() => this.#run(workflow, executionArn, name, input, startDate));
+    const done = this.#concurrency(() => this.#run(workflow, executionArn, name, input, startDate));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));
     return { executionArn, startDate, done };

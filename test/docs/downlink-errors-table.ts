@@ -3,8 +3,15 @@ import {
   DOWNLINK_ERROR_CODES,
   DOWNLINK_ERRORS,
   type DownlinkErrorInfo,
-  GRPC_CODE_NAMES,
+  GRPC_CODES,
+  type GrpcCode,
+  type GrpcCodeName,
 } from "../../functions/core/downlink/errors.ts";
+
+/** `GRPC_CODES` reversed: 3 → `INVALID_ARGUMENT`. */
+export const GRPC_CODE_NAMES = Object.fromEntries(
+  Object.entries(GRPC_CODES).map(([name, code]) => [code, name]),
+) as Record<GrpcCode, GrpcCodeName>;
 
 /** The error list as a Markdown table. */
 export function downlinkErrorsMarkdown(): string {

@@ -219,7 +219,7 @@ describe("ensure-thing", () => {
 describe("ensure-thing configuration", () => {
   it("names every bad setting", () => {
     expect(() => contextFromEnvironment({ STACK_NAME: "9lives", THING_NAME_SCHEME: "Serial" })).toThrow(
-      /invalid function environment: STACK_NAME must match .*; THING_NAME_SCHEME/,
+      /invalid function environment: STACK_NAME must start with a letter .*; THING_NAME_SCHEME/,
     );
   });
 

@@ -157,7 +157,9 @@ describe("integration stack: functions", () => {
     expect(variables("ensure-thing")["THING_NAME_SCHEME"]).toBe("DeviceID");
   });
 
-  it("has a stable source code hash: the same code synthesizes the same hash", () => {
+  // On the stand-in bundles of the unit project: the stack hashes deterministically. That esbuild's own output is
+  // content-addressed is tested on the real bundles (test/e2e/bundle.test.ts).
+  it("takes each function's source code hash from its bundle, deterministically", () => {
     const again = synthesize();
     for (const name of FUNCTION_NAMES) {
       expect(findResource(again, "aws_lambda_function", "function_name", `${STACK}-${name}`)["source_code_hash"]).toBe(
@@ -533,12 +535,18 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
     );
   });
 
-  it("gives configure-tts-pubsub the secret's ARN and the TTS URL only, and read access to that one secret", () => {
+  it("gives configure-tts-pubsub the secret's ARN, the TTS URL and its timeout only, and read access to that one secret", () => {
     const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-configure-tts-pubsub`);
     const secretArn = referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn");
     expect(fn["environment"]).toEqual({
-      variables: { TTS_URL: "https://example.eu1.cloud.thethings.industries", TTS_API_KEY_SECRET_ARN: secretArn },
+      variables: {
+        TTS_URL: "https://example.eu1.cloud.thethings.industries",
+        TTS_API_KEY_SECRET_ARN: secretArn,
+        // The function's timeout (25 s) is derived from it: two calls of 10 s and the secret read.
+        TTS_REQUEST_TIMEOUT_MS: "10000",
+      },
     });
+    expect(fn["timeout"]).toBe(25);
     const policy = JSON.parse(
       findResource(
         json,

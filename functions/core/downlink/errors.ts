@@ -34,11 +34,6 @@ export const GRPC_CODES = {
 export type GrpcCodeName = keyof typeof GRPC_CODES;
 export type GrpcCode = (typeof GRPC_CODES)[GrpcCodeName];
 
-/** `GRPC_CODES` reversed: 3 → `INVALID_ARGUMENT`. */
-export const GRPC_CODE_NAMES = Object.fromEntries(
-  Object.entries(GRPC_CODES).map(([name, code]) => [code, name]),
-) as Record<GrpcCode, GrpcCodeName>;
-
 /** The `namespace` of the errors we report (TTS uses its Go package, e.g. `pkg/networkserver`). */
 export const DOWNLINK_ERROR_NAMESPACE = "tts-aws-iot";
 

@@ -13,7 +13,7 @@
  *     (`bytes`: invalid, empty, too long; `payload`: invalid, too large);
  *  5. the options in the order of the request format: `fPort`, `confirmed`, `highPriority`,
  *     `replace`, `correlationId`.
- * Steps 2 to 5 are the rows of `RULES`. A JSON `null` is a value, not an absence: `"fPort": null` is
+ * Steps 2 to 5 are the rows of `VALIDATION_RULES`. A JSON `null` is a value, not an absence: `"fPort": null` is
  * `invalid_f_port`, never the default.
  *
  * The table runs once and whole: the error reported is its first failing row, and the fields that
@@ -39,9 +39,8 @@ import {
 
 type JsonObject = Record<string, unknown>;
 
-/** What a failing row reports. */
+/** What a failing row says (its code is the row's). */
 interface Refusal {
-  readonly code: DownlinkRequestErrorCode;
   readonly message: string;
   /** The field it is about, when not the one of the code (an unknown field). */
   readonly field?: string;
@@ -58,11 +57,13 @@ const REQUEST = "request";
 type Rule =
   | {
       readonly field: typeof REQUEST;
+      readonly code: DownlinkRequestErrorCode;
       readonly check: (request: JsonObject) => boolean;
       readonly error: (request: JsonObject) => Refusal;
     }
   | {
       readonly field: DownlinkRequestField;
+      readonly code: DownlinkRequestErrorCode;
       readonly check: (value: unknown) => boolean;
       readonly error: (value: unknown) => Refusal;
     };
@@ -74,60 +75,67 @@ const FPortSchema = z.number().int().min(LIMITS.minFPort).max(LIMITS.maxFPort);
 const CorrelationIdSchema = z.string().regex(new RegExp(`^[\\x20-\\x7e]{1,${LIMITS.maxCorrelationIdLength}}$`));
 
 /** Every check of a request object, in the order of `DOWNLINK_REQUEST_ERROR_CODES`. */
-const RULES: readonly Rule[] = [
-  { field: REQUEST, check: (request) => unknownFieldsOf(request).length === 0, error: unknownFieldRefusal },
+export const VALIDATION_RULES: readonly Rule[] = [
   {
     field: REQUEST,
+    code: "unknown_field",
+    check: (request) => unknownFieldsOf(request).length === 0,
+    error: unknownFieldRefusal,
+  },
+  {
+    field: REQUEST,
+    code: "missing_thing_name",
     check: (request) => Object.hasOwn(request, "thingName"),
-    error: () => refusal("missing_thing_name", "thingName is required"),
+    error: () => refusal("thingName is required"),
   },
   {
     field: "thingName",
+    code: "invalid_thing_name",
     check: passes(ThingNameSchema),
     error: (value) =>
       refusal(
-        "invalid_thing_name",
         `thingName must be an AWS IoT thing name (1 to 128 characters among a-z A-Z 0-9 : _ -), got ${describe(value)}`,
       ),
   },
   {
     field: REQUEST,
+    code: "missing_payload",
     check: (request) => Object.hasOwn(request, "bytes") || Object.hasOwn(request, "payload"),
     error: () =>
-      refusal(
-        "missing_payload",
-        "one of bytes (the base64 FRMPayload) or payload (a JSON object for the downlink formatter) is required",
-      ),
+      refusal("one of bytes (the base64 FRMPayload) or payload (a JSON object for the downlink formatter) is required"),
   },
   {
     field: REQUEST,
+    code: "ambiguous_payload",
     check: (request) => !(Object.hasOwn(request, "bytes") && Object.hasOwn(request, "payload")),
-    error: () => refusal("ambiguous_payload", "bytes and payload are both given; give exactly one of them"),
+    error: () => refusal("bytes and payload are both given; give exactly one of them"),
   },
   {
     field: "bytes",
+    code: "invalid_bytes",
     check: passes(Base64Schema),
     error: (value) =>
       refusal(
-        "invalid_bytes",
         `bytes must be canonical base64 (standard alphabet, padded with "=", no whitespace), got ${describe(value)}`,
       ),
   },
   {
     field: "bytes",
+    code: "empty_bytes",
     check: (base64) => decodedLength(base64) > 0,
     error: () =>
-      refusal("empty_bytes", `bytes decodes to 0 bytes; a downlink carries 1 to ${LIMITS.maxFrmPayloadBytes}`, {
+      refusal(`bytes decodes to 0 bytes; a downlink carries 1 to ${LIMITS.maxFrmPayloadBytes}`, {
         length: 0,
         min: 1,
       }),
   },
   {
     field: "bytes",
+    code: "bytes_too_long",
     check: (base64) => decodedLength(base64) <= LIMITS.maxFrmPayloadBytes,
     error: (base64) => {
       const length = decodedLength(base64);
-      return refusal("bytes_too_long", `bytes decodes to ${length} bytes; the limit is ${LIMITS.maxFrmPayloadBytes}`, {
+      return refusal(`bytes decodes to ${length} bytes; the limit is ${LIMITS.maxFrmPayloadBytes}`, {
         length,
         limit: LIMITS.maxFrmPayloadBytes,
       });
@@ -135,30 +143,28 @@ const RULES: readonly Rule[] = [
   },
   {
     field: "payload",
+    code: "invalid_payload",
     check: isJsonObject,
-    error: (value) => refusal("invalid_payload", `payload must be a JSON object, got ${describe(value)}`),
+    error: (value) => refusal(`payload must be a JSON object, got ${describe(value)}`),
   },
   {
     field: "payload",
+    code: "payload_too_large",
     check: (payload) => jsonLength(payload) <= LIMITS.maxPayloadJsonBytes,
     error: (payload) => {
       const length = jsonLength(payload);
-      return refusal(
-        "payload_too_large",
-        `payload is ${length} bytes as JSON; the limit is ${LIMITS.maxPayloadJsonBytes}`,
-        {
-          length,
-          limit: LIMITS.maxPayloadJsonBytes,
-        },
-      );
+      return refusal(`payload is ${length} bytes as JSON; the limit is ${LIMITS.maxPayloadJsonBytes}`, {
+        length,
+        limit: LIMITS.maxPayloadJsonBytes,
+      });
     },
   },
   {
     field: "fPort",
+    code: "invalid_f_port",
     check: passes(FPortSchema),
     error: (value) =>
       refusal(
-        "invalid_f_port",
         `fPort must be an integer from ${LIMITS.minFPort} to ${LIMITS.maxFPort} ` +
           `(0 carries MAC commands, 224 is the LoRaWAN test protocol, 225 to 255 are reserved), got ${describe(value)}`,
         { min: LIMITS.minFPort, max: LIMITS.maxFPort },
@@ -169,10 +175,10 @@ const RULES: readonly Rule[] = [
   flagRule("replace", "invalid_replace"),
   {
     field: "correlationId",
+    code: "invalid_correlation_id",
     check: passes(CorrelationIdSchema),
     error: (value) =>
       refusal(
-        "invalid_correlation_id",
         `correlationId must be a string of 1 to ${LIMITS.maxCorrelationIdLength} printable ASCII characters, got ${describe(value)}`,
         { max_length: LIMITS.maxCorrelationIdLength },
       ),
@@ -187,20 +193,22 @@ type AcceptedFields = Omit<DownlinkRequestFieldValues, "bytes" | "payload" | "co
   readonly correlationId?: string;
 } & (Pick<DownlinkRequestFieldValues, "bytes"> | Pick<DownlinkRequestFieldValues, "payload">);
 
+type CodedRefusal = Refusal & { readonly code: DownlinkRequestErrorCode };
+
 /** Runs every row once: the first failing one's refusal, and the valid fields. */
-function runRules(request: JsonObject): { refusal: Refusal | undefined; valid: ValidFields } {
-  let first: Refusal | undefined;
+function runRules(request: JsonObject): { refusal: CodedRefusal | undefined; valid: ValidFields } {
+  let first: CodedRefusal | undefined;
   const failed = new Set<DownlinkRequestField>();
-  for (const rule of RULES) {
+  for (const rule of VALIDATION_RULES) {
     if (rule.field === REQUEST) {
-      if (!rule.check(request)) first ??= rule.error(request);
+      if (!rule.check(request)) first ??= { code: rule.code, ...rule.error(request) };
       continue;
     }
     if (failed.has(rule.field) || !Object.hasOwn(request, rule.field)) continue;
     const value = request[rule.field];
     if (rule.check(value)) continue;
     failed.add(rule.field);
-    first ??= rule.error(value);
+    first ??= { code: rule.code, ...rule.error(value) };
   }
   const valid: Record<string, unknown> = { ...DOWNLINK_REQUEST_DEFAULTS };
   for (const field of DOWNLINK_REQUEST_FIELDS) {
@@ -271,8 +279,8 @@ export function parseDownlinkRequestValue(value: unknown): DownlinkRequest {
 
 // --- Rows ------------------------------------------------------------------------------------------
 
-function refusal(code: DownlinkRequestErrorCode, message: string, attributes?: Record<string, unknown>): Refusal {
-  return { code, message, ...(attributes !== undefined ? { attributes } : {}) };
+function refusal(message: string, attributes?: Record<string, unknown>): Refusal {
+  return { message, ...(attributes !== undefined ? { attributes } : {}) };
 }
 
 function passes(schema: z.ZodType): (value: unknown) => boolean {
@@ -282,8 +290,9 @@ function passes(schema: z.ZodType): (value: unknown) => boolean {
 function flagRule(field: "confirmed" | "highPriority" | "replace", code: DownlinkRequestErrorCode): Rule {
   return {
     field,
+    code,
     check: (value) => typeof value === "boolean",
-    error: (value) => refusal(code, `${field} must be true or false, got ${describe(value)}`),
+    error: (value) => refusal(`${field} must be true or false, got ${describe(value)}`),
   };
 }
 
@@ -292,7 +301,6 @@ function unknownFieldRefusal(request: JsonObject): Refusal {
   const [unknownField = ""] = unknownFields; // the row fails only when there is one
   const suggestion = suggestField(unknownField);
   return {
-    code: "unknown_field",
     message:
       `unknown field ${quote(unknownField)}` +
       (suggestion !== undefined ? ` (did you mean "${suggestion}"?)` : "") +

@@ -5,8 +5,8 @@ import {
   DOWNLINK_REQUEST_ERROR_CODES,
   type DownlinkErrorInfo,
   DownlinkRequestError,
-  GRPC_CODE_NAMES,
 } from "../../../functions/core/downlink/errors.ts";
+import { GRPC_CODE_NAMES } from "../../docs/downlink-errors-table.ts";
 
 describe("DOWNLINK_ERRORS", () => {
   it("lists the validation codes in the order of the checks", () => {

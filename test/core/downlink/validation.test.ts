@@ -5,6 +5,7 @@ import {
   parseDownlinkRequest,
   parseDownlinkRequestValue,
   suggestField,
+  VALIDATION_RULES,
 } from "../../../functions/core/downlink/validation.ts";
 
 const THING = "0004A30B001C0530";
@@ -415,5 +416,14 @@ describe("suggestField", () => {
     ["data", undefined],
   ])("%s → %s", (field, expected) => {
     expect(suggestField(field)).toBe(expected);
+  });
+});
+
+describe("the validation table", () => {
+  it("checks in the order the error catalogue lists (after size, JSON and object, checked on the raw bytes)", () => {
+    const onTheObject = DOWNLINK_REQUEST_ERROR_CODES.filter(
+      (code) => !["request_too_large", "invalid_json", "invalid_request"].includes(code),
+    );
+    expect(VALIDATION_RULES.map((rule) => rule.code)).toEqual(onTheObject);
   });
 });
