@@ -21,7 +21,13 @@ export const FUNCTIONS = {
   },
   "enqueue-downlink": {
     entry: "functions/enqueue-downlink/handler.ts",
-    description: "Enqueues a validated downlink with the TTS HTTP API, using the API key from Secrets Manager",
+    description:
+      "Pushes a validated downlink to the device's TTS queue once (TTS HTTP API, key from Secrets Manager) and says what the answer tells",
+  },
+  "find-queued-downlink": {
+    entry: "functions/find-queued-downlink/handler.ts",
+    description:
+      "Looks for a downlink by correlation id in the device's TTS queue (before pushing again, and for duplicates)",
   },
   "publish-feedback": {
     entry: "functions/publish-feedback/handler.ts",

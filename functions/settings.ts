@@ -38,6 +38,14 @@ const TTS_API_KEY_SECRET_ARN = z
   .min(1)
   .describe('secret holding `{"<applicationId>": "<API key>"}` (one key per TTS application)');
 
+const TTS_API_KEY_CACHE_SECONDS = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(3_600)
+  .default(300)
+  .describe("how long a read key is reused (forgotten at once when TTS refuses it)");
+
 function ttsRequestTimeoutMs(fallback: number) {
   return z.coerce.number().int().min(100).max(60_000).default(fallback).describe("timeout of one TTS call");
 }
@@ -78,19 +86,19 @@ export const SETTINGS = {
     TTS_URL,
     TTS_API_KEY_SECRET_ARN,
     TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-    TTS_API_KEY_CACHE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(3_600)
-      .default(300)
-      .describe("how long a read key is reused (forgotten at once when TTS refuses it)"),
+    TTS_API_KEY_CACHE_SECONDS,
     TTS_RETRY_AFTER_MAX_SECONDS: z.coerce
       .number()
       .min(0)
       .max(60)
       .default(10)
-      .describe("longest `Retry-After` waited out before the workflow's retry"),
+      .describe("longest `Retry-After` honoured: the workflow waits that long before pushing again"),
+  }),
+  "find-queued-downlink": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+    TTS_API_KEY_CACHE_SECONDS,
   }),
   "publish-feedback": z.object({ IOT_DATA_ENDPOINT }),
   // Run by Terraform, one pub/sub per invocation: up to two TTS calls, and no workflow retry behind it.

@@ -92,7 +92,14 @@ export interface FailState {
   CausePath?: string;
 }
 
-export type State = TaskState | ParallelState | PassState | ChoiceState | SucceedState | FailState;
+export interface WaitState extends StateBase {
+  Type: "Wait";
+  Seconds?: number;
+  /** A path to a whole number of seconds in the state's input. */
+  SecondsPath?: string;
+}
+
+export type State = TaskState | ParallelState | PassState | ChoiceState | WaitState | SucceedState | FailState;
 
 export interface StateMachineDefinition {
   Comment?: string;

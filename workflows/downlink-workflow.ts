@@ -1,9 +1,20 @@
 /**
  * The downlink workflow: an application's request on `lorawan/downlink` →
- *   Validate ▶ ResolveThing (DescribeThing, SDK integration) ▶ our thing? ▶ Enqueue (TTS API, retried)
+ *   Validate ▶ ResolveThing (DescribeThing, SDK integration) ▶ our thing? ▶ duplicate? ▶ Push, at most
+ *   `MAX_PUSHES` times, looking into the device's queue before pushing again when TTS may have taken it
  * and on any failure PublishFailed (TTS `downlink_failed` shape) ▶ DownlinkFailed (Fail state), so the
  * application is told and the console shows the execution as Failed with our error code.
  * A thing of another deployment (other `stackName`) ends quietly: that deployment answers.
+ *
+ * Exactly once, as far as TTS lets us see (the README states the guarantee and its limit):
+ * - a push whose outcome is unknown (timeout, reset, 5xx) is never repeated blindly: CheckQueue looks
+ *   for this execution's correlation id in the device's queue first, and a downlink found there is done;
+ * - a `replace` is idempotent by nature (the queue ends the same however often it runs): it is
+ *   repeated without looking;
+ * - a request with an application `correlationId` is not pushed while a downlink with that id is
+ *   queued (FindDuplicate): duplicate deliveries and resends of it are absorbed;
+ * - `failed` says `tts_unavailable` only when the downlink is known not to be queued, and
+ *   `tts_outcome_unknown` when nobody can tell.
  *
  * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `functions/core/downlink/steps.ts`).
  */
@@ -14,21 +25,45 @@ import type { FunctionArns, WorkflowSettings } from "./workflow-types.ts";
 
 const toPublishFailed: Catcher[] = catchAllTo("PublishFailed", "$.failed");
 
-/** TTS unavailable: 1 + 3 attempts, 2 s → 4 s → 8 s (full jitter), plus TTS's Retry-After waited out in the step. */
-export const TTS_UNAVAILABLE_RETRY = {
+/** Pushes of one request at most (the first and three more), with the waits the Push step asks for in between. */
+export const MAX_PUSHES = 4;
+
+/** The device's queue unreadable for now: 1 + 2 attempts, 1 s → 2 s (full jitter); then nobody can tell. */
+export const QUEUE_READ_RETRY = {
   ErrorEquals: ["TtsUnavailable"],
-  IntervalSeconds: 2,
+  IntervalSeconds: 1,
   BackoffRate: 2,
-  MaxAttempts: 3,
-  MaxDelaySeconds: 16,
+  MaxAttempts: 2,
+  MaxDelaySeconds: 2,
   JitterStrategy: "FULL",
 } as const;
 
+/**
+ * A push is retried by Step Functions only when the function certainly did not reach TTS: the Lambda
+ * service did not run it, or the AWS call before the push (the API key secret) failed. Every other
+ * repeat goes through the workflow's own loop, which looks before it pushes.
+ */
+export const PUSH_NOT_RUN_RETRY = {
+  ...TRANSIENT_RETRY,
+  ErrorEquals: TRANSIENT_RETRY.ErrorEquals.filter(
+    (name) => name !== "Lambda.Unknown" && name !== "Lambda.ClientExecutionTimeoutException",
+  ),
+};
+
+/** The function stopped mid-flight: it may have pushed. */
+export const PUSH_INTERRUPTED_ERRORS = ["Lambda.Unknown", "Lambda.ClientExecutionTimeoutException", "States.Timeout"];
+
 export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings): StateMachineDefinition {
   const attributes = "$.thing.Attributes";
+  const device = { "applicationId.$": `${attributes}.applicationID`, "deviceId.$": `${attributes}.deviceID` };
+  const queueLookup = {
+    "readable.$": "$.Payload.readable",
+    "found.$": "$.Payload.found",
+    "failure.$": "$.Payload.failure",
+  };
   return {
     Comment:
-      "Application downlink request → validate → resolve the thing → enqueue with TTS; failures → lorawan/<thing>/downlink/failed",
+      "Application downlink request → validate → resolve the thing → push to TTS, looking into the queue before pushing again; failures → lorawan/<thing>/downlink/failed",
     TimeoutSeconds: 240,
     StartAt: "Validate",
     States: {
@@ -81,7 +116,7 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
               { Variable: `${attributes}.deviceID`, IsPresent: true },
               { Variable: `${attributes}.applicationID`, IsPresent: true },
             ],
-            Next: "Enqueue",
+            Next: "StartPushing",
           },
         ],
         Default: "NotALoRaWANThing",
@@ -106,41 +141,184 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         ResultPath: "$.failed",
         Next: "PublishFailed",
       },
-      Enqueue: {
+      StartPushing: { Type: "Pass", Result: { count: 0 }, ResultPath: "$.pushes", Next: "HasCorrelationId" },
+      HasCorrelationId: {
+        Type: "Choice",
+        Comment:
+          "Only a request with the application's own correlationId can be told from a new one with the same bytes",
+        Choices: [{ Variable: "$.validation.request.correlationId", IsPresent: true, Next: "FindDuplicate" }],
+        Default: "CountPush",
+      },
+      FindDuplicate: {
+        ...lambdaTask({
+          functionArn: arnOf("find-queued-downlink"),
+          payload: { ...device, "correlationId.$": "$.validation.request.correlationId" },
+          resultSelector: queueLookup,
+          resultPath: "$.duplicate",
+          catch: toPublishFailed,
+          next: "IsDuplicate",
+        }),
+        Retry: [{ ...QUEUE_READ_RETRY, ErrorEquals: [...QUEUE_READ_RETRY.ErrorEquals] }, transientRetry()],
+      },
+      IsDuplicate: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.duplicate.readable", BooleanEquals: false, Next: "DuplicateCheckRefused" },
+          { Variable: "$.duplicate.found", BooleanEquals: true, Next: "AlreadyQueued" },
+        ],
+        Default: "CountPush",
+      },
+      DuplicateCheckRefused: {
+        Type: "Pass",
+        Comment: "Nothing was pushed: TTS refused to show the queue (the key's rights, the device)",
+        InputPath: "$.duplicate.failure",
+        ResultPath: "$.failed",
+        Next: "PublishFailed",
+      },
+      AlreadyQueued: {
+        Type: "Pass",
+        Comment: "A delivery of this request (or a resend of it) is queued already: pushing again would send it twice",
+        Parameters: {
+          "thingName.$": "$.validation.request.thingName",
+          enqueued: true,
+          duplicate: true,
+          "correlationId.$": "$.validation.request.correlationId",
+          reason: "a downlink with this correlationId is in the device's TTS queue already; not pushed again",
+        },
+        End: true,
+      },
+      CountPush: {
+        Type: "Pass",
+        Parameters: { "count.$": "States.MathAdd($.pushes.count, 1)" },
+        ResultPath: "$.pushes",
+        Next: "Push",
+      },
+      Push: {
         ...lambdaTask({
           functionArn: arnOf("enqueue-downlink"),
           payload: {
             "request.$": "$.validation.request",
-            "applicationId.$": `${attributes}.applicationID`,
-            "deviceId.$": `${attributes}.deviceID`,
+            ...device,
             "correlationIds.$": "$.validation.correlationIds",
+            "attempt.$": "$.pushes.count",
           },
           resultSelector: {
-            "enqueued.$": "$.Payload.enqueued",
+            "outcome.$": "$.Payload.outcome",
             "path.$": "$.Payload.path",
             "failure.$": "$.Payload.failure",
+            "retryInSeconds.$": "$.Payload.retryInSeconds",
           },
-          resultPath: "$.enqueue",
-          catch: toPublishFailed,
-          next: "IsEnqueued",
+          resultPath: "$.push",
+          next: "PushOutcome",
         }),
-        Retry: [
-          { ...TTS_UNAVAILABLE_RETRY, ErrorEquals: [...TTS_UNAVAILABLE_RETRY.ErrorEquals] },
-          { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] },
+        Retry: [{ ...PUSH_NOT_RUN_RETRY, ErrorEquals: [...PUSH_NOT_RUN_RETRY.ErrorEquals] }],
+        Catch: [
+          { ErrorEquals: [...PUSH_INTERRUPTED_ERRORS], ResultPath: "$.pushError", Next: "PushInterrupted" },
+          ...toPublishFailed,
         ],
       },
-      IsEnqueued: {
-        Type: "Choice",
-        Choices: [{ Variable: "$.enqueue.enqueued", BooleanEquals: true, Next: "Enqueued" }],
-        Default: "EnqueueRefused",
+      PushInterrupted: {
+        Type: "Pass",
+        Comment: "The Push function stopped mid-flight: it may have pushed, so this is an unknown outcome",
+        Parameters: {
+          outcome: "unknown",
+          path: null,
+          failure: { code: "tts_unavailable", "message.$": "$.pushError.Cause", attributes: {} },
+          retryInSeconds: 2,
+        },
+        ResultPath: "$.push",
+        Next: "PushOutcome",
       },
-      EnqueueRefused: { Type: "Pass", InputPath: "$.enqueue.failure", ResultPath: "$.failed", Next: "PublishFailed" },
+      PushOutcome: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.push.outcome", StringEquals: "enqueued", Next: "Enqueued" },
+          { Variable: "$.push.outcome", StringEquals: "refused", Next: "PushRefused" },
+          { Variable: "$.push.outcome", StringEquals: "unknown", Next: "IsReplace" },
+        ],
+        Default: "CanPushAgain",
+      },
+      PushRefused: { Type: "Pass", InputPath: "$.push.failure", ResultPath: "$.failed", Next: "PublishFailed" },
+      IsReplace: {
+        Type: "Choice",
+        Comment: "A replace is idempotent (the queue ends the same however often it runs): no need to look first",
+        Choices: [{ Variable: "$.validation.request.replace", BooleanEquals: true, Next: "CanPushAgain" }],
+        Default: "CheckQueue",
+      },
+      CheckQueue: {
+        ...lambdaTask({
+          functionArn: arnOf("find-queued-downlink"),
+          comment: "Did TTS take the push after all? Our correlation id (the first) is on every push of this execution",
+          payload: { ...device, "correlationId.$": "$.validation.correlationIds[0]" },
+          resultSelector: queueLookup,
+          resultPath: "$.queue",
+          catch: catchAllTo("OutcomeUnknown", "$.queueError"),
+          next: "InQueue",
+        }),
+        Retry: [{ ...QUEUE_READ_RETRY, ErrorEquals: [...QUEUE_READ_RETRY.ErrorEquals] }, transientRetry()],
+      },
+      InQueue: {
+        Type: "Choice",
+        Choices: [
+          { Variable: "$.queue.readable", BooleanEquals: false, Next: "OutcomeUnknown" },
+          { Variable: "$.queue.found", BooleanEquals: true, Next: "Enqueued" },
+        ],
+        Default: "CanPushAgain",
+      },
+      CanPushAgain: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.pushes.count", NumericLessThan: MAX_PUSHES, Next: "WaitBeforePush" }],
+        Default: "GiveUp",
+      },
+      WaitBeforePush: {
+        Type: "Wait",
+        Comment: "Backoff with jitter, or TTS's Retry-After (bounded): what the Push step asked for",
+        SecondsPath: "$.push.retryInSeconds",
+        Next: "CountPush",
+      },
+      GiveUp: {
+        Type: "Choice",
+        Comment:
+          "After an unknown outcome a push is known not queued only if the queue said so; a replace never looked",
+        Choices: [
+          {
+            And: [
+              { Variable: "$.validation.request.replace", BooleanEquals: true },
+              { Variable: "$.push.outcome", StringEquals: "unknown" },
+            ],
+            Next: "OutcomeUnknown",
+          },
+        ],
+        Default: "NotQueued",
+      },
+      NotQueued: {
+        Type: "Pass",
+        Parameters: {
+          code: "tts_unavailable",
+          "message.$": "States.Format('{} (not queued after {} pushes)', $.push.failure.message, $.pushes.count)",
+          "attributes.$": "$.push.failure.attributes",
+        },
+        ResultPath: "$.failed",
+        Next: "PublishFailed",
+      },
+      OutcomeUnknown: {
+        Type: "Pass",
+        Parameters: {
+          code: "tts_outcome_unknown",
+          "message.$":
+            "States.Format('TTS may have queued the downlink: the last push got no clear answer ({}) and the device queue could not be checked', $.push.failure.message)",
+          "attributes.$": "$.push.failure.attributes",
+        },
+        ResultPath: "$.failed",
+        Next: "PublishFailed",
+      },
       Enqueued: {
         Type: "Pass",
         Parameters: {
           "thingName.$": "$.validation.request.thingName",
           enqueued: true,
-          "ttsPath.$": "$.enqueue.path",
+          "ttsPath.$": "$.push.path",
+          "pushes.$": "$.pushes.count",
           "correlationIds.$": "$.validation.correlationIds",
         },
         End: true,
@@ -165,4 +343,8 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
       },
     },
   };
+}
+
+function transientRetry() {
+  return { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] };
 }

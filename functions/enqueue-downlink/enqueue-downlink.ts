@@ -1,67 +1,92 @@
 /**
- * Puts a validated downlink in the device's TTS queue. Final refusals are a result (`enqueued:
- * false` with the code), for the `failed` feedback; an unavailable TTS is a thrown
- * `TtsUnavailableError`, which the workflow retries with backoff — after TTS's `Retry-After` has been
- * waited out here (bounded), so the next attempt does not come too early.
+ * Pushes a validated downlink to the device's TTS queue, once: no retry here. The answer becomes an
+ * outcome the workflow acts on (see `PushResult`) — enqueued, refused for good, not taken
+ * (`unavailable`), or `unknown` when TTS may have queued it without saying so; the workflow then
+ * looks into the queue before it pushes again (`find-queued-downlink`), and waits `retryInSeconds`
+ * in a Wait state (TTS's `Retry-After` included) rather than in this paid function.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { DownlinkRequest } from "../core/downlink/request.ts";
-import type { EnqueueResult } from "../core/downlink/steps.ts";
-import { TtsUnavailableError } from "../core/errors.ts";
+import type { PushResult, StepFailure } from "../core/downlink/steps.ts";
 import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
-import { callTtsQueue } from "../tts/downlink-queue.ts";
+import { pushToTtsQueue } from "../tts/downlink-queue.ts";
 
-export interface EnqueueInput {
+export interface PushInput {
   readonly request: DownlinkRequest;
   readonly applicationId: string;
   readonly deviceId: string;
   readonly correlationIds: readonly string[];
+  /** 1 for the first push of this request, 2 for the next… (sets the backoff). */
+  readonly attempt: number;
 }
 
-export interface EnqueueDeps {
+export interface PushDeps {
   readonly apiKeys: ApiKeys;
   readonly ttsUrl: string;
   readonly timeoutMs: number;
   readonly retryAfterMaxSeconds: number;
   readonly fetch?: typeof fetch | undefined;
+  /** [0, 1), for the backoff's jitter. */
+  readonly random?: () => number;
 }
 
-export async function enqueueDownlink(input: EnqueueInput, deps: EnqueueDeps): Promise<EnqueueResult> {
+/** Full-jitter exponential backoff: up to 2 s after the first push, 4 s, 8 s, at most 16 s. */
+export function backoffSeconds(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(2 ** Math.max(1, attempt), 16);
+  return Math.max(1, Math.ceil(random() * ceiling));
+}
+
+export async function pushDownlink(input: PushInput, deps: PushDeps): Promise<PushResult> {
   const ids = { application_id: input.applicationId, device_id: input.deviceId };
+  const retryInSeconds = backoffSeconds(input.attempt, deps.random);
+  const final = (failure: StepFailure, path: string | null = null): PushResult => ({
+    outcome: "refused",
+    path,
+    failure,
+    retryInSeconds,
+  });
   let apiKey: string | undefined;
   try {
     apiKey = await deps.apiKeys.forApplication(input.applicationId);
   } catch (error) {
     if (!(error instanceof ApiKeySecretError)) throw error;
-    return {
-      enqueued: false,
-      path: null,
-      failure: { code: "tts_api_key_missing", message: error.message, attributes: ids },
-    };
+    return final({ code: "tts_api_key_missing", message: error.message, attributes: ids });
   }
   if (apiKey === undefined) {
     const message = `no TTS API key for application "${input.applicationId}" in the deployment's secret (put one, see the tts_api_keys_put_command output)`;
-    return { enqueued: false, path: null, failure: { code: "tts_api_key_missing", message, attributes: ids } };
+    return final({ code: "tts_api_key_missing", message, attributes: ids });
   }
 
-  const outcome = await callTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
-  if (outcome.ok) return { enqueued: true, path: outcome.path, failure: null };
-
-  if (outcome.failure.retryable) {
-    if (outcome.retryAfterSeconds !== undefined) {
-      await sleep(Math.min(outcome.retryAfterSeconds, deps.retryAfterMaxSeconds) * 1000);
+  const outcome = await pushToTtsQueue(
+    { ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs },
+    deps.fetch,
+  );
+  switch (outcome.kind) {
+    case "enqueued":
+      return { outcome: "enqueued", path: outcome.path, failure: null, retryInSeconds: 0 };
+    case "refused":
+      if (outcome.failure.name === "tts_unauthorized") deps.apiKeys.forget();
+      return final(
+        {
+          code: outcome.failure.name,
+          message: outcome.message,
+          grpcCode: outcome.failure.code,
+          attributes: { ...ids, http_status: outcome.status },
+        },
+        outcome.path,
+      );
+    case "unavailable":
+    case "unknown": {
+      const retryAfter = Math.min(outcome.retryAfterSeconds ?? 0, deps.retryAfterMaxSeconds);
+      return {
+        outcome: outcome.kind,
+        path: outcome.path,
+        failure: {
+          code: "tts_unavailable",
+          message: outcome.message,
+          attributes: { ...ids, ...(outcome.status !== undefined ? { http_status: outcome.status } : {}) },
+        },
+        retryInSeconds: Math.max(retryInSeconds, Math.ceil(retryAfter)),
+      };
     }
-    throw new TtsUnavailableError(outcome.message);
   }
-  if (outcome.failure.name === "tts_unauthorized") deps.apiKeys.forget();
-  return {
-    enqueued: false,
-    path: outcome.path,
-    failure: {
-      code: outcome.failure.name,
-      message: outcome.message,
-      grpcCode: outcome.failure.code,
-      attributes: { ...ids, ...(outcome.status !== undefined ? { http_status: outcome.status } : {}) },
-    },
-  };
 }

@@ -1,4 +1,4 @@
-/** Enqueue step: a validated downlink into the device's TTS queue (see `enqueue-downlink.ts`). */
+/** Push step: one push of a validated downlink to the device's TTS queue (see `enqueue-downlink.ts`). */
 import { z } from "zod";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
@@ -6,13 +6,14 @@ import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { ApiKeys } from "../tts/api-keys.ts";
-import { enqueueDownlink } from "./enqueue-downlink.ts";
+import { pushDownlink } from "./enqueue-downlink.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
   request: DownlinkRequestShapeSchema,
   applicationId: z.string().min(1),
   deviceId: z.string().min(1),
   correlationIds: z.array(z.string()),
+  attempt: z.number().int().min(1),
 });
 
 export interface EnqueueDownlinkContext {
@@ -24,7 +25,7 @@ export interface EnqueueDownlinkContext {
 export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkContext) {
   return step(EnqueueDownlinkInputSchema, async (input) => {
     const { config, apiKeys, fetch } = context();
-    return enqueueDownlink(input, {
+    return pushDownlink(input, {
       apiKeys,
       ttsUrl: config.TTS_URL,
       timeoutMs: config.TTS_REQUEST_TIMEOUT_MS,

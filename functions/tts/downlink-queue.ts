@@ -1,8 +1,7 @@
 /**
- * TTS's downlink queue (TTS v3: `POST /api/v3/as/applications/{app}/devices/{dev}/down/push|replace`):
- * the body and path of a call, and one call classified — accepted, refused for good (with TTS's own
- * message), or unavailable (worth retrying: 408/429/5xx, network errors, timeouts — with
- * `Retry-After` if given).
+ * TTS's downlink queue (TTS v3: `POST /api/v3/as/applications/{app}/devices/{dev}/down/push|replace`,
+ * `GET …/down`): the body and path of a push, one push classified by what its answer tells about the
+ * queue (see `TtsPushOutcome`), and a look into the queue for a correlation id.
  */
 import { type TtsApplicationDownlink, ttsApplicationDownlink } from "../core/downlink/application-downlink.ts";
 import { DOWNLINK_ERRORS, type DownlinkErrorCode, GRPC_CODES, type GrpcCode } from "../core/downlink/errors.ts";
@@ -76,29 +75,46 @@ function isGrpcCode(value: unknown): value is GrpcCode {
   return typeof value === "number" && KNOWN_GRPC_CODES.has(value);
 }
 
-export interface TtsQueueCall {
+export interface TtsDeviceCall {
   readonly ttsUrl: string;
   readonly apiKey: string;
   readonly applicationId: string;
   readonly deviceId: string;
-  readonly request: DownlinkRequest;
-  readonly correlationIds: readonly string[];
   readonly timeoutMs: number;
 }
 
-export type TtsQueueOutcome =
-  | { readonly ok: true; readonly path: string }
+export interface TtsPushCall extends TtsDeviceCall {
+  readonly request: DownlinkRequest;
+  readonly correlationIds: readonly string[];
+}
+
+/**
+ * What a push (or replace) did, as far as the answer tells:
+ * - `enqueued`: TTS took it;
+ * - `refused`: TTS refused it for good (the key, the device, the downlink itself);
+ * - `unavailable`: TTS did not take it and may later (429, or the request never left);
+ * - `unknown`: TTS may or may not have queued it — no answer in time, a reset connection, 408 or 5xx
+ *   (TTS may fail after queueing). Only the device's queue can tell.
+ */
+export type TtsPushOutcome =
+  | { readonly kind: "enqueued"; readonly path: string }
   | {
-      readonly ok: false;
+      readonly kind: "refused";
       readonly path: string;
       readonly failure: TtsFailure;
+      readonly status: number;
+      readonly message: string;
+    }
+  | {
+      readonly kind: "unavailable" | "unknown";
+      readonly path: string;
       readonly status: number | undefined;
       /** TTS's (or the network's) explanation, for the operator and the application. */
       readonly message: string;
       readonly retryAfterSeconds: number | undefined;
     };
 
-export async function callTtsQueue(call: TtsQueueCall, fetchImpl?: typeof fetch): Promise<TtsQueueOutcome> {
+export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: typeof fetch): Promise<TtsPushOutcome> {
   const path = ttsQueuePath(call.applicationId, call.deviceId, call.request.replace);
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
@@ -110,22 +126,64 @@ export async function callTtsQueue(call: TtsQueueCall, fetchImpl?: typeof fetch)
     fetch: fetchImpl,
   });
   if (!answer.reached) {
-    return {
-      ok: false,
-      path,
-      failure: ttsFailureFor(503),
-      status: undefined,
-      message: answer.reason,
-      retryAfterSeconds: undefined,
-    };
+    const kind = answer.maybeProcessed ? "unknown" : "unavailable";
+    return { kind, path, status: undefined, message: answer.reason, retryAfterSeconds: undefined };
   }
-  if (answer.ok) return { ok: true, path };
+  if (answer.ok) return { kind: "enqueued", path };
+  const failure = ttsFailureFor(answer.status, answer.code);
+  if (!failure.retryable) return { kind: "refused", path, failure, status: answer.status, message: answerText(answer) };
   return {
-    ok: false,
+    // A rate limit is a refusal before any work; other retryable statuses may come after it.
+    kind: answer.status === 429 ? "unavailable" : "unknown",
     path,
-    failure: ttsFailureFor(answer.status, answer.code),
     status: answer.status,
     message: answerText(answer),
     retryAfterSeconds: answer.retryAfterSeconds,
   };
+}
+
+/** The path of the device's downlink queue (`GET` lists it). */
+export function ttsQueueListPath(applicationId: string, deviceId: string): string {
+  return `/api/v3/as/applications/${encodeURIComponent(applicationId)}/devices/${encodeURIComponent(deviceId)}/down`;
+}
+
+/** Whether the device's queue holds a downlink carrying `correlationId`, or why it could not be read. */
+export type TtsQueueLookup =
+  | { readonly kind: "found" | "absent" }
+  | { readonly kind: "refused"; readonly failure: TtsFailure; readonly status: number; readonly message: string }
+  | { readonly kind: "unavailable"; readonly message: string; readonly retryAfterSeconds: number | undefined };
+
+export async function findInTtsQueue(
+  call: TtsDeviceCall & { readonly correlationId: string },
+  fetchImpl?: typeof fetch,
+): Promise<TtsQueueLookup> {
+  const answer = await callTts({
+    ttsUrl: call.ttsUrl,
+    apiKey: call.apiKey,
+    method: "GET",
+    path: ttsQueueListPath(call.applicationId, call.deviceId),
+    timeoutMs: call.timeoutMs,
+    fetch: fetchImpl,
+  });
+  if (!answer.reached) return { kind: "unavailable", message: answer.reason, retryAfterSeconds: undefined };
+  if (!answer.ok) {
+    const failure = ttsFailureFor(answer.status, answer.code);
+    return failure.retryable
+      ? { kind: "unavailable", message: answerText(answer), retryAfterSeconds: answer.retryAfterSeconds }
+      : { kind: "refused", failure, status: answer.status, message: answerText(answer) };
+  }
+  return { kind: queuedCorrelationIds(answer.body).has(call.correlationId) ? "found" : "absent" };
+}
+
+/** Every correlation id of `ApplicationDownlinks` (`{"downlinks": [...]}`; `{}` when empty: TTS omits zero fields). */
+function queuedCorrelationIds(body: unknown): ReadonlySet<string> {
+  const downlinks = (body as { downlinks?: unknown } | null)?.downlinks;
+  const ids = new Set<string>();
+  if (!Array.isArray(downlinks)) return ids;
+  for (const downlink of downlinks) {
+    const correlationIds = (downlink as { correlation_ids?: unknown } | null)?.correlation_ids;
+    if (!Array.isArray(correlationIds)) continue;
+    for (const id of correlationIds) if (typeof id === "string") ids.add(id);
+  }
+  return ids;
 }

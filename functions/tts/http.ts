@@ -20,12 +20,25 @@ export type TtsAnswer =
       readonly reached: true;
       readonly status: number;
       readonly ok: boolean;
+      /** The parsed JSON body of a successful GET (other answers' bodies are not needed). */
+      readonly body?: unknown;
       /** From TTS's error body `{"code": <gRPC>, "message": "error:pkg/…:name (text)"}`, when not ok. */
       readonly code?: number;
       readonly message?: string;
       readonly retryAfterSeconds?: number;
     }
-  | { readonly reached: false; readonly reason: string };
+  | {
+      readonly reached: false;
+      readonly reason: string;
+      /**
+       * False only when the request certainly never left (no connection, no such host): then TTS did
+       * nothing. A timeout or a reset may come after TTS acted on it.
+       */
+      readonly maybeProcessed: boolean;
+    };
+
+/** Failures before a connection exists: the request was never sent. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export async function callTts(call: TtsCall): Promise<TtsAnswer> {
   const url = new URL(call.path.replace(/^\//, ""), withTrailingSlash(call.ttsUrl)).toString();
@@ -43,9 +56,25 @@ export async function callTts(call: TtsCall): Promise<TtsAnswer> {
     });
   } catch (error) {
     const reason = isTimeout(error) ? `no answer within ${call.timeoutMs} ms` : networkReason(error);
-    return { reached: false, reason: redact(`TTS at ${call.ttsUrl} is unreachable: ${reason}`, call.apiKey) };
+    return {
+      reached: false,
+      reason: redact(`TTS at ${call.ttsUrl} is unreachable: ${reason}`, call.apiKey),
+      maybeProcessed: !NOT_SENT_CODES.has(networkCode(error) ?? ""),
+    };
   }
   if (response.ok) {
+    if (call.method === "GET") {
+      try {
+        return { reached: true, status: response.status, ok: true, body: await response.json() };
+      } catch (error) {
+        const reason = `its answer could not be read (${isTimeout(error) ? "timeout" : (error as Error).message})`;
+        return {
+          reached: false,
+          reason: redact(`TTS at ${call.ttsUrl}: ${reason}`, call.apiKey),
+          maybeProcessed: true,
+        };
+      }
+    }
     await response.body?.cancel();
     return { reached: true, status: response.status, ok: true };
   }
@@ -95,6 +124,10 @@ function redact(text: string, apiKey: string): string {
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+function networkCode(error: unknown): string | undefined {
+  return (error as { cause?: { code?: string } }).cause?.code;
 }
 
 function networkReason(error: unknown): string {

@@ -57,11 +57,12 @@ const PURE = { timeoutSeconds: 5, memoryMb: 256 } as const;
 
 /**
  * The TTS call's budget, set here so the function's timeout can be derived from it: one HTTP request
- * (5 s) plus TTS's `Retry-After` waited out in the step (≤ 10 s) plus the secret lookup, under 30 s.
+ * (5 s) plus the secret lookup. TTS's `Retry-After` (≤ 10 s) is waited out by the workflow's Wait state,
+ * not inside a paid function.
  */
 const TTS_REQUEST_TIMEOUT_SECONDS = 5;
 const TTS_RETRY_AFTER_MAX_SECONDS = 10;
-const ENQUEUE_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + TTS_RETRY_AFTER_MAX_SECONDS + 5;
+const TTS_CALL_TIMEOUT_SECONDS = TTS_REQUEST_TIMEOUT_SECONDS + 5;
 
 /**
  * configure-tts-pubsub is invoked by Terraform, not by a workflow, and waited for by `apply`: at most
@@ -80,7 +81,7 @@ const readTtsApiKeys = ({ ttsApiKeysSecretArn }: FunctionContext): PolicyStateme
 ];
 
 const TTS_ACCESS: Pick<
-  EnvironmentBuilder<"enqueue-downlink" | "configure-tts-pubsub">,
+  EnvironmentBuilder<"enqueue-downlink" | "find-queued-downlink" | "configure-tts-pubsub">,
   "TTS_URL" | "TTS_API_KEY_SECRET_ARN"
 > = {
   TTS_URL: ({ config }) => config.tts.url,
@@ -132,7 +133,7 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     environment: {},
   },
   "enqueue-downlink": {
-    timeoutSeconds: ENQUEUE_TIMEOUT_SECONDS,
+    timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,
     memoryMb: 256,
     permissions: readTtsApiKeys,
     environment: {
@@ -140,6 +141,12 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
       TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
       TTS_RETRY_AFTER_MAX_SECONDS: () => String(TTS_RETRY_AFTER_MAX_SECONDS),
     },
+  },
+  "find-queued-downlink": {
+    timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,
+    memoryMb: 256,
+    permissions: readTtsApiKeys,
+    environment: { ...TTS_ACCESS, TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000) },
   },
   "publish-feedback": {
     ...IOT_CALLS,

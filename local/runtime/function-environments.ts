@@ -25,6 +25,7 @@ export function functionEnvironments(config: LocalConfig, tts: LocalTts): Functi
     republish: {},
     "validate-downlink": {},
     "enqueue-downlink": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
+    "find-queued-downlink": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
     "publish-feedback": {},
     "configure-tts-pubsub": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
   };

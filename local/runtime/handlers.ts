@@ -8,6 +8,7 @@ import type { FunctionName } from "../../functions/catalogue.ts";
 import * as configureTtsPubSub from "../../functions/configure-tts-pubsub/handler.ts";
 import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
+import * as findQueuedDownlink from "../../functions/find-queued-downlink/handler.ts";
 import * as publishFeedback from "../../functions/publish-feedback/handler.ts";
 import * as republish from "../../functions/republish/handler.ts";
 import type { Environment } from "../../functions/runtime/aws-clients.ts";
@@ -32,6 +33,11 @@ export function localHandlers(settings: FunctionEnvironments, sdkEnvironment: En
     "enqueue-downlink": local(
       enqueueDownlink.createEnqueueDownlinkHandler(
         once(() => enqueueDownlink.contextFromEnvironment(env("enqueue-downlink"))),
+      ),
+    ),
+    "find-queued-downlink": local(
+      findQueuedDownlink.createFindQueuedDownlinkHandler(
+        once(() => findQueuedDownlink.contextFromEnvironment(env("find-queued-downlink"))),
       ),
     ),
     "publish-feedback": local(

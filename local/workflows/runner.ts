@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import pLimit, { type LimitFunction } from "p-limit";
-import type { StateMachineDefinition } from "../../workflows/asl.ts";
+import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
 import { stateMachineName, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
@@ -57,7 +57,7 @@ export interface LocalWorkflowsOptions {
   readonly account?: string;
   /** Called once per finished execution (the runtime prints a line). */
   readonly onFinished?: (summary: ExecutionSummary) => void;
-  /** Retry waits in ms instead of the ASL's seconds (tests); undefined keeps the real backoff. */
+  /** Retry and Wait-state waits in ms instead of the ASL's seconds (tests); undefined keeps the real ones. */
   readonly retryIntervalMs?: number;
   /**
    * Executions running at once; more wait their turn (still recorded as started), as Lambda
@@ -164,6 +164,11 @@ export class LocalWorkflows {
           : {
               retryIntervalOverrides: Object.fromEntries(
                 Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs]),
+              ),
+              waitTimeOverrides: Object.fromEntries(
+                allStates(workflow.definition)
+                  .filter(({ state }) => state.Type === "Wait")
+                  .map(({ name }) => [name, retryIntervalMs]),
               ),
             }),
       },

@@ -134,24 +134,26 @@ describe("downlink through the embedded default", () => {
     });
   });
 
-  it("retries a TTS that answers 503 twice, and enqueues the downlink once", async () => {
+  it("looks into the queue after a 503 before pushing again, and enqueues the downlink once", async () => {
     ttsApi.faults.refuseNext(2, 503);
-    const before = queueCalls().length;
+    const before = ttsApi.requests().length;
     const queueBefore = ttsApi.queue("tts-aws-iot-sim", deviceId).length;
 
     const execution = await request({ thingName: thing, bytes: "BA==" });
 
     expect(execution.status).toBe("SUCCEEDED");
+    // The push (503: TTS may have queued it) → the queue read (503, retried) → not there → push again.
     expect(
-      queueCalls()
+      ttsApi
+        .requests()
         .slice(before)
-        .map((call) => call.status),
-    ).toEqual([503, 503, 200]);
+        .map((call) => `${call.method} ${call.status}`),
+    ).toEqual(["POST 503", "GET 503", "GET 200", "POST 200"]);
     expect(ttsApi.queue("tts-aws-iot-sim", deviceId).length).toBe(queueBefore + 1);
   });
 
-  it("gives up on a TTS that stays down: failed feedback with tts_unavailable, execution Failed", async () => {
-    ttsApi.faults.refuseNext(100, 503);
+  it("gives up on a TTS that keeps refusing (429): failed feedback with tts_unavailable, execution Failed", async () => {
+    ttsApi.faults.refuseNext(100, 429);
     const before = queueCalls().length;
     const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
       thingName: thing,
@@ -165,12 +167,32 @@ describe("downlink through the embedded default", () => {
       name: "tts_unavailable",
       code: 14,
     });
-    expect(feedback.downlink_failed.error.message_format).toMatch(/TTS answered 503.*still failing after the retries/);
+    expect(feedback.downlink_failed.error.message_format).toMatch(/TTS answered 429.*not queued after 4 pushes/);
     expect(feedback.end_device_ids).toMatchObject({
       device_id: deviceId,
       application_ids: { application_id: "tts-aws-iot-sim" },
     });
     expect(feedback.downlink_failed.downlink).toMatchObject({ f_port: 1, frm_payload: "BQ==", priority: "NORMAL" });
+  });
+
+  it("says tts_outcome_unknown when TTS stays down after a push it may have taken (503, queue unreadable)", async () => {
+    ttsApi.faults.refuseNext(100, 503);
+    const before = ttsApi.requests().length;
+    const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
+      thingName: thing,
+      bytes: "Bw==",
+    });
+
+    // One push, then the queue read and its two retries: never a second push while nobody can tell.
+    expect(
+      ttsApi
+        .requests()
+        .slice(before)
+        .map((call) => call.method),
+    ).toEqual(["POST", "GET", "GET", "GET"]);
+    expect(execution).toMatchObject({ status: "FAILED", error: "tts_outcome_unknown" });
+    expect(feedback.downlink_failed.error).toMatchObject({ name: "tts_outcome_unknown", code: 2 });
+    expect(feedback.downlink_failed.error.message_format).toMatch(/TTS may have queued the downlink.*TTS answered 503/);
   });
 
   it("reports a refused API key as tts_unauthorized", async () => {

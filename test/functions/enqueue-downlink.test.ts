@@ -6,6 +6,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink/validation.ts";
+import { backoffSeconds } from "../../functions/enqueue-downlink/enqueue-downlink.ts";
 import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
 import { ApiKeys } from "../../functions/tts/api-keys.ts";
@@ -36,6 +37,7 @@ const input = (body: Record<string, unknown> = {}) => ({
   applicationId: "app1",
   deviceId: "dev1",
   correlationIds: ["tts-aws-iot:downlink:x"],
+  attempt: 1,
 });
 
 const ttsError =
@@ -51,15 +53,16 @@ beforeEach(() => {
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
 });
 
-describe("enqueue-downlink", () => {
+describe("enqueue-downlink (one push)", () => {
   it("pushes the downlink with the application's key and TTS's body", async () => {
     const tts = fakeTts(() => new Response("{}", { status: 200 }));
     const result = await newHandler(tts.fetchImpl)(input({ confirmed: true }));
 
     expect(result).toEqual({
-      enqueued: true,
+      outcome: "enqueued",
       path: "/api/v3/as/applications/app1/devices/dev1/down/push",
       failure: null,
+      retryInSeconds: 0,
     });
     expect(tts.calls).toHaveLength(1);
     expect(tts.calls[0]!.url).toBe(
@@ -89,45 +92,68 @@ describe("enqueue-downlink", () => {
 
   it.each([
     [503, 14],
-    [429, 8],
     [500, 13],
+    [502, 14],
     [408, 4],
-  ])("throws TtsUnavailable (retried by the workflow) on HTTP %i", async (status, code) => {
+  ])("calls HTTP %i an unknown outcome: TTS may have queued it before failing", async (status, code) => {
     const tts = fakeTts(ttsError(status, code, "busy"));
-    await expect(newHandler(tts.fetchImpl)(input())).rejects.toMatchObject({
-      name: "TtsUnavailable",
-      message: `TTS answered ${status}: busy`,
+    const result = await newHandler(tts.fetchImpl)(input());
+    expect(result).toMatchObject({
+      outcome: "unknown",
+      failure: { code: "tts_unavailable", message: `TTS answered ${status}: busy` },
+    });
+    expect(tts.calls).toHaveLength(1);
+  });
+
+  it("calls a rate limit (429) unavailable: TTS did nothing, and asks to wait out its Retry-After (bounded)", async () => {
+    const tts = fakeTts(ttsError(429, 8, "rate limited", { "retry-after": "7" }));
+    const result = await newHandler(tts.fetchImpl, { TTS_RETRY_AFTER_MAX_SECONDS: "5" })(input());
+    expect(result).toMatchObject({
+      outcome: "unavailable",
+      failure: { code: "tts_unavailable", message: "TTS answered 429: rate limited" },
+      retryInSeconds: 5,
     });
   });
 
-  it("waits out TTS's Retry-After (bounded) before handing the retry to the workflow", async () => {
-    const tts = fakeTts(ttsError(429, 8, "rate limited", { "retry-after": "1" }));
+  it("waits in the workflow, not in the function: it returns at once even with a long Retry-After", async () => {
+    const tts = fakeTts(ttsError(429, 8, "rate limited", { "retry-after": "3" }));
     const started = performance.now();
-    await expect(newHandler(tts.fetchImpl, { TTS_RETRY_AFTER_MAX_SECONDS: "0.3" })(input())).rejects.toMatchObject({
-      name: "TtsUnavailable",
-    });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    const result = await newHandler(tts.fetchImpl)(input());
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(result.retryInSeconds).toBe(3);
   });
 
-  it("treats no answer within the timeout as unavailable", async () => {
+  it("treats no answer within the timeout as an unknown outcome", async () => {
     const hanging = (async (_url: string, init: RequestInit) =>
       new Promise((_, reject) =>
         init.signal!.addEventListener("abort", () => reject(init.signal!.reason)),
       )) as unknown as typeof fetch;
-    await expect(newHandler(hanging)(input())).rejects.toMatchObject({
-      name: "TtsUnavailable",
-      message: expect.stringContaining("no answer within 200 ms"),
+    await expect(newHandler(hanging)(input())).resolves.toMatchObject({
+      outcome: "unknown",
+      failure: { code: "tts_unavailable", message: expect.stringContaining("no answer within 200 ms") },
     });
   });
 
-  it("treats a refused connection as unavailable", async () => {
+  it("treats a reset connection as an unknown outcome (the body may have been read)", async () => {
+    const reset = (async () => {
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
+    }) as unknown as typeof fetch;
+    await expect(newHandler(reset)(input())).resolves.toMatchObject({ outcome: "unknown" });
+  });
+
+  it("treats a refused connection as unavailable: the request never left", async () => {
     const refused = (async () => {
       throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
     }) as unknown as typeof fetch;
-    await expect(newHandler(refused)(input())).rejects.toMatchObject({
-      name: "TtsUnavailable",
-      message: expect.stringContaining("ECONNREFUSED"),
+    await expect(newHandler(refused)(input())).resolves.toMatchObject({
+      outcome: "unavailable",
+      failure: { code: "tts_unavailable", message: expect.stringContaining("ECONNREFUSED") },
     });
+  });
+
+  it("asks for a growing, jittered wait before the next push", () => {
+    expect([1, 2, 3, 4, 9].map((attempt) => backoffSeconds(attempt, () => 0.999))).toEqual([2, 4, 8, 16, 16]);
+    expect(backoffSeconds(3, () => 0)).toBe(1);
   });
 
   it.each([
@@ -140,8 +166,9 @@ describe("enqueue-downlink", () => {
     const tts = fakeTts(ttsError(status, ttsCode, `error:pkg/x:y (refused ${status})`));
     const result = await newHandler(tts.fetchImpl)(input());
     expect(result).toEqual({
-      enqueued: false,
+      outcome: "refused",
       path: "/api/v3/as/applications/app1/devices/dev1/down/push",
+      retryInSeconds: expect.any(Number),
       failure: {
         code,
         message: `TTS answered ${status}: error:pkg/x:y (refused ${status})`,
@@ -193,7 +220,7 @@ describe("enqueue-downlink", () => {
       .resolves({ SecretString: JSON.stringify({ app1: API_KEY }) });
     const handler = newHandler(tts.fetchImpl);
     expect((await handler(input())).failure).toMatchObject({ code: "tts_api_key_missing" });
-    expect(await handler(input())).toMatchObject({ enqueued: true });
+    expect(await handler(input())).toMatchObject({ outcome: "enqueued" });
   });
 
   it("refuses a TTS URL with credentials in it", () => {

@@ -124,7 +124,8 @@ export const DOWNLINK_ERRORS = {
     "tts",
     "UNAUTHENTICATED",
     "TTS refused the API key: HTTP 401 (code 16, UNAUTHENTICATED: unknown or expired key) or " +
-      "HTTP 403 (code 7, PERMISSION_DENIED: the key lacks the right to write downlinks).",
+      "HTTP 403 (code 7, PERMISSION_DENIED: the key lacks the right to write downlinks, or to read " +
+      "application traffic, which checking the device's queue needs).",
   ),
   tts_device_not_found: define(
     "tts",
@@ -140,7 +141,18 @@ export const DOWNLINK_ERRORS = {
   tts_unavailable: define(
     "tts",
     "UNAVAILABLE",
-    "TTS could not be reached, timed out, or answered HTTP 408, 429 or 5xx (but 501), still after the retries.",
+    "TTS could not be reached, timed out, or answered HTTP 408, 429 or 5xx (but 501), still after the " +
+      "retries — and the downlink is known not to be queued: TTS never took a push, or the device's queue " +
+      "showed it is not there. Safe to send again.",
+    { retryable: true },
+  ),
+  tts_outcome_unknown: define(
+    "tts",
+    "UNKNOWN",
+    "TTS may have queued the downlink: a push got no clear answer (timeout, reset connection, 5xx) and the " +
+      "device's queue could not be read to check (or, for `replace`, the retries ran out). Do not resend " +
+      "blindly: watch `downlink/queued` for the correlation id, or resend with the same `correlationId`, " +
+      "which is never queued twice.",
     { retryable: true },
   ),
   internal_error: define(

@@ -33,10 +33,23 @@ export interface ValidationResult {
   readonly receivedAt: string;
 }
 
-export interface EnqueueResult {
-  readonly enqueued: boolean;
-  /** The TTS API path that took it, e.g. `/api/v3/as/applications/app1/devices/dev1/down/push`. */
+/** What one push told about the device's queue (see `TtsPushOutcome`), and what to do next. */
+export type PushOutcome = "enqueued" | "refused" | "unavailable" | "unknown";
+
+export interface PushResult {
+  readonly outcome: PushOutcome;
+  /** The TTS API path it went to, e.g. `/api/v3/as/applications/app1/devices/dev1/down/push`. */
   readonly path: string | null;
+  /** What to tell the application if this is the last word; null when enqueued. */
+  readonly failure: StepFailure | null;
+  /** Whole seconds to wait before pushing again (a Wait state's `SecondsPath`): backoff, or TTS's `Retry-After`. */
+  readonly retryInSeconds: number;
+}
+
+/** Whether the device's TTS queue holds the downlink; `readable: false` with the reason when it cannot say. */
+export interface QueueLookupResult {
+  readonly readable: boolean;
+  readonly found: boolean;
   readonly failure: StepFailure | null;
 }
 

@@ -38,6 +38,7 @@ describe("DOWNLINK_ERRORS", () => {
       "thing_not_found",
       "tts_api_key_missing",
       "tts_device_not_found",
+      "tts_outcome_unknown",
       "tts_rejected",
       "tts_unauthorized",
       "tts_unavailable",
@@ -52,7 +53,7 @@ describe("DOWNLINK_ERRORS", () => {
     if (info.kind === "validation") expect(info.grpcCode).toBe(3);
   });
 
-  it("maps the non-validation failures to their gRPC codes, and retries only an unavailable TTS", () => {
+  it("maps the non-validation failures to their gRPC codes, and retries only TTS's availability", () => {
     const codes = Object.fromEntries(DOWNLINK_ERROR_CODES.map((code) => [code, DOWNLINK_ERRORS[code].grpcCode]));
     expect(codes).toMatchObject({
       thing_not_found: 5,
@@ -60,10 +61,14 @@ describe("DOWNLINK_ERRORS", () => {
       tts_unauthorized: 16,
       tts_rejected: 3,
       tts_unavailable: 14,
+      tts_outcome_unknown: 2,
       tts_api_key_missing: 9,
       internal_error: 13,
     });
-    expect(DOWNLINK_ERROR_CODES.filter((code) => DOWNLINK_ERRORS[code].retryable)).toEqual(["tts_unavailable"]);
+    expect(DOWNLINK_ERROR_CODES.filter((code) => DOWNLINK_ERRORS[code].retryable)).toEqual([
+      "tts_unavailable",
+      "tts_outcome_unknown",
+    ]);
   });
 });
 
