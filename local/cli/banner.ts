@@ -2,6 +2,9 @@
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
 import type { LocalRuntime } from "../runtime/runtime.ts";
+import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
+
+const SLOW_PUSH: FaultInput = { kind: "slowAnswer", action: "push", delayMs: 8_000 };
 
 export function banner(runtime: LocalRuntime, exampleThing: string | undefined): string {
   const { config, urls } = runtime;
@@ -39,6 +42,13 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  List things and recent workflow executions:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot list-things --attribute-name stackName --attribute-value ${config.stackName}`,
     `    ${awsEnv} aws --endpoint-url ${urls.aws} stepfunctions list-executions --state-machine-arn ${runtime.workflows.stateMachineArn("upstream")} --max-results 5`,
+    ...(runtime.ttsApi === undefined
+      ? []
+      : [
+          '  Make the simulated TTS misbehave (README "TTS simulator faults"): queue the next push but answer 8 s late; clear:',
+          `    curl -X POST ${runtime.ttsApi.url}${FAULTS_PATH} -d '${JSON.stringify(SLOW_PUSH)}'`,
+          `    curl -X DELETE ${runtime.ttsApi.url}${FAULTS_PATH}`,
+        ]),
     "",
     "  Ctrl-C stops cleanly; state is kept for the next start.",
     "",

@@ -1,56 +1,78 @@
 /**
- * Faults a test switches on to see how a client of the TTS API copes: refusals (429/503, optionally
- * with Retry-After), slow answers, rejected API keys, and confirmed downlinks the device does not
- * acknowledge. Each counted fault applies to that many upcoming requests (or confirmed downlinks), in
- * the order they were asked for.
+ * Faults a test (or `/simulator/faults`) switches on to see how a client of the TTS API copes; the
+ * kinds are described in fault-spec.ts. Counted faults apply to that many upcoming matching requests
+ * (or confirmed downlinks), in the order they were asked for. One request can take one fault of each
+ * stage: a delay before processing, a slow answer, and one answer fault (error before or after
+ * processing, or reset), since a request has one answer.
  */
+import {
+  type Fault,
+  type FaultInput,
+  type FaultKind,
+  InvalidFaultError,
+  parseFault,
+  type RefusalStatus,
+} from "./fault-spec.ts";
+import type { DownlinkQueueAction } from "./tts-api-routes.ts";
 
-export type RefusalStatus = 429 | 503;
+export { InvalidFaultError, type RefusalStatus };
 
-export interface Refusal {
+export interface ErrorAnswer {
   readonly status: RefusalStatus;
   readonly retryAfterSeconds?: number;
 }
 
-/** What happens to one request: wait first (if delayed), then answer normally or refuse. */
+/** What happens to one request, in this order: wait, refuse or process, then answer (late, wrong) or drop. */
 export interface RequestFault {
   readonly delayMs?: number;
-  readonly refusal?: Refusal;
+  readonly refusal?: ErrorAnswer;
+  readonly errorAfterProcessing?: ErrorAnswer;
+  readonly reset?: { readonly processed: boolean };
+  readonly answerDelayMs?: number;
 }
 
-export class InvalidFaultError extends Error {
-  override readonly name = "InvalidFaultError";
-}
+type CountedFault = Exclude<Fault, { kind: "rejectKey" }>;
+/** A counted fault with what is left of its count; `rejectKey` lasts until cleared. */
+export type PendingFault = (CountedFault & { readonly remaining: number }) | Extract<Fault, { kind: "rejectKey" }>;
+
+const ANSWER_KINDS = ["errorBeforeProcessing", "errorAfterProcessing", "reset"] as const;
 
 export class FaultInjector {
-  private refusals: Array<{ remaining: number; refusal: Refusal }> = [];
-  private delays: Array<{ remaining: number; ms: number }> = [];
-  private nacks = 0;
+  private pendingFaults: Array<{ readonly fault: CountedFault; remaining: number }> = [];
   private keysRejected = false;
+
+  /** Adds a fault after those already pending; returns it as stored (`count` filled in). */
+  inject(input: FaultInput): Fault {
+    const fault = parseFault(input);
+    if (fault.kind === "rejectKey") this.keysRejected = true;
+    else this.pendingFaults.push({ fault, remaining: fault.count });
+    return fault;
+  }
+
+  /** Pending faults in the order asked, `rejectKey` last. */
+  pending(): PendingFault[] {
+    const counted = this.pendingFaults.map(({ fault, remaining }) => ({ ...fault, remaining }));
+    return this.keysRejected ? [...counted, { kind: "rejectKey" }] : counted;
+  }
 
   /** The next `count` requests are answered with `status` (and `Retry-After` when given), nothing done. */
   refuseNext(count: number, status: RefusalStatus, retryAfterSeconds?: number): void {
-    requireCount(count);
-    if (status !== 429 && status !== 503) throw new InvalidFaultError(`a refusal is 429 or 503, got ${String(status)}`);
-    if (retryAfterSeconds !== undefined && !(Number.isInteger(retryAfterSeconds) && retryAfterSeconds >= 0)) {
-      throw new InvalidFaultError(`Retry-After is a whole number of seconds ≥ 0, got ${retryAfterSeconds}`);
-    }
-    this.refusals.push({
-      remaining: count,
-      refusal: retryAfterSeconds === undefined ? { status } : { status, retryAfterSeconds },
+    this.inject({
+      kind: "errorBeforeProcessing",
+      count,
+      status,
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
   }
 
-  /** The next `count` requests are answered only after `ms` milliseconds (to test client timeouts). */
+  /** The next `count` requests wait `ms` milliseconds before being processed (to test client timeouts). */
   delayNext(count: number, ms: number): void {
-    requireCount(count);
-    if (!(Number.isFinite(ms) && ms >= 0)) throw new InvalidFaultError(`a delay is ≥ 0 ms, got ${ms}`);
-    this.delays.push({ remaining: count, ms });
+    this.inject({ kind: "delay", count, delayMs: ms });
   }
 
   /** Every API key is refused with 401 until `acceptKey()` (a revoked key). */
   rejectKey(): void {
-    this.keysRejected = true;
+    this.inject({ kind: "rejectKey" });
   }
 
   acceptKey(): void {
@@ -63,44 +85,66 @@ export class FaultInjector {
 
   /** The next `count` confirmed downlinks are not acknowledged by the device: `downlink_nack`. */
   nackNext(count = 1): void {
-    requireCount(count);
-    this.nacks += count;
+    this.inject({ kind: "nack", count });
   }
 
   reset(): void {
-    this.refusals = [];
-    this.delays = [];
-    this.nacks = 0;
+    this.pendingFaults = [];
     this.keysRejected = false;
   }
 
-  /** Called once per incoming request: consumes at most one delay and one refusal. */
-  takeRequestFault(): RequestFault {
-    const delay = take(this.delays);
-    const refusal = take(this.refusals);
+  /**
+   * Called once per incoming TTS API request with its route action (none for an unknown route):
+   * consumes at most one fault of each stage among those for any action or for this one.
+   */
+  takeRequestFault(action?: DownlinkQueueAction): RequestFault {
+    const delay = this.take(["delay"], action);
+    const answer = this.take(ANSWER_KINDS, action);
+    const slowAnswer = this.take(["slowAnswer"], action);
     return {
-      ...(delay === undefined ? {} : { delayMs: delay.ms }),
-      ...(refusal === undefined ? {} : { refusal: refusal.refusal }),
+      ...(delay === undefined ? {} : { delayMs: delay.delayMs }),
+      ...(answer?.kind === "errorBeforeProcessing" ? { refusal: errorAnswer(answer) } : {}),
+      ...(answer?.kind === "errorAfterProcessing" ? { errorAfterProcessing: errorAnswer(answer) } : {}),
+      ...(answer?.kind === "reset" ? { reset: { processed: answer.processed } } : {}),
+      ...(slowAnswer === undefined ? {} : { answerDelayMs: slowAnswer.delayMs }),
     };
   }
 
   /** Called once per confirmed downlink awaiting its acknowledgement: true → nack. */
   takeNack(): boolean {
-    if (this.nacks === 0) return false;
-    this.nacks--;
-    return true;
+    return this.take(["nack"], undefined) !== undefined;
+  }
+
+  private take<K extends CountedFault["kind"]>(
+    kinds: readonly K[],
+    action: DownlinkQueueAction | undefined,
+  ): Extract<CountedFault, { kind: K }> | undefined {
+    const index = this.pendingFaults.findIndex(
+      ({ fault }) =>
+        (kinds as readonly string[]).includes(fault.kind) &&
+        (!("action" in fault) || fault.action === undefined || fault.action === action),
+    );
+    const entry = this.pendingFaults[index];
+    if (entry === undefined) return undefined;
+    entry.remaining--;
+    if (entry.remaining === 0) this.pendingFaults.splice(index, 1);
+    return entry.fault as Extract<CountedFault, { kind: K }>;
   }
 }
 
-function requireCount(count: number): void {
-  if (!(Number.isInteger(count) && count >= 1))
-    throw new InvalidFaultError(`a fault count is a whole number ≥ 1, got ${count}`);
+/** The kinds of fault a request took, for the record of what TTS saw. */
+export function requestFaultKinds(fault: RequestFault): FaultKind[] {
+  return [
+    ...(fault.delayMs === undefined ? [] : (["delay"] as const)),
+    ...(fault.refusal === undefined ? [] : (["errorBeforeProcessing"] as const)),
+    ...(fault.errorAfterProcessing === undefined ? [] : (["errorAfterProcessing"] as const)),
+    ...(fault.reset === undefined ? [] : (["reset"] as const)),
+    ...(fault.answerDelayMs === undefined ? [] : (["slowAnswer"] as const)),
+  ];
 }
 
-function take<T extends { remaining: number }>(entries: T[]): T | undefined {
-  const head = entries[0];
-  if (head === undefined) return undefined;
-  head.remaining--;
-  if (head.remaining === 0) entries.shift();
-  return head;
+function errorAnswer(fault: { readonly status: RefusalStatus; readonly retryAfterSeconds?: number | undefined }) {
+  return fault.retryAfterSeconds === undefined
+    ? { status: fault.status }
+    : { status: fault.status, retryAfterSeconds: fault.retryAfterSeconds };
 }

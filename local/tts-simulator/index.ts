@@ -12,7 +12,9 @@ export {
   UnknownSimulatedDeviceError,
   UplinkListenerError,
 } from "./errors.ts";
-export { FaultInjector, InvalidFaultError, type RefusalStatus } from "./fault-injector.ts";
+export { FAULTS_PATH } from "./fault-api.ts";
+export { FaultInjector, InvalidFaultError, type PendingFault, type RefusalStatus } from "./fault-injector.ts";
+export { FAULT_KINDS, type Fault, type FaultInput, type FaultKind } from "./fault-spec.ts";
 export { createSimulatedDevices, DEFAULT_APPLICATION_ID, SimulatedFleet, type SimulatedFleetOptions } from "./fleet.ts";
 export type { SimulatedGateway } from "./gateways.ts";
 export { loraAirtimeNanos, lorawanPhyPayloadBytes } from "./lora-airtime.ts";

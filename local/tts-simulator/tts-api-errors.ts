@@ -7,11 +7,14 @@
 /** gRPC status codes TTS puts in `code`, and the HTTP statuses grpc-gateway maps them to. */
 export const GRPC = {
   invalidArgument: { code: 3, status: 400 },
+  deadlineExceeded: { code: 4, status: 504 },
   notFound: { code: 5, status: 404 },
   resourceExhausted: { code: 8, status: 429 },
   unimplemented: { code: 12, status: 405 },
   internal: { code: 13, status: 500 },
   unavailable: { code: 14, status: 503 },
+  // grpc-gateway never answers 502; a proxy in front of TTS does. Kept in TTS's shape so clients parse one format.
+  badGateway: { code: 14, status: 502 },
   unauthenticated: { code: 16, status: 401 },
 } as const;
 
@@ -151,6 +154,20 @@ export const ttsErrors = {
       namespace: "pkg/applicationserver",
       name: "unavailable",
       messageFormat: "service unavailable",
+    }),
+  badGateway: () =>
+    new TtsApiError({
+      grpc: GRPC.badGateway,
+      namespace: "pkg/web",
+      name: "bad_gateway",
+      messageFormat: "bad gateway",
+    }),
+  deadlineExceeded: () =>
+    new TtsApiError({
+      grpc: GRPC.deadlineExceeded,
+      namespace: "pkg/applicationserver",
+      name: "deadline_exceeded",
+      messageFormat: "deadline exceeded",
     }),
   internal: (reason: string) =>
     new TtsApiError({

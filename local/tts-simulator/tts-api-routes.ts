@@ -1,6 +1,7 @@
 /** The routes of TTS's Application Server downlink queue API that the simulator serves. */
 
-export type DownlinkQueueAction = "push" | "replace" | "list";
+export const DOWNLINK_QUEUE_ACTIONS = ["push", "replace", "list"] as const;
+export type DownlinkQueueAction = (typeof DOWNLINK_QUEUE_ACTIONS)[number];
 
 export interface DownlinkQueueRoute {
   readonly applicationId: string;

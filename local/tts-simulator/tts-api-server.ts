@@ -1,17 +1,21 @@
 /**
  * The simulated TTS v3 HTTP API (downlink queue of the Application Server) on node:http, next to
  * the simulator's MQTT session: what the downlink workflow's Enqueue step calls in the local runtime.
- * Every request is recorded (even refused ones) so tests can count exactly what TTS saw.
+ * Every request is recorded (even refused ones) so tests can count exactly what TTS saw. The same port
+ * serves the simulator's own `/simulator/faults` (fault-api.ts), which is neither recorded nor faulted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { listen } from "../net/listen.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
-import { FaultInjector, type Refusal } from "./fault-injector.ts";
+import { handleControlRequest, isControlPath } from "./fault-api.ts";
+import { type ErrorAnswer, FaultInjector, type RequestFault, requestFaultKinds } from "./fault-injector.ts";
+import type { FaultKind } from "./fault-spec.ts";
 import type { TtsSimulator } from "./publisher.ts";
 import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
 import { type ApiKeys, handleApiRequest } from "./tts-api-handler.ts";
+import { matchRoute } from "./tts-api-routes.ts";
 
 /** TTS's gateway refuses bodies far smaller; this only keeps a runaway client from filling memory. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -38,8 +42,10 @@ export interface RecordedRequest {
   readonly hasAuthorization: boolean;
   /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
   readonly body: unknown;
-  /** undefined while the request is still being answered (e.g. delayed). */
+  /** undefined while the request is still being answered (e.g. delayed), or when it never is (a reset). */
   readonly status: number | undefined;
+  /** The injected faults this request took, if any. */
+  readonly faults: readonly FaultKind[];
   readonly receivedAt: Date;
 }
 
@@ -69,55 +75,89 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
   const recorded: Array<{ -readonly [K in keyof RecordedRequest]: RecordedRequest[K] }> = [];
   const closing = new AbortController();
 
-  const answer = (
-    response: ServerResponse,
-    record: { status: number | undefined },
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    record.status = status;
-    response.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  const errorAnswer = (error: TtsApiError, headers: Readonly<Record<string, string>> = {}): Answer => ({
+    status: error.status,
+    body: ttsErrorBody(error, downlinks.errorCorrelationId()),
+    headers,
+  });
+  const processRequest = async (request: IncomingMessage, pathname: string, body: string): Promise<Answer> => {
+    try {
+      return await handleApiRequest(context, {
+        method: request.method ?? "GET",
+        pathname,
+        authorization: request.headers.authorization,
+        body,
+      });
+    } catch (error) {
+      if (error instanceof TtsApiError) return errorAnswer(error);
+      throw error;
+    }
   };
-  const answerError = (
-    response: ServerResponse,
-    record: { status: number | undefined },
-    error: TtsApiError,
-    headers?: Record<string, string>,
-  ) => answer(response, record, error.status, ttsErrorBody(error, downlinks.errorCorrelationId()), headers);
+  const injectedError = (answer: ErrorAnswer) => errorAnswer(faultError(answer), retryAfter(answer));
+  /** Refuses, or processes and then answers: as processed, with the injected error, or not at all ("reset"). */
+  const answerUnder = async (fault: RequestFault, process: () => Promise<Answer>): Promise<Answer | "reset"> => {
+    if (fault.refusal !== undefined) return injectedError(fault.refusal);
+    if (fault.reset?.processed === false) return "reset";
+    const answer = await process();
+    if (fault.errorAfterProcessing !== undefined) return injectedError(fault.errorAfterProcessing);
+    return fault.reset === undefined ? answer : "reset";
+  };
+  const wait = (ms: number) => sleep(ms, undefined, { signal: closing.signal });
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? "/", "http://tts.invalid");
+  const handleTts = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const record = {
       method: request.method ?? "GET",
       path: `${url.pathname}${url.search}`,
       hasAuthorization: request.headers.authorization !== undefined,
       body: undefined as unknown,
       status: undefined as number | undefined,
+      faults: [] as readonly FaultKind[],
       receivedAt: now(),
     };
     recorded.push(record);
+    const reply = (answer: Answer) => {
+      record.status = answer.status;
+      send(response, answer);
+    };
     try {
       const text = await readBody(request);
       record.body = bodyForRecord(text);
-      const fault = faults.takeRequestFault();
-      if (fault.delayMs !== undefined) await sleep(fault.delayMs, undefined, { signal: closing.signal });
-      if (fault.refusal !== undefined)
-        return answerError(response, record, refusalError(fault.refusal), refusalHeaders(fault.refusal));
-      const result = await handleApiRequest(context, {
-        method: record.method,
-        pathname: url.pathname,
-        authorization: request.headers.authorization,
-        body: text,
-      });
-      answer(response, record, result.status, result.body);
+      const route = matchRoute(record.method, url.pathname);
+      const fault = faults.takeRequestFault(route.kind === "route" ? route.route.action : undefined);
+      record.faults = requestFaultKinds(fault);
+      if (fault.delayMs !== undefined) await wait(fault.delayMs);
+      const answer = await answerUnder(fault, () => processRequest(request, url.pathname, text));
+      if (fault.answerDelayMs !== undefined) await wait(fault.answerDelayMs);
+      // An RST rather than a FIN: the client sees ECONNRESET, the rudest way a connection ends.
+      if (answer === "reset") return void request.socket.resetAndDestroy();
+      reply(answer);
     } catch (error) {
       if (closing.signal.aborted) return void response.destroy();
-      if (error instanceof TtsApiError) return answerError(response, record, error);
       if (error instanceof RequestBodyTooLargeError)
-        return answerError(response, record, ttsErrors.validation("(body)", error.message), { connection: "close" });
-      answerError(response, record, ttsErrors.internal(error instanceof Error ? error.message : String(error)));
+        return reply(errorAnswer(ttsErrors.validation("(body)", error.message), { connection: "close" }));
+      reply(errorAnswer(ttsErrors.internal(error instanceof Error ? error.message : String(error))));
     }
+  };
+
+  const handleControl = async (request: IncomingMessage, response: ServerResponse, pathname: string) => {
+    try {
+      const body = await readBody(request);
+      send(response, handleControlRequest(faults, { method: request.method ?? "GET", pathname, body }));
+    } catch (error) {
+      const tooLarge = error instanceof RequestBodyTooLargeError;
+      send(response, {
+        status: tooLarge ? 413 : 500,
+        body: error instanceof Error ? { error: error.name, message: error.message } : { error: String(error) },
+        headers: tooLarge ? { connection: "close" } : {},
+      });
+    }
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? "/", "http://tts.invalid");
+    return isControlPath(url.pathname)
+      ? handleControl(request, response, url.pathname)
+      : handleTts(request, response, url);
   };
 
   const server = createServer((request, response) => void handle(request, response));
@@ -143,12 +183,36 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
   };
 }
 
-function refusalError(refusal: Refusal): TtsApiError {
-  return refusal.status === 429 ? ttsErrors.rateLimited() : ttsErrors.unavailable();
+interface Answer {
+  readonly status: number;
+  /** undefined: no body. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-function refusalHeaders(refusal: Refusal): Record<string, string> {
-  return refusal.retryAfterSeconds === undefined ? {} : { "retry-after": String(refusal.retryAfterSeconds) };
+function send(response: ServerResponse, answer: Answer): void {
+  const headers = answer.body === undefined ? {} : { "content-type": "application/json" };
+  response.writeHead(answer.status, { ...headers, ...answer.headers });
+  response.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+}
+
+function faultError({ status }: ErrorAnswer): TtsApiError {
+  switch (status) {
+    case 429:
+      return ttsErrors.rateLimited();
+    case 500:
+      return ttsErrors.internal("simulated fault");
+    case 502:
+      return ttsErrors.badGateway();
+    case 503:
+      return ttsErrors.unavailable();
+    case 504:
+      return ttsErrors.deadlineExceeded();
+  }
+}
+
+function retryAfter(answer: ErrorAnswer): Record<string, string> {
+  return answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
 }
 
 function bodyForRecord(text: string): unknown {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FaultInjector, InvalidFaultError } from "../../../local/tts-simulator/fault-injector.ts";
+import { FaultInjector, InvalidFaultError, requestFaultKinds } from "../../../local/tts-simulator/fault-injector.ts";
+import { type FaultInput, parseFault } from "../../../local/tts-simulator/fault-spec.ts";
 import { formatMessage, TtsApiError, ttsErrorBody, ttsErrors } from "../../../local/tts-simulator/tts-api-errors.ts";
 import { bearerKey } from "../../../local/tts-simulator/tts-api-handler.ts";
 import { matchRoute } from "../../../local/tts-simulator/tts-api-routes.ts";
@@ -70,6 +71,9 @@ describe("TTS error bodies", () => {
       ttsErrors.validation("f", "r"),
       ttsErrors.rateLimited(),
       ttsErrors.unavailable(),
+      ttsErrors.internal("r"),
+      ttsErrors.badGateway(),
+      ttsErrors.deadlineExceeded(),
     ].map((error) => [error.status, error.code]);
     expect(statuses).toEqual([
       [401, 16],
@@ -78,6 +82,9 @@ describe("TTS error bodies", () => {
       [400, 3],
       [429, 8],
       [503, 14],
+      [500, 13],
+      [502, 14],
+      [504, 4],
     ]);
     const error = ttsErrors.validation("downlinks[0].f_port", "is required");
     expect(error).toBeInstanceOf(TtsApiError);
@@ -121,9 +128,103 @@ describe("fault injector", () => {
   it("refuses nonsense", () => {
     const faults = new FaultInjector();
     expect(() => faults.refuseNext(0, 503)).toThrow(InvalidFaultError);
-    expect(() => faults.refuseNext(1, 500 as 503)).toThrow(InvalidFaultError);
+    // Refusals are 429 or a 5xx TTS (or a proxy before it) answers: 500, 502, 503, 504.
+    expect(() => faults.refuseNext(1, 404 as 503)).toThrow(InvalidFaultError);
+    expect(() => faults.refuseNext(1, 501 as 503)).toThrow(InvalidFaultError);
     expect(() => faults.refuseNext(1, 429, -1)).toThrow(InvalidFaultError);
     expect(() => faults.delayNext(1, -5)).toThrow(InvalidFaultError);
     expect(() => faults.nackNext(1.5)).toThrow(InvalidFaultError);
+    expect(faults.pending()).toEqual([]);
+    for (const status of [500, 502, 503, 504] as const) faults.refuseNext(1, status);
+    expect(faults.pending().map((fault) => "status" in fault && fault.status)).toEqual([500, 502, 503, 504]);
+  });
+
+  it("gives each request at most one fault per stage, the first asked for its route action or for any", () => {
+    const faults = new FaultInjector();
+    faults.inject({ kind: "errorBeforeProcessing", action: "list", status: 503 });
+    faults.inject({ kind: "slowAnswer", action: "push", count: 2, delayMs: 8_000 });
+    faults.inject({ kind: "reset", processed: true });
+    faults.inject({ kind: "errorAfterProcessing", action: "push", status: 502, retryAfterSeconds: 3 });
+    faults.inject({ kind: "delay", action: "replace", delayMs: 10 });
+    expect(faults.takeRequestFault("push")).toEqual({ answerDelayMs: 8_000, reset: { processed: true } });
+    expect(faults.takeRequestFault("push")).toEqual({
+      answerDelayMs: 8_000,
+      errorAfterProcessing: { status: 502, retryAfterSeconds: 3 },
+    });
+    expect(faults.takeRequestFault("push")).toEqual({});
+    expect(faults.takeRequestFault()).toEqual({});
+    expect(faults.takeRequestFault("replace")).toEqual({ delayMs: 10 });
+    expect(faults.takeRequestFault("list")).toEqual({ refusal: { status: 503 } });
+    expect(faults.pending()).toEqual([]);
+  });
+
+  it("lists what is pending in the order asked, with what is left of each count", () => {
+    const faults = new FaultInjector();
+    expect(faults.inject({ kind: "slowAnswer", delayMs: 100 })).toEqual({ kind: "slowAnswer", count: 1, delayMs: 100 });
+    faults.inject({ kind: "reset", action: "push", count: 3, processed: false });
+    faults.inject({ kind: "rejectKey" });
+    faults.nackNext(2);
+    faults.takeRequestFault("push");
+    expect(faults.takeNack()).toBe(true);
+    expect(faults.pending()).toEqual([
+      { kind: "reset", action: "push", count: 3, processed: false, remaining: 2 },
+      { kind: "nack", count: 2, remaining: 1 },
+      { kind: "rejectKey" },
+    ]);
+  });
+
+  it("names the kinds a request took, for the record", () => {
+    expect(requestFaultKinds({})).toEqual([]);
+    expect(requestFaultKinds({ delayMs: 1, errorAfterProcessing: { status: 500 }, answerDelayMs: 2 })).toEqual([
+      "delay",
+      "errorAfterProcessing",
+      "slowAnswer",
+    ]);
+    expect(requestFaultKinds({ refusal: { status: 429 } })).toEqual(["errorBeforeProcessing"]);
+    expect(requestFaultKinds({ reset: { processed: false } })).toEqual(["reset"]);
+  });
+});
+
+describe("fault validation", () => {
+  it.each<[unknown, string]>([
+    [null, "a fault is a JSON object with a `kind`, got null"],
+    [
+      { kind: "explode" },
+      '`kind` must be delay, slowAnswer, errorBeforeProcessing, errorAfterProcessing, reset, nack or rejectKey, got "explode"',
+    ],
+    [{ count: 1 }, "`kind` is required"],
+    [{ kind: "slowAnswer" }, "`delayMs` is required"],
+    [{ kind: "slowAnswer", delayMs: -1 }, "`delayMs` must be a number of milliseconds from 0 to 3600000, got -1"],
+    [{ kind: "delay", delayMs: 1, count: 0 }, "`count` must be a whole number ≥ 1, got 0"],
+    [{ kind: "delay", delayMs: 1, action: "pop" }, '`action` must be push, replace or list, got "pop"'],
+    [{ kind: "errorAfterProcessing", status: 429 }, "`status` must be 500, 502, 503 or 504, got 429"],
+    [{ kind: "errorBeforeProcessing", status: "503" }, '`status` must be 429, 500, 502, 503 or 504, got "503"'],
+    [
+      { kind: "errorBeforeProcessing", status: 503, retryAfterSeconds: 1.5 },
+      "`retryAfterSeconds` must be a whole number of seconds ≥ 0, got 1.5",
+    ],
+    [{ kind: "reset" }, "`processed` is required"],
+    [
+      { kind: "slowAnswer", delayMs: 1, processed: true },
+      "`processed` does not apply to a slowAnswer fault, which takes `count`, `action`, `delayMs`",
+    ],
+    [{ kind: "nack", action: "push" }, "`action` does not apply to a nack fault, which takes `count`"],
+    [{ kind: "rejectKey", count: 2 }, "`count` does not apply to a rejectKey fault, which takes nothing else"],
+  ])("refuses %j: %s", (fault, message) => {
+    expect(() => parseFault(fault)).toThrow(new InvalidFaultError(message));
+    expect(() => new FaultInjector().inject(fault as FaultInput)).toThrow(InvalidFaultError);
+  });
+
+  it("fills in the count, and keeps what was given", () => {
+    expect(parseFault({ kind: "nack" })).toEqual({ kind: "nack", count: 1 });
+    expect(
+      parseFault({ kind: "errorBeforeProcessing", count: 50, action: "list", status: 429, retryAfterSeconds: 0 }),
+    ).toEqual({
+      kind: "errorBeforeProcessing",
+      count: 50,
+      action: "list",
+      status: 429,
+      retryAfterSeconds: 0,
+    });
   });
 });
