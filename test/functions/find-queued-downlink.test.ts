@@ -25,10 +25,17 @@ function newHandler(fetchImpl: typeof fetch) {
 }
 
 const input = { applicationId: "app1", deviceId: "dev 1", correlationId: "tts-aws-iot:downlink:x" };
-const queue = (...correlationIds: string[][]) => () =>
-  Response.json({
-    downlinks: correlationIds.map((ids, index) => ({ f_port: 1, frm_payload: "AQ==", f_cnt: index, correlation_ids: ids })),
-  });
+const queue =
+  (...correlationIds: string[][]) =>
+  () =>
+    Response.json({
+      downlinks: correlationIds.map((ids, index) => ({
+        f_port: 1,
+        frm_payload: "AQ==",
+        f_cnt: index,
+        correlation_ids: ids,
+      })),
+    });
 
 beforeEach(() => {
   secretsMock.reset();
@@ -39,7 +46,9 @@ describe("find-queued-downlink", () => {
   it("lists the device's queue (GET …/down, the application's key) and finds the correlation id", async () => {
     const tts = fakeTts(queue(["as:downlink:01J"], ["as:downlink:02K", "tts-aws-iot:downlink:x"]));
     await expect(newHandler(tts.fetchImpl)(input)).resolves.toEqual({ readable: true, found: true, failure: null });
-    expect(tts.calls[0]!.url).toBe("https://eu1.cloud.thethings.network/api/v3/as/applications/app1/devices/dev%201/down");
+    expect(tts.calls[0]!.url).toBe(
+      "https://eu1.cloud.thethings.network/api/v3/as/applications/app1/devices/dev%201/down",
+    );
     expect(tts.calls[0]!.init.method).toBe("GET");
     expect(new Headers(tts.calls[0]!.init.headers).get("authorization")).toBe(`Bearer ${API_KEY}`);
   });
