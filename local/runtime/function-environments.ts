@@ -12,9 +12,16 @@ export type FunctionEnvironments = { readonly [F in FunctionName]: SettingsEnvir
 export interface LocalTts {
   readonly url: string;
   readonly apiKeySecretArn: string;
+  /** Unset: the functions' default. */
+  readonly requestTimeoutMs?: number;
 }
 
 export function functionEnvironments(config: LocalConfig, tts: LocalTts): FunctionEnvironments {
+  const ttsAccess = {
+    TTS_URL: tts.url,
+    TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn,
+    ...(tts.requestTimeoutMs !== undefined ? { TTS_REQUEST_TIMEOUT_MS: String(tts.requestTimeoutMs) } : {}),
+  };
   return {
     "ensure-thing": {
       STACK_NAME: config.stackName,
@@ -24,9 +31,9 @@ export function functionEnvironments(config: LocalConfig, tts: LocalTts): Functi
     "update-shadow": { SHADOW_METRICS: config.shadowMetrics, SHADOW_DECODED_PAYLOAD: config.shadowDecodedPayload },
     republish: {},
     "validate-downlink": {},
-    "enqueue-downlink": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
-    "find-queued-downlink": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
+    "enqueue-downlink": ttsAccess,
+    "find-queued-downlink": ttsAccess,
     "publish-feedback": {},
-    "configure-tts-pubsub": { TTS_URL: tts.url, TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn },
+    "configure-tts-pubsub": ttsAccess,
   };
 }

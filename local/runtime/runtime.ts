@@ -59,6 +59,8 @@ export interface RuntimeHooks {
   readonly onRuleFailure?: (failure: RuleFailure) => void;
   /** Retry waits in ms instead of the ASL's (tests). */
   readonly retryIntervalMs?: number;
+  /** The TTS calls' timeout in ms instead of the functions' default 5 s (tests of slow answers). */
+  readonly ttsRequestTimeoutMs?: number;
   /** false: simulated devices join and send uplinks only when asked (tests). Default true. */
   readonly simulatorScheduled?: boolean;
 }
@@ -131,7 +133,14 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       store,
       region: LOCAL_REGION,
       sdk: sdkIntegrations({ iot }),
-      handlers: localHandlers(functionEnvironments(config, { url: ttsUrl, apiKeySecretArn }), sdkEnvironment),
+      handlers: localHandlers(
+        functionEnvironments(config, {
+          url: ttsUrl,
+          apiKeySecretArn,
+          ...(hooks.ttsRequestTimeoutMs !== undefined ? { requestTimeoutMs: hooks.ttsRequestTimeoutMs } : {}),
+        }),
+        sdkEnvironment,
+      ),
       ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
     });

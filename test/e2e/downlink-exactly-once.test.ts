@@ -1,0 +1,230 @@
+/**
+ * Downlinks exactly once through the embedded default, under the TTS simulator's faults: every case
+ * where TTS may have queued a push without saying so ends with exactly one queued downlink and the
+ * right feedback, and duplicate deliveries are absorbed when the request carries a correlationId.
+ * TTS calls time out after 300 ms here (5 s in Lambda); waits between pushes are 0.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import type { MqttClient } from "mqtt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { thingNameFor } from "../../functions/core/thing-name.ts";
+import { temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import type { LocalRuntime } from "../../local/runtime/runtime.ts";
+import type { FaultInput, TtsApi, TtsSimulator } from "../../local/tts-simulator/index.ts";
+import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { startTestRuntime } from "../support/local-runtime.ts";
+
+const APPLICATION = "tts-aws-iot-sim";
+const TIMEOUT_MS = 300;
+const dataDir = temporaryDataDir();
+let runtime: LocalRuntime;
+let simulator: TtsSimulator;
+let ttsApi: TtsApi;
+let app: MqttClient;
+let thing: string;
+let deviceId: string;
+const downlinkExecutions: ExecutionSummary[] = [];
+/** The `downlink/failed` messages the application receives. */
+let failed: Awaited<ReturnType<typeof recorder>>;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime(
+    { dataDir: dataDir.path, devices: 1 },
+    {
+      simulatorScheduled: false,
+      ttsRequestTimeoutMs: TIMEOUT_MS,
+      onExecution: (summary) => {
+        if (summary.workflow === "downlink") downlinkExecutions.push(summary);
+      },
+    },
+  );
+  simulator = runtime.simulator!;
+  ttsApi = runtime.ttsApi!;
+  const device = simulator.devices[0]!;
+  deviceId = device.deviceId;
+  thing = thingNameFor(device.endDeviceIds, "DevEUI", "e2e");
+  app = await connect(runtime.urls.mqtt, "application");
+  failed = await recorder(app, `lorawan/${thing}/downlink/failed`);
+  // The device joins: its thing exists, as after any real device's first message.
+  await simulator.publishJoin(deviceId);
+  const deadline = Date.now() + 20_000;
+  while ((runtime.aws.stats()["iot:CreateThing"] ?? 0) === 0 && Date.now() < deadline) await sleep(10);
+  await runtime.workflows.idle();
+});
+
+afterAll(async () => {
+  await app?.endAsync();
+  await runtime?.close();
+  dataDir.remove();
+});
+
+beforeEach(() => ttsApi.faults.reset());
+
+/** Publishes requests and waits for the executions they start. */
+async function send(...bodies: unknown[]): Promise<ExecutionSummary[]> {
+  const seen = downlinkExecutions.length;
+  for (const body of bodies) await app.publishAsync("lorawan/downlink", JSON.stringify(body), { qos: 1 });
+  await expect.poll(() => downlinkExecutions.length, { timeout: 20_000 }).toBe(seen + bodies.length);
+  await runtime.workflows.idle();
+  return downlinkExecutions.slice(seen);
+}
+
+/** Queued downlinks carrying a correlation id. */
+const queuedWith = (correlationId: string) =>
+  ttsApi.queue(APPLICATION, deviceId).filter((downlink) => downlink.correlation_ids?.includes(correlationId));
+
+/** `METHOD status` of each TTS call since `from`; `…` while a slow answer is still pending, `reset` for a reset. */
+function calls(from: number) {
+  return ttsApi
+    .requests()
+    .slice(from)
+    .map((call) => `${call.method} ${call.faults?.includes("reset") ? "reset" : (call.status ?? "…")}`);
+}
+
+/**
+ * One request under a fault: its execution and the TTS calls it made. A SUCCEEDED execution never
+ * reached PublishFailed: no `failed` message came from it.
+ */
+async function underFault(fault: FaultInput, body: Record<string, unknown>) {
+  ttsApi.faults.inject(fault);
+  const from = ttsApi.requests().length;
+  const [execution] = await send({ thingName: thing, ...body });
+  return { execution: execution!, calls: calls(from) };
+}
+
+/** The next `failed` message the application receives. */
+async function nextFailed(before: number) {
+  const messages = await failed.waitFor(before + 1);
+  return JSON.parse(messages[before]!.payload.toString()) as { downlink_failed: { error: Record<string, unknown> } };
+}
+
+describe("a push whose outcome is unknown is never repeated blindly", () => {
+  it("processed but answered after the timeout: found in the queue, not pushed again", async () => {
+    const result = await underFault(
+      { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 3 },
+      { bytes: "AQ==", correlationId: "slow-1" },
+    );
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(queuedWith("slow-1")).toHaveLength(1);
+    // Duplicate check, the push (no answer in time), the look into the queue: found.
+    expect(result.calls).toEqual(["GET 200", expect.stringMatching(/^POST (…|200)$/), "GET 200"]);
+  });
+
+  it.each([500, 502, 503, 504] as const)(
+    "processed then answered %i: found in the queue, not pushed again",
+    async (status) => {
+      const id = `after-${status}`;
+      const result = await underFault(
+        { kind: "errorAfterProcessing", action: "push", status },
+        { bytes: "Ag==", correlationId: id },
+      );
+      expect(result.execution.status).toBe("SUCCEEDED");
+      expect(queuedWith(id)).toHaveLength(1);
+      expect(result.calls).toEqual(["GET 200", `POST ${status}`, "GET 200"]);
+    },
+  );
+
+  it("refused with 503 before processing: not in the queue, so pushed again, once", async () => {
+    const result = await underFault(
+      { kind: "errorBeforeProcessing", action: "push", status: 503 },
+      { bytes: "Aw==", correlationId: "before-503" },
+    );
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(queuedWith("before-503")).toHaveLength(1);
+    expect(result.calls).toEqual(["GET 200", "POST 503", "GET 200", "POST 200"]);
+  });
+
+  it.each([true, false])(
+    "connection reset after the body was read (processed: %s): exactly one queued",
+    async (processed) => {
+      const id = `reset-${processed}`;
+      const result = await underFault(
+        { kind: "reset", action: "push", processed },
+        { bytes: "BA==", correlationId: id },
+      );
+      expect(result.execution.status).toBe("SUCCEEDED");
+      expect(queuedWith(id)).toHaveLength(1);
+      expect(result.calls).toEqual(
+        processed ? ["GET 200", "POST reset", "GET 200"] : ["GET 200", "POST reset", "GET 200", "POST 200"],
+      );
+    },
+  );
+
+  it("rate limited (429 with Retry-After): known not taken, pushed again without looking", async () => {
+    const result = await underFault(
+      { kind: "errorBeforeProcessing", action: "push", status: 429, retryAfterSeconds: 1 },
+      { bytes: "BQ==", correlationId: "rate-limited" },
+    );
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(queuedWith("rate-limited")).toHaveLength(1);
+    expect(result.calls).toEqual(["GET 200", "POST 429", "POST 200"]);
+  });
+
+  it("works for requests without correlationId too, by this execution's own id", async () => {
+    const before = ttsApi.queue(APPLICATION, deviceId).length;
+    const result = await underFault({ kind: "errorAfterProcessing", action: "push", status: 503 }, { bytes: "Bg==" });
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(ttsApi.queue(APPLICATION, deviceId).length).toBe(before + 1);
+    expect(result.calls).toEqual(["POST 503", "GET 200"]);
+  });
+});
+
+describe("honest feedback", () => {
+  it("says tts_outcome_unknown when the queue cannot be read after a push TTS may have taken", async () => {
+    ttsApi.faults.inject({ kind: "errorBeforeProcessing", action: "list", status: 503, count: 3 });
+    const before = failed.messages.length;
+    const result = await underFault({ kind: "errorAfterProcessing", action: "push", status: 503 }, { bytes: "Bw==" });
+    expect(result.execution).toMatchObject({ status: "FAILED", error: "tts_outcome_unknown" });
+    expect(result.calls).toEqual(["POST 503", "GET 503", "GET 503", "GET 503"]);
+    expect((await nextFailed(before)).downlink_failed.error).toMatchObject({ name: "tts_outcome_unknown", code: 2 });
+  });
+
+  it("says tts_unavailable, never for a queued downlink, when every push is refused before processing", async () => {
+    const before = failed.messages.length;
+    const result = await underFault(
+      { kind: "errorBeforeProcessing", action: "push", status: 503, count: 4 },
+      { bytes: "CA==", correlationId: "never-taken" },
+    );
+    expect(result.execution).toMatchObject({ status: "FAILED", error: "tts_unavailable" });
+    expect(queuedWith("never-taken")).toHaveLength(0);
+    expect(result.calls.filter((call) => call.startsWith("POST"))).toHaveLength(4);
+    expect((await nextFailed(before)).downlink_failed.error).toMatchObject({
+      name: "tts_unavailable",
+      message_format: expect.stringMatching(/not queued after 4 pushes/),
+    });
+  });
+});
+
+describe("idempotent requests", () => {
+  it("pushes a request delivered twice with a correlationId once: the second finds it queued", async () => {
+    const request = { thingName: thing, bytes: "CQ==", correlationId: "order-42" };
+    const [first] = await send(request);
+    const [second] = await send(request);
+    expect(first!.status).toBe("SUCCEEDED");
+    expect(second).toMatchObject({ status: "SUCCEEDED", output: { duplicate: true, enqueued: true } });
+    expect(queuedWith("order-42")).toHaveLength(1);
+  });
+
+  it("pushes a request without correlationId every time it comes (the same bytes may be meant twice)", async () => {
+    const before = ttsApi.queue(APPLICATION, deviceId).length;
+    await send({ thingName: thing, bytes: "Cg==" }, { thingName: thing, bytes: "Cg==" });
+    expect(ttsApi.queue(APPLICATION, deviceId).length).toBe(before + 2);
+  });
+});
+
+describe("replace under faults", () => {
+  it.each<FaultInput>([
+    { kind: "slowAnswer", action: "replace", delayMs: TIMEOUT_MS * 3 },
+    { kind: "errorAfterProcessing", action: "replace", status: 503 },
+    { kind: "reset", action: "replace", processed: true },
+  ])("is repeated without looking (idempotent) and leaves exactly the one downlink: %o", async (fault) => {
+    const id = `replace-${fault.kind}`;
+    const result = await underFault(fault, { bytes: "Cw==", replace: true, correlationId: id });
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(ttsApi.queue(APPLICATION, deviceId).map((downlink) => downlink.correlation_ids?.includes(id))).toEqual([
+      true,
+    ]);
+    expect(result.calls.filter((call) => call.startsWith("POST"))).toHaveLength(2);
+  });
+});
