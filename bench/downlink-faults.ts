@@ -1,0 +1,123 @@
+/**
+ * `npm run bench` (second part): downlinks under TTS faults, end to end through the embedded default —
+ * an application's MQTT request, the same ASL and handlers, the TTS simulator's faults on the push.
+ * For each fault, REQUESTS requests one after the other (no correlationId: the look into the queue
+ * after an unknown outcome is what is measured, not the duplicate check), then per fault:
+ * - downlinks queued per request (target: exactly 1 for every request);
+ * - `failed` published for a downlink that TTS queued (target: 0);
+ * - extra TTS calls per request, beyond the one push it ideally costs.
+ * TTS calls time out after 300 ms here (5 s in Lambda); the waits between pushes are 0.
+ *
+ * Prints a table and writes it to bench/downlink-faults.md; exits 1 when a target is missed.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { thingNameFor } from "../functions/core/thing-name.ts";
+import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { connect } from "../local/harness/mqtt-client.ts";
+import type { FaultInput } from "../local/tts-simulator/index.ts";
+import type { ExecutionSummary } from "../local/workflows/runner.ts";
+import { markdownTable } from "./measure.ts";
+
+const REQUESTS = Number(process.env["BENCH_FAULT_REQUESTS"] ?? 50);
+const TIMEOUT_MS = 300;
+const STACK = "bench";
+const APPLICATION = "tts-aws-iot-sim";
+
+const FAULTS: readonly (readonly [string, FaultInput | undefined])[] = [
+  ["no fault", undefined],
+  ["timeout after processing", { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 }],
+  ["5xx after processing (503)", { kind: "errorAfterProcessing", action: "push", status: 503 }],
+  ["5xx before processing (503)", { kind: "errorBeforeProcessing", action: "push", status: 503 }],
+  ["reset after processing", { kind: "reset", action: "push", processed: true }],
+  ["reset before processing", { kind: "reset", action: "push", processed: false }],
+  ["429 with Retry-After", { kind: "errorBeforeProcessing", action: "push", status: 429, retryAfterSeconds: 1 }],
+];
+
+const executions: ExecutionSummary[] = [];
+const dataDir = temporaryDataDir();
+const runtime = await startEmbeddedRuntime(
+  { dataDir: dataDir.path, stackName: STACK, devices: 1 },
+  {
+    simulatorScheduled: false,
+    ttsRequestTimeoutMs: TIMEOUT_MS,
+    onExecution: (summary) => {
+      if (summary.workflow === "downlink") executions.push(summary);
+    },
+  },
+);
+const simulator = runtime.simulator!;
+const ttsApi = runtime.ttsApi!;
+const device = simulator.devices[0]!;
+const thing = thingNameFor(device.endDeviceIds, "DevEUI", STACK);
+const app = await connect(runtime.urls.mqtt, "bench-application");
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+let missed = false;
+try {
+  await simulator.publishJoin(device.deviceId);
+  await waitFor(() => (runtime.aws.stats()["iot:CreateThing"] ?? 0) > 0, "the thing");
+  await runtime.workflows.idle();
+
+  const rows: [string, string][] = [];
+  for (const [label, fault] of FAULTS) {
+    log(`${label}: ${REQUESTS} requests…`);
+    const queuedPerRequest = new Map<number, number>();
+    let failedButQueued = 0;
+    let failed = 0;
+    let calls = 0;
+    for (let i = 0; i < REQUESTS; i++) {
+      if (fault !== undefined) ttsApi.faults.inject(fault);
+      const callsBefore = ttsApi.requests().length;
+      const seen = executions.length;
+      await app.publishAsync("lorawan/downlink", JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 9 }), {
+        qos: 1,
+      });
+      await waitFor(() => executions.length > seen, "the execution");
+      await runtime.workflows.idle();
+      const execution = executions[seen]!;
+      const ours = `tts-aws-iot:downlink:${execution.name}`;
+      const queued = ttsApi
+        .queue(APPLICATION, device.deviceId)
+        .filter((downlink) => downlink.correlation_ids?.includes(ours)).length;
+      queuedPerRequest.set(queued, (queuedPerRequest.get(queued) ?? 0) + 1);
+      if (execution.status !== "SUCCEEDED") failed++;
+      if (execution.status !== "SUCCEEDED" && queued > 0) failedButQueued++;
+      calls += ttsApi.requests().length - callsBefore;
+      ttsApi.faults.reset();
+    }
+    const exactlyOnce = queuedPerRequest.get(1) ?? 0;
+    if (exactlyOnce !== REQUESTS || failedButQueued > 0) missed = true;
+    const distribution = [...queuedPerRequest.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([copies, count]) => `${count}× ${copies}`)
+      .join(", ");
+    rows.push([
+      label,
+      `${exactlyOnce}/${REQUESTS} queued exactly once (${distribution}); failed: ${failed}, of which queued: ${failedButQueued}; extra TTS calls per request: ${(calls / REQUESTS - 1).toFixed(2)}`,
+    ]);
+  }
+
+  const table = markdownTable(rows);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+  const report = `# Benchmark: downlinks under TTS faults\n\n${new Date().toISOString()} — ${machine}\n\n${REQUESTS} requests per fault, each fault on the request's first push; TTS timeout ${TIMEOUT_MS} ms.\nQueued copies per request as \`count× copies\`.\n\n${table}\n\nRun: \`npm run bench\` (BENCH_FAULT_REQUESTS).\n`;
+  writeFileSync(join(import.meta.dirname, "downlink-faults.md"), report);
+  console.log(`\n${table}\n\nwritten to bench/downlink-faults.md`);
+} finally {
+  await app.endAsync();
+  await runtime.close();
+  dataDir.remove();
+}
+if (missed) {
+  console.error("a target was missed: a request not queued exactly once, or failed feedback for a queued downlink");
+  process.exitCode = 1;
+}
