@@ -3,7 +3,10 @@
  * an application's MQTT request, the same ASL and handlers, the TTS simulator's faults on the push.
  * For each fault, REQUESTS requests one after the other (no correlationId: the look into the queue
  * after an unknown outcome is what is measured, not the duplicate check), then per fault:
- * - downlinks queued per request (target: exactly 1 for every request);
+ * - downlinks queued per request, counted as applications see them: TTS's `downlink_queued` events
+ *   carrying the request's correlation id on `lorawan/<thing>/downlink/queued` (target: exactly 1
+ *   for every request, but in the documented residual case: the device took the downlink between the
+ *   push and the look into the queue);
  * - `failed` published for a downlink that TTS queued (target: 0);
  * - extra TTS calls per request, beyond the one push it ideally costs.
  * TTS calls time out after 300 ms here (5 s in Lambda); the waits between pushes are 0.
@@ -15,7 +18,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { thingNameFor } from "../functions/core/thing-name.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
-import { connect } from "../local/harness/mqtt-client.ts";
+import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import type { FaultInput } from "../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../local/workflows/runner.ts";
 import { markdownTable } from "./measure.ts";
@@ -25,14 +28,29 @@ const TIMEOUT_MS = 300;
 const STACK = "bench";
 const APPLICATION = "tts-aws-iot-sim";
 
-const FAULTS: readonly (readonly [string, FaultInput | undefined])[] = [
-  ["no fault", undefined],
-  ["timeout after processing", { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 }],
-  ["5xx after processing (503)", { kind: "errorAfterProcessing", action: "push", status: 503 }],
-  ["5xx before processing (503)", { kind: "errorBeforeProcessing", action: "push", status: 503 }],
-  ["reset after processing", { kind: "reset", action: "push", processed: true }],
-  ["reset before processing", { kind: "reset", action: "push", processed: false }],
-  ["429 with Retry-After", { kind: "errorBeforeProcessing", action: "push", status: 429, retryAfterSeconds: 1 }],
+interface Case {
+  readonly label: string;
+  readonly fault?: FaultInput;
+  /** The device uplinks once the push is queued, before the answer: it takes the downlink (the residual case). */
+  readonly uplinkWhileWaiting?: boolean;
+}
+
+const CASES: readonly Case[] = [
+  { label: "no fault" },
+  { label: "timeout after processing", fault: { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 } },
+  {
+    label: "residual: timeout after processing, device takes it before the look",
+    fault: { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 },
+    uplinkWhileWaiting: true,
+  },
+  { label: "5xx after processing (503)", fault: { kind: "errorAfterProcessing", action: "push", status: 503 } },
+  { label: "5xx before processing (503)", fault: { kind: "errorBeforeProcessing", action: "push", status: 503 } },
+  { label: "reset after processing", fault: { kind: "reset", action: "push", processed: true } },
+  { label: "reset before processing", fault: { kind: "reset", action: "push", processed: false } },
+  {
+    label: "429 with Retry-After",
+    fault: { kind: "errorBeforeProcessing", action: "push", status: 429, retryAfterSeconds: 1 },
+  },
 ];
 
 const executions: ExecutionSummary[] = [];
@@ -52,6 +70,10 @@ const ttsApi = runtime.ttsApi!;
 const device = simulator.devices[0]!;
 const thing = thingNameFor(device.endDeviceIds, "DevEUI", STACK);
 const app = await connect(runtime.urls.mqtt, "bench-application");
+const queuedEvents = await recorder(app, `lorawan/${thing}/downlink/queued`);
+/** `downlink_queued` events applications received for a correlation id. */
+const queuedFor = (correlationId: string) =>
+  queuedEvents.messages.filter((message) => message.payload.toString().includes(`"${correlationId}"`)).length;
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -69,12 +91,9 @@ try {
   await runtime.workflows.idle();
 
   const rows: [string, string][] = [];
-  for (const [label, fault] of FAULTS) {
+  for (const { label, fault, uplinkWhileWaiting } of CASES) {
     log(`${label}: ${REQUESTS} requests…`);
-    const queuedPerRequest = new Map<number, number>();
-    let failedButQueued = 0;
-    let failed = 0;
-    let calls = 0;
+    const requests: { execution: ExecutionSummary; calls: number }[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       if (fault !== undefined) ttsApi.faults.inject(fault);
       const callsBefore = ttsApi.requests().length;
@@ -82,24 +101,39 @@ try {
       await app.publishAsync("lorawan/downlink", JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 9 }), {
         qos: 1,
       });
+      if (uplinkWhileWaiting) {
+        await waitFor(() => ttsApi.queue(APPLICATION, device.deviceId).length > 0, "the push to be queued");
+        await simulator.publishUplink(device.deviceId);
+      }
       await waitFor(() => executions.length > seen, "the execution");
       await runtime.workflows.idle();
-      const execution = executions[seen]!;
-      const ours = `tts-aws-iot:downlink:${execution.name}`;
-      const queued = ttsApi
-        .queue(APPLICATION, device.deviceId)
-        .filter((downlink) => downlink.correlation_ids?.includes(ours)).length;
-      queuedPerRequest.set(queued, (queuedPerRequest.get(queued) ?? 0) + 1);
+      requests.push({ execution: executions[seen]!, calls: ttsApi.requests().length - callsBefore });
+      ttsApi.faults.reset();
+      // The next request starts with an empty queue: a device uplink sends what is queued.
+      await simulator.publishUplink(device.deviceId);
+      await waitFor(() => ttsApi.queue(APPLICATION, device.deviceId).length === 0, "the queue to empty");
+    }
+    // The queued events travel TTS → broker → upstream workflow → application: let the last ones arrive.
+    await runtime.workflows.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await runtime.workflows.idle();
+
+    const copies = new Map<number, number>();
+    let failed = 0;
+    let failedButQueued = 0;
+    let calls = 0;
+    for (const { execution, calls: made } of requests) {
+      const queued = queuedFor(`tts-aws-iot:downlink:${execution.name}`);
+      copies.set(queued, (copies.get(queued) ?? 0) + 1);
       if (execution.status !== "SUCCEEDED") failed++;
       if (execution.status !== "SUCCEEDED" && queued > 0) failedButQueued++;
-      calls += ttsApi.requests().length - callsBefore;
-      ttsApi.faults.reset();
+      calls += made;
     }
-    const exactlyOnce = queuedPerRequest.get(1) ?? 0;
-    if (exactlyOnce !== REQUESTS || failedButQueued > 0) missed = true;
-    const distribution = [...queuedPerRequest.entries()]
+    const exactlyOnce = copies.get(1) ?? 0;
+    if (!uplinkWhileWaiting && (exactlyOnce !== REQUESTS || failedButQueued > 0)) missed = true;
+    const distribution = [...copies.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([copies, count]) => `${count}× ${copies}`)
+      .map(([count, requestCount]) => `${requestCount}× ${count}`)
       .join(", ");
     rows.push([
       label,
