@@ -9,7 +9,8 @@
  *   push and the look into the queue);
  * - `failed` published for a downlink that TTS queued (target: 0);
  * - extra TTS calls per request, beyond the one push it ideally costs.
- * TTS calls time out after 300 ms here (5 s in Lambda); the waits between pushes are 0.
+ * TTS calls time out after 300 ms here (5 s in Lambda); the workflow's Wait states last 400 ms (1–16 s
+ * in the ASL), its retries none.
  *
  * Prints a table and writes it to bench/downlink-faults.md; exits 1 when a target is missed.
  */
@@ -25,6 +26,7 @@ import { markdownTable } from "./measure.ts";
 
 const REQUESTS = Number(process.env["BENCH_FAULT_REQUESTS"] ?? 50);
 const TIMEOUT_MS = 300;
+const WAIT_MS = 400;
 const STACK = "bench";
 const APPLICATION = "tts-aws-iot-sim";
 
@@ -38,6 +40,10 @@ interface Case {
 const CASES: readonly Case[] = [
   { label: "no fault" },
   { label: "timeout after processing", fault: { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 } },
+  {
+    label: "processed late, after the timeout",
+    fault: { kind: "delay", action: "push", delayMs: TIMEOUT_MS + WAIT_MS / 2 },
+  },
   {
     label: "residual: timeout after processing, device takes it before the look",
     fault: { kind: "slowAnswer", action: "push", delayMs: TIMEOUT_MS * 2 },
@@ -60,6 +66,7 @@ const runtime = await startEmbeddedRuntime(
   {
     simulatorScheduled: false,
     ttsRequestTimeoutMs: TIMEOUT_MS,
+    waitMs: WAIT_MS,
     onExecution: (summary) => {
       if (summary.workflow === "downlink") executions.push(summary);
     },

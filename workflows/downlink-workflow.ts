@@ -6,11 +6,13 @@
  * application is told and the console shows the execution as Failed with our error code.
  * A thing of another deployment (other `stackName`) ends quietly: that deployment answers.
  *
- * Exactly once, as far as TTS lets us see (the README states the guarantee and its limit):
- * - a push whose outcome is unknown (timeout, reset, 5xx) is never repeated blindly: CheckQueue looks
- *   for this execution's correlation id in the device's queue first, and a downlink found there is done;
- * - a `replace` is idempotent by nature (the queue ends the same however often it runs): it is
- *   repeated without looking;
+ * Exactly once, as far as TTS lets us see (the README states the guarantee and its limits):
+ * - a push whose outcome is unknown (timeout, reset, 5xx, the function stopped mid-flight) is never
+ *   repeated blindly: after a wait (TTS may still be processing it), CheckQueue looks for this
+ *   execution's correlation id in the device's queue, and a downlink found there is done;
+ * - a `replace` is idempotent by nature (the queue ends the same however often it runs), so repeating
+ *   it could not duplicate anything; it is looked for all the same, because only the look tells
+ *   whether a `failed` would be true;
  * - a request with an application `correlationId` is not pushed while a downlink with that id is
  *   queued (FindDuplicate): duplicate deliveries and resends of it are absorbed;
  * - `failed` says `tts_unavailable` only when the downlink is known not to be queued, and
@@ -50,8 +52,8 @@ export const PUSH_NOT_RUN_RETRY = {
   ),
 };
 
-/** The function stopped mid-flight: it may have pushed. */
-export const PUSH_INTERRUPTED_ERRORS = ["Lambda.Unknown", "Lambda.ClientExecutionTimeoutException", "States.Timeout"];
+/** Errors the Push function raises before any call to TTS: the push certainly did not happen. */
+export const PUSH_NOT_STARTED_ERRORS = ["InvalidStepInput", "ConfigurationError"];
 
 export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings): StateMachineDefinition {
   const attributes = "$.thing.Attributes";
@@ -213,8 +215,9 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         }),
         Retry: [{ ...PUSH_NOT_RUN_RETRY, ErrorEquals: [...PUSH_NOT_RUN_RETRY.ErrorEquals] }],
         Catch: [
-          { ErrorEquals: [...PUSH_INTERRUPTED_ERRORS], ResultPath: "$.pushError", Next: "PushInterrupted" },
-          ...toPublishFailed,
+          { ErrorEquals: [...PUSH_NOT_STARTED_ERRORS], ResultPath: "$.failed", Next: "PublishFailed" },
+          // Anything else (a timeout, Lambda.Unknown, Sandbox.Timedout, out of memory…) may come after the push.
+          { ErrorEquals: ["States.ALL"], ResultPath: "$.pushError", Next: "PushInterrupted" },
         ],
       },
       PushInterrupted: {
@@ -223,7 +226,12 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         Parameters: {
           outcome: "unknown",
           path: null,
-          failure: { code: "tts_unavailable", "message.$": "$.pushError.Cause", attributes: {} },
+          failure: {
+            code: "tts_unavailable",
+            // Error, not Cause: a Catch always sets the error name; its cause may be empty.
+            "message.$": "States.Format('the push step stopped with {}', $.pushError.Error)",
+            attributes: {},
+          },
           retryInSeconds: 2,
         },
         ResultPath: "$.push",
@@ -234,16 +242,16 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         Choices: [
           { Variable: "$.push.outcome", StringEquals: "enqueued", Next: "Enqueued" },
           { Variable: "$.push.outcome", StringEquals: "refused", Next: "PushRefused" },
-          { Variable: "$.push.outcome", StringEquals: "unknown", Next: "IsReplace" },
+          { Variable: "$.push.outcome", StringEquals: "unknown", Next: "WaitBeforeLook" },
         ],
         Default: "CanPushAgain",
       },
       PushRefused: { Type: "Pass", InputPath: "$.push.failure", ResultPath: "$.failed", Next: "PublishFailed" },
-      IsReplace: {
-        Type: "Choice",
-        Comment: "A replace is idempotent (the queue ends the same however often it runs): no need to look first",
-        Choices: [{ Variable: "$.validation.request.replace", BooleanEquals: true, Next: "CanPushAgain" }],
-        Default: "CheckQueue",
+      WaitBeforeLook: {
+        Type: "Wait",
+        Comment: "TTS may still be processing the push it did not answer: give it the backoff before looking",
+        SecondsPath: "$.push.retryInSeconds",
+        Next: "CheckQueue",
       },
       CheckQueue: {
         ...lambdaTask({
@@ -263,12 +271,18 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
           { Variable: "$.queue.readable", BooleanEquals: false, Next: "OutcomeUnknown" },
           { Variable: "$.queue.found", BooleanEquals: true, Next: "Enqueued" },
         ],
-        Default: "CanPushAgain",
+        Default: "CanPushAgainNow",
+      },
+      CanPushAgainNow: {
+        Type: "Choice",
+        Comment: "Not in the queue after the wait before the look: push again at once",
+        Choices: [{ Variable: "$.pushes.count", NumericLessThan: MAX_PUSHES, Next: "CountPush" }],
+        Default: "NotQueued",
       },
       CanPushAgain: {
         Type: "Choice",
         Choices: [{ Variable: "$.pushes.count", NumericLessThan: MAX_PUSHES, Next: "WaitBeforePush" }],
-        Default: "GiveUp",
+        Default: "NotQueued",
       },
       WaitBeforePush: {
         Type: "Wait",
@@ -276,23 +290,9 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         SecondsPath: "$.push.retryInSeconds",
         Next: "CountPush",
       },
-      GiveUp: {
-        Type: "Choice",
-        Comment:
-          "After an unknown outcome a push is known not queued only if the queue said so; a replace never looked",
-        Choices: [
-          {
-            And: [
-              { Variable: "$.validation.request.replace", BooleanEquals: true },
-              { Variable: "$.push.outcome", StringEquals: "unknown" },
-            ],
-            Next: "OutcomeUnknown",
-          },
-        ],
-        Default: "NotQueued",
-      },
       NotQueued: {
         Type: "Pass",
+        Comment: "Every push was refused before any work (429, no connection), or the queue showed it is not there",
         Parameters: {
           code: "tts_unavailable",
           "message.$": "States.Format('{} (not queued after {} pushes)', $.push.failure.message, $.pushes.count)",

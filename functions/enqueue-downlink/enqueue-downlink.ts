@@ -8,7 +8,7 @@
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import type { PushResult, StepFailure } from "../core/downlink/steps.ts";
 import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
-import { pushToTtsQueue } from "../tts/downlink-queue.ts";
+import { pushToTtsQueue, type TtsPushOutcome } from "../tts/downlink-queue.ts";
 
 export interface PushInput {
   readonly request: DownlinkRequest;
@@ -56,10 +56,14 @@ export async function pushDownlink(input: PushInput, deps: PushDeps): Promise<Pu
     return final({ code: "tts_api_key_missing", message, attributes: ids });
   }
 
-  const outcome = await pushToTtsQueue(
-    { ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs },
-    deps.fetch,
-  );
+  let outcome: TtsPushOutcome;
+  try {
+    outcome = await pushToTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
+  } catch (error) {
+    // Whatever failed may have failed after the request left: only the queue can tell, never a blind retry.
+    const message = `the push failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+    outcome = { kind: "unknown", path: null, status: undefined, message, retryAfterSeconds: undefined };
+  }
   switch (outcome.kind) {
     case "enqueued":
       return { outcome: "enqueued", path: outcome.path, failure: null, retryInSeconds: 0 };

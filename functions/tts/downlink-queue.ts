@@ -107,7 +107,8 @@ export type TtsPushOutcome =
     }
   | {
       readonly kind: "unavailable" | "unknown";
-      readonly path: string;
+      /** null when it is not known how far the call got. */
+      readonly path: string | null;
       readonly status: number | undefined;
       /** TTS's (or the network's) explanation, for the operator and the application. */
       readonly message: string;

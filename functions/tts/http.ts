@@ -75,7 +75,8 @@ export async function callTts(call: TtsCall): Promise<TtsAnswer> {
         };
       }
     }
-    await response.body?.cancel();
+    // The answer is all we need; a body that cannot be drained changes nothing about it.
+    await response.body?.cancel().catch(() => undefined);
     return { reached: true, status: response.status, ok: true };
   }
   const body = await readErrorBody(response);

@@ -59,6 +59,8 @@ export interface RuntimeHooks {
   readonly onRuleFailure?: (failure: RuleFailure) => void;
   /** Retry waits in ms instead of the ASL's (tests). */
   readonly retryIntervalMs?: number;
+  /** Wait states' time in ms instead of the ASL's (tests); defaults to `retryIntervalMs`. */
+  readonly waitMs?: number;
   /** The TTS calls' timeout in ms instead of the functions' default 5 s (tests of slow answers). */
   readonly ttsRequestTimeoutMs?: number;
   /** false: simulated devices join and send uplinks only when asked (tests). Default true. */
@@ -143,6 +145,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       ),
       ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
+      ...(hooks.waitMs !== undefined ? { waitMs: hooks.waitMs } : {}),
     });
     workflows = runningWorkflows;
     // Before the endpoint closes: executions still running need it.

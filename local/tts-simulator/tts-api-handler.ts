@@ -50,7 +50,9 @@ export async function handleApiRequest(context: TtsApiContext, request: ApiReque
   if (device === undefined) throw ttsErrors.endDeviceNotFound(route.applicationId, route.deviceId);
 
   if (route.action === "list") {
-    return { status: 200, body: { downlinks: context.downlinks.queues.list(route.applicationId, route.deviceId) } };
+    const queued = context.downlinks.queues.list(route.applicationId, route.deviceId);
+    // TTS renders an empty list as `{}`: its JSON omits zero values.
+    return { status: 200, body: queued.length === 0 ? {} : { downlinks: queued } };
   }
   const downlinks = parseBody(request.body);
   if (route.action === "push") await context.downlinks.push(device, downlinks);

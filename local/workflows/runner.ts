@@ -57,8 +57,10 @@ export interface LocalWorkflowsOptions {
   readonly account?: string;
   /** Called once per finished execution (the runtime prints a line). */
   readonly onFinished?: (summary: ExecutionSummary) => void;
-  /** Retry and Wait-state waits in ms instead of the ASL's seconds (tests); undefined keeps the real ones. */
+  /** Retry waits in ms instead of the ASL's seconds (tests); undefined keeps the real ones. */
   readonly retryIntervalMs?: number;
+  /** Wait states' time in ms instead of the ASL's (tests); defaults to `retryIntervalMs`. */
+  readonly waitMs?: number;
   /**
    * Executions running at once; more wait their turn (still recorded as started), as Lambda
    * concurrency bounds the cloud. Default 24: each runs at most two AWS calls at a time, which keeps
@@ -155,7 +157,7 @@ export class LocalWorkflows {
     startDate: Date,
   ): Promise<ExecutionSummary> {
     const { store } = this.#options;
-    const retryIntervalMs = this.#options.retryIntervalMs;
+    const { retryIntervalMs, waitMs = retryIntervalMs } = this.#options;
     const execution = workflow.machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: workflow.overrides as never,
@@ -165,10 +167,14 @@ export class LocalWorkflows {
               retryIntervalOverrides: Object.fromEntries(
                 Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs]),
               ),
+            }),
+        ...(waitMs === undefined
+          ? {}
+          : {
               waitTimeOverrides: Object.fromEntries(
                 allStates(workflow.definition)
                   .filter(({ state }) => state.Type === "Wait")
-                  .map(({ name }) => [name, retryIntervalMs]),
+                  .map(({ name }) => [name, waitMs]),
               ),
             }),
       },

@@ -2,7 +2,8 @@
  * Downlinks exactly once through the embedded default, under the TTS simulator's faults: every case
  * where TTS may have queued a push without saying so ends with exactly one queued downlink and the
  * right feedback, and duplicate deliveries are absorbed when the request carries a correlationId.
- * TTS calls time out after 300 ms here (5 s in Lambda); waits between pushes are 0.
+ * TTS calls time out after 500 ms here (5 s in Lambda); the workflow's Wait states last 1 s (the
+ * backoff before a look into the queue, 1–16 s in the ASL), its retries none.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MqttClient } from "mqtt";
@@ -16,7 +17,8 @@ import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
 const APPLICATION = "tts-aws-iot-sim";
-const TIMEOUT_MS = 300;
+const TIMEOUT_MS = 500;
+const WAIT_MS = 1_000;
 const dataDir = temporaryDataDir();
 let runtime: LocalRuntime;
 let simulator: TtsSimulator;
@@ -34,6 +36,7 @@ beforeAll(async () => {
     {
       simulatorScheduled: false,
       ttsRequestTimeoutMs: TIMEOUT_MS,
+      waitMs: WAIT_MS,
       onExecution: (summary) => {
         if (summary.workflow === "downlink") downlinkExecutions.push(summary);
       },
@@ -111,6 +114,16 @@ describe("a push whose outcome is unknown is never repeated blindly", () => {
     expect(result.calls).toEqual(["GET 200", expect.stringMatching(/^POST (…|200)$/), "GET 200"]);
   });
 
+  it("processed late, after the client gave up: the wait before the look lets TTS finish, found", async () => {
+    const result = await underFault(
+      { kind: "delay", action: "push", delayMs: TIMEOUT_MS * 2 },
+      { bytes: "AQ==", correlationId: "late-1" },
+    );
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(queuedWith("late-1")).toHaveLength(1);
+    expect(result.calls).toEqual(["GET 200", "POST 200", "GET 200"]);
+  });
+
   it.each([500, 502, 503, 504] as const)(
     "processed then answered %i: found in the queue, not pushed again",
     async (status) => {
@@ -171,6 +184,24 @@ describe("a push whose outcome is unknown is never repeated blindly", () => {
 });
 
 describe("honest feedback", () => {
+  it("retries an unreadable queue and then finds the downlink", async () => {
+    ttsApi.faults.inject({ kind: "errorBeforeProcessing", action: "list", status: 503 });
+    const result = await underFault({ kind: "errorAfterProcessing", action: "push", status: 503 }, { bytes: "Dg==" });
+    expect(result.execution.status).toBe("SUCCEEDED");
+    expect(result.calls).toEqual(["POST 503", "GET 503", "GET 200"]);
+  });
+
+  it("pushes nothing when TTS refuses to show the queue for the duplicate check (the key's rights)", async () => {
+    const before = failed.messages.length;
+    const result = await underFault({ kind: "rejectKey" }, { bytes: "Dw==", correlationId: "no-read-right" });
+    expect(result.execution).toMatchObject({ status: "FAILED", error: "tts_unauthorized" });
+    expect(result.calls).toEqual(["GET 401"]);
+    expect((await nextFailed(before)).downlink_failed.error).toMatchObject({
+      name: "tts_unauthorized",
+      message_format: expect.stringMatching(/reading the device's downlink queue/),
+    });
+  });
+
   it("says tts_outcome_unknown when the queue cannot be read after a push TTS may have taken", async () => {
     ttsApi.faults.inject({ kind: "errorBeforeProcessing", action: "list", status: 503, count: 3 });
     const before = failed.messages.length;
@@ -218,13 +249,26 @@ describe("replace under faults", () => {
     { kind: "slowAnswer", action: "replace", delayMs: TIMEOUT_MS * 3 },
     { kind: "errorAfterProcessing", action: "replace", status: 503 },
     { kind: "reset", action: "replace", processed: true },
-  ])("is repeated without looking (idempotent) and leaves exactly the one downlink: %o", async (fault) => {
-    const id = `replace-${fault.kind}`;
-    const result = await underFault(fault, { bytes: "Cw==", replace: true, correlationId: id });
+  ])(
+    "is looked for like a push (only the look makes a failed true) and leaves exactly the one downlink: %o",
+    async (fault) => {
+      const id = `replace-${fault.kind}`;
+      const result = await underFault(fault, { bytes: "Cw==", replace: true, correlationId: id });
+      expect(result.execution.status).toBe("SUCCEEDED");
+      expect(ttsApi.queue(APPLICATION, deviceId).map((downlink) => downlink.correlation_ids?.includes(id))).toEqual([
+        true,
+      ]);
+      expect(result.calls).toEqual(["GET 200", expect.stringMatching(/^POST/), "GET 200"]);
+    },
+  );
+
+  it("never says failed for a replace TTS took on its last push (429 ×3, then 503 after processing)", async () => {
+    ttsApi.faults.inject({ kind: "errorBeforeProcessing", action: "replace", status: 429, count: 3 });
+    const result = await underFault(
+      { kind: "errorAfterProcessing", action: "replace", status: 503 },
+      { bytes: "EA==", replace: true, correlationId: "replace-then-429" },
+    );
     expect(result.execution.status).toBe("SUCCEEDED");
-    expect(ttsApi.queue(APPLICATION, deviceId).map((downlink) => downlink.correlation_ids?.includes(id))).toEqual([
-      true,
-    ]);
-    expect(result.calls.filter((call) => call.startsWith("POST"))).toHaveLength(2);
+    expect(queuedWith("replace-then-429")).toHaveLength(1);
   });
 });

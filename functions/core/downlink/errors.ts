@@ -150,9 +150,8 @@ export const DOWNLINK_ERRORS = {
     "tts",
     "UNKNOWN",
     "TTS may have queued the downlink: a push got no clear answer (timeout, reset connection, 5xx) and the " +
-      "device's queue could not be read to check (or, for `replace`, the retries ran out). Do not resend " +
-      "blindly: watch `downlink/queued` for the correlation id, or resend with the same `correlationId`, " +
-      "which is never queued twice.",
+      "device's queue could not be read to check. Do not resend blindly: watch `downlink/queued` for the " +
+      "correlation id, or resend with the same `correlationId`, which is not pushed while it is queued.",
     { retryable: true },
   ),
   internal_error: define(
