@@ -24,6 +24,11 @@ export const FUNCTIONS = {
     description:
       "Pushes a validated downlink to the device's TTS queue once (TTS HTTP API, key from Secrets Manager) and says what the answer tells",
   },
+  "downlink-claim": {
+    entry: "functions/downlink-claim/handler.ts",
+    description:
+      "Claims and releases an application correlationId in the thing's downlink-claims shadow: one execution at a time",
+  },
   "find-queued-downlink": {
     entry: "functions/find-queued-downlink/handler.ts",
     description:

@@ -94,6 +94,7 @@ export const SETTINGS = {
       .default(10)
       .describe("longest `Retry-After` honoured: the workflow waits that long before pushing again"),
   }),
+  "downlink-claim": z.object({ IOT_DATA_ENDPOINT }),
   "find-queued-downlink": z.object({
     TTS_URL,
     TTS_API_KEY_SECRET_ARN,

@@ -58,6 +58,20 @@ export const PUSH_NOT_STARTED_ERRORS = ["InvalidStepInput", "ConfigurationError"
 export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings): StateMachineDefinition {
   const attributes = "$.thing.Attributes";
   const device = { "applicationId.$": `${attributes}.applicationID`, "deviceId.$": `${attributes}.deviceID` };
+  const claimKey = {
+    "thingName.$": "$.validation.request.thingName",
+    "correlationId.$": "$.validation.request.correlationId",
+    "executionName.$": "$$.Execution.Name",
+  };
+  /** Gives the claim back at the end, so a resend after the outcome is not taken for a duplicate; it expires anyway. */
+  const releaseClaim = (next: string) =>
+    lambdaTask({
+      functionArn: arnOf("downlink-claim"),
+      payload: { action: "release", ...claimKey },
+      resultPath: null,
+      catch: catchAllTo(next, "$.releaseError"),
+      next,
+    });
   const queueLookup = {
     "readable.$": "$.Payload.readable",
     "found.$": "$.Payload.found",
@@ -148,8 +162,35 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         Type: "Choice",
         Comment:
           "Only a request with the application's own correlationId can be told from a new one with the same bytes",
-        Choices: [{ Variable: "$.validation.request.correlationId", IsPresent: true, Next: "FindDuplicate" }],
+        Choices: [{ Variable: "$.validation.request.correlationId", IsPresent: true, Next: "Claim" }],
         Default: "CountPush",
+      },
+      Claim: lambdaTask({
+        functionArn: arnOf("downlink-claim"),
+        comment: "Two deliveries of one request at the same moment would both look before either pushes: one goes on",
+        payload: { action: "claim", ...claimKey },
+        resultSelector: { "claimed.$": "$.Payload.claimed", "heldBy.$": "$.Payload.heldBy" },
+        resultPath: "$.claim",
+        catch: toPublishFailed,
+        next: "IsClaimed",
+      }),
+      IsClaimed: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.claim.claimed", BooleanEquals: false, Next: "InProgressElsewhere" }],
+        Default: "FindDuplicate",
+      },
+      InProgressElsewhere: {
+        Type: "Pass",
+        Comment: "Another delivery of this request is being handled right now; its execution answers",
+        Parameters: {
+          "thingName.$": "$.validation.request.thingName",
+          enqueued: false,
+          duplicate: true,
+          "correlationId.$": "$.validation.request.correlationId",
+          "inProgressBy.$": "$.claim.heldBy",
+          reason: "another delivery of this request is being handled right now; that execution answers",
+        },
+        End: true,
       },
       FindDuplicate: {
         ...lambdaTask({
@@ -187,7 +228,8 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
           "correlationId.$": "$.validation.request.correlationId",
           reason: "a downlink with this correlationId is in the device's TTS queue already; not pushed again",
         },
-        End: true,
+        ResultPath: "$.outcome",
+        Next: "ReleaseIfClaimed",
       },
       CountPush: {
         Type: "Pass",
@@ -321,8 +363,16 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
           "pushes.$": "$.pushes.count",
           "correlationIds.$": "$.validation.correlationIds",
         },
-        End: true,
+        ResultPath: "$.outcome",
+        Next: "ReleaseIfClaimed",
       },
+      ReleaseIfClaimed: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.claim", IsPresent: true, Next: "ReleaseClaim" }],
+        Default: "Done",
+      },
+      ReleaseClaim: releaseClaim("Done"),
+      Done: { Type: "Pass", InputPath: "$.outcome", End: true },
       PublishFailed: lambdaTask({
         functionArn: arnOf("publish-feedback"),
         // The whole state: what is known depends on where it failed (no validation if Validate did).
@@ -333,8 +383,14 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
           "message.$": "$.Payload.message",
         },
         resultPath: "$.feedback",
-        next: "DownlinkFailed",
+        next: "ReleaseIfClaimedAfterFailure",
       }),
+      ReleaseIfClaimedAfterFailure: {
+        Type: "Choice",
+        Choices: [{ Variable: "$.claim", IsPresent: true, Next: "ReleaseClaimAfterFailure" }],
+        Default: "DownlinkFailed",
+      },
+      ReleaseClaimAfterFailure: releaseClaim("DownlinkFailed"),
       DownlinkFailed: {
         Type: "Fail",
         Comment: "The downlink will not happen; the application was told on the feedback topic",

@@ -12,6 +12,7 @@
  * 128 MB is negligible.
  */
 import type { FunctionName } from "../../functions/catalogue.ts";
+import { CLAIMS_SHADOW } from "../../functions/core/downlink/claims.ts";
 import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
 import type { SettingsEnvironment } from "../../functions/settings.ts";
 import type { Account } from "../account.ts";
@@ -141,6 +142,18 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
       TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
       TTS_RETRY_AFTER_MAX_SECONDS: () => String(TTS_RETRY_AFTER_MAX_SECONDS),
     },
+  },
+  "downlink-claim": {
+    ...IOT_CALLS,
+    // The claims shadow only: `thing/<thing>/downlink-claims`.
+    permissions: ({ account }) => [
+      allow(
+        ["iot:GetThingShadow", "iot:UpdateThingShadow"],
+        [account.iot(`thing/*/${CLAIMS_SHADOW}`)],
+        "ReadAndClaimInDownlinkClaimsShadow",
+      ),
+    ],
+    environment: { IOT_DATA_ENDPOINT },
   },
   "find-queued-downlink": {
     timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,

@@ -32,6 +32,7 @@ export function functionEnvironments(config: LocalConfig, tts: LocalTts): Functi
     republish: {},
     "validate-downlink": {},
     "enqueue-downlink": ttsAccess,
+    "downlink-claim": {},
     "find-queued-downlink": ttsAccess,
     "publish-feedback": {},
     "configure-tts-pubsub": ttsAccess,

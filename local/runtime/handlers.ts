@@ -6,6 +6,7 @@
 
 import type { FunctionName } from "../../functions/catalogue.ts";
 import * as configureTtsPubSub from "../../functions/configure-tts-pubsub/handler.ts";
+import * as downlinkClaim from "../../functions/downlink-claim/handler.ts";
 import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
 import * as findQueuedDownlink from "../../functions/find-queued-downlink/handler.ts";
@@ -34,6 +35,9 @@ export function localHandlers(settings: FunctionEnvironments, sdkEnvironment: En
       enqueueDownlink.createEnqueueDownlinkHandler(
         once(() => enqueueDownlink.contextFromEnvironment(env("enqueue-downlink"))),
       ),
+    ),
+    "downlink-claim": local(
+      downlinkClaim.createDownlinkClaimHandler(once(() => downlinkClaim.contextFromEnvironment(env("downlink-claim")))),
     ),
     "find-queued-downlink": local(
       findQueuedDownlink.createFindQueuedDownlinkHandler(

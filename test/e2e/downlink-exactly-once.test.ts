@@ -237,6 +237,16 @@ describe("idempotent requests", () => {
     expect(queuedWith("order-42")).toHaveLength(1);
   });
 
+  it("pushes a request delivered twice at the same moment once: the claim lets one delivery go on", async () => {
+    const request = { thingName: thing, bytes: "EQ==", correlationId: "order-simultaneous" };
+    // The first push is processed late: without the claim, the second delivery would look into an empty queue.
+    ttsApi.faults.inject({ kind: "delay", action: "push", delayMs: 200 });
+    const executions = await send(request, request);
+    expect(executions.map((execution) => execution.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect(executions.filter((execution) => (execution.output as { duplicate?: boolean }).duplicate)).toHaveLength(1);
+    expect(queuedWith("order-simultaneous")).toHaveLength(1);
+  });
+
   it("pushes a request without correlationId every time it comes (the same bytes may be meant twice)", async () => {
     const before = ttsApi.queue(APPLICATION, deviceId).length;
     await send({ thingName: thing, bytes: "Cg==" }, { thingName: thing, bytes: "Cg==" });

@@ -28,9 +28,17 @@ const lookup = (found: boolean): QueueLookupResult => ({ readable: true, found, 
 /** Runs a request with Push and CheckQueue answering in turn (an Error is thrown as the function's error). */
 async function run(
   request: object,
-  script: { push: (PushResult | Error)[]; look?: QueueLookupResult[] },
-): Promise<{ states: string[]; pushes: number; output?: unknown; error?: string; feedback?: unknown }> {
+  script: { push: (PushResult | Error)[]; look?: QueueLookupResult[]; heldBy?: string },
+): Promise<{
+  states: string[];
+  pushes: number;
+  claims: string[];
+  output?: unknown;
+  error?: string;
+  feedback?: unknown;
+}> {
   const states: string[] = [];
+  const claims: string[] = [];
   let pushes = 0;
   let looks = 0;
   let feedback: unknown;
@@ -43,6 +51,11 @@ async function run(
       return answer;
     },
     "find-queued-downlink": async () => next(script.look ?? [lookup(false)], looks++),
+    "downlink-claim": async ({ action }: { action: string }) => {
+      claims.push(action);
+      if (action === "release") return { released: true };
+      return script.heldBy === undefined ? { claimed: true, heldBy: null } : { claimed: false, heldBy: script.heldBy };
+    },
     "publish-feedback": async ({ state }: { state: { failed: unknown } }) => {
       feedback = state.failed;
       const failed = state.failed as { code?: string; Error?: string };
@@ -68,10 +81,10 @@ async function run(
   try {
     const output = await execution.result;
     await collected;
-    return { states, pushes, output };
+    return { states, pushes, claims, output };
   } catch (error) {
     await collected;
-    return { states, pushes, error: (error as { cause?: Error }).cause?.name ?? String(error), feedback };
+    return { states, pushes, claims, error: (error as { cause?: Error }).cause?.name ?? String(error), feedback };
   }
 }
 
@@ -150,5 +163,39 @@ describe("the downlink workflow's push loop", () => {
     );
     expect(result.pushes).toBe(0);
     expect(result.output).toMatchObject({ duplicate: true, correlationId: "order-42" });
+    expect(result.claims).toEqual(["claim", "release"]);
+  });
+
+  it("lets one execution at a time go on with a correlationId: another holding it answers, this one ends", async () => {
+    const result = await run(
+      { ...request, correlationId: "order-43" },
+      { push: [pushed("enqueued")], heldBy: "downlink-request-0" },
+    );
+    expect(result.pushes).toBe(0);
+    expect(result.states).not.toContain("FindDuplicate");
+    expect(result.output).toMatchObject({ duplicate: true, enqueued: false, inProgressBy: "downlink-request-0" });
+    expect(result.claims).toEqual(["claim"]);
+  });
+
+  it("gives the claim back after a success and after a failure, so a resend is not taken for a duplicate", async () => {
+    const ok = await run(
+      { ...request, correlationId: "order-44" },
+      { push: [pushed("enqueued")], look: [lookup(false)] },
+    );
+    expect(ok.output).toMatchObject({ enqueued: true, pushes: 1 });
+    expect(ok.claims).toEqual(["claim", "release"]);
+    const refused: PushResult = {
+      ...pushed("refused"),
+      failure: { code: "tts_rejected", message: "TTS answered 400" },
+    };
+    const failed = await run({ ...request, correlationId: "order-45" }, { push: [refused], look: [lookup(false)] });
+    expect(failed.error).toBe("tts_rejected");
+    expect(failed.claims).toEqual(["claim", "release"]);
+  });
+
+  it("claims nothing for a request without correlationId", async () => {
+    const result = await run(request, { push: [pushed("enqueued")] });
+    expect(result.claims).toEqual([]);
+    expect(result.output).toMatchObject({ enqueued: true });
   });
 });

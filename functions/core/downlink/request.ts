@@ -62,6 +62,9 @@ export const DOWNLINK_LIMITS = {
   maxCorrelationIdLength: 100,
 } as const;
 
+/** `correlationId`: printable ASCII, 1 to `maxCorrelationIdLength` characters. */
+export const CORRELATION_ID_PATTERN = new RegExp(`^[\\x20-\\x7e]{1,${DOWNLINK_LIMITS.maxCorrelationIdLength}}$`);
+
 /** The TTS priorities we use (TTS has LOWEST … HIGHEST; LOWEST is its zero value, so we always send one). */
 export type DownlinkPriority = "HIGH" | "NORMAL";
 

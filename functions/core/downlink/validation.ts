@@ -28,6 +28,7 @@ import { THING_NAME_PATTERN } from "../thing-name.ts";
 import { ttsDownlinkParts } from "./application-downlink.ts";
 import { DOWNLINK_ERRORS, DownlinkRequestError, type DownlinkRequestErrorCode } from "./errors.ts";
 import {
+  CORRELATION_ID_PATTERN,
   DOWNLINK_REQUEST_DEFAULTS,
   DOWNLINK_REQUEST_FIELDS,
   type DownlinkRequest,
@@ -72,7 +73,7 @@ const ThingNameSchema = z.string().regex(THING_NAME_PATTERN);
 /** Canonical base64: zod's check (standard alphabet, padded) and a round trip (no stray bits). */
 const Base64Schema = z.base64().refine((text) => Buffer.from(text, "base64").toString("base64") === text);
 const FPortSchema = z.number().int().min(LIMITS.minFPort).max(LIMITS.maxFPort);
-const CorrelationIdSchema = z.string().regex(new RegExp(`^[\\x20-\\x7e]{1,${LIMITS.maxCorrelationIdLength}}$`));
+const CorrelationIdSchema = z.string().regex(CORRELATION_ID_PATTERN);
 
 /** Every check of a request object, in the order of `DOWNLINK_REQUEST_ERROR_CODES`. */
 export const VALIDATION_RULES: readonly Rule[] = [

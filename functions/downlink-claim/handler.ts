@@ -1,0 +1,34 @@
+/** Claim / ReleaseClaim steps: one execution at a time per application correlationId (see `downlink-claim.ts`). */
+import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { z } from "zod";
+import { CORRELATION_ID_PATTERN } from "../core/downlink/request.ts";
+import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+import { loadSettings } from "../settings.ts";
+import { claimCorrelationId, releaseCorrelationId } from "./downlink-claim.ts";
+
+export const DownlinkClaimInputSchema = z.object({
+  action: z.enum(["claim", "release"]),
+  thingName: z.string().regex(THING_NAME_PATTERN),
+  correlationId: z.string().regex(CORRELATION_ID_PATTERN),
+  executionName: z.string().min(1),
+});
+
+export interface DownlinkClaimContext {
+  readonly iotData: IoTDataPlaneClient;
+}
+
+export function createDownlinkClaimHandler(context: () => DownlinkClaimContext) {
+  return step(DownlinkClaimInputSchema, async ({ action, ...input }) =>
+    action === "claim" ? claimCorrelationId(input, context()) : releaseCorrelationId(input, context()),
+  );
+}
+
+export function contextFromEnvironment(env: Environment): DownlinkClaimContext {
+  const settings = loadSettings("downlink-claim", env);
+  return { iotData: iotDataClientFor(env, settings.IOT_DATA_ENDPOINT) };
+}
+
+export const handler = createDownlinkClaimHandler(once(() => contextFromEnvironment(process.env)));
