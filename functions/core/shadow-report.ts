@@ -19,7 +19,13 @@ export interface ShadowReport {
   activated?: string;
   fCntUp?: number;
   fCntDown?: number;
-  gateways?: string[];
+  /**
+   * How many distinct gateways heard the last uplink: a number, as the official integration documents
+   * (`"gateways": 1`) and as applications migrating from it read it.
+   */
+  gateways?: number;
+  /** Their ids (ours: the official integration has only the count). */
+  gatewayIds?: string[];
   rssi?: number;
   snr?: number;
   dataRate?: string;
@@ -77,7 +83,7 @@ export function shadowReportFor(
 
 function uplinkReport(uplink: UplinkMessage, options: ShadowReportOptions): ShadowReport {
   const metadata = uplink.rx_metadata ?? [];
-  const gateways = [...new Set(metadata.map((rx) => rx.gateway_ids.gateway_id))];
+  const gatewayIds = [...new Set(metadata.map((rx) => rx.gateway_ids.gateway_id))];
   const rssi = best(metadata.map((rx) => rx.rssi ?? rx.channel_rssi));
   const snr = best(metadata.map((rx) => rx.snr));
   const lora = uplink.settings?.data_rate?.lora;
@@ -87,7 +93,8 @@ function uplinkReport(uplink: UplinkMessage, options: ShadowReportOptions): Shad
     sessionID: uplink.session_key_id,
     // TTS omits zero values, so a missing f_cnt is frame 0.
     fCntUp: uplink.f_cnt ?? 0,
-    gateways,
+    gateways: gatewayIds.length,
+    gatewayIds,
     rssi,
     snr,
     dataRate:

@@ -22,7 +22,8 @@ describe("shadow report of an uplink", () => {
       devAddr: "00BCB929",
       sessionID: "AXA50tHUGUucuzS/bCGMNw==",
       fCntUp: 1,
-      gateways: ["gtw1"],
+      gateways: 1,
+      gatewayIds: ["gtw1"],
       rssi: -35,
       snr: 5,
       dataRate: "SF7BW125",
@@ -34,7 +35,7 @@ describe("shadow report of an uplink", () => {
     });
   });
 
-  it("takes distinct gateways and the best rssi and snr over them", () => {
+  it("counts the distinct gateways (a number, as the official integration), lists their ids, takes the best rssi and snr", () => {
     const report = reportOf(
       uplinkHeardBy([
         { gateway_ids: { gateway_id: "gtw1" }, rssi: -110, snr: -7.5 },
@@ -43,14 +44,16 @@ describe("shadow report of an uplink", () => {
         { gateway_ids: { gateway_id: "gtw2" }, rssi: -95, snr: -3 },
       ]),
     );
-    expect(report.gateways).toEqual(["gtw1", "gtw2", "gtw3"]);
+    expect(report.gateways).toBe(3);
+    expect(report.gatewayIds).toEqual(["gtw1", "gtw2", "gtw3"]);
     expect(report.rssi).toBe(-92);
     expect(report.snr).toBe(4);
   });
 
   it("omits rssi, snr and gateways it does not know", () => {
     const report = reportOf(uplinkHeardBy([]));
-    expect(report.gateways).toEqual([]);
+    expect(report.gateways).toBe(0);
+    expect(report.gatewayIds).toEqual([]);
     expect(report).not.toHaveProperty("rssi");
     expect(report).not.toHaveProperty("snr");
   });

@@ -36,7 +36,8 @@ describe("update-shadow", () => {
       lastSeen: "2020-02-12T15:15:46.014773143Z",
       rssi: -35,
       snr: 5,
-      gateways: ["gtw1"],
+      gateways: 1,
+      gatewayIds: ["gtw1"],
       fCntUp: 1,
     });
     expect(Object.keys(document.state)).toEqual(["reported"]);
