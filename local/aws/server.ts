@@ -4,7 +4,7 @@
  * credential scope (signatures are not checked). State lives in `dataDir`; `close()` flushes it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { listen } from "../net/listen.ts";
+import { listen, urlHost } from "../net/listen.ts";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
@@ -85,7 +85,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush()]);
   };
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     host,
     port,
     region,

@@ -19,7 +19,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
   const downlink = JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 10, confirmed: true });
   const tts =
     runtime.ttsApi !== undefined
-      ? `${runtime.ttsApi.url}    (API key ${config.ttsApiKey}, in secret ${config.stackName}/tts-api-keys)`
+      ? `${runtime.ttsApi.url}    (API key ${masked(config.ttsApiKey)}, in secret ${config.stackName}/tts-api-keys)`
       : "not running (--devices 0): downlinks end with tts_unavailable";
   return [
     "",
@@ -53,4 +53,9 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  Ctrl-C stops cleanly; state is kept for the next start.",
     "",
   ].join("\n");
+}
+
+/** Enough of a key to tell which one is set, never the key: banners end up in logs and screenshots. */
+export function masked(secret: string): string {
+  return `${secret.slice(0, 6)}… (${secret.length} characters)`;
 }

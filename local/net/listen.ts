@@ -56,3 +56,8 @@ export async function freePort(host: string): Promise<number> {
   await close(probe);
   return port;
 }
+
+/** A host as it stands in a URL: an IPv6 address in brackets (`http://[::1]:1885`). */
+export function urlHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}

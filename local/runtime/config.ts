@@ -62,6 +62,7 @@ export const LOCAL_OPTIONS = {
       .regex(/^[\x21-\x7e]{8,256}$/, "must be 8–256 printable characters without spaces")
       .default("NNSXS.LOCAL-SIMULATOR-API-KEY"),
     help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
+    secret: true,
   },
   "data-dir": {
     env: "DATA_DIR",
@@ -148,9 +149,9 @@ export function resolveConfig(options: OptionValues, env: Readonly<Record<string
           : fromEnv !== undefined
             ? `${option.env} (environment)`
             : `environment "${environment}" of the deployment configuration`;
-      problems.push(
-        `${source} = ${JSON.stringify(raw)}: ${result.error.issues.map((issue) => issue.message).join(", ")}`,
-      );
+      // A secret's value is never echoed, not even a wrong one: it may be the real key with a typo.
+      const shown = "secret" in option ? `(hidden, ${String(raw ?? "").length} characters)` : JSON.stringify(raw);
+      problems.push(`${source} = ${shown}: ${result.error.issues.map((issue) => issue.message).join(", ")}`);
     }
   }
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);

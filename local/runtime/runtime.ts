@@ -18,7 +18,7 @@ import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/a
 import { topicRules } from "../../workflows/catalogue.ts";
 import { type AwsEndpoint, ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint } from "../aws/index.ts";
 import { type LocalBroker, startBroker } from "../broker/broker.ts";
-import { freePort } from "../net/listen.ts";
+import { freePort, urlHost } from "../net/listen.ts";
 import {
   DEFAULT_APPLICATION_ID,
   startTtsApi,
@@ -128,7 +128,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     });
     // Addressed by the enqueue step before the simulator's API starts, so port 0 is resolved now.
     const ttsPort = config.ttsPort === 0 ? await freePort(config.bindHost) : config.ttsPort;
-    const ttsUrl = `http://${config.bindHost}:${ttsPort}`;
+    const ttsUrl = `http://${urlHost(config.bindHost)}:${ttsPort}`;
 
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
@@ -160,8 +160,8 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     );
 
     const urls = {
-      mqtt: `mqtt://${config.bindHost}:${broker.mqttPort}`,
-      mqttWs: `ws://${config.bindHost}:${broker.wsPort}/mqtt`,
+      mqtt: `mqtt://${urlHost(config.bindHost)}:${broker.mqttPort}`,
+      mqttWs: `ws://${urlHost(config.bindHost)}:${broker.wsPort}/mqtt`,
       aws: aws.url,
     };
     let simulator: TtsSimulator | undefined;

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { listen } from "../net/listen.ts";
+import { listen, urlHost } from "../net/listen.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
 import { handleControlRequest, isControlPath } from "./fault-api.ts";
@@ -166,7 +166,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
 
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${port}`,
+    url: `http://${urlHost(options.host)}:${port}`,
     port,
     faults,
     queue: (applicationId, deviceId) => downlinks.queues.list(applicationId, deviceId),

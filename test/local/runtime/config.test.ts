@@ -49,6 +49,14 @@ describe("local runtime configuration", () => {
     );
   });
 
+  it("never echoes a bad TTS API key, not even in the error about it", () => {
+    const key = "NNSXS.REAL KEY WITH A SPACE";
+    expect(() => resolveConfig({ "tts-api-key": key }, {})).toThrow(/--tts-api-key = \(hidden, 27 characters\)/);
+    expect(() => resolveConfig({}, { TTS_API_KEY: key })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("REAL KEY") }),
+    );
+  });
+
   it("refuses two endpoints on one port", () => {
     expect(() => resolveConfig({ "aws-port": "1883" }, {})).toThrow("--mqtt-port and --aws-port are both 1883");
   });

@@ -1,0 +1,32 @@
+/** The embedded default on `--bind-host ::1`, and its banner, which never shows the TTS API key. */
+import { ListThingsCommand } from "@aws-sdk/client-iot";
+import { describe, expect, it } from "vitest";
+import { banner } from "../../local/cli/banner.ts";
+import { sdkClients } from "../../local/harness/embedded-runtime.ts";
+import { connect } from "../../local/harness/mqtt-client.ts";
+import { useTestRuntime } from "../support/local-runtime.ts";
+
+const KEY = "NNSXS.THIS-KEY-MUST-NEVER-BE-PRINTED";
+const ctx = useTestRuntime({ bindHost: "::1", devices: 1, ttsApiKey: KEY }, { simulatorScheduled: false });
+
+describe("the embedded default on ::1", () => {
+  it("serves MQTT, the AWS endpoint and the TTS API on IPv6 loopback, with bracketed URLs", async () => {
+    const { urls } = ctx.runtime;
+    expect(urls.mqtt).toMatch(/^mqtt:\/\/\[::1\]:\d+$/);
+    expect(urls.aws).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect(urls.tts).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const client = await connect(urls.mqtt, "ipv6-client");
+    await client.publishAsync("lorawan/hello", "{}", { qos: 1 });
+    await client.endAsync();
+    const { iot } = sdkClients(ctx.runtime);
+    await expect(iot.send(new ListThingsCommand({}))).resolves.toMatchObject({ things: [] });
+    const listed = await fetch(`${urls.tts}/simulator/faults`);
+    expect(listed.status).toBe(200);
+  });
+
+  it("prints a masked key in the banner, never the key", () => {
+    const text = banner(ctx.runtime, "0004A30B001C0530");
+    expect(text).not.toContain(KEY);
+    expect(text).toContain(`API key NNSXS.… (${KEY.length} characters)`);
+  });
+});
