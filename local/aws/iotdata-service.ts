@@ -1,6 +1,8 @@
 /** The IoT data plane (REST-JSON, signing name `iotdata`): shadows and Publish. */
+
+import { payloadProblem, publishTopicProblem } from "../../functions/core/aws-limits.ts";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
-import { invalidRequest } from "./errors.ts";
+import { AwsError, invalidRequest } from "./errors.ts";
 import { paginate } from "./pagination.ts";
 import type { PublishFn } from "./publish.ts";
 import { booleanQuery, integerQuery } from "./query-params.ts";
@@ -61,6 +63,8 @@ export function createIotDataService(options: { shadows: ShadowService; publish:
         const qos = integerQuery(request.query, "qos") ?? 0;
         if (qos !== 0 && qos !== 1) throw invalidRequest(`qos must be 0 or 1, got ${qos}`);
         assertPublishTopic(topic);
+        const tooLarge = payloadProblem(request.body.length);
+        if (tooLarge !== undefined) throw new AwsError("RequestEntityTooLargeException", tooLarge, 413);
         await options.publish(topic, request.body, { qos, retain: booleanQuery(request.query, "retain") ?? false });
         return {};
       },
@@ -75,8 +79,9 @@ export function createIotDataService(options: { shadows: ShadowService; publish:
   };
 }
 
-/** A publish goes to one topic: wildcards are for subscriptions. */
+/** AWS's rules for a publish topic (the same module the broker and the functions check). */
 export function assertPublishTopic(topic: string): void {
-  if (topic.includes("+") || topic.includes("#"))
-    throw invalidRequest(`Cannot publish to a topic with wildcards: ${topic}`);
+  const problem = publishTopicProblem(topic);
+  if (problem !== undefined)
+    throw invalidRequest(`Cannot publish to ${JSON.stringify(topic.slice(0, 80))}: ${problem}`);
 }

@@ -6,6 +6,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { Aedes } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
+import { payloadProblem, publishTopicProblem } from "../../functions/core/aws-limits.ts";
 import { close, listen } from "../net/listen.ts";
 
 export interface BrokerMessage {
@@ -24,8 +25,28 @@ export interface LocalBroker {
   close(): Promise<void>;
 }
 
-export async function startBroker(options: { host: string; mqttPort: number; wsPort: number }): Promise<LocalBroker> {
-  const aedes = await Aedes.createBroker();
+export interface BrokerOptions {
+  readonly host: string;
+  readonly mqttPort: number;
+  readonly wsPort: number;
+  /** A client's publish refused by AWS IoT's limits (its connection is closed); defaults to stderr. */
+  readonly onRefusedPublish?: (refused: { clientId: string; topic: string; reason: string }) => void;
+}
+
+export async function startBroker(options: BrokerOptions): Promise<LocalBroker> {
+  const onRefused =
+    options.onRefusedPublish ??
+    (({ clientId, topic, reason }) =>
+      console.error(`[broker] refused a publish of ${clientId} on ${JSON.stringify(topic.slice(0, 80))}: ${reason}`));
+  const aedes = await Aedes.createBroker({
+    // AWS IoT's limits on what a client publishes; a refused publish closes the connection, as AWS does.
+    authorizePublish: (client, packet, callback) => {
+      const reason = publishTopicProblem(packet.topic) ?? payloadProblem(packet.payload.length);
+      if (reason === undefined) return callback(null);
+      onRefused({ clientId: client?.id ?? "?", topic: packet.topic, reason });
+      callback(new Error(reason));
+    },
+  });
   const tcp = createTcpServer((socket) => aedes.handle(socket));
   const http = createHttpServer((_, response) =>
     response.writeHead(426).end("MQTT over WebSocket: connect to /mqtt\n"),

@@ -24,7 +24,7 @@ describe("republish", () => {
     expect(Buffer.from(call.payload as Uint8Array).equals(bytes)).toBe(true);
   });
 
-  it.each(["lorawan/#", "lorawan/+/uplink", "thethings/lorawan/x/uplink", ""])(
+  it.each(["lorawan/#", "lorawan/+/uplink", "thethings/lorawan/x/uplink", "", `lorawan/${"x".repeat(249)}/uplink`])(
     "never publishes to %j",
     async (topic) => {
       await expect(handler({ topic, payload: "e30=" })).rejects.toMatchObject({ name: "InvalidStepInput" });

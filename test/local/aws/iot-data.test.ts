@@ -5,6 +5,7 @@ import {
   InvalidRequestException,
   ListNamedShadowsForThingCommand,
   PublishCommand,
+  RequestEntityTooLargeException,
   ResourceNotFoundException,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
@@ -178,5 +179,37 @@ describe("Publish", () => {
       ctx.f.iotData.send(new PublishCommand({ topic: "a", qos: 2, payload: Buffer.from("x") })),
     ).rejects.toBeInstanceOf(InvalidRequestException);
     expect(ctx.f.published).toEqual([]);
+  });
+
+  // AWS IoT Core endpoints and quotas, "Message broker and protocol limits and quotas": payload 128 KB,
+  // topic 256 bytes of UTF-8, at most 7 forward slashes; the Publish API answers 413
+  // RequestEntityTooLargeException for a larger payload (AWS IoT data plane API reference, Publish).
+  it("takes a payload of exactly 128 KB, and refuses one byte more with RequestEntityTooLargeException (413)", async () => {
+    const max = Buffer.alloc(131_072, 0x61);
+    await ctx.f.iotData.send(new PublishCommand({ topic: "lorawan/big", payload: max }));
+    const error = await ctx.f.iotData
+      .send(new PublishCommand({ topic: "lorawan/big", payload: Buffer.alloc(131_073, 0x61) }))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RequestEntityTooLargeException);
+    expect((error as RequestEntityTooLargeException).$metadata.httpStatusCode).toBe(413);
+    expect(ctx.f.published).toHaveLength(1);
+  });
+
+  it.each([
+    ["257 bytes", `lorawan/${"a".repeat(249)}`],
+    ["8 slashes", "a/b/c/d/e/f/g/h/i"],
+    ["a NUL", "lorawan/a\u0000b"],
+  ])("refuses a topic of %s with InvalidRequestException, and takes the limit itself", async (_, topic) => {
+    await expect(ctx.f.iotData.send(new PublishCommand({ topic, payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
+      InvalidRequestException,
+    );
+    expect(ctx.f.published).toEqual([]);
+  });
+
+  it("takes a topic of exactly 256 bytes and 7 slashes", async () => {
+    const topic = `a/b/c/d/e/f/g/${"h".repeat(256 - 14)}`;
+    expect(Buffer.byteLength(topic)).toBe(256);
+    await ctx.f.iotData.send(new PublishCommand({ topic, payload: Buffer.from("x") }));
+    expect(ctx.f.published.map((message) => message.topic)).toEqual([topic]);
   });
 });

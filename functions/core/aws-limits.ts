@@ -1,0 +1,33 @@
+/**
+ * AWS IoT Core's message broker limits, in one place (DESIGN §5): the functions' guards, the local
+ * broker and the local data-plane Publish all check the same numbers, so what passes locally passes
+ * on AWS. Source: AWS IoT Core endpoints and quotas, "Message broker and protocol limits and quotas".
+ */
+
+export const IOT_MESSAGE_LIMITS = {
+  /** Publish payload, in bytes (128 KB). */
+  maxPayloadBytes: 131_072,
+  /** Topic length in UTF-8 bytes. */
+  maxTopicBytes: 256,
+  /** Forward slashes in a topic: at most 8 levels. */
+  maxTopicSlashes: 7,
+} as const;
+
+/** Why AWS IoT would refuse to publish on `topic`, or undefined when it would not. */
+export function publishTopicProblem(topic: string): string | undefined {
+  const L = IOT_MESSAGE_LIMITS;
+  if (topic === "") return "the topic is empty";
+  if (topic.includes("+") || topic.includes("#")) return "a publish topic has no wildcards (+, #)";
+  if (topic.includes("\u0000")) return "the topic contains a NUL character";
+  const bytes = Buffer.byteLength(topic, "utf8");
+  if (bytes > L.maxTopicBytes) return `the topic is ${bytes} bytes; the limit is ${L.maxTopicBytes}`;
+  const slashes = topic.split("/").length - 1;
+  if (slashes > L.maxTopicSlashes) return `the topic has ${slashes} slashes; the limit is ${L.maxTopicSlashes}`;
+  return undefined;
+}
+
+/** Why AWS IoT would refuse a payload of `bytes`, or undefined when it would not. */
+export function payloadProblem(bytes: number): string | undefined {
+  const max = IOT_MESSAGE_LIMITS.maxPayloadBytes;
+  return bytes > max ? `the payload is ${bytes} bytes; the limit is ${max}` : undefined;
+}
