@@ -29,6 +29,7 @@ import {
 import { type ExecutionSummary, LocalWorkflows } from "../workflows/runner.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import type { LocalConfig } from "./config.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
@@ -75,7 +76,9 @@ export function apiKeySecretName(stackName: string): string {
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const cleanups: (() => Promise<void>)[] = [];
+  // Before anything reads the state: another runtime's writes would be lost otherwise.
+  const releaseDataDir = await lockDataDir(dataDir);
+  const cleanups: (() => Promise<void>)[] = [releaseDataDir];
   const closeAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };

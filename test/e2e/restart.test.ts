@@ -52,15 +52,18 @@ describe("state on disk", () => {
 
   it("says which port is taken", async () => {
     const first = await startTestRuntime({ dataDir: dataDir.path });
+    // Another data dir: one runtime per data dir is the lock's to say (data-dir-lock.test.ts).
+    const other = temporaryDataDir();
     try {
-      await expect(startTestRuntime({ dataDir: dataDir.path, mqttPort: first.broker.mqttPort })).rejects.toThrow(
+      await expect(startTestRuntime({ dataDir: other.path, mqttPort: first.broker.mqttPort })).rejects.toThrow(
         `MQTT port (--mqtt-port): 127.0.0.1:${first.broker.mqttPort} is already in use; choose another port`,
       );
-      await expect(startTestRuntime({ dataDir: dataDir.path, awsPort: first.aws.port })).rejects.toThrow(
+      await expect(startTestRuntime({ dataDir: other.path, awsPort: first.aws.port })).rejects.toThrow(
         new RegExp(`${first.aws.port}`),
       );
     } finally {
       await first.close();
+      other.remove();
     }
   });
 });
