@@ -31,3 +31,19 @@ export function payloadProblem(bytes: number): string | undefined {
   const max = IOT_MESSAGE_LIMITS.maxPayloadBytes;
   return bytes > max ? `the payload is ${bytes} bytes; the limit is ${max}` : undefined;
 }
+
+/**
+ * The Device Shadow service's document limits (AWS IoT Core endpoints and quotas, "Device Shadow
+ * service"): the state (desired and reported, after the merge, metadata excluded) is at most 8 KB.
+ */
+export const SHADOW_LIMITS = {
+  maxStateBytes: 8_192,
+  maxDepth: 6,
+} as const;
+
+/** `null` members of arrays, which the Device Shadow service refuses (`null` only deletes a key). */
+export function hasNullInArray(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some((item) => item === null || hasNullInArray(item));
+  if (typeof value === "object" && value !== null) return Object.values(value).some(hasNullInArray);
+  return false;
+}

@@ -12,7 +12,7 @@ import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
-import { updateShadow } from "./update-shadow.ts";
+import { updateShadowWithinLimits, withoutPayload } from "./update-shadow.ts";
 
 export const UpdateShadowInputSchema = z.object({
   thingName: z.string().regex(THING_NAME_PATTERN),
@@ -22,7 +22,13 @@ export const UpdateShadowInputSchema = z.object({
 });
 
 export type UpdateShadowResult =
-  | { readonly updated: true; readonly version?: number; readonly reported: ShadowReport }
+  | {
+      readonly updated: true;
+      readonly version?: number;
+      readonly reported: ShadowReport;
+      /** What was left out so that AWS takes the update, e.g. `payload_dropped`. */
+      readonly warnings?: readonly string[];
+    }
   | { readonly updated: false; readonly reason: "shadow metrics are off" | "nothing to report" };
 
 export interface UpdateShadowContext {
@@ -42,8 +48,13 @@ export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
     });
     if (Object.keys(reported).length === 0) return { updated: false, reason: "nothing to report" };
 
-    const version = await updateShadow({ thingName: input.thingName, reported }, iotData);
-    return version === undefined ? { updated: true, reported } : { updated: true, version, reported };
+    const { version, warnings } = await updateShadowWithinLimits({ thingName: input.thingName, reported }, iotData);
+    return {
+      updated: true,
+      ...(version === undefined ? {} : { version }),
+      reported: warnings.length > 0 ? withoutPayload(reported) : reported,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   });
 }
 

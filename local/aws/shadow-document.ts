@@ -9,12 +9,14 @@
  * - `delta` holds the desired values that differ from reported (deep).
  */
 
+import { hasNullInArray, IOT_MESSAGE_LIMITS, SHADOW_LIMITS } from "../../functions/core/aws-limits.ts";
 import { jsonEqual } from "../json/json-equal.ts";
 import { AwsError, invalidRequest } from "./errors.ts";
 import { isEmptyObject, isJsonObject, type JsonObject, type JsonValue, nestingDepth } from "./json-value.ts";
 
-export const MAX_SHADOW_REQUEST_BYTES = 8 * 1024;
-const MAX_SECTION_DEPTH = 6;
+/** The request itself is an MQTT-sized message; the 8 KB limit is on the merged state. */
+export const MAX_SHADOW_REQUEST_BYTES = IOT_MESSAGE_LIMITS.maxPayloadBytes;
+const MAX_SECTION_DEPTH = SHADOW_LIMITS.maxDepth;
 const SECTIONS = ["desired", "reported"] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -51,12 +53,19 @@ export function parseShadowUpdateRequest(payload: Uint8Array): ShadowUpdateReque
   if (payload.byteLength > MAX_SHADOW_REQUEST_BYTES) {
     throw new AwsError("RequestEntityTooLargeException", `Payload exceeds ${MAX_SHADOW_REQUEST_BYTES} bytes`, 413);
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(payload);
+  } catch {
+    throw new AwsError("UnsupportedDocumentEncodingException", "Document encoding is not supported: UTF-8 only", 415);
+  }
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(payload).toString("utf8"), rejectProtoKey);
+    body = JSON.parse(text, rejectProtoKey);
   } catch (error) {
     throw error instanceof AwsError ? error : invalidRequest("Payload contains invalid json");
   }
+  if (hasNullInArray(body)) throw invalidRequest("Payload contains invalid json: null is not allowed inside an array");
   if (!isJsonObject(body)) throw invalidRequest("Payload must be a JSON object");
   if (!("state" in body)) throw invalidRequest("Missing required node: state");
   const { state, version, clientToken } = body;
@@ -124,6 +133,14 @@ export function applyShadowUpdate(
     }
   }
 
+  const stateBytes = Buffer.byteLength(JSON.stringify(state), "utf8");
+  if (stateBytes > SHADOW_LIMITS.maxStateBytes) {
+    throw new AwsError(
+      "RequestEntityTooLargeException",
+      `The shadow state would be ${stateBytes} bytes after the update; the limit is ${SHADOW_LIMITS.maxStateBytes}`,
+      413,
+    );
+  }
   const record: ShadowRecord = { state, metadata, version: currentVersion + 1, timestamp: nowSeconds };
   const echo: JsonObject = request.clientToken === undefined ? {} : { clientToken: request.clientToken };
   const requestedState = request.state as JsonObject | null;

@@ -1,4 +1,8 @@
-import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import {
+  IoTDataPlaneClient,
+  RequestEntityTooLargeException,
+  UpdateThingShadowCommand,
+} from "@aws-sdk/client-iot-data-plane";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { loadSettings } from "../../functions/settings.ts";
@@ -72,6 +76,47 @@ describe("update-shadow", () => {
         Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 429 } }),
       );
     await expect(handlerWith()(input(fixture("uplink")))).rejects.toMatchObject({ name: "TransientAwsError" });
+  });
+
+  // The Device Shadow service refuses null inside arrays, and states over 8 KB after the merge
+  // (AWS IoT Core endpoints and quotas, "Device Shadow service"): the function never sends either.
+  it("drops null members of arrays a decoder emits (AWS refuses them)", async () => {
+    dataMock.on(UpdateThingShadowCommand).resolves({ payload: jsonBlob({ version: 2 }) });
+    const uplink = fixture("uplink");
+    uplink["uplink_message"].decoded_payload = { temps: [12.5, null, 13], nested: { list: [null] } };
+    await handlerWith({ SHADOW_DECODED_PAYLOAD: "on" })(input(uplink));
+    const call = dataMock.commandCalls(UpdateThingShadowCommand)[0]!.args[0].input;
+    const document = JSON.parse(Buffer.from(call.payload as Uint8Array).toString("utf8"));
+    expect(document.state.reported.payload).toEqual({ temps: [12.5, 13], nested: { list: [] } });
+  });
+
+  it("updates again without the decoded payload (clearing the old one) when the shadow would pass 8 KB", async () => {
+    dataMock
+      .on(UpdateThingShadowCommand)
+      .rejectsOnce(
+        new RequestEntityTooLargeException({ message: "The payload exceeds the maximum size", $metadata: {} }),
+      )
+      .resolves({ payload: jsonBlob({ version: 3 }) });
+    const result = await handlerWith({ SHADOW_DECODED_PAYLOAD: "on" })(input(fixture("uplink")));
+    const calls = dataMock
+      .commandCalls(UpdateThingShadowCommand)
+      .map((call) => JSON.parse(Buffer.from(call.args[0].input.payload as Uint8Array).toString("utf8")));
+    expect(calls).toHaveLength(2);
+    expect(calls[0].state.reported.payload).toBeDefined();
+    expect(calls[1].state.reported.payload).toBeNull();
+    expect(calls[1].state.reported.rssi).toBe(-35);
+    expect(result).toMatchObject({ updated: true, version: 3, warnings: [expect.stringMatching(/^payload_dropped/)] });
+    expect(result).not.toHaveProperty("reported.payload");
+  });
+
+  it("fails as before when the shadow is too large without any payload to drop", async () => {
+    dataMock
+      .on(UpdateThingShadowCommand)
+      .rejects(new RequestEntityTooLargeException({ message: "too large", $metadata: {} }));
+    await expect(handlerWith()(input(fixture("uplink")))).rejects.toMatchObject({
+      name: "RequestEntityTooLargeException",
+    });
+    expect(dataMock.commandCalls(UpdateThingShadowCommand)).toHaveLength(1);
   });
 
   it("rejects a bad thing name as InvalidStepInput", async () => {

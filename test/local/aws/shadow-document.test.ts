@@ -213,10 +213,35 @@ describe("parseShadowUpdateRequest", () => {
     expect(error.message).toContain(message);
   });
 
-  it("rejects documents over 8 KB", () => {
-    const error = awsErrorOf(() =>
-      parseShadowUpdateRequest(request({ state: { reported: { blob: "x".repeat(9000) } } })),
-    );
+  // AWS IoT Core endpoints and quotas, "Device Shadow service": a shadow's state (desired and reported,
+  // after the merge, metadata excluded) is at most 8 KB; null may not stand in an array; documents are
+  // UTF-8 (AWS IoT data plane API reference, UpdateThingShadow: UnsupportedDocumentEncodingException, 415).
+  it("limits the merged state, not the request: two updates of 5 KB fail at the second (413)", () => {
+    const first = update(undefined, { reported: { a: "x".repeat(5_000) } });
+    const error = awsErrorOf(() => update(first.record, { reported: { b: "y".repeat(5_000) } }));
     expect(error).toMatchObject({ code: "RequestEntityTooLargeException", status: 413 });
+    expect(error.message).toMatch(/after the update; the limit is 8192/);
+  });
+
+  it("takes a pretty-printed request whose state is under 8 KB however much whitespace it has", () => {
+    const body = `{\n  "state": {\n    "reported": {\n      "a": "${"x".repeat(7_900)}"${" ".repeat(600)}\n    }\n  }\n}`;
+    expect(body.length).toBeGreaterThan(8_192);
+    const parsed = parseShadowUpdateRequest(request(body));
+    expect(() => applyShadowUpdate(undefined, parsed, T1)).not.toThrow();
+  });
+
+  it("refuses null inside an array (null only deletes a key)", () => {
+    const error = awsErrorOf(() => parseShadowUpdateRequest(request({ state: { reported: { temps: [12.5, null] } } })));
+    expect(error).toMatchObject({ code: "InvalidRequestException", status: 400 });
+  });
+
+  it("refuses a document that is not UTF-8 with UnsupportedDocumentEncodingException (415)", () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"state":{"reported":{"a":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}}'),
+    ]);
+    const error = awsErrorOf(() => parseShadowUpdateRequest(bytes));
+    expect(error).toMatchObject({ code: "UnsupportedDocumentEncodingException", status: 415 });
   });
 });
