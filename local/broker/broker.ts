@@ -22,6 +22,11 @@ export interface LocalBroker {
   publish(topic: string, payload: Uint8Array, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
   /** Every application message (not `$SYS`), whoever published it: what IoT rules see. */
   onMessage(listener: (message: BrokerMessage) => void): void;
+  /**
+   * From now on a client's publish is not acknowledged but refused (its connection closed), so its
+   * MQTT session publishes it again to the next runtime; subscribers keep receiving. For shutdown.
+   */
+  stopTakingPublishes(): void;
   close(): Promise<void>;
 }
 
@@ -38,9 +43,11 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     options.onRefusedPublish ??
     (({ clientId, topic, reason }) =>
       console.error(`[broker] refused a publish of ${clientId} on ${JSON.stringify(topic.slice(0, 80))}: ${reason}`));
+  let takingPublishes = true;
   const aedes = await Aedes.createBroker({
     // AWS IoT's limits on what a client publishes; a refused publish closes the connection, as AWS does.
     authorizePublish: (client, packet, callback) => {
+      if (!takingPublishes) return callback(new Error("the runtime is shutting down"));
       const reason = publishTopicProblem(packet.topic) ?? payloadProblem(packet.payload.length);
       if (reason === undefined) return callback(null);
       onRefused({ clientId: client?.id ?? "?", topic: packet.topic, reason });
@@ -84,6 +91,9 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
         ),
       ),
     onMessage: (listener) => listeners.push(listener),
+    stopTakingPublishes: () => {
+      takingPublishes = false;
+    },
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();

@@ -151,8 +151,6 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       ...(hooks.waitMs !== undefined ? { waitMs: hooks.waitMs } : {}),
     });
     workflows = runningWorkflows;
-    // Before the endpoint closes: executions still running need it.
-    cleanups.push(() => runningWorkflows.idle());
 
     const ruleFailures: RuleFailure[] = [];
     broker.onMessage(
@@ -201,7 +199,15 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       urls: { ...urls, tts: ttsApi?.url ?? ttsUrl },
       sdkEnvironment,
       ruleFailures,
-      close: () => (closing ??= closeAll()),
+      close: () =>
+        (closing ??= (async () => {
+          // Drain before closing anything the executions use (TTS API, AWS endpoint, broker): no new
+          // work from the simulator or any client, then every running execution to its end.
+          await simulator?.stop();
+          broker.stopTakingPublishes();
+          await runningWorkflows.idle();
+          await closeAll();
+        })()),
     };
   } catch (error) {
     await closeAll();
