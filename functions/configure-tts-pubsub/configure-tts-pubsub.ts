@@ -8,7 +8,7 @@
  * Every failure is thrown (Terraform shows it and the apply fails): a missing key, TTS's refusal with
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
-import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
+import type { ApiKeys } from "../tts/api-keys.ts";
 import { answerText, callTts } from "../tts/http.ts";
 import {
   type AwsIotPubSub,
@@ -94,19 +94,9 @@ export async function configureTtsPubSub(
 }
 
 async function keyFor(applicationId: string, apiKeys: ApiKeys): Promise<string> {
-  let apiKey: string | undefined;
-  try {
-    apiKey = await apiKeys.forApplication(applicationId);
-  } catch (error) {
-    if (error instanceof ApiKeySecretError) throw new TtsApiKeyMissingError(error.message);
-    throw error;
-  }
-  if (apiKey === undefined) {
-    throw new TtsApiKeyMissingError(
-      `no TTS API key for application "${applicationId}" in the deployment's secret: put it (tts_api_keys_put_command output), then apply again`,
-    );
-  }
-  return apiKey;
+  const key = await apiKeys.lookup(applicationId);
+  if ("missing" in key) throw new TtsApiKeyMissingError(`${key.missing}, then apply again`);
+  return key.apiKey;
 }
 
 /** One TTS call; the HTTP status when it succeeded (or was a 404 that counts as success). */

@@ -6,11 +6,11 @@
 import { z } from "zod";
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
 import { TTS_ID_PATTERN } from "../core/tts-message.ts";
-import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
+import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
-import { ApiKeys } from "../tts/api-keys.ts";
+import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
 import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 
 /** TTS's pub/sub id rule (`ApplicationPubSubIdentifiers.pub_sub_id`). */
@@ -54,11 +54,7 @@ export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubCont
   return {
     config,
     // Read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
-    apiKeys: new ApiKeys({
-      client: secretsManagerClientFor(env),
-      secretId: config.TTS_API_KEY_SECRET_ARN,
-      ttlSeconds: 0,
-    }),
+    apiKeys: apiKeysFor(env, config, 0),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import type { PushResult, StepFailure } from "../core/downlink/steps.ts";
-import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
+import type { ApiKeys } from "../tts/api-keys.ts";
 import { pushToTtsQueue, type TtsPushOutcome } from "../tts/downlink-queue.ts";
 
 export interface PushInput {
@@ -44,17 +44,9 @@ export async function pushDownlink(input: PushInput, deps: PushDeps): Promise<Pu
     failure,
     retryInSeconds,
   });
-  let apiKey: string | undefined;
-  try {
-    apiKey = await deps.apiKeys.forApplication(input.applicationId);
-  } catch (error) {
-    if (!(error instanceof ApiKeySecretError)) throw error;
-    return final({ code: "tts_api_key_missing", message: error.message, attributes: ids });
-  }
-  if (apiKey === undefined) {
-    const message = `no TTS API key for application "${input.applicationId}" in the deployment's secret (put one, see the tts_api_keys_put_command output)`;
-    return final({ code: "tts_api_key_missing", message, attributes: ids });
-  }
+  const key = await deps.apiKeys.lookup(input.applicationId);
+  if ("missing" in key) return final({ code: "tts_api_key_missing", message: key.missing, attributes: ids });
+  const { apiKey } = key;
 
   let outcome: TtsPushOutcome;
   try {

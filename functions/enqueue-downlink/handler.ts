@@ -1,11 +1,11 @@
 /** Push step: one push of a validated downlink to the device's TTS queue (see `enqueue-downlink.ts`). */
 import { z } from "zod";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
-import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
+import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
-import { ApiKeys } from "../tts/api-keys.ts";
+import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
 import { pushDownlink } from "./enqueue-downlink.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
@@ -37,14 +37,7 @@ export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkConte
 
 export function contextFromEnvironment(env: Environment): EnqueueDownlinkContext {
   const config = loadSettings("enqueue-downlink", env);
-  return {
-    config,
-    apiKeys: new ApiKeys({
-      client: secretsManagerClientFor(env),
-      secretId: config.TTS_API_KEY_SECRET_ARN,
-      ttlSeconds: config.TTS_API_KEY_CACHE_SECONDS,
-    }),
-  };
+  return { config, apiKeys: apiKeysFor(env, config) };
 }
 
 export const handler = createEnqueueDownlinkHandler(once(() => contextFromEnvironment(process.env)));

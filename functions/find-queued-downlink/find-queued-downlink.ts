@@ -7,7 +7,7 @@
  */
 import type { QueueLookupResult } from "../core/downlink/steps.ts";
 import { TtsUnavailableError } from "../core/errors.ts";
-import { ApiKeySecretError, type ApiKeys } from "../tts/api-keys.ts";
+import type { ApiKeys } from "../tts/api-keys.ts";
 import { findInTtsQueue } from "../tts/downlink-queue.ts";
 
 export interface QueueLookupInput {
@@ -30,17 +30,9 @@ export async function findQueuedDownlink(input: QueueLookupInput, deps: QueueLoo
     found: false,
     failure,
   });
-  let apiKey: string | undefined;
-  try {
-    apiKey = await deps.apiKeys.forApplication(input.applicationId);
-  } catch (error) {
-    if (!(error instanceof ApiKeySecretError)) throw error;
-    return unreadable({ code: "tts_api_key_missing", message: error.message, attributes: ids });
-  }
-  if (apiKey === undefined) {
-    const message = `no TTS API key for application "${input.applicationId}" in the deployment's secret`;
-    return unreadable({ code: "tts_api_key_missing", message, attributes: ids });
-  }
+  const key = await deps.apiKeys.lookup(input.applicationId);
+  if ("missing" in key) return unreadable({ code: "tts_api_key_missing", message: key.missing, attributes: ids });
+  const { apiKey } = key;
 
   const lookup = await findInTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
   switch (lookup.kind) {

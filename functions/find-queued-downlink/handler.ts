@@ -1,10 +1,10 @@
 /** CheckQueue / FindDuplicate step: is a downlink with this correlation id in the device's TTS queue? */
 import { z } from "zod";
-import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
+import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
-import { ApiKeys } from "../tts/api-keys.ts";
+import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
 import { findQueuedDownlink } from "./find-queued-downlink.ts";
 
 export const FindQueuedDownlinkInputSchema = z.object({
@@ -33,14 +33,7 @@ export function createFindQueuedDownlinkHandler(context: () => FindQueuedDownlin
 
 export function contextFromEnvironment(env: Environment): FindQueuedDownlinkContext {
   const config = loadSettings("find-queued-downlink", env);
-  return {
-    config,
-    apiKeys: new ApiKeys({
-      client: secretsManagerClientFor(env),
-      secretId: config.TTS_API_KEY_SECRET_ARN,
-      ttlSeconds: config.TTS_API_KEY_CACHE_SECONDS,
-    }),
-  };
+  return { config, apiKeys: apiKeysFor(env, config) };
 }
 
 export const handler = createFindQueuedDownlinkHandler(once(() => contextFromEnvironment(process.env)));

@@ -13,10 +13,14 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
 
 export class ApiKeySecretError extends Error {
   override readonly name = "ApiKeySecretError";
 }
+
+/** An application's key, or why the deployment has none for it (a state to report, not a failure of ours). */
+export type ApiKeyLookup = { readonly apiKey: string } | { readonly missing: string };
 
 export class ApiKeys {
   readonly #client: SecretsManagerClient;
@@ -35,6 +39,19 @@ export class ApiKeys {
       this.#cached = { keys: await this.#read(), until: now + this.#ttlMs };
     }
     return this.#cached.keys.get(applicationId);
+  }
+
+  async lookup(applicationId: string): Promise<ApiKeyLookup> {
+    try {
+      const apiKey = await this.forApplication(applicationId);
+      if (apiKey !== undefined) return { apiKey };
+      return {
+        missing: `no TTS API key for application "${applicationId}" in the deployment's secret (put one: see the tts_api_keys_put_command output)`,
+      };
+    } catch (error) {
+      if (error instanceof ApiKeySecretError) return { missing: error.message };
+      throw error;
+    }
   }
 
   /** After TTS refused a key: the next call reads the secret again (it may have been rotated). */
@@ -67,4 +84,13 @@ export class ApiKeys {
       ),
     );
   }
+}
+
+/** The keys of a function whose settings name the secret (`ttlSeconds` 0: read afresh on every call). */
+export function apiKeysFor(
+  env: Environment,
+  settings: { readonly TTS_API_KEY_SECRET_ARN: string; readonly TTS_API_KEY_CACHE_SECONDS?: number },
+  ttlSeconds = settings.TTS_API_KEY_CACHE_SECONDS ?? 0,
+): ApiKeys {
+  return new ApiKeys({ client: secretsManagerClientFor(env), secretId: settings.TTS_API_KEY_SECRET_ARN, ttlSeconds });
 }
