@@ -72,11 +72,28 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
       catch: catchAllTo(next, "$.releaseError"),
       next,
     });
-  const queueLookup = {
-    "readable.$": "$.Payload.readable",
-    "found.$": "$.Payload.found",
-    "failure.$": "$.Payload.failure",
-  };
+  /** The find-queued-downlink step: is a downlink carrying the correlation id at that path in the device's queue? */
+  const lookIntoQueue = (options: {
+    correlationIdPath: string;
+    resultPath: string;
+    catch: Catcher[];
+    next: string;
+    comment?: string;
+  }) =>
+    lambdaTask({
+      functionArn: arnOf("find-queued-downlink"),
+      ...(options.comment !== undefined ? { comment: options.comment } : {}),
+      payload: { ...device, "correlationId.$": options.correlationIdPath },
+      resultSelector: {
+        "readable.$": "$.Payload.readable",
+        "found.$": "$.Payload.found",
+        "failure.$": "$.Payload.failure",
+      },
+      resultPath: options.resultPath,
+      catch: options.catch,
+      retry: [QUEUE_READ_RETRY, TRANSIENT_RETRY],
+      next: options.next,
+    });
   return {
     Comment:
       "Application downlink request → validate → resolve the thing → push to TTS, looking into the queue before pushing again; failures → lorawan/<thing>/downlink/failed",
@@ -192,17 +209,12 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         },
         End: true,
       },
-      FindDuplicate: {
-        ...lambdaTask({
-          functionArn: arnOf("find-queued-downlink"),
-          payload: { ...device, "correlationId.$": "$.validation.request.correlationId" },
-          resultSelector: queueLookup,
-          resultPath: "$.duplicate",
-          catch: toPublishFailed,
-          next: "IsDuplicate",
-        }),
-        Retry: [{ ...QUEUE_READ_RETRY, ErrorEquals: [...QUEUE_READ_RETRY.ErrorEquals] }, transientRetry()],
-      },
+      FindDuplicate: lookIntoQueue({
+        correlationIdPath: "$.validation.request.correlationId",
+        resultPath: "$.duplicate",
+        catch: toPublishFailed,
+        next: "IsDuplicate",
+      }),
       IsDuplicate: {
         Type: "Choice",
         Choices: [
@@ -237,31 +249,29 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         ResultPath: "$.pushes",
         Next: "Push",
       },
-      Push: {
-        ...lambdaTask({
-          functionArn: arnOf("enqueue-downlink"),
-          payload: {
-            "request.$": "$.validation.request",
-            ...device,
-            "correlationIds.$": "$.validation.correlationIds",
-            "attempt.$": "$.pushes.count",
-          },
-          resultSelector: {
-            "outcome.$": "$.Payload.outcome",
-            "path.$": "$.Payload.path",
-            "failure.$": "$.Payload.failure",
-            "retryInSeconds.$": "$.Payload.retryInSeconds",
-          },
-          resultPath: "$.push",
-          next: "PushOutcome",
-        }),
-        Retry: [{ ...PUSH_NOT_RUN_RETRY, ErrorEquals: [...PUSH_NOT_RUN_RETRY.ErrorEquals] }],
-        Catch: [
+      Push: lambdaTask({
+        functionArn: arnOf("enqueue-downlink"),
+        payload: {
+          "request.$": "$.validation.request",
+          ...device,
+          "correlationIds.$": "$.validation.correlationIds",
+          "attempt.$": "$.pushes.count",
+        },
+        resultSelector: {
+          "outcome.$": "$.Payload.outcome",
+          "path.$": "$.Payload.path",
+          "failure.$": "$.Payload.failure",
+          "retryInSeconds.$": "$.Payload.retryInSeconds",
+        },
+        resultPath: "$.push",
+        retry: [PUSH_NOT_RUN_RETRY],
+        catch: [
           { ErrorEquals: [...PUSH_NOT_STARTED_ERRORS], ResultPath: "$.failed", Next: "PublishFailed" },
           // Anything else (a timeout, Lambda.Unknown, Sandbox.Timedout, out of memory…) may come after the push.
           { ErrorEquals: ["States.ALL"], ResultPath: "$.pushError", Next: "PushInterrupted" },
         ],
-      },
+        next: "PushOutcome",
+      }),
       PushInterrupted: {
         Type: "Pass",
         Comment: "The Push function stopped mid-flight: it may have pushed, so this is an unknown outcome",
@@ -295,18 +305,13 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         SecondsPath: "$.push.retryInSeconds",
         Next: "CheckQueue",
       },
-      CheckQueue: {
-        ...lambdaTask({
-          functionArn: arnOf("find-queued-downlink"),
-          comment: "Did TTS take the push after all? Our correlation id (the first) is on every push of this execution",
-          payload: { ...device, "correlationId.$": "$.validation.correlationIds[0]" },
-          resultSelector: queueLookup,
-          resultPath: "$.queue",
-          catch: catchAllTo("OutcomeUnknown", "$.queueError"),
-          next: "InQueue",
-        }),
-        Retry: [{ ...QUEUE_READ_RETRY, ErrorEquals: [...QUEUE_READ_RETRY.ErrorEquals] }, transientRetry()],
-      },
+      CheckQueue: lookIntoQueue({
+        comment: "Did TTS take the push after all? Our correlation id (the first) is on every push of this execution",
+        correlationIdPath: "$.validation.correlationIds[0]",
+        resultPath: "$.queue",
+        catch: catchAllTo("OutcomeUnknown", "$.queueError"),
+        next: "InQueue",
+      }),
       InQueue: {
         Type: "Choice",
         Choices: [
@@ -399,8 +404,4 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
       },
     },
   };
-}
-
-function transientRetry() {
-  return { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] };
 }

@@ -1,5 +1,5 @@
 /** The one way our workflows call a Lambda: request-response `lambda:invoke` with the shared retry policy. */
-import type { Catcher, PayloadTemplate, TaskState } from "./asl.ts";
+import type { Catcher, PayloadTemplate, Retrier, TaskState } from "./asl.ts";
 
 export const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 
@@ -34,6 +34,8 @@ export interface LambdaTaskOptions {
   readonly resultSelector?: PayloadTemplate;
   readonly resultPath?: string | null;
   readonly catch?: Catcher[];
+  /** The Retry list; default: the transient failures only. */
+  readonly retry?: readonly RetryPolicy[];
   readonly next?: string;
   readonly comment?: string;
 }
@@ -50,7 +52,7 @@ export function lambdaTask(options: LambdaTaskOptions): TaskState {
     TimeoutSeconds: 30,
     ...(options.resultSelector !== undefined ? { ResultSelector: options.resultSelector } : {}),
     ...(options.resultPath !== undefined ? { ResultPath: options.resultPath } : {}),
-    Retry: [{ ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_RETRY.ErrorEquals] }],
+    Retry: (options.retry ?? [TRANSIENT_RETRY]).map(retrier),
     ...(options.catch !== undefined ? { Catch: options.catch } : {}),
     ...(options.next !== undefined ? { Next: options.next } : { End: true }),
   };
@@ -59,4 +61,12 @@ export function lambdaTask(options: LambdaTaskOptions): TaskState {
 /** Any error not retried away goes to `next`, with the error (`{Error, Cause}`) kept at `resultPath`. */
 export function catchAllTo(next: string, resultPath = "$.error"): Catcher[] {
   return [{ ErrorEquals: ["States.ALL"], ResultPath: resultPath, Next: next }];
+}
+
+/** A retry policy as the constants declare it (read-only, `as const`). */
+export type RetryPolicy = Readonly<Omit<Retrier, "ErrorEquals">> & { readonly ErrorEquals: readonly string[] };
+
+/** A policy as a Retrier of its own: every state gets its own copy, never a shared array. */
+export function retrier(policy: RetryPolicy): Retrier {
+  return { ...policy, ErrorEquals: [...policy.ErrorEquals] };
 }
