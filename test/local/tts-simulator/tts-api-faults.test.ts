@@ -5,13 +5,14 @@
  * asks for the same faults from a terminal.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../../../local/tts-simulator/index.ts";
+import type { TtsApi, TtsSimulator } from "../../../local/tts-simulator/index.ts";
 import type { LooseJson } from "../../support/fixtures.ts";
-import { type Subscriber, sleep, startTestBroker, subscribe, type TestBroker } from "./mqtt-harness.ts";
+import { type Subscriber, sleep, type TestBroker } from "./mqtt-harness.ts";
+import { SIMULATED_APP, SIMULATED_KEY, startSimulatedTts, stopSimulatedTts } from "./simulated-tts.ts";
 
 const STACK = "faults-test";
-const APP = "tts-aws-iot-sim";
-const KEY = "NNSXS.SIMULATED.KEY";
+const APP = SIMULATED_APP;
+const KEY = SIMULATED_KEY;
 const DEVICE = "sim-sensor-001";
 const DOWN = `/api/v3/as/applications/${APP}/devices/${DEVICE}/down`;
 const ONE = [{ f_port: 1, frm_payload: "AQ==", correlation_ids: ["app:request-1"] }];
@@ -22,25 +23,10 @@ let simulator: TtsSimulator;
 let tts: TtsApi;
 
 beforeEach(async () => {
-  broker = await startTestBroker();
-  subscriber = await subscribe(broker.url, `thethings/lorawan/${STACK}/downlink/#`);
-  simulator = await startTtsSimulator({
-    mqttUrl: broker.url,
-    stackName: STACK,
-    devices: 1,
-    intervalSeconds: 1,
-    seed: 7,
-    scheduled: false,
-  });
-  tts = await startTtsApi({ host: "127.0.0.1", port: 0, simulator, apiKeys: new Map([[APP, KEY]]) });
+  ({ broker, subscriber, simulator, tts } = await startSimulatedTts({ stack: STACK, devices: 1, seed: 7 }));
 });
 
-afterEach(async () => {
-  await tts.close();
-  await simulator.stop();
-  await subscriber.close();
-  await broker.close();
-});
+afterEach(() => stopSimulatedTts({ broker, subscriber, simulator, tts }));
 
 function ttsCall(method: string, action: "push" | "replace" | "list", options: { timeoutMs?: number } = {}) {
   return fetch(`${tts.url}${DOWN}${action === "list" ? "" : `/${action}`}`, {

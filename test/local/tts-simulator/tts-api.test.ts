@@ -6,25 +6,18 @@ import {
   PortInUseError,
   type SimulatedDevice,
   startTtsApi,
-  startTtsSimulator,
   type TtsApi,
   type TtsSimulator,
   TX_SCHEDULE_PRIORITIES,
 } from "../../../local/tts-simulator/index.ts";
 import type { LooseJson } from "../../support/fixtures.ts";
-import {
-  type ReceivedMessage,
-  type Subscriber,
-  sleep,
-  startTestBroker,
-  subscribe,
-  type TestBroker,
-} from "./mqtt-harness.ts";
+import { type ReceivedMessage, type Subscriber, sleep, type TestBroker } from "./mqtt-harness.ts";
+import { SIMULATED_APP, SIMULATED_KEY, startSimulatedTts, stopSimulatedTts } from "./simulated-tts.ts";
 
 const STACK = "dl-test";
 const PREFIX = `thethings/lorawan/${STACK}`;
-const APP = "tts-aws-iot-sim";
-const KEY = "NNSXS.SIMULATED.KEY";
+const APP = SIMULATED_APP;
+const KEY = SIMULATED_KEY;
 const ULID = /^as:downlink:[0-9A-HJKMNP-TV-Z]{26}$/;
 
 let broker: TestBroker;
@@ -32,27 +25,12 @@ let subscriber: Subscriber;
 let simulator: TtsSimulator;
 let tts: TtsApi;
 
+// Seed 36: the four devices include an SF7 and an SF12 one, which the payload-size test needs.
 beforeEach(async () => {
-  broker = await startTestBroker();
-  subscriber = await subscribe(broker.url, `${PREFIX}/downlink/#`);
-  // Seed 36: the four devices include an SF7 and an SF12 one, which the payload-size test needs.
-  simulator = await startTtsSimulator({
-    mqttUrl: broker.url,
-    stackName: STACK,
-    devices: 4,
-    intervalSeconds: 1,
-    seed: 36,
-    scheduled: false,
-  });
-  tts = await startTtsApi({ host: "127.0.0.1", port: 0, simulator, apiKeys: new Map([[APP, KEY]]) });
+  ({ broker, subscriber, simulator, tts } = await startSimulatedTts({ stack: STACK, devices: 4, seed: 36 }));
 });
 
-afterEach(async () => {
-  await tts.close();
-  await simulator.stop();
-  await subscriber.close();
-  await broker.close();
-});
+afterEach(() => stopSimulatedTts({ broker, subscriber, simulator, tts }));
 
 const downPath = (device: string, action = "", app = APP) =>
   `/api/v3/as/applications/${app}/devices/${device}/down${action}`;
