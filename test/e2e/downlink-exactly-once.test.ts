@@ -1,66 +1,31 @@
-/**
- * Downlinks exactly once through the embedded default, under the TTS simulator's faults: every case
- * where TTS may have queued a push without saying so ends with exactly one queued downlink and the
- * right feedback, and duplicate deliveries are absorbed when the request carries a correlationId.
- * TTS calls time out after 500 ms here (5 s in Lambda); the workflow's Wait states last 1 s (the
- * backoff before a look into the queue, 1–16 s in the ASL), its retries none.
- */
-import { setTimeout as sleep } from "node:timers/promises";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { thingNameFor } from "../../functions/core/thing-name.ts";
-import { temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
-import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import { recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
-import type { FaultInput, TtsApi, TtsSimulator } from "../../local/tts-simulator/index.ts";
+import type { FaultInput, TtsApi } from "../../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { startTestRuntime } from "../support/local-runtime.ts";
+import { type DownlinkRuntime, startDownlinkRuntime } from "../support/downlink-runtime.ts";
 
 const APPLICATION = "tts-aws-iot-sim";
 const TIMEOUT_MS = 500;
 const WAIT_MS = 1_000;
-const dataDir = temporaryDataDir();
 let runtime: LocalRuntime;
-let simulator: TtsSimulator;
 let ttsApi: TtsApi;
 let app: MqttClient;
 let thing: string;
 let deviceId: string;
-const downlinkExecutions: ExecutionSummary[] = [];
+let downlinkExecutions: ExecutionSummary[];
+let fixture: DownlinkRuntime;
 /** The `downlink/failed` messages the application receives. */
 let failed: Awaited<ReturnType<typeof recorder>>;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime(
-    { dataDir: dataDir.path, devices: 1 },
-    {
-      simulatorScheduled: false,
-      ttsRequestTimeoutMs: TIMEOUT_MS,
-      waitMs: WAIT_MS,
-      onExecution: (summary) => {
-        if (summary.workflow === "downlink") downlinkExecutions.push(summary);
-      },
-    },
-  );
-  simulator = runtime.simulator!;
-  ttsApi = runtime.ttsApi!;
-  const device = simulator.devices[0]!;
-  deviceId = device.deviceId;
-  thing = thingNameFor(device.endDeviceIds, "DevEUI", "e2e");
-  app = await connect(runtime.urls.mqtt, "application");
+  fixture = await startDownlinkRuntime({ ttsRequestTimeoutMs: TIMEOUT_MS, waitMs: WAIT_MS });
+  ({ runtime, ttsApi, app, thing, deviceId, downlinkExecutions } = fixture);
   failed = await recorder(app, `lorawan/${thing}/downlink/failed`);
-  // The device joins: its thing exists, as after any real device's first message.
-  await simulator.publishJoin(deviceId);
-  const deadline = Date.now() + 20_000;
-  while ((runtime.aws.stats()["iot:CreateThing"] ?? 0) === 0 && Date.now() < deadline) await sleep(10);
-  await runtime.workflows.idle();
 });
 
-afterAll(async () => {
-  await app?.endAsync();
-  await runtime?.close();
-  dataDir.remove();
-});
+afterAll(() => fixture?.close());
 
 beforeEach(() => ttsApi.faults.reset());
 

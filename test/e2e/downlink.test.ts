@@ -7,50 +7,28 @@
 import { CreateThingCommand } from "@aws-sdk/client-iot";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { thingNameFor } from "../../functions/core/thing-name.ts";
-import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
-import { connect, recorder } from "../../local/harness/mqtt-client.ts";
+import { sdkClients } from "../../local/harness/embedded-runtime.ts";
+import { recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { TtsApi, TtsSimulator } from "../../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { startTestRuntime } from "../support/local-runtime.ts";
+import { type DownlinkRuntime, startDownlinkRuntime } from "../support/downlink-runtime.ts";
 
-const dataDir = temporaryDataDir();
 let runtime: LocalRuntime;
 let simulator: TtsSimulator;
 let ttsApi: TtsApi;
 let app: MqttClient;
 let thing: string;
 let deviceId: string;
-const downlinkExecutions: ExecutionSummary[] = [];
-let upstreamExecutions = 0;
+let downlinkExecutions: ExecutionSummary[];
+let fixture: DownlinkRuntime;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime(
-    { dataDir: dataDir.path, devices: 1 },
-    {
-      simulatorScheduled: false,
-      onExecution: (summary) =>
-        summary.workflow === "downlink" ? downlinkExecutions.push(summary) : upstreamExecutions++,
-    },
-  );
-  simulator = runtime.simulator!;
-  ttsApi = runtime.ttsApi!;
-  const device = simulator.devices[0]!;
-  deviceId = device.deviceId;
-  thing = thingNameFor(device.endDeviceIds, "DevEUI", "e2e");
-  app = await connect(runtime.urls.mqtt, "application");
-  // The device joins and sends an uplink: its thing exists, as after any real device's first message.
-  await simulator.publishJoin(deviceId);
-  await simulator.publishUplink(deviceId);
-  await waitUntil(() => upstreamExecutions === 2);
+  fixture = await startDownlinkRuntime();
+  ({ runtime, simulator, ttsApi, app, thing, deviceId, downlinkExecutions } = fixture);
 });
 
-afterAll(async () => {
-  await app?.endAsync();
-  await runtime?.close();
-  dataDir.remove();
-});
+afterAll(() => fixture?.close());
 
 beforeEach(() => ttsApi.faults.reset());
 
@@ -60,14 +38,6 @@ async function request(body: unknown): Promise<ExecutionSummary> {
   await app.publishAsync("lorawan/downlink", typeof body === "string" ? body : JSON.stringify(body), { qos: 1 });
   await expect.poll(() => downlinkExecutions.length, { timeout: 20_000 }).toBeGreaterThan(seen);
   return downlinkExecutions[seen]!;
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const queueCalls = () => ttsApi.requests().filter((call) => call.method === "POST");
