@@ -44,6 +44,8 @@ interface LoadedWorkflow {
   readonly definition: StateMachineDefinition;
   readonly machine: StateMachine;
   readonly overrides: TaskOverrides;
+  /** What aws-local-stepfunctions takes for each run: the task overrides and, in tests, shortened waits. */
+  readonly runOverrides: Record<string, unknown>;
   readonly createdAt: Date;
 }
 
@@ -87,16 +89,18 @@ export class LocalWorkflows {
       WORKFLOW_NAMES.map((name) => {
         const definition = WORKFLOWS[name].definition(localFunctionArn, { stackName: options.stackName });
         const smName = stateMachineName(options.stackName, name);
+        const overrides = taskOverrides(definition, {
+          handlers: options.handlers,
+          ...(options.sdk ? { sdk: options.sdk } : {}),
+        });
         const workflow: LoadedWorkflow = {
           name,
           stateMachineName: smName,
           stateMachineArn: `arn:aws:states:${this.#region}:${this.#account}:stateMachine:${smName}`,
           definition,
           machine: new StateMachine(definition as never),
-          overrides: taskOverrides(definition, {
-            handlers: options.handlers,
-            ...(options.sdk ? { sdk: options.sdk } : {}),
-          }),
+          overrides,
+          runOverrides: runOverrides(definition, overrides, options),
           createdAt,
         };
         return [name, workflow];
@@ -157,27 +161,8 @@ export class LocalWorkflows {
     startDate: Date,
   ): Promise<ExecutionSummary> {
     const { store } = this.#options;
-    const { retryIntervalMs, waitMs = retryIntervalMs } = this.#options;
     const execution = workflow.machine.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: workflow.overrides as never,
-        ...(retryIntervalMs === undefined
-          ? {}
-          : {
-              retryIntervalOverrides: Object.fromEntries(
-                Object.keys(workflow.overrides).map((state) => [state, retryIntervalMs]),
-              ),
-            }),
-        ...(waitMs === undefined
-          ? {}
-          : {
-              waitTimeOverrides: Object.fromEntries(
-                allStates(workflow.definition)
-                  .filter(({ state }) => state.Type === "Wait")
-                  .map(({ name }) => [name, waitMs]),
-              ),
-            }),
-      },
+      overrides: workflow.runOverrides as never,
       context: {
         Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
       } as never,
@@ -228,4 +213,25 @@ export class LocalWorkflows {
   #workflow(name: WorkflowName): LoadedWorkflow {
     return this.#resolve(name);
   }
+}
+
+/** Built once per workflow, not per execution. */
+function runOverrides(
+  definition: StateMachineDefinition,
+  overrides: TaskOverrides,
+  options: Pick<LocalWorkflowsOptions, "retryIntervalMs" | "waitMs">,
+): Record<string, unknown> {
+  const { retryIntervalMs, waitMs = retryIntervalMs } = options;
+  const waitStates = allStates(definition).filter(({ state }) => state.Type === "Wait");
+  return {
+    taskResourceLocalHandlers: overrides,
+    ...(retryIntervalMs === undefined
+      ? {}
+      : {
+          retryIntervalOverrides: Object.fromEntries(Object.keys(overrides).map((state) => [state, retryIntervalMs])),
+        }),
+    ...(waitMs === undefined
+      ? {}
+      : { waitTimeOverrides: Object.fromEntries(waitStates.map(({ name }) => [name, waitMs])) }),
+  };
 }
