@@ -39,9 +39,10 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `    mosquitto_pub ${mqtt} -t lorawan/downlink -m '${downlink}'`,
     "  Read a device's shadow:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot-data get-thing-shadow --thing-name ${thing} --shadow-name lorawan /dev/stdout`,
-    "  List things and recent workflow executions:",
+    // Commands that answer the same on AWS: Express executions cannot be listed there (each ends as a line below).
+    "  List things and the workflows' state machines:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot list-things --attribute-name stackName --attribute-value ${config.stackName}`,
-    `    ${awsEnv} aws --endpoint-url ${urls.aws} stepfunctions list-executions --state-machine-arn ${runtime.workflows.stateMachineArn("upstream")} --max-results 5`,
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} stepfunctions list-state-machines`,
     ...(runtime.ttsApi === undefined
       ? []
       : [

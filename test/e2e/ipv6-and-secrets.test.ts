@@ -29,4 +29,11 @@ describe("the embedded default on ::1", () => {
     expect(text).not.toContain(KEY);
     expect(text).toContain(`API key NNSXS.… (${KEY.length} characters)`);
   });
+
+  it("offers AWS commands that also work on AWS: Express executions are not listable there", () => {
+    // AWS Step Functions API reference, ListExecutions: "This API action is not supported by EXPRESS state machines."
+    const text = banner(ctx.runtime, "0004A30B001C0530");
+    expect(text).not.toMatch(/list-executions|describe-execution|get-execution-history/);
+    expect(text).toContain("stepfunctions list-state-machines");
+  });
 });
