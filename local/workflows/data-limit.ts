@@ -41,7 +41,7 @@ export class ExecutionInputTooLargeError extends Error {
 
 /** What an execution would log at level ALL with execution data, and its largest payload. */
 export interface ExecutionDataSize {
-  /** The largest input, output, task parameters or task result of the execution, in bytes. */
+  /** The largest input, output, task parameters or task result of the execution, in bytes (one over the limit included). */
   readonly maxStateBytes: number;
   /** The sum over the history events that carry data (execution start and end, state entered and exited, task scheduled and succeeded). */
   readonly loggedBytes: number;
@@ -63,12 +63,12 @@ class DataMeter implements ExecutionDataSize {
   maxStateBytes = 0;
   loggedBytes = 0;
 
-  /** Counts one logged payload and fails when it is over the limit. */
+  /** Counts one payload; one over the limit fails its state, and is not logged (the state never gets it). */
   measure(value: unknown, overLimit: () => string): void {
     const bytes = payloadBytes(value);
-    this.loggedBytes += bytes;
     this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
     if (bytes > MAX) throw new DataLimitExceededError(overLimit());
+    this.loggedBytes += bytes;
   }
 }
 
