@@ -70,6 +70,13 @@ class DataMeter implements ExecutionDataSize {
     if (bytes > MAX) throw new DataLimitExceededError(overLimit());
     this.loggedBytes += bytes;
   }
+
+  /** Counts a payload that was checked elsewhere (the execution's input at StartExecution, its output as the last state's). */
+  record(value: unknown): void {
+    const bytes = payloadBytes(value);
+    this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
+    this.loggedBytes += bytes;
+  }
 }
 
 /** AWS's wording for a result over the limit (as executions on AWS report it). */
@@ -96,8 +103,7 @@ export function runWithinDataLimits(
   options: RunOptions,
 ): { execution: Execution; size: ExecutionDataSize } {
   const meter = new DataMeter();
-  // ExecutionStarted; the input itself was checked at StartExecution.
-  meter.loggedBytes += payloadBytes(input);
+  meter.record(input); // ExecutionStarted
   const tasks = (options.overrides?.taskResourceLocalHandlers ?? {}) as Record<string, TaskOverride>;
   const resources = taskResourceTypes(definition);
   const metered = Object.fromEntries(
@@ -117,17 +123,21 @@ export function runWithinDataLimits(
     [METER]: meter,
   } as RunOptions;
   const execution = machine.run(input as never, runOptions);
-  // ExecutionSucceeded logs the output once more.
   const result = execution.result.then((output) => {
-    meter.loggedBytes += payloadBytes(output);
+    meter.record(output); // ExecutionSucceeded
     return output;
   });
   return { execution: { ...execution, result }, size: meter };
 }
 
-/** Step Functions names a task by its resource type in the error: `lambda`, `aws-sdk:iot`. */
+const resourceTypesOf = new WeakMap<StateMachineDefinition, Map<string, string>>();
+
+/** Step Functions names a task by its resource type in the error: `lambda`, `aws-sdk:iot`. Once per definition. */
 function taskResourceTypes(definition: StateMachineDefinition): Map<string, string> {
+  const known = resourceTypesOf.get(definition);
+  if (known !== undefined) return known;
   const types = new Map<string, string>();
+  resourceTypesOf.set(definition, types);
   for (const { name, state } of allStates(definition)) {
     if (state.Type !== "Task") continue;
     const integration = /^arn:aws:states:::(.+)$/.exec(state.Resource)?.[1];
