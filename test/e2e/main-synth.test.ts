@@ -21,7 +21,7 @@ describe("main.ts", () => {
   it("synthesizes the example configuration's environments, with their bundles, offline", async () => {
     const outdir = join(scratch, "out");
     await synth({ CDKTF_OUTDIR: outdir });
-    for (const environment of ["staging", "production"]) {
+    for (const environment of ["staging", "production-sensors", "production-meters"]) {
       const stack = JSON.parse(readFileSync(join(outdir, "stacks", environment, "cdk.tf.json"), "utf8"));
       expect(stack.terraform.backend.local.path).toBe(`../../../terraform.${environment}.tfstate`);
       for (const fn of Object.values(stack.resource.aws_lambda_function) as { filename: string }[]) {

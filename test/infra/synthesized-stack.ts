@@ -28,7 +28,7 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
   tts: {
     flavour: "cloud",
     url: "https://example.eu1.cloud.thethings.industries",
-    applicationIds: ["app-one", "app-two"],
+    applicationIds: ["app-one"],
   },
   things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
   workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
