@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { FUNCTIONS, type FunctionName } from "../../functions/catalogue.ts";
-import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
 import { escapeTerraformTemplate } from "../../infra/terraform-strings.ts";
 import { SEARCHABLE_ATTRIBUTES } from "../../infra/thing-type.ts";
 import { stateMachineName, topicRules, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
@@ -11,6 +10,7 @@ import {
   resourcesOf,
   synthesize,
   type TerraformJson,
+  TTS_WITH_PUBSUB,
 } from "./synthesized-stack.ts";
 
 const STACK = "test-stack";
@@ -18,14 +18,7 @@ const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 /** What an environment deploys without `tts.configurePubSub`. */
 const DEPLOYED = FUNCTION_NAMES.filter((name) => name !== "configure-tts-pubsub");
 const json = synthesize();
-const PUBSUB_ON: EnvironmentInput["tts"] = {
-  flavour: "cloud",
-  url: "https://example.eu1.cloud.thethings.industries",
-  applicationIds: ["app-one"],
-  apiKeys: "terraform-variable",
-  configurePubSub: true,
-};
-const withPubSub = synthesize({ tts: PUBSUB_ON });
+const withPubSub = synthesize({ tts: TTS_WITH_PUBSUB });
 
 const lambdaArn = (json: TerraformJson, name: FunctionName) =>
   referenceTo(json, "aws_lambda_function", "function_name", `${STACK}-${name}`, "arn");
@@ -563,15 +556,7 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
   });
 
   it("on, with the keys from the Terraform variable: the invocations wait for the secret's version", () => {
-    const on = synthesize({
-      tts: {
-        flavour: "cloud",
-        url: "https://x.example.com",
-        applicationIds: ["app-a"],
-        apiKeys: "terraform-variable",
-        configurePubSub: true,
-      },
-    });
+    const on = withPubSub;
     const [versionId] = resourceEntries(on, "aws_secretsmanager_secret_version")[0] ?? [];
     const [[, invocation] = []] = resourceEntries(on, "aws_lambda_invocation");
     expect(invocation?.["depends_on"]).toEqual(

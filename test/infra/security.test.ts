@@ -8,7 +8,7 @@ import { republishTopic, TTS_EVENT_KINDS, TTS_EVENTS } from "../../functions/cor
 import { TTS_PRINCIPAL_ACCOUNTS } from "../../infra/config/environment-schema.ts";
 import { ALL_WILDCARD_ONLY_ACTIONS } from "../../infra/iam/policy-document.ts";
 import { type FoundStatement, policyStatements } from "./policy-documents.ts";
-import { referenceTo, resourcesOf, synthesize, type TerraformJson } from "./synthesized-stack.ts";
+import { referenceTo, resourcesOf, synthesize, type TerraformJson, TTS_WITH_PUBSUB } from "./synthesized-stack.ts";
 
 interface FoundStatementJson {
   readonly Action: string[];
@@ -58,15 +58,7 @@ const variants = [
       apiKeys: "terraform-variable",
     },
   }),
-  synthesize({
-    tts: {
-      flavour: "cloud",
-      url: "https://x.example.com",
-      applicationIds: ["app-a"],
-      apiKeys: "terraform-variable",
-      configurePubSub: true,
-    },
-  }),
+  synthesize({ tts: TTS_WITH_PUBSUB }),
 ];
 
 describe("IAM", () => {

@@ -36,6 +36,15 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
   tags: { Owner: "tests" },
 };
 
+/** TTS settings with `configurePubSub` on (which needs the keys from the Terraform variable). */
+export const TTS_WITH_PUBSUB: EnvironmentInput["tts"] = {
+  flavour: "cloud",
+  url: "https://example.eu1.cloud.thethings.industries",
+  applicationIds: ["app-one"],
+  apiKeys: "terraform-variable",
+  configurePubSub: true,
+};
+
 /**
  * Stands in for esbuild, which takes seconds per function: these tests look at the stack around the
  * code. The real bundles are tested in test/e2e/ (bundle.test.ts, and main-synth.test.ts through `main.ts`).
