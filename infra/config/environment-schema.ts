@@ -4,8 +4,13 @@
  * applications) live here once, so the local runtime can read the same file later.
  */
 import { z } from "zod";
-import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
-import { TTS_ID_PATTERN } from "../../functions/core/tts-message.ts";
+import {
+  MAX_STACK_NAME_LENGTH,
+  STACK_NAME_PATTERN,
+  THING_NAME_PATTERN,
+  THING_NAME_SCHEMES,
+} from "../../functions/core/thing-name.ts";
+import { ttsIdSchema } from "../../functions/core/tts-id.ts";
 
 /** TTI's AWS accounts TTS assumes the role from (DESIGN §1); Enterprise brings its own. */
 export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "678672909819" } as const;
@@ -14,9 +19,6 @@ export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "67867290981
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
-
-/** IAM role names are at most 64 characters and ours are `<stackName>-<longest suffix>`. */
-export const MAX_STACK_NAME_LENGTH = 32;
 
 const AwsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
@@ -37,10 +39,7 @@ export const ONE_APPLICATION_PER_STACK_NAME =
 export const CONFIGURE_PUBSUB_NEEDS_KEYS_AT_APPLY =
   'configurePubSub needs the API keys during the apply, but with apiKeys "manual" the secret is created empty by that same apply: use apiKeys "terraform-variable", or leave configurePubSub off and enter the pub/sub in TTS (outputs tts_console_settings, ttn_lw_cli_commands)';
 
-/** TTS application ids: lower-case letters, digits and single dashes, 3 to 36 characters. */
-const TtsApplicationId = z
-  .string()
-  .regex(TTS_ID_PATTERN, "must be a TTS application id (a-z, 0-9, single dashes, 3–36 characters)");
+const TtsApplicationId = ttsIdSchema("application ID");
 
 const HttpsUrl = z
   .url({ protocol: /^https$/, error: "must be an https:// URL" })
