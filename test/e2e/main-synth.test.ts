@@ -28,7 +28,8 @@ describe("main.ts", () => {
         expect(existsSync(join(outdir, "stacks", environment, fn.filename))).toBe(true);
       }
     }
-  });
+    // Three stacks in one `node main.ts` (about 15 s of CPU): generous for a loaded machine.
+  }, 120_000);
 
   it("fails with the environment and the field of a bad configuration", async () => {
     const file = join(scratch, "bad.json");
