@@ -22,7 +22,8 @@ export interface WorkflowStateMachineProps {
   readonly config: EnvironmentConfig;
   readonly account: Account;
   /** The deployed ARN of every function of the catalogue. */
-  readonly functionArns: Readonly<Record<FunctionName, string>>;
+  /** The deployed functions' ARNs (not every catalogue function is deployed in every environment). */
+  readonly functionArns: Readonly<Partial<Record<FunctionName, string>>>;
 }
 
 export class WorkflowStateMachine extends Construct {
@@ -36,7 +37,13 @@ export class WorkflowStateMachine extends Construct {
     const { config, workflow, functionArns } = props;
     this.name = stateMachineName(config.stackName, workflow);
 
-    const definition = WORKFLOWS[workflow].definition((name) => functionArns[name], { stackName: config.stackName });
+    const arnOf = (name: FunctionName): string => {
+      const arn = functionArns[name];
+      if (arn === undefined)
+        throw new Error(`workflow ${workflow} invokes ${name}, which this environment does not deploy`);
+      return arn;
+    };
+    const definition = WORKFLOWS[workflow].definition(arnOf, { stackName: config.stackName });
     const definitionJson = JSON.stringify(definition);
     assertNoTemplateSyntax(`workflow ${workflow}'s ASL`, definitionJson);
 

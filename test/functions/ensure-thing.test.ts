@@ -221,6 +221,25 @@ describe("ensure-thing", () => {
     expect(result.thing).toBe("exists");
   });
 
+  it("fails a message nested 4,000 deep with InvalidTtsMessage, not a RangeError, before any AWS call", async () => {
+    const deep = `${"[".repeat(4000)}${"]".repeat(4000)}`;
+    const text = JSON.stringify(fixture("uplink")).replace('"decoded_payload":{', `"decoded_payload":{"deep":${deep},`);
+    const error = await failureOf(newHandler()(upstreamEvent(text)));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toContain("nested deeper than 64 levels");
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("fails a 5,000-character device_id with InvalidTtsMessage naming the field, before CreateThing", async () => {
+    const uplink = fixture("uplink");
+    const message = { ...uplink, end_device_ids: { ...uplink.end_device_ids, device_id: "d".repeat(5000) } };
+    const error = await failureOf(newHandler()(upstreamEvent(JSON.stringify(message))));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toContain("end_device_ids.device_id is not a TTS device ID: longer than 36 characters");
+    expect(error.message).not.toContain("d".repeat(41));
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
   it("fails an input that is not an upstream event with InvalidStepInput", async () => {
     const error = await failureOf(newHandler()({ topic: "x", payload: "%%%" } as never));
     expect(error.name).toBe("InvalidStepInput");

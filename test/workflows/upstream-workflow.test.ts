@@ -220,18 +220,19 @@ describe("upstream workflow state", () => {
     for (const value of data) expect(JSON.stringify(value ?? null)).not.toContain("end_device_ids");
   });
 
-  it("runs the largest input the budget admits, with the longest thing name, every state within 262,144 bytes", async () => {
-    const stackName = `s${"t".repeat(90)}`;
+  it("runs the largest input the budget admits, with the longest thing name we make, every state within 262,144 bytes", async () => {
+    const stackName = `s${"t".repeat(31)}`; // the longest STACK_NAME the settings take
     const uplink = fixture("uplink");
     uplink["end_device_ids"].device_id = "d".repeat(36);
-    const message = uplinkOfSize(uplink, Math.floor(((MAX_UPSTREAM_EVENT_BYTES - 200) * 3) / 4));
+    // The largest message AWS IoT delivers (128 KB); the rest of the budget pads the rule event.
+    const message = uplinkOfSize(uplink, 131_072);
     const input = ruleEventOfSize(message, MAX_UPSTREAM_EVENT_BYTES);
     iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName } });
 
     const { output, size } = await run(input, newHandlers({ STACK_NAME: stackName, THING_NAME_SCHEME: "DeviceID" }));
 
     const thingName = `${stackName}_${"d".repeat(36)}`;
-    expect(thingName).toHaveLength(128); // the longest AWS IoT takes
+    expect(thingName).toHaveLength(69); // the longest our settings and TTS's ids make
     expect(output).toMatchObject({ thingName });
     expect(size.maxStateBytes).toBeLessThanOrEqual(262_144);
     const published = dataMock.commandCalls(PublishCommand)[0]!.args[0].input;

@@ -39,7 +39,7 @@ describe("local runtime configuration", () => {
 
   it("names an unknown deployment environment and the ones there are", () => {
     expect(() => resolveConfig({ environment: "qa" }, EXAMPLE_CONFIG)).toThrow(
-      /--environment qa: .*has no such environment \(it has: staging, production\)/,
+      /--environment qa: .*has no such environment \(it has: staging, production-sensors, production-meters\)/,
     );
   });
 
