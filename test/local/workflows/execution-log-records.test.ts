@@ -43,9 +43,9 @@ function failedExecution(executionArn = ARN, offset = 0) {
     { type: "TaskStateExited", details: { name: "EnsureThing", output: '{"error":"x"}' } },
     { type: "FailStateEntered", details: { name: "Failed", input: '{"error":"x"}' } },
   ];
-  events.forEach((event, index) =>
-    store.appendEvent(executionArn, { ...event, timestamp: at(offset + 100 * (index + 1)) }),
-  );
+  for (const [index, event] of events.entries()) {
+    store.appendEvent(executionArn, { ...event, timestamp: at(offset + 100 * (index + 1)) });
+  }
   store.finished(executionArn, { status: "FAILED", error: "InvalidTtsMessage", cause: "not JSON" }, at(offset + 600));
   return store.get(executionArn)!;
 }
