@@ -87,7 +87,8 @@ export function createLogsService(options: { source: LogSource; region: string }
               matches(event.message),
           );
         const page = paginate(events, request.limit ?? 10_000, request.nextToken, BAD_REQUEST);
-        return { events: page.items.map(filteredEvent), ...defined({ nextToken: page.nextToken }) };
+        // A LogEvent is FilterLogEvents' FilteredLogEvent, member for member.
+        return { events: page.items, ...defined({ nextToken: page.nextToken }) };
       },
     ],
     [
@@ -208,16 +209,6 @@ function findGroup(
     );
   if (found === undefined) throw new AwsError("ResourceNotFoundException", "The specified log group does not exist.");
   return found;
-}
-
-function filteredEvent(event: LogEvent) {
-  return {
-    logStreamName: event.logStreamName,
-    timestamp: event.timestamp,
-    message: event.message,
-    ingestionTime: event.ingestionTime,
-    eventId: event.eventId,
-  };
 }
 
 interface StreamSummary {
