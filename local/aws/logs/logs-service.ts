@@ -16,6 +16,11 @@ import type { LogEvent, LogGroup, LogSource } from "./log-source.ts";
 
 const BAD_REQUEST = "InvalidParameterException";
 const TARGET_PREFIX = "Logs_20140328";
+/**
+ * FilterLogEvents and GetLogEvents return "as many log events as can fit in 1 MB (up to 10,000 log
+ * events)"; an event counts its UTF-8 message plus 26 bytes, as CloudWatch Logs sizes events.
+ */
+const RESPONSE_BUDGET = { sizeOf: (event: LogEvent) => Buffer.byteLength(event.message) + 26, maxSize: 1024 * 1024 };
 
 const groupReference = {
   logGroupName: z.string().min(1).max(512).optional(),
@@ -86,7 +91,7 @@ export function createLogsService(options: { source: LogSource; region: string }
               (prefix === undefined || event.logStreamName.startsWith(prefix)) &&
               matches(event.message),
           );
-        const page = paginate(events, request.limit ?? 10_000, request.nextToken, BAD_REQUEST);
+        const page = paginate(events, request.limit ?? 10_000, request.nextToken, BAD_REQUEST, RESPONSE_BUDGET);
         // A LogEvent is FilterLogEvents' FilteredLogEvent, member for member.
         return { events: page.items, ...defined({ nextToken: page.nextToken }) };
       },
@@ -247,15 +252,19 @@ function logStreams(events: readonly LogEvent[]): StreamSummary[] {
  * the one it was given, which is how the CLI knows to stop.
  */
 function streamPage(events: readonly LogEvent[], limit: number, token: string | undefined, fromHead: boolean) {
-  let start: number;
-  if (token === undefined) start = fromHead ? 0 : Math.max(0, events.length - limit);
-  else {
-    const match = /^([fb])\/(\d+)$/.exec(token);
-    if (match === null) throw invalidParameter(`The specified nextToken is invalid: ${token}`);
-    const offset = Number(match[2]);
-    start = match[1] === "f" ? offset : Math.max(0, offset - limit);
+  const match = token === undefined ? null : /^([fb])\/(\d+)$/.exec(token);
+  if (token !== undefined && match === null) throw invalidParameter(`The specified nextToken is invalid: ${token}`);
+  const forwards = match === null ? fromHead : match[1] === "f";
+  const from = match === null ? (fromHead ? 0 : events.length) : Math.min(Number(match[2]), events.length);
+  let [start, end] = [from, from];
+  let size = 0;
+  while (end - start < limit && (forwards ? end < events.length : start > 0)) {
+    const next = forwards ? events[end] : events[start - 1];
+    size += RESPONSE_BUDGET.sizeOf(next as LogEvent);
+    if (size > RESPONSE_BUDGET.maxSize && end > start) break;
+    if (forwards) end++;
+    else start--;
   }
-  const end = Math.min(events.length, start + limit);
   return {
     events: events.slice(start, end).map((event) => ({
       timestamp: event.timestamp,

@@ -158,6 +158,30 @@ describe("FilterLogEvents", () => {
     expect(pages).toEqual([7, 7, 6]);
   });
 
+  it("answers at most 1 MB of events per call, the rest behind nextToken", async () => {
+    // FilterLogEvents: "returns as many log events as can fit in 1 MB (up to 10,000 log events)".
+    const store = ctx.f.endpoint.executionStore;
+    const input = JSON.stringify({ blob: "x".repeat(300_000) });
+    for (const name of ["big-1", "big-2", "big-3"]) {
+      const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:${UPSTREAM}:${name}:1`;
+      store.started({ executionArn, stateMachineArn: machineArn(UPSTREAM), name, input, startDate: new Date(T0) });
+      store.appendEvent(executionArn, {
+        type: "PassStateEntered",
+        details: { name: "P", input },
+        timestamp: new Date(T0),
+      });
+    }
+    const sizes: number[] = [];
+    let total = 0;
+    for await (const page of paginateFilterLogEvents({ client: ctx.f.logs }, { logGroupName: GROUP })) {
+      sizes.push(page.events!.reduce((bytes, event) => bytes + Buffer.byteLength(event.message!) + 26, 0));
+      total += page.events!.length;
+    }
+    expect(total).toBe(6);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024 * 1024);
+  });
+
   it("accepts the group's name or ARN as logGroupIdentifier", async () => {
     execution(UPSTREAM, "a", 0, "ok");
     const arn = `arn:aws:logs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:log-group:${GROUP}`;
@@ -255,5 +279,17 @@ describe("GetLogEvents", () => {
     );
     expect(end.events).toEqual([]);
     expect(end.nextForwardToken).toBe(rest.nextForwardToken);
+  });
+
+  it("reads the tail of a stream without startFromHead, backwards with nextBackwardToken", async () => {
+    execution(UPSTREAM, "a", 0, "ok");
+    execution(UPSTREAM, "b", 10, "fail");
+    const logStreamName = "states/local-upstream/2026-01-02-03-04/00000000";
+    const tail = await ctx.f.logs.send(new GetLogEventsCommand({ logGroupName: GROUP, logStreamName, limit: 3 }));
+    expect(types(tail.events)).toEqual(["TaskStateEntered", "TaskFailed", "ExecutionFailed"]);
+    const before = await ctx.f.logs.send(
+      new GetLogEventsCommand({ logGroupName: GROUP, logStreamName, limit: 3, nextToken: tail.nextBackwardToken }),
+    );
+    expect(types(before.events)).toEqual(["TaskStateExited", "ExecutionSucceeded", "ExecutionStarted"]);
   });
 });
