@@ -107,7 +107,7 @@ export function createLogsService(options: { source: LogSource; region: string }
         const groups = [...source.groups()]
           .filter((candidate) => prefix === undefined || candidate.logGroupName.startsWith(prefix))
           .filter((candidate) => pattern === undefined || candidate.logGroupName.includes(pattern))
-          .sort((a, b) => a.logGroupName.localeCompare(b.logGroupName));
+          .sort((a, b) => byCodePoint(a.logGroupName, b.logGroupName));
         const page = paginate(groups, request.limit ?? 50, request.nextToken, BAD_REQUEST);
         return {
           logGroups: page.items.map((found) => ({
@@ -138,7 +138,7 @@ export function createLogsService(options: { source: LogSource; region: string }
           (stream) => prefix === undefined || stream.logStreamName.startsWith(prefix),
         );
         streams.sort((a, b) =>
-          byTime ? a.lastEventTimestamp - b.lastEventTimestamp : a.logStreamName.localeCompare(b.logStreamName),
+          byTime ? a.lastEventTimestamp - b.lastEventTimestamp : byCodePoint(a.logStreamName, b.logStreamName),
         );
         if (request.descending === true) streams.reverse();
         const page = paginate(streams, request.limit ?? 50, request.nextToken, BAD_REQUEST);
@@ -176,6 +176,11 @@ export function createLogsService(options: { source: LogSource; region: string }
     badRequestCode: BAD_REQUEST,
     resolve: (request) => resolveJsonTarget(TARGET_PREFIX, operations, request),
   };
+}
+
+/** Names sort in ASCII order, as CloudWatch Logs lists them, not in the locale's. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function invalidParameter(message: string): AwsError {
