@@ -167,7 +167,8 @@ function isExpressExecution(executionArn: string): boolean {
 /**
  * AWS Step Functions API Reference, DescribeExecution ("Executions of an EXPRESS state machine aren't
  * supported by DescribeExecution") and GetExecutionHistory ("not supported by EXPRESS state
- * machines"): AWS refuses the Express ARN itself with InvalidArn.
+ * machines"): AWS refuses the Express ARN's resource type with InvalidArn (the message is the one AWS
+ * gives for a resource type out of place, as for a state machine ARN).
  */
 function assertNotExpress(executionArn: string): void {
   if (isExpressExecution(executionArn)) {
@@ -175,7 +176,11 @@ function assertNotExpress(executionArn: string): void {
   }
 }
 
-/** AWS Step Functions API Reference, ListExecutions: "This API action is not supported by EXPRESS state machines." */
+/**
+ * AWS Step Functions API Reference, ListExecutions: "This API action is not supported by EXPRESS state
+ * machines", error StateMachineTypeNotSupported (400). The reference gives no message text; this is AWS's
+ * as reported by users and other emulators.
+ */
 function stateMachineTypeNotSupported(): AwsError {
   return new AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
 }

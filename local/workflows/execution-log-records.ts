@@ -20,9 +20,6 @@ export interface ExecutionLogging {
   readonly includeExecutionData: boolean;
 }
 
-/** The deployed default (`workflows` in infra/config/environment-schema.ts). */
-export const DEFAULT_EXECUTION_LOGGING: ExecutionLogging = { level: "ALL", includeExecutionData: true };
-
 /** "Log levels": what `FATAL` logs, and what `ERROR` logs on top of it. */
 const FATAL_EVENTS: ReadonlySet<string> = new Set(["ExecutionAborted", "ExecutionFailed", "ExecutionTimedOut"]);
 const ERROR_EVENTS: ReadonlySet<string> = new Set([
