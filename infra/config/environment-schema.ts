@@ -90,10 +90,14 @@ const ThingsSchema = z
   })
   .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false });
 
+/** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */
+export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
+export type WorkflowLogLevel = (typeof WORKFLOW_LOG_LEVELS)[number];
+
 const WorkflowsSchema = z
   .strictObject({
     /** `ALL` + execution data is what makes per-state input/output visible in the console. */
-    logLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ALL"),
+    logLevel: z.enum(WORKFLOW_LOG_LEVELS).default("ALL"),
     includeExecutionData: z.boolean().default(true),
     /** X-Ray for the state machines and the functions. */
     tracing: z.boolean().default(true),

@@ -8,7 +8,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import { Construct } from "constructs";
 import type { FunctionName } from "../../functions/catalogue.ts";
-import { stateMachineName, WORKFLOWS } from "../../workflows/catalogue.ts";
+import {
+  stateMachineLogGroupName,
+  stateMachineName,
+  stateMachineRoleName,
+  WORKFLOWS,
+} from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
@@ -48,13 +53,12 @@ export class WorkflowStateMachine extends Construct {
     assertNoTemplateSyntax(`workflow ${workflow}'s ASL`, definitionJson);
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
-      // The /aws/vendedlogs/ prefix keeps the log group resource policy Step Functions writes small.
-      name: `/aws/vendedlogs/states/${this.name}`,
+      name: stateMachineLogGroupName(this.name),
       retentionInDays: config.logRetentionDays,
     });
 
     this.role = new ServiceRole(this, "execution", {
-      roleName: `${this.name}-sfn`,
+      roleName: stateMachineRoleName(this.name),
       description: `State machine ${this.name}: what its ASL calls, its logs and traces`,
       service: "states.amazonaws.com",
       sourceAccount: props.account.accountId,

@@ -13,6 +13,8 @@ import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
 import { LOCAL_REGION } from "./local-account.ts";
+import type { LogSource } from "./logs/log-source.ts";
+import { createLogsService } from "./logs/logs-service.ts";
 import type { PublishFn } from "./publish.ts";
 import { SecretStore } from "./secret-store.ts";
 import { createSecretsService } from "./secrets-service.ts";
@@ -35,6 +37,8 @@ export interface AwsEndpointOptions {
   readonly stepFunctions?: StepFunctionsBackend;
   /** Share it with the runtime that runs workflows; by default one is opened in `dataDir`. */
   readonly executionStore?: ExecutionStore;
+  /** What CloudWatch Logs reads serve (the workflows' execution logs); none by default. */
+  readonly logs?: LogSource;
 }
 
 export interface AwsEndpoint {
@@ -69,6 +73,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
+      createLogsService({ source: options.logs ?? { groups: () => [] }, region }),
       createStepFunctionsService({
         store: executionStore,
         ...(options.stepFunctions ? { backend: options.stepFunctions } : {}),

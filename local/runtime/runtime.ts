@@ -26,6 +26,7 @@ import {
   type TtsApi,
   type TtsSimulator,
 } from "../tts-simulator/index.ts";
+import { executionLogSource } from "../workflows/execution-log-records.ts";
 import { type ExecutionSummary, LocalWorkflows } from "../workflows/runner.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import type { LocalConfig } from "./config.ts";
@@ -95,6 +96,12 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       region: LOCAL_REGION,
       dataDir,
       executionStore: store,
+      // Express history lives only in CloudWatch Logs on AWS: the same `aws logs …` reads serve it here.
+      logs: executionLogSource({
+        store,
+        stateMachines: () => workflows?.stateMachines() ?? [],
+        logging: { level: config.workflowLogLevel, includeExecutionData: config.includeExecutionData === "on" },
+      }),
       publish: (topic, payload, options) => broker.publish(topic, payload, options),
       stepFunctions: {
         listStateMachines: () => workflows?.stateMachines() ?? [],
