@@ -16,7 +16,7 @@ import { type ErrorAnswer, FaultInjector, type RequestFault, requestFaultKinds }
 import type { TtsSimulator } from "./publisher.ts";
 import { type RecordedRequest, type RecorderLimits, RequestRecorder } from "./request-recorder.ts";
 import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
-import { type ApiKeys, authorizeApiRequest, handleApiRequest } from "./tts-api-handler.ts";
+import { type ApiKeys, type ApiRequest, authorizeApiRequest, handleApiRequest } from "./tts-api-handler.ts";
 import { matchRoute } from "./tts-api-routes.ts";
 
 /**
@@ -84,14 +84,9 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     body: ttsErrorBody(error, downlinks.errorCorrelationId()),
     headers,
   });
-  const processRequest = async (request: IncomingMessage, pathname: string, body: string): Promise<Answer> => {
+  const processRequest = async (request: ApiRequest): Promise<Answer> => {
     try {
-      return await handleApiRequest(context, {
-        method: request.method ?? "GET",
-        pathname,
-        authorization: request.headers.authorization,
-        body,
-      });
+      return await handleApiRequest(context, request);
     } catch (error) {
       if (error instanceof TtsApiError) return errorAnswer(error);
       throw error;
@@ -136,7 +131,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
       const fault = faults.takeRequestFault(action);
       record.faults = requestFaultKinds(fault);
       if (fault.delayMs !== undefined) await wait(fault.delayMs);
-      const answer = await answerUnder(fault, () => processRequest(request, url.pathname, text));
+      const answer = await answerUnder(fault, () => processRequest({ ...head, body: text }));
       if (fault.answerDelayMs !== undefined) await wait(fault.answerDelayMs);
       // An RST rather than a FIN: the client sees ECONNRESET, the rudest way a connection ends.
       if (answer === "reset") return void request.socket.resetAndDestroy();
@@ -149,7 +144,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
       reply(errorAnswer(ttsErrors.internal(error instanceof Error ? error.message : String(error))));
     }
   };
-  const refusalWithoutBody = (head: { method: string; pathname: string; authorization: string | undefined }) => {
+  const refusalWithoutBody = (head: Omit<ApiRequest, "body">) => {
     try {
       authorizeApiRequest(context, head);
       return undefined;
