@@ -5,17 +5,19 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listen, urlHost } from "../net/listen.ts";
-import type { AwsRequest, AwsService } from "./aws-request.ts";
+import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
+import type { AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
 import { ExecutionStore } from "./execution-store.ts";
-import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
+import { type AwsRequestHead, readRequestHead, sendError, sendResponse } from "./http-exchange.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
 import { LOCAL_REGION } from "./local-account.ts";
 import type { LogSource } from "./logs/log-source.ts";
 import { createLogsService } from "./logs/logs-service.ts";
 import type { PublishFn } from "./publish.ts";
+import { maxRequestBodyBytes, requestTooLarge } from "./request-limits.ts";
 import { SecretStore } from "./secret-store.ts";
 import { createSecretsService } from "./secrets-service.ts";
 import { detectService } from "./service-detection.ts";
@@ -115,25 +117,36 @@ async function handle(
   stats: CallStats,
 ): Promise<void> {
   let contentType = JSON_CONTENT_TYPE;
+  let serviceName = "";
   try {
-    const request = await readAwsRequest(incoming);
-    const serviceName = detectService(request.headers, request.segments);
+    const head = readRequestHead(incoming);
+    serviceName = detectService(head.headers, head.segments);
     const service = services.get(serviceName);
-    if (service === undefined)
-      throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, request);
+    // Answered before the body is read: no bytes are taken from a request nobody serves.
+    if (service === undefined) throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, head);
     contentType = service.contentType;
+    const request = { ...head, body: await readBody(incoming, maxRequestBodyBytes(service.name)) };
     const operation = service.resolve(request);
     if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, request);
     stats.count(`${service.name}:${operation.name}`);
     sendResponse(outgoing, contentType, await operation.run());
   } catch (error) {
-    if (!(error instanceof AwsError))
+    // Nobody is left to answer, and a client hanging up is no failure of the endpoint.
+    if (error instanceof ClientAbortedError) return void outgoing.destroy();
+    const answer =
+      error instanceof AwsError
+        ? error
+        : error instanceof RequestBodyTooLargeError
+          ? requestTooLarge(error, serviceName)
+          : internalFailure(error);
+    if (answer.code === "InternalFailureException")
       console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
-    sendError(outgoing, contentType, error instanceof AwsError ? error : internalFailure(error));
+    // A body left unread is not waited for: the connection closes after the answer.
+    sendError(outgoing, contentType, answer, hasPendingBody(incoming) ? { connection: "close" } : {});
   }
 }
 
-function unknownOperation(reason: string, request: AwsRequest): AwsError {
+function unknownOperation(reason: string, request: AwsRequestHead): AwsError {
   const target = request.headers["x-amz-target"];
   const what = `${request.method} ${request.rawPath}${typeof target === "string" ? ` (X-Amz-Target: ${target})` : ""}`;
   return new AwsError("UnknownOperationException", `${reason}: ${what}`, 404);
