@@ -8,7 +8,7 @@
 import type { TopicRule } from "../../workflows/topic-rule.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { BrokerMessage } from "../broker/broker.ts";
-import { compileRule } from "../rules/index.ts";
+import { asParsedByJavaScript, compileRule } from "../rules/index.ts";
 
 export interface RuleTarget {
   start(workflow: WorkflowName, input: unknown, options: { namePrefix: string }): unknown;
@@ -50,7 +50,9 @@ export function createRulesEngine(
           payload: message.payload,
           ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
         });
-        if (input !== undefined) target.start(rule.workflow, input, { namePrefix: rule.executionNamePrefix });
+        // The workflow's JavaScript steps read the action's JSON as JSON.parse does: 64-bit ints become doubles.
+        if (input !== undefined)
+          target.start(rule.workflow, asParsedByJavaScript(input), { namePrefix: rule.executionNamePrefix });
       } catch (error) {
         onFailure({ rule: rule.name, topic: message.topic, error: error as Error });
       }
