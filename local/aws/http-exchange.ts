@@ -57,6 +57,10 @@ export function sendError(outgoing: ServerResponse, contentType: string, error: 
     "content-length": body.length,
     "x-amzn-errortype": error.code,
     "x-amzn-requestid": randomUUID(),
+    // `<code>;<fault>`: 4xx are the caller's fault ("Sender"), as AWS marks them.
+    ...(error.queryErrorCode === undefined
+      ? {}
+      : { "x-amzn-query-error": `${error.queryErrorCode};${error.status < 500 ? "Sender" : "Receiver"}` }),
   });
   outgoing.end(body);
 }

@@ -19,6 +19,7 @@ export {
   type RuleMessage,
   type RuleOutcome,
 } from "./compile-rule.ts";
+export { NO_CLIENT_ID } from "./functions.ts";
 export { asParsedByJavaScript, sqlJsonText } from "./json-values.ts";
 export { RuleSqlError } from "./rule-sql-error.ts";
 export { TopicFilterError, topicFilterProblem, topicMatches } from "./topic-filter.ts";

@@ -57,7 +57,7 @@ describe("rules engine", () => {
     );
     engine({ topic: "a/b", payload: Buffer.from('{"id":18446744073709551615}'), clientId: "c" });
     engine({ topic: "a/b", payload: Buffer.from('{"id":18446744073709551614}'), clientId: "c" });
-    expect(started).toEqual([{ id: 18446744073709551615 }]);
+    expect(started).toEqual([{ id: 2 ** 64 }]); // 18446744073709551615 as a double
   });
 
   it("reports a workflow that cannot start, like a rule's error action, and goes on", () => {
@@ -73,7 +73,15 @@ describe("rules engine", () => {
     );
     engine({ topic: "thethings/lorawan/s1/uplink", payload: Buffer.from("{}"), clientId: "c" });
     expect(failures).toEqual([
-      { rule: "tts_s1_uplink", topic: "thethings/lorawan/s1/uplink", error: new Error("no such state machine") },
+      {
+        rule: "tts_s1_uplink",
+        workflow: "upstream",
+        stage: "action",
+        topic: "thethings/lorawan/s1/uplink",
+        payload: Buffer.from("{}"),
+        clientId: "c",
+        error: new Error("no such state machine"),
+      },
     ]);
   });
 });
