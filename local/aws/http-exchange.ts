@@ -42,7 +42,7 @@ async function readBody(incoming: IncomingMessage): Promise<Buffer> {
 export function sendResponse(outgoing: ServerResponse, contentType: string, response: AwsResponse): void {
   const body = response.raw ?? Buffer.from(JSON.stringify(response.json ?? {}));
   outgoing.writeHead(response.status ?? 200, {
-    "content-type": response.raw === undefined ? contentType : "application/json",
+    "content-type": response.raw === undefined ? contentType : (response.contentType ?? "application/json"),
     "content-length": body.length,
     "x-amzn-requestid": randomUUID(),
   });

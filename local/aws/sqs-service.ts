@@ -1,17 +1,19 @@
 /**
- * Amazon SQS (JSON 1.0, `X-Amz-Target: AmazonSQS.<Operation>`, as the SDK v3 and the AWS CLI send it): the
- * operations that inspect, drain and refill the local dead-letter queues — GetQueueUrl, ListQueues,
- * GetQueueAttributes, ReceiveMessage, DeleteMessage, DeleteMessageBatch, SendMessage, PurgeQueue. Queue URLs
- * are `<endpoint>/<account>/<name>`, the path AWS's have.
+ * Amazon SQS: the operations that inspect, drain and refill the local dead-letter queues — GetQueueUrl,
+ * ListQueues, GetQueueAttributes, ReceiveMessage, DeleteMessage, DeleteMessageBatch, SendMessage, PurgeQueue —
+ * in JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`: the SDK v3, AWS CLI v1 ≥ 1.29) and in the Query
+ * protocol older CLIs send (`Action=<Operation>`, XML answers). Queue URLs are `<endpoint>/<account>/<name>`,
+ * the path AWS's have.
  */
 import { z } from "zod";
 import { SQS_LIMITS } from "../../functions/core/aws-limits.ts";
-import type { AwsService } from "./aws-request.ts";
+import type { AwsRequest, AwsService, ResolvedOperation } from "./aws-request.ts";
 import { AwsError } from "./errors.ts";
 import { type JsonOperation, resolveJsonTarget } from "./json-rpc.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 import { paginate } from "./pagination.ts";
 import { parseJsonBody } from "./request-body.ts";
+import { queryAnswer, queryError, readQueryRequest } from "./sqs-query-protocol.ts";
 import { invalidParameterValue, type QueueMessage, queueDoesNotExist, type SqsQueues } from "./sqs-queues.ts";
 
 const BAD_REQUEST = "InvalidParameterValue";
@@ -80,11 +82,11 @@ export interface SqsServiceOptions {
 
 export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): AwsService {
   const urlOf = (name: string) => `${endpointUrl()}/${LOCAL_ACCOUNT_ID}/${name}`;
-  const operations = new Map<string, JsonOperation>([
+  const operations = new Map<string, SqsOperation>([
     [
       "GetQueueUrl",
-      (body) => {
-        const request = parseJsonBody(body, schemas.getQueueUrl, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.getQueueUrl);
         const name = required(request.QueueName, "QueueName");
         const owner = request.QueueOwnerAWSAccountId;
         if ((owner !== undefined && owner !== LOCAL_ACCOUNT_ID) || !queues.names().includes(name))
@@ -94,8 +96,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "ListQueues",
-      (body) => {
-        const request = parseJsonBody(body, schemas.listQueues, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.listQueues);
         const max = integer(request.MaxResults, "MaxResults", 1, L.maxListQueuesResults);
         const matching = queues.names().filter((name) => name.startsWith(request.QueueNamePrefix ?? ""));
         // Without MaxResults SQS answers up to 1,000 queues and no NextToken.
@@ -108,8 +110,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "GetQueueAttributes",
-      (body) => {
-        const request = parseJsonBody(body, schemas.getQueueAttributes, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.getQueueAttributes);
         const name = queueName(request.QueueUrl);
         const wanted = attributeNames(request.AttributeNames ?? []);
         if (wanted.length === 0) return {};
@@ -119,8 +121,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "ReceiveMessage",
-      async (body) => {
-        const request = parseJsonBody(body, schemas.receiveMessage, BAD_REQUEST);
+      async (input) => {
+        const request = parseInput(input, schemas.receiveMessage);
         const name = queueName(request.QueueUrl);
         const max = integer(request.MaxNumberOfMessages, "MaxNumberOfMessages", 1, L.maxReceiveMessages) ?? 1;
         const visibility = integer(request.VisibilityTimeout, "VisibilityTimeout", 0, L.maxVisibilityTimeoutSeconds);
@@ -139,8 +141,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "DeleteMessage",
-      (body) => {
-        const request = parseJsonBody(body, schemas.deleteMessage, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.deleteMessage);
         const name = queueName(request.QueueUrl);
         queues.delete(name, required(request.ReceiptHandle, "ReceiptHandle"));
         return {};
@@ -148,8 +150,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "DeleteMessageBatch",
-      (body) => {
-        const request = parseJsonBody(body, schemas.deleteMessageBatch, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.deleteMessageBatch);
         const name = queueName(request.QueueUrl);
         const entries = batchEntries(request.Entries ?? []);
         const successful: { Id: string }[] = [];
@@ -168,8 +170,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "SendMessage",
-      (body) => {
-        const request = parseJsonBody(body, schemas.sendMessage, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.sendMessage);
         const name = queueName(request.QueueUrl);
         if (request.MessageAttributes !== undefined || request.MessageSystemAttributes !== undefined) {
           throw invalidParameterValue(
@@ -188,8 +190,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     ],
     [
       "PurgeQueue",
-      (body) => {
-        const request = parseJsonBody(body, schemas.purgeQueue, BAD_REQUEST);
+      (input) => {
+        const request = parseInput(input, schemas.purgeQueue);
         queues.purge(queueName(request.QueueUrl));
         return {};
       },
@@ -211,12 +213,58 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
     return name;
   }
 
+  const jsonOperations = new Map<string, JsonOperation>(
+    [...operations].map(([name, operation]) => [
+      name,
+      (body) => operation(parseJsonBody(body, z.record(z.string(), z.unknown()), BAD_REQUEST)),
+    ]),
+  );
+
   return {
     name: "sqs",
     contentType: "application/x-amz-json-1.0",
     badRequestCode: BAD_REQUEST,
-    resolve: (request) => resolveJsonTarget("AmazonSQS", operations, request),
+    resolve: (request) =>
+      request.headers["x-amz-target"] !== undefined
+        ? resolveJsonTarget("AmazonSQS", jsonOperations, request)
+        : resolveQuery(operations, request),
   };
+}
+
+type SqsOperation = (input: Record<string, unknown>) => unknown;
+
+/** A Query protocol call: its answer and its AWS errors in XML. */
+function resolveQuery(
+  operations: ReadonlyMap<string, SqsOperation>,
+  request: AwsRequest,
+): ResolvedOperation | undefined {
+  const query = readQueryRequest(request);
+  if (query === undefined) return undefined;
+  const operation = operations.get(query.action);
+  return {
+    name: query.action,
+    run: async () => {
+      try {
+        if (operation === undefined)
+          throw new AwsError(
+            "InvalidAction",
+            `The action ${query.action} is not valid for this endpoint.`,
+            400,
+            "InvalidAction",
+          );
+        return queryAnswer(query.action, await operation(query.input));
+      } catch (error) {
+        if (error instanceof AwsError) return queryError(error);
+        throw error;
+      }
+    },
+  };
+}
+
+function parseInput<T>(input: Record<string, unknown>, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw invalidParameterValue(`Invalid request: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 function required(value: string | undefined, parameter: string): string {

@@ -1,6 +1,9 @@
 /** The start-up banner: where everything is, and commands that work when pasted. */
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import { stateMachineName } from "../../workflows/catalogue.ts";
+import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
 import type { LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
@@ -28,7 +31,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `  stack name        ${config.stackName}    (TTS publishes under ${ttsTopicPrefix(config.stackName)}/…)` +
       (config.environment ? `, settings of environment "${config.environment}"` : ""),
     `  MQTT broker       ${urls.mqtt}    WebSocket ${urls.mqttWs}`,
-    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions)`,
+    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions, SQS)`,
     `  TTS traffic       ${traffic}`,
     `  TTS API           ${tts}`,
     `  state             ${runtime.dataDir}`,
@@ -43,6 +46,8 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  List things and the workflows' state machines:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot list-things --attribute-name stackName --attribute-value ${config.stackName}`,
     `    ${awsEnv} aws --endpoint-url ${urls.aws} stepfunctions list-state-machines`,
+    "  Messages whose workflow could not start (the rules' dead-letter queue, as deployed):",
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
     ...(runtime.ttsApi === undefined
       ? []
       : [
