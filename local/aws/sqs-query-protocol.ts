@@ -90,8 +90,8 @@ export function queryError(error: AwsError): AwsResponse {
   return {
     status: error.status,
     ...xml(
-      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${escape(code)}</Code>` +
-        `<Message>${escape(error.message)}</Message><Detail/></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${xmlText(code)}</Code>` +
+        `<Message>${xmlText(error.message)}</Message><Detail/></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
     ),
   };
 }
@@ -108,7 +108,7 @@ function xmlMembers(value: Record<string, unknown>): string {
         return Object.entries(member)
           .map(
             ([key, entry]) =>
-              `<Attribute><Name>${escape(key)}</Name><Value>${escape(String(entry))}</Value></Attribute>`,
+              `<Attribute><Name>${xmlText(key)}</Name><Value>${xmlText(String(entry))}</Value></Attribute>`,
           )
           .join("");
       }
@@ -119,7 +119,7 @@ function xmlMembers(value: Record<string, unknown>): string {
 
 function element(value: unknown, name: string): string {
   const content =
-    typeof value === "object" && value !== null ? xmlMembers(value as Record<string, unknown>) : escape(String(value));
+    typeof value === "object" && value !== null ? xmlMembers(value as Record<string, unknown>) : xmlText(String(value));
   return `<${name}>${content}</${name}>`;
 }
 
@@ -132,6 +132,6 @@ function xml(text: string): AwsResponse {
 }
 
 /** XML text; a CR is written as a reference, or an XML parser would turn it into a LF. */
-function escape(text: string): string {
+function xmlText(text: string): string {
   return text.replace(/[&<>"'\r]/g, (char) => `&#x${char.charCodeAt(0).toString(16).toUpperCase()};`);
 }
