@@ -106,3 +106,31 @@ export function thingAttributesProblem(
   }
   return undefined;
 }
+
+/**
+ * Amazon SQS limits (Amazon SQS API Reference: SendMessage, ReceiveMessage, ChangeMessageVisibility,
+ * DeleteMessageBatch, PurgeQueue; Amazon SQS Developer Guide, "Amazon SQS message quotas").
+ */
+export const SQS_LIMITS = {
+  /**
+   * A queue's default MaximumMessageSize (256 KiB): what a queue created without the attribute — as Terraform
+   * creates ours — refuses beyond. AWS allows raising the attribute to 1 MiB; our dead-letter queues do not.
+   */
+  defaultMaxMessageBytes: 262_144,
+  /** MaxNumberOfMessages of one ReceiveMessage. */
+  maxReceiveMessages: 10,
+  /** WaitTimeSeconds of one ReceiveMessage (long polling). */
+  maxWaitTimeSeconds: 20,
+  /** VisibilityTimeout: 12 hours. */
+  maxVisibilityTimeoutSeconds: 43_200,
+  /** DelaySeconds of SendMessage: 15 minutes. */
+  maxDelaySeconds: 900,
+  /** Entries of one batch request. */
+  maxBatchEntries: 10,
+  /** A batch entry's Id: alphanumerics, `-` and `_`. */
+  maxBatchEntryIdLength: 80,
+  /** One PurgeQueue per queue in this many seconds. */
+  purgeIntervalSeconds: 60,
+  /** ListQueues MaxResults. */
+  maxListQueuesResults: 1000,
+} as const;

@@ -28,7 +28,7 @@ export function readRequestHead(incoming: IncomingMessage): AwsRequestHead {
 export function sendResponse(outgoing: ServerResponse, contentType: string, response: AwsResponse): void {
   const body = response.raw ?? Buffer.from(JSON.stringify(response.json ?? {}));
   outgoing.writeHead(response.status ?? 200, {
-    "content-type": response.raw === undefined ? contentType : "application/json",
+    "content-type": response.raw === undefined ? contentType : (response.contentType ?? "application/json"),
     "content-length": body.length,
     "x-amzn-requestid": randomUUID(),
   });
@@ -49,6 +49,10 @@ export function sendError(
     "content-length": body.length,
     "x-amzn-errortype": error.code,
     "x-amzn-requestid": randomUUID(),
+    // `<code>;<fault>`: 4xx are the caller's fault ("Sender"), as AWS marks them.
+    ...(error.queryErrorCode === undefined
+      ? {}
+      : { "x-amzn-query-error": `${error.queryErrorCode};${error.status < 500 ? "Sender" : "Receiver"}` }),
   });
   outgoing.end(body);
 }

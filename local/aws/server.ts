@@ -22,6 +22,8 @@ import { SecretStore } from "./secret-store.ts";
 import { createSecretsService } from "./secrets-service.ts";
 import { detectService } from "./service-detection.ts";
 import { ShadowService } from "./shadow-service.ts";
+import { SqsQueues } from "./sqs-queues.ts";
+import { createSqsService } from "./sqs-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
 import { ThingRegistry } from "./thing-registry.ts";
@@ -41,6 +43,8 @@ export interface AwsEndpointOptions {
   readonly executionStore?: ExecutionStore;
   /** What CloudWatch Logs reads serve (the workflows' execution logs); none by default. */
   readonly logs?: LogSource;
+  /** Share it with the runtime that dead-letters into it; by default one is opened in `dataDir`. */
+  readonly sqsQueues?: SqsQueues;
 }
 
 export interface AwsEndpoint {
@@ -49,6 +53,8 @@ export interface AwsEndpoint {
   readonly port: number;
   readonly region: string;
   readonly executionStore: ExecutionStore;
+  /** The SQS queues (the workflows' dead-letter queues), for the runtime to create and fill. */
+  readonly sqsQueues: SqsQueues;
   /** Calls per `<service>:<Operation>` since start or the last `resetStats()`. */
   stats(): Record<string, number>;
   resetStats(): void;
@@ -67,6 +73,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
   const secrets = new SecretStore({ dataDir: options.dataDir, region });
   const executionStore = options.executionStore ?? new ExecutionStore({ dataDir: options.dataDir });
+  const sqsQueues = options.sqsQueues ?? new SqsQueues({ dataDir: options.dataDir, region });
   const stats = new CallStats();
 
   let port = options.port;
@@ -76,6 +83,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
       createLogsService({ source: options.logs ?? { groups: () => [] }, region }),
+      createSqsService({ queues: sqsQueues, endpointUrl: () => `http://${urlHost(host)}:${port}` }),
       createStepFunctionsService({
         store: executionStore,
         ...(options.stepFunctions ? { backend: options.stepFunctions } : {}),
@@ -89,7 +97,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
-    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush()]);
+    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
   };
   return {
     url: `http://${urlHost(host)}:${port}`,
@@ -97,10 +105,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     port,
     region,
     executionStore,
+    sqsQueues,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     flush,
     close: async () => {
+      // A long poll would hold the close up to 20 s: it answers now, empty or with what is there.
+      sqsQueues.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();

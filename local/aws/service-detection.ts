@@ -1,6 +1,6 @@
 /**
  * Which AWS service a request is for: the SigV4 credential scope names it (`iot`, `iotdata`,
- * `secretsmanager`, `states`, `logs`); unsigned requests fall back to `X-Amz-Target` and then the path.
+ * `secretsmanager`, `states`, `logs`, `sqs`); unsigned requests fall back to `X-Amz-Target` and then the path.
  */
 import type { IncomingHttpHeaders } from "node:http";
 
@@ -16,6 +16,7 @@ const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   secretsmanager: "secretsmanager",
   AWSStepFunctions: "states",
   Logs_20140328: "logs",
+  AmazonSQS: "sqs",
 };
 
 export function detectService(headers: IncomingHttpHeaders, segments: readonly string[]): string {

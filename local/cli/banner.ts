@@ -2,6 +2,8 @@
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
+import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
 import type { LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
@@ -31,7 +33,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `  stack name        ${config.stackName}    (TTS publishes under ${ttsTopicPrefix(config.stackName)}/…)` +
       (config.environment ? `, settings of environment "${config.environment}"` : ""),
     `  MQTT broker       ${urls.mqtt}    WebSocket ${urls.mqttWs}`,
-    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions)`,
+    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions, SQS)`,
     `  TTS traffic       ${traffic}`,
     `  TTS API           ${tts}`,
     `  state             ${runtime.dataDir}`,
@@ -50,6 +52,8 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  then one execution's history (the downlink workflow logs to …-downlink):",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, FAILED_EXECUTIONS)}`,
     `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, ONE_EXECUTION)}`,
+    "  Messages whose workflow could not start (the rules' dead-letter queue, as deployed):",
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
     ...(runtime.ttsApi === undefined
       ? []
       : [

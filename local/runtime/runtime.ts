@@ -33,6 +33,7 @@ import type { LocalConfig } from "./config.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
+import { RuleDeadLetters } from "./rule-dead-letters.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 
 export interface LocalRuntime {
@@ -50,7 +51,7 @@ export interface LocalRuntime {
   readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string; readonly tts: string };
   /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
   readonly sdkEnvironment: Readonly<Record<string, string>>;
-  /** Rule starts that failed (the deployed stack's dead-letter queue). */
+  /** Rule starts and evaluations that failed; failed starts are also in the workflows' dead-letter queues. */
   readonly ruleFailures: readonly RuleFailure[];
   /** Stops traffic, lets running executions finish, writes all state, closes every port. */
   close(): Promise<void>;
@@ -160,9 +161,15 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     workflows = runningWorkflows;
 
     const ruleFailures: RuleFailure[] = [];
+    const deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
     broker.onMessage(
       createRulesEngine(topicRules(config.stackName), runningWorkflows, (failure) => {
         ruleFailures.push(failure);
+        try {
+          deadLetters.record(failure);
+        } catch (error) {
+          console.error(`Could not dead-letter the message of rule ${failure.rule}:`, error);
+        }
         hooks.onRuleFailure?.(failure);
       }),
     );

@@ -15,6 +15,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../local/aws/local-account.ts
 import type { StepFunctionsBackend } from "../../local/aws/step-functions-backend.ts";
 import { FAILED_EXECUTIONS, filterLogEvents, LAST_HOUR } from "../../local/cli/banner.ts";
 import { executionLogSource } from "../../local/workflows/execution-log-records.ts";
+import { DEAD_LETTER_QUEUE } from "../../workflows/dead-letter-queue.ts";
 import { useEndpointFixture } from "../local/aws/endpoint-fixture.ts";
 
 const run = promisify(execFile);
@@ -50,6 +51,7 @@ const MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMac
 const FAILED_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:${MACHINE}:uplink-1:6a1f`;
 const LOG_GROUP = `/aws/vendedlogs/states/${MACHINE}`;
 
+const DLQ = "prod-upstream-rules-dlq";
 const ctx = useEndpointFixture((dataDir) => {
   const executionStore = new ExecutionStore({ dataDir });
   const machines = [
@@ -70,6 +72,7 @@ beforeEach(async () => {
   const store = ctx.f.endpoint.executionStore;
   store.started({ executionArn: FAILED_ARN, stateMachineArn: MACHINE_ARN, name: "uplink-1", input: '{"a":1}' });
   store.finished(FAILED_ARN, { status: "FAILED", error: "InvalidTtsMessage", cause: "payload is not UTF-8 JSON" });
+  ctx.f.endpoint.sqsQueues.ensure(DLQ, DEAD_LETTER_QUEUE);
   await ctx.f.iot.send(
     new CreateThingCommand({ thingName: "sensor-1", attributePayload: { attributes: { stackName: "prod" } } }),
   );
@@ -186,6 +189,73 @@ describe.each(CLIS)("%s", (cli) => {
     const shadow = JSON.parse(await readFile(outfile, "utf8")) as Record<string, unknown>;
     expect(shadow).toMatchObject({ state: { reported: { battery: 90 } }, version: 1 });
     expect(ctx.f.endpoint.stats()["iotdata:GetThingShadow"]).toBe(1);
+  });
+
+  it("inspects and drains a dead-letter queue with the README's commands", async () => {
+    ctx.f.endpoint.sqsQueues.send(DLQ, '{"ruleName":"tts_prod_uplink"}');
+    const url = (
+      await aws("sqs", "get-queue-url", "--queue-name", DLQ, "--query", "QueueUrl", "--output", "text")
+    ).trim();
+    expect(url).toBe(`${ctx.f.endpoint.url}/${LOCAL_ACCOUNT_ID}/${DLQ}`);
+    const received = JSON.parse(
+      await aws(
+        "sqs",
+        "receive-message",
+        "--queue-url",
+        url,
+        "--max-number-of-messages",
+        "10",
+        "--wait-time-seconds",
+        "1",
+        "--attribute-names",
+        "All",
+      ),
+    ) as { Messages: { Body: string; ReceiptHandle: string; Attributes: Record<string, string> }[] };
+    expect(received.Messages).toMatchObject([
+      { Body: '{"ruleName":"tts_prod_uplink"}', Attributes: { ApproximateReceiveCount: "1" } },
+    ]);
+    await aws(
+      "sqs",
+      "delete-message",
+      "--queue-url",
+      url,
+      "--receipt-handle",
+      received.Messages[0]?.ReceiptHandle ?? "",
+    );
+    const counts = JSON.parse(
+      await aws(
+        "sqs",
+        "get-queue-attributes",
+        "--queue-url",
+        url,
+        "--attribute-names",
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+      ),
+    ) as unknown;
+    expect(counts).toEqual({
+      Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" },
+    });
+    // An empty receive prints nothing, as on AWS.
+    expect(await aws("sqs", "receive-message", "--queue-url", url)).toBe("");
+    await aws("sqs", "purge-queue", "--queue-url", url);
+    // Seven CLI runs of a few seconds each on a loaded machine.
+  }, 120_000);
+
+  it("sees SQS's query-compatible error codes", async () => {
+    await expect(aws("sqs", "get-queue-url", "--queue-name", "missing")).rejects.toMatchObject({
+      stderr: expect.stringContaining(
+        "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the GetQueueUrl operation",
+      ),
+    });
+    const url = `${ctx.f.endpoint.url}/${LOCAL_ACCOUNT_ID}/${DLQ}`;
+    await expect(
+      aws("sqs", "receive-message", "--queue-url", url, "--max-number-of-messages", "11"),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining(
+        "An error occurred (InvalidParameterValue) when calling the ReceiveMessage operation",
+      ),
+    });
   });
 
   it("sees AWS error codes", async () => {

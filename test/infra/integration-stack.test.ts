@@ -307,6 +307,9 @@ describe("integration stack: IoT rules", () => {
       ).toMatchObject({
         sqs_managed_sse_enabled: true,
         message_retention_seconds: 1_209_600,
+        // Stated, not left to Terraform's default: the local dead-letter queue enforces the same numbers.
+        max_message_size: 262_144,
+        visibility_timeout_seconds: 30,
       });
     }
   });
