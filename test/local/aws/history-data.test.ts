@@ -3,16 +3,17 @@
 // quotas"; API Reference, "HistoryEventExecutionDataDetails": `truncated` says so.
 import { describe, expect, it } from "vitest";
 import {
-  escapedBytes,
   HISTORY_DATA_LIMIT_BYTES,
   truncatedHistoryData,
   withHistoryDataLimits,
 } from "../../../local/aws/history-data.ts";
 
+/** The text as a JSON string in a log record, without its quotes, in UTF-8 bytes: what the limit counts. */
+const escapedBytes = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
+
 describe("history data limits", () => {
   it("is 248 KB of escaped data", () => {
     expect(HISTORY_DATA_LIMIT_BYTES).toBe(253_952);
-    expect(escapedBytes('{"a":"é\\n"}')).toBe(Buffer.byteLength('{\\"a\\":\\"é\\\\n\\"}'));
   });
 
   it("keeps data up to the limit whole", () => {
@@ -25,15 +26,19 @@ describe("history data limits", () => {
     expect(truncatedHistoryData(text)).toEqual({ text: text.slice(0, HISTORY_DATA_LIMIT_BYTES), truncated: true });
   });
 
-  it("counts escapes and UTF-8 bytes, and never splits a character", () => {
-    for (const unit of ['"', "é", "😀", "\u0001"]) {
-      const { text, truncated } = truncatedHistoryData(unit.repeat(200_000));
-      expect(truncated).toBe(true);
+  it.each(['"', "\\", "\n", "\u0001", "é", "€", "😀", "\ud800", "a"])(
+    "counts %j as JSON escapes it and UTF-8 encodes it, and cuts whole characters only",
+    (unit) => {
+      const whole = `{"k":"${unit.repeat(50)}"}`.repeat(10_000);
+      const { text, truncated } = truncatedHistoryData(whole);
+      expect(truncated).toBe(escapedBytes(whole) > HISTORY_DATA_LIMIT_BYTES);
+      expect(whole.startsWith(text)).toBe(true);
       expect(escapedBytes(text)).toBeLessThanOrEqual(HISTORY_DATA_LIMIT_BYTES);
-      expect(escapedBytes(text)).toBeGreaterThan(HISTORY_DATA_LIMIT_BYTES - 12);
-      expect(text.length % unit.length).toBe(0);
-    }
-  });
+      // The longest such prefix: one more character would not fit.
+      if (truncated)
+        expect(escapedBytes(whole.slice(0, text.length + unit.length))).toBeGreaterThan(HISTORY_DATA_LIMIT_BYTES);
+    },
+  );
 
   it("marks cut input and output with inputDetails/outputDetails { truncated: true }, and leaves the rest", () => {
     const big = '"'.repeat(HISTORY_DATA_LIMIT_BYTES);
