@@ -25,6 +25,7 @@ import type { HistoryEvent, HistoryEventType } from "./history-events.ts";
 import { JsonLinesJournal, readJsonLinesSync } from "./json-lines-journal.ts";
 import { validateState } from "./state-schema.ts";
 import {
+  type ExecutionLine,
   type ExecutionRecord,
   type ExecutionStatus,
   executionLineSchema,
@@ -82,13 +83,17 @@ const TERMINAL_EVENT: Readonly<Record<ExecutionOutcome["status"], HistoryEventTy
   ABORTED: "ExecutionAborted",
 };
 
-/** A kept execution, its latest journal line and, while it runs, the texts its events share. */
+/**
+ * A kept execution: what lists and filters need, and its latest journal line. Only a running execution
+ * keeps its record in memory (events are appended to it); a finished one is read back from its line when
+ * asked for, so memory holds each execution's data once, in its compact line.
+ */
 interface Entry {
-  readonly record: MutableRecord;
+  summary: ExecutionSummary;
   /** Written by a start (the record without history) and a finish (the whole record). */
   line: string;
   bytes: number;
-  texts?: string[];
+  running?: { readonly record: MutableRecord; readonly texts: string[] };
 }
 
 export class ExecutionStore {
@@ -145,47 +150,50 @@ export class ExecutionStore {
       input: start.input,
       events: [],
     };
-    const entry: Entry = { record, line: "", bytes: 0, texts: [start.input] };
+    const running = { record, texts: [start.input] };
+    const entry: Entry = { summary: record, line: "", bytes: 0, running };
     this.#entries.set(record.executionArn, entry);
-    this.#append(entry, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
-    this.#journalLine(entry);
+    this.#append(running, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
+    this.#journalLine(entry, record);
     this.#evict(entry);
     return record;
   }
 
-  /** @returns the new event's id, or `undefined` when the execution is not (or no longer) kept. */
+  /** @returns the new event's id, or `undefined` when the execution is not (or no longer) kept, or finished. */
   appendEvent(executionArn: string, event: NewHistoryEvent): number | undefined {
-    const entry = this.#entries.get(executionArn);
-    return entry === undefined ? undefined : this.#append(entry, event).id;
+    const running = this.#entries.get(executionArn)?.running;
+    return running === undefined ? undefined : this.#append(running, event).id;
   }
 
   /** @returns false when the execution is not (or no longer) kept. Finishing twice is a bug: it throws. */
   finished(executionArn: string, outcome: ExecutionOutcome, stopDate: Date = new Date()): boolean {
     const entry = this.#entries.get(executionArn);
     if (entry === undefined) return false;
-    const { record } = entry;
-    if (record.status !== "RUNNING") {
-      throw new ExecutionAlreadyFinishedError(executionArn, record.status);
-    }
+    const { running } = entry;
+    if (running === undefined) throw new ExecutionAlreadyFinishedError(executionArn, entry.summary.status);
+    const { record } = running;
     record.status = outcome.status;
     record.stopDate = stopDate;
     const details = outcome.status === "SUCCEEDED" ? { output: outcome.output } : errorDetails(outcome);
     Object.assign(record, details);
-    this.#append(entry, { type: TERMINAL_EVENT[outcome.status], details, timestamp: stopDate });
-    delete entry.texts;
-    this.#journalLine(entry);
+    this.#append(running, { type: TERMINAL_EVENT[outcome.status], details, timestamp: stopDate });
+    this.#journalLine(entry, record);
+    delete entry.running;
+    entry.summary = summaryOf(record);
     this.#evict(entry);
     return true;
   }
 
+  /** A running execution's live record, or a finished one's read back from its journal line. */
   get(executionArn: string): ExecutionRecord | undefined {
-    return this.#entries.get(executionArn)?.record;
+    const entry = this.#entries.get(executionArn);
+    return entry === undefined ? undefined : recordOf(entry);
   }
 
   /** Newest first. */
   list(filter: ExecutionFilter = {}): ExecutionRecord[] {
     return [...this.#entries.values()]
-      .map((entry) => entry.record)
+      .map(recordOf)
       .reverse()
       .filter(
         (execution) =>
@@ -209,44 +217,37 @@ export class ExecutionStore {
     const bytes = readJsonLinesSync(this.#file, (value, text, lineNumber) => {
       const line = validateState(this.#file, executionLineSchema(value), value, `line ${lineNumber}`);
       if (dropped.has(line.executionArn)) return;
-      const record = fromLine(line);
       const compact = isCompactLine(line);
       firstFormat ||= !compact;
-      const entry = this.#entries.get(record.executionArn);
+      const entry = this.#entries.get(line.executionArn);
       if (entry !== undefined) this.#liveBytes -= entry.bytes;
-      const stored = compact ? text : toLine(record);
-      const kept: Entry = { record, line: stored, bytes: Buffer.byteLength(stored) + 1 };
-      this.#entries.set(record.executionArn, kept);
+      const stored = compact ? text : toLine(fromLine(line));
+      const { startDate, stopDate, ...rest } = line;
+      const summary = summaryOf({
+        ...rest,
+        startDate: new Date(startDate),
+        ...(stopDate === undefined ? {} : { stopDate: new Date(stopDate) }),
+      });
+      const kept: Entry = { summary, line: stored, bytes: Buffer.byteLength(stored) + 1 };
+      this.#entries.set(line.executionArn, kept);
       this.#liveBytes += kept.bytes;
       for (const victim of this.#evict(kept)) dropped.add(victim);
     });
     return { bytes, firstFormat };
   }
 
-  #append(entry: Entry, event: NewHistoryEvent): HistoryEvent {
-    const { events } = entry.record;
+  #append(running: NonNullable<Entry["running"]>, event: NewHistoryEvent): HistoryEvent {
+    const { events } = running.record;
     const previous = events.at(-1);
     const appended: HistoryEvent = {
       id: (previous?.id ?? 0) + 1,
       previousEventId: previous?.id ?? 0,
       timestamp: event.timestamp ?? new Date(),
       type: event.type,
-      ...(event.details === undefined ? {} : { details: this.#shared(entry, withHistoryDataLimits(event.details)) }),
+      ...(event.details === undefined ? {} : { details: shared(running.texts, withHistoryDataLimits(event.details)) }),
     };
     events.push(appended);
     return appended;
-  }
-
-  /** `details` whose input and output are the execution's one copy of that text. */
-  #shared(entry: Entry, details: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-    const texts = entry.texts;
-    if (texts === undefined) return details;
-    const { input, output } = details;
-    return {
-      ...details,
-      ...(typeof input === "string" ? { input: intern(texts, input) } : {}),
-      ...(typeof output === "string" ? { output: intern(texts, output) } : {}),
-    };
   }
 
   /**
@@ -257,9 +258,9 @@ export class ExecutionStore {
   #evict(keep?: Entry): string[] {
     const dropped: string[] = [];
     const drop = (victim: Entry) => {
-      this.#entries.delete(victim.record.executionArn);
+      this.#entries.delete(victim.summary.executionArn);
       this.#liveBytes -= victim.bytes;
-      dropped.push(victim.record.executionArn);
+      dropped.push(victim.summary.executionArn);
     };
     while (this.#entries.size > this.#maxExecutions) {
       const victim = this.#oldestFinished(keep) ?? this.#entries.values().next().value;
@@ -276,13 +277,13 @@ export class ExecutionStore {
 
   #oldestFinished(keep: Entry | undefined): Entry | undefined {
     for (const entry of this.#entries.values()) {
-      if (entry.record.status !== "RUNNING" && entry !== keep) return entry;
+      if (entry.summary.status !== "RUNNING" && entry !== keep) return entry;
     }
     return undefined;
   }
 
-  #journalLine(entry: Entry): void {
-    const line = toLine(entry.record);
+  #journalLine(entry: Entry, record: ExecutionRecord): void {
+    const line = toLine(record);
     const bytes = Buffer.byteLength(line) + 1;
     this.#liveBytes += bytes - entry.bytes;
     entry.line = line;
@@ -306,9 +307,10 @@ export class ExecutionStore {
   }
 
   #abortOrphans(): void {
-    for (const { record } of this.#entries.values()) {
-      if (record.status !== "RUNNING") continue;
-      this.finished(record.executionArn, {
+    for (const entry of this.#entries.values()) {
+      if (entry.summary.status !== "RUNNING") continue;
+      entry.running = { record: fromLine(JSON.parse(entry.line) as ExecutionLine), texts: [] };
+      this.finished(entry.summary.executionArn, {
         status: "ABORTED",
         error: "States.Runtime",
         cause: "The local runtime stopped before the execution finished",
@@ -329,6 +331,61 @@ function errorDetails(outcome: { error?: string; cause?: string }): { error?: st
   return {
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     ...(outcome.cause === undefined ? {} : { cause: outcome.cause }),
+  };
+}
+
+/** What lists and filters read: everything but the data. */
+type ExecutionSummary = Omit<ExecutionRecord, "input" | "output" | "events">;
+
+function summaryOf(record: ExecutionSummary): ExecutionSummary {
+  const { executionArn, stateMachineArn, name, status, startDate, stopDate, error, cause } = record;
+  return {
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate,
+    ...(stopDate === undefined ? {} : { stopDate }),
+    ...(error === undefined ? {} : { error }),
+    ...(cause === undefined ? {} : { cause }),
+  };
+}
+
+/**
+ * The running record, or a finished execution as a record whose input, output and events are read from
+ * its line on first access: listing thousands of executions parses none of them.
+ */
+function recordOf(entry: Entry): ExecutionRecord {
+  if (entry.running !== undefined) return entry.running.record;
+  const { line, summary } = entry;
+  let full: ExecutionRecord | undefined;
+  const read = () => {
+    full ??= fromLine(JSON.parse(line) as ExecutionLine);
+    return full;
+  };
+  const record = {
+    ...summary,
+    get input() {
+      return read().input;
+    },
+    get events() {
+      return read().events;
+    },
+  };
+  // Only a succeeded execution has an output (the member is absent otherwise, as in a DescribeExecution answer).
+  if (summary.status === "SUCCEEDED") {
+    Object.defineProperty(record, "output", { get: () => read().output, enumerable: true });
+  }
+  return record;
+}
+
+/** `details` whose input and output are the execution's one copy of that text. */
+function shared(texts: string[], details: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const { input, output } = details;
+  return {
+    ...details,
+    ...(typeof input === "string" ? { input: intern(texts, input) } : {}),
+    ...(typeof output === "string" ? { output: intern(texts, output) } : {}),
   };
 }
 
