@@ -25,7 +25,7 @@ export function truncatedHistoryData(text: string): { readonly text: string; rea
 }
 
 /** What the quick count cannot size: control characters and surrogates (JSON text has neither but emoji). */
-const NEEDS_A_SCAN = /[\u0000-\u001f\ud800-\udfff]/;
+const NEEDS_A_SCAN = /[^\u0020-\ud7ff\ue000-\uffff]/;
 
 /**
  * Most data is JSON text (no raw control characters): its escaped size is its UTF-8 size plus one byte per

@@ -19,6 +19,9 @@ describe("history data limits", () => {
   it("keeps data up to the limit whole", () => {
     const text = "a".repeat(HISTORY_DATA_LIMIT_BYTES);
     expect(truncatedHistoryData(text)).toEqual({ text, truncated: false });
+    const quoted = `${"a".repeat(200_000)}${'"'.repeat(26_976)}`; // escapes to exactly the limit
+    expect(truncatedHistoryData(quoted)).toEqual({ text: quoted, truncated: false });
+    expect(truncatedHistoryData(`${quoted}"`).truncated).toBe(true);
   });
 
   it("cuts data over the limit to the longest prefix whose escaped form fits", () => {
