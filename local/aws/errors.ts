@@ -23,11 +23,19 @@ export class AwsError extends Error {
 export const notFound = (message: string): AwsError => new AwsError("ResourceNotFoundException", message, 404);
 export const invalidRequest = (message: string): AwsError => new AwsError("InvalidRequestException", message, 400);
 
-/** A state file exists but cannot be read back: refusing to start beats silently starting empty. */
+/**
+ * A state file exists but cannot be read back (not JSON, the wrong shape, too large): refusing to start
+ * beats silently starting empty. The message names the file and the way out (README: "Damaged data dir").
+ */
 export class CorruptStateFileError extends Error {
   override readonly name = "CorruptStateFileError";
+  readonly file: string;
 
   constructor(file: string, reason: string) {
-    super(`State file ${file} cannot be read (${reason}); fix or delete it`);
+    super(
+      `State file ${file} cannot be read (${reason}). Stop the runtime and move the file aside ` +
+        `(mv '${file}' '${file}.damaged') to start without what it held, or restore it from a backup`,
+    );
+    this.file = file;
   }
 }

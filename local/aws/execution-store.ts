@@ -10,33 +10,39 @@
  *   store.finished(executionArn, { status: "FAILED", error, cause })    // + ExecutionFailed
  *
  * Event ids count from 1 and `previousEventId` is the event before; `details` is the event's
- * `…EventDetails` member as GetExecutionHistory returns it (see `history-events.ts`).
- * Only the newest `maxExecutions` are kept (finished ones are dropped first); `appendEvent` and
- * `finished` return false for an execution no longer kept, so a long run never fails for it.
+ * `…EventDetails` member as GetExecutionHistory returns it (see `history-events.ts`), its input and
+ * output cut to Step Functions' logging limit (`history-data.ts`).
+ *
+ * Bounded: only the newest `maxExecutions` are kept (finished ones are dropped first), and finished
+ * ones are dropped, oldest first, while all kept take more than `maxBytes` in the journal. `appendEvent`
+ * and `finished` return false for an execution no longer kept, so a long run never fails for it.
  * Executions left RUNNING by a previous process cannot finish any more: loading marks them ABORTED.
  */
 import { join } from "node:path";
 import { AwsError } from "./errors.ts";
+import { withHistoryDataLimits } from "./history-data.ts";
 import type { HistoryEvent, HistoryEventType } from "./history-events.ts";
 import { JsonLinesJournal, readJsonLinesSync } from "./json-lines-journal.ts";
+import { validateState } from "./state-schema.ts";
+import {
+  type ExecutionLine,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  executionLineSchema,
+  fromLine,
+  intern,
+  isCompactLine,
+  type MutableRecord,
+  toLine,
+} from "./stored-execution.ts";
+
+export type { ExecutionRecord, ExecutionStatus } from "./stored-execution.ts";
 
 export const DEFAULT_MAX_EXECUTIONS = 1000;
-
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
-
-export interface ExecutionRecord {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
-  readonly status: ExecutionStatus;
-  readonly startDate: Date;
-  readonly stopDate?: Date;
-  readonly input: string;
-  readonly output?: string;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly events: readonly HistoryEvent[];
-}
+/** 32 MiB: a thousand ordinary uplinks take ~5 MB; with large ones the data dir stays well under 100 MB. */
+export const DEFAULT_MAX_EXECUTION_BYTES = 32 * 1024 * 1024;
+/** Compaction starts once the journal holds this much more than the kept executions' lines. */
+const COMPACTION_SLACK_BYTES = 1024 * 1024;
 
 export interface ExecutionStart {
   readonly executionArn: string;
@@ -65,6 +71,8 @@ export interface ExecutionFilter {
 export interface ExecutionStoreOptions {
   readonly dataDir: string;
   readonly maxExecutions?: number;
+  /** The most the kept executions' journal lines may take together (finished ones are dropped first). */
+  readonly maxBytes?: number;
   readonly writeDelayMs?: number;
 }
 
@@ -75,50 +83,62 @@ const TERMINAL_EVENT: Readonly<Record<ExecutionOutcome["status"], HistoryEventTy
   ABORTED: "ExecutionAborted",
 };
 
-/** Records are mutable inside the store only. */
-type MutableRecord = { -readonly [K in keyof ExecutionRecord]: ExecutionRecord[K] } & { events: HistoryEvent[] };
+/**
+ * A kept execution: what lists and filters need, and its latest journal line. Only a running execution
+ * keeps its record in memory (events are appended to it); a finished one is read back from its line when
+ * asked for, so memory holds each execution's data once, in its compact line.
+ */
+interface Entry {
+  summary: ExecutionSummary;
+  /** Written by a start (the record without history) and a finish (the whole record). */
+  line: string;
+  bytes: number;
+  running?: { readonly record: MutableRecord; readonly texts: string[] };
+}
 
 export class ExecutionStore {
+  readonly #file: string;
   readonly #maxExecutions: number;
+  readonly #maxBytes: number;
   /** In start order, oldest first. */
-  readonly #executions: Map<string, MutableRecord>;
+  readonly #entries = new Map<string, Entry>();
+  /** What the kept executions' lines take: the journal size once compacted. */
+  #liveBytes = 0;
   /**
-   * A journal of records: a start writes the record without history, a finish writes it whole.
-   * Replaying it in order gives the latest state of each execution; it is compacted once it holds
-   * about twice the records kept, so disk use stays bounded and the cost per execution constant.
+   * Replaying the journal in order gives the latest state of each execution. It is compacted once the
+   * lines of executions finished or dropped since take as much as the kept ones (plus some slack), so
+   * disk use stays within about twice the kept data and each line is rewritten about once.
    */
   readonly #journal: JsonLinesJournal;
-  #journalLines = 0;
-  /** Each kept execution's latest journal line: compaction writes these without serializing again. */
-  readonly #lines = new Map<string, string>();
+  #compaction: Promise<void> | undefined;
 
   constructor(options: ExecutionStoreOptions) {
-    const file = join(options.dataDir, "executions.jsonl");
-    this.#maxExecutions = options.maxExecutions ?? DEFAULT_MAX_EXECUTIONS;
-    if (!Number.isInteger(this.#maxExecutions) || this.#maxExecutions < 1) {
-      throw new RangeError(`maxExecutions must be a positive integer, got ${this.#maxExecutions}`);
-    }
-    const stored = readJsonLinesSync(file) as StoredExecution[];
-    this.#executions = new Map();
-    for (const execution of stored) {
-      this.#executions.set(execution.executionArn, fromStored(execution));
-      this.#lines.set(execution.executionArn, JSON.stringify(execution));
-    }
-    this.#journalLines = stored.length;
+    this.#file = join(options.dataDir, "executions.jsonl");
+    this.#maxExecutions = positiveInteger("maxExecutions", options.maxExecutions ?? DEFAULT_MAX_EXECUTIONS);
+    this.#maxBytes = positiveInteger("maxBytes", options.maxBytes ?? DEFAULT_MAX_EXECUTION_BYTES);
+    const loaded = this.#load();
     this.#journal = new JsonLinesJournal({
-      file,
+      file: this.#file,
+      bytes: loaded.bytes,
       ...(options.writeDelayMs === undefined ? {} : { delayMs: options.writeDelayMs }),
     });
     this.#abortOrphans();
     this.#evict();
+    // Lines of the first format become compact ones at a compaction: make it now.
+    this.#compactIfDue(loaded.firstFormat);
   }
 
   get size(): number {
-    return this.#executions.size;
+    return this.#entries.size;
+  }
+
+  /** What the kept executions take in the journal, in bytes. */
+  get bytes(): number {
+    return this.#liveBytes;
   }
 
   started(start: ExecutionStart): ExecutionRecord {
-    if (this.#executions.has(start.executionArn)) {
+    if (this.#entries.has(start.executionArn)) {
       throw new AwsError("ExecutionAlreadyExists", `Execution Already Exists: '${start.executionArn}'`);
     }
     const record: MutableRecord = {
@@ -130,42 +150,50 @@ export class ExecutionStore {
       input: start.input,
       events: [],
     };
-    this.#executions.set(record.executionArn, record);
-    this.#append(record, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
-    this.#journalRecord(record);
-    this.#evict();
+    const running = { record, texts: [start.input] };
+    const entry: Entry = { summary: record, line: "", bytes: 0, running };
+    this.#entries.set(record.executionArn, entry);
+    this.#append(running, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
+    this.#journalLine(entry, record);
+    this.#evict(entry);
     return record;
   }
 
-  /** @returns the new event's id, or `undefined` when the execution is not (or no longer) kept. */
+  /** @returns the new event's id, or `undefined` when the execution is not (or no longer) kept, or finished. */
   appendEvent(executionArn: string, event: NewHistoryEvent): number | undefined {
-    const record = this.#executions.get(executionArn);
-    return record === undefined ? undefined : this.#append(record, event).id;
+    const running = this.#entries.get(executionArn)?.running;
+    return running === undefined ? undefined : this.#append(running, event).id;
   }
 
   /** @returns false when the execution is not (or no longer) kept. Finishing twice is a bug: it throws. */
   finished(executionArn: string, outcome: ExecutionOutcome, stopDate: Date = new Date()): boolean {
-    const record = this.#executions.get(executionArn);
-    if (record === undefined) return false;
-    if (record.status !== "RUNNING") {
-      throw new ExecutionAlreadyFinishedError(executionArn, record.status);
-    }
+    const entry = this.#entries.get(executionArn);
+    if (entry === undefined) return false;
+    const { running } = entry;
+    if (running === undefined) throw new ExecutionAlreadyFinishedError(executionArn, entry.summary.status);
+    const { record } = running;
     record.status = outcome.status;
     record.stopDate = stopDate;
     const details = outcome.status === "SUCCEEDED" ? { output: outcome.output } : errorDetails(outcome);
     Object.assign(record, details);
-    this.#append(record, { type: TERMINAL_EVENT[outcome.status], details, timestamp: stopDate });
-    this.#journalRecord(record);
+    this.#append(running, { type: TERMINAL_EVENT[outcome.status], details, timestamp: stopDate });
+    this.#journalLine(entry, record);
+    delete entry.running;
+    entry.summary = summaryOf(record);
+    this.#evict(entry);
     return true;
   }
 
+  /** A running execution's live record, or a finished one's read back from its journal line. */
   get(executionArn: string): ExecutionRecord | undefined {
-    return this.#executions.get(executionArn);
+    const entry = this.#entries.get(executionArn);
+    return entry === undefined ? undefined : recordOf(entry);
   }
 
   /** Newest first. */
   list(filter: ExecutionFilter = {}): ExecutionRecord[] {
-    return [...this.#executions.values()]
+    return [...this.#entries.values()]
+      .map(recordOf)
       .reverse()
       .filter(
         (execution) =>
@@ -175,52 +203,114 @@ export class ExecutionStore {
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
   }
 
-  flush(): Promise<void> {
-    return this.#journal.flush();
+  /** Writes what is pending, after any compaction under way. */
+  async flush(): Promise<void> {
+    while (this.#compaction !== undefined) await this.#compaction;
+    await this.#journal.flush();
   }
 
-  #append(record: MutableRecord, event: NewHistoryEvent): HistoryEvent {
-    const previous = record.events.at(-1);
+  /** Reads the journal line by line, keeping within the bounds as it goes. */
+  #load(): { bytes: number; firstFormat: boolean } {
+    /** Dropped while loading: a later line of theirs (their finish) must not bring them back. */
+    const dropped = new Set<string>();
+    let firstFormat = false;
+    const bytes = readJsonLinesSync(this.#file, (value, text, lineNumber) => {
+      const line = validateState(this.#file, executionLineSchema(value), value, `line ${lineNumber}`);
+      if (dropped.has(line.executionArn)) return;
+      const compact = isCompactLine(line);
+      firstFormat ||= !compact;
+      const entry = this.#entries.get(line.executionArn);
+      if (entry !== undefined) this.#liveBytes -= entry.bytes;
+      const stored = compact ? text : toLine(fromLine(line));
+      const { startDate, stopDate, ...rest } = line;
+      const summary = summaryOf({
+        ...rest,
+        startDate: new Date(startDate),
+        ...(stopDate === undefined ? {} : { stopDate: new Date(stopDate) }),
+      });
+      const kept: Entry = { summary, line: stored, bytes: Buffer.byteLength(stored) + 1 };
+      this.#entries.set(line.executionArn, kept);
+      this.#liveBytes += kept.bytes;
+      for (const victim of this.#evict(kept)) dropped.add(victim);
+    });
+    return { bytes, firstFormat };
+  }
+
+  #append(running: NonNullable<Entry["running"]>, event: NewHistoryEvent): HistoryEvent {
+    const { events } = running.record;
+    const previous = events.at(-1);
     const appended: HistoryEvent = {
       id: (previous?.id ?? 0) + 1,
       previousEventId: previous?.id ?? 0,
       timestamp: event.timestamp ?? new Date(),
       type: event.type,
-      ...(event.details === undefined ? {} : { details: event.details }),
+      ...(event.details === undefined ? {} : { details: shared(running.texts, withHistoryDataLimits(event.details)) }),
     };
-    record.events.push(appended);
+    events.push(appended);
     return appended;
   }
 
-  #evict(): void {
-    while (this.#executions.size > this.#maxExecutions) {
-      const victim = this.#oldestFinished() ?? this.#executions.values().next().value;
-      if (victim === undefined) return;
-      this.#executions.delete(victim.executionArn);
-      this.#lines.delete(victim.executionArn);
+  /**
+   * Drops executions beyond the bounds: over the count, finished ones first, then the oldest; over the
+   * bytes, finished ones only (a running one still has to record its end), never `keep`.
+   * @returns the dropped executions' ARNs.
+   */
+  #evict(keep?: Entry): string[] {
+    const dropped: string[] = [];
+    const drop = (victim: Entry) => {
+      this.#entries.delete(victim.summary.executionArn);
+      this.#liveBytes -= victim.bytes;
+      dropped.push(victim.summary.executionArn);
+    };
+    while (this.#entries.size > this.#maxExecutions) {
+      const victim = this.#oldestFinished(keep) ?? this.#entries.values().next().value;
+      if (victim === undefined) break;
+      drop(victim);
     }
+    while (this.#liveBytes > this.#maxBytes) {
+      const victim = this.#oldestFinished(keep);
+      if (victim === undefined) break;
+      drop(victim);
+    }
+    return dropped;
   }
 
-  #oldestFinished(): MutableRecord | undefined {
-    for (const execution of this.#executions.values()) if (execution.status !== "RUNNING") return execution;
+  #oldestFinished(keep: Entry | undefined): Entry | undefined {
+    for (const entry of this.#entries.values()) {
+      if (entry.summary.status !== "RUNNING" && entry !== keep) return entry;
+    }
     return undefined;
   }
 
-  #journalRecord(record: MutableRecord): void {
-    this.#lines.set(record.executionArn, this.#journal.append(toStored(record)));
-    this.#journalLines += 1;
-    if (this.#journalLines > 2 * this.#maxExecutions + 100) {
-      this.#journalLines = this.#lines.size;
-      void this.#journal
-        .rewrite(this.#lines.values())
-        .catch((error: unknown) => console.error("Could not compact executions:", error));
-    }
+  #journalLine(entry: Entry, record: ExecutionRecord): void {
+    const line = toLine(record);
+    const bytes = Buffer.byteLength(line) + 1;
+    this.#liveBytes += bytes - entry.bytes;
+    entry.line = line;
+    entry.bytes = bytes;
+    this.#journal.append(line);
+    this.#compactIfDue();
+  }
+
+  #compactIfDue(now = false): void {
+    if (this.#compaction !== undefined) return;
+    if (!now && this.#journal.bytes <= 2 * this.#liveBytes + COMPACTION_SLACK_BYTES) return;
+    const lines = [...this.#entries.values()].map((entry) => entry.line);
+    this.#compaction = this.#journal
+      .rewrite(lines, this.#liveBytes)
+      .catch((error: unknown) => console.error(`Could not compact ${this.#file}:`, error))
+      .finally(() => {
+        this.#compaction = undefined;
+        // What was recorded meanwhile may be due already.
+        this.#compactIfDue();
+      });
   }
 
   #abortOrphans(): void {
-    for (const execution of this.#executions.values()) {
-      if (execution.status !== "RUNNING") continue;
-      this.finished(execution.executionArn, {
+    for (const entry of this.#entries.values()) {
+      if (entry.summary.status !== "RUNNING") continue;
+      entry.running = { record: fromLine(JSON.parse(entry.line) as ExecutionLine), texts: [] };
+      this.finished(entry.summary.executionArn, {
         status: "ABORTED",
         error: "States.Runtime",
         cause: "The local runtime stopped before the execution finished",
@@ -244,29 +334,62 @@ function errorDetails(outcome: { error?: string; cause?: string }): { error?: st
   };
 }
 
-/** On disk, dates are epoch milliseconds. */
-type StoredExecution = Omit<ExecutionRecord, "startDate" | "stopDate" | "events"> & {
-  startDate: number;
-  stopDate?: number;
-  events: (Omit<HistoryEvent, "timestamp"> & { timestamp: number })[];
-};
+/** What lists and filters read: everything but the data. */
+type ExecutionSummary = Omit<ExecutionRecord, "input" | "output" | "events">;
 
-function toStored(record: ExecutionRecord): StoredExecution {
-  const { stopDate, ...rest } = record;
+function summaryOf(record: ExecutionSummary): ExecutionSummary {
+  const { executionArn, stateMachineArn, name, status, startDate, stopDate, error, cause } = record;
   return {
-    ...rest,
-    startDate: record.startDate.getTime(),
-    ...(stopDate === undefined ? {} : { stopDate: stopDate.getTime() }),
-    events: record.events.map((event) => ({ ...event, timestamp: event.timestamp.getTime() })),
+    executionArn,
+    stateMachineArn,
+    name,
+    status,
+    startDate,
+    ...(stopDate === undefined ? {} : { stopDate }),
+    ...(error === undefined ? {} : { error }),
+    ...(cause === undefined ? {} : { cause }),
   };
 }
 
-function fromStored(stored: StoredExecution): MutableRecord {
-  const { stopDate, ...rest } = stored;
-  return {
-    ...rest,
-    startDate: new Date(stored.startDate),
-    ...(stopDate === undefined ? {} : { stopDate: new Date(stopDate) }),
-    events: stored.events.map((event) => ({ ...event, timestamp: new Date(event.timestamp) })),
+/**
+ * The running record, or a finished execution as a record whose input, output and events are read from
+ * its line on first access: listing thousands of executions parses none of them.
+ */
+function recordOf(entry: Entry): ExecutionRecord {
+  if (entry.running !== undefined) return entry.running.record;
+  const { line, summary } = entry;
+  let full: ExecutionRecord | undefined;
+  const read = () => {
+    full ??= fromLine(JSON.parse(line) as ExecutionLine);
+    return full;
   };
+  const record = {
+    ...summary,
+    get input() {
+      return read().input;
+    },
+    get events() {
+      return read().events;
+    },
+  };
+  // Only a succeeded execution has an output (the member is absent otherwise, as in a DescribeExecution answer).
+  if (summary.status === "SUCCEEDED") {
+    Object.defineProperty(record, "output", { get: () => read().output, enumerable: true });
+  }
+  return record;
+}
+
+/** `details` whose input and output are the execution's one copy of that text. */
+function shared(texts: string[], details: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const { input, output } = details;
+  return {
+    ...details,
+    ...(typeof input === "string" ? { input: intern(texts, input) } : {}),
+    ...(typeof output === "string" ? { output: intern(texts, output) } : {}),
+  };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
 }

@@ -3,19 +3,37 @@
  * crash leaves the old or the new file, never half of one) and coalesced: a burst of changes within `delayMs` costs
  * one write. `flush()` writes what is pending and waits for it — call it on shutdown.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import type { z } from "zod";
 import { CorruptStateFileError } from "./errors.ts";
+import { validateState } from "./state-schema.ts";
 
-export function readJsonFileSync(file: string): unknown {
+/**
+ * Read as one string, so well below V8's longest string (~512 MB): no store this runtime writes as one
+ * JSON file comes near it (100,000 things are ~30 MB).
+ */
+export const MAX_JSON_FILE_BYTES = 256 * 1024 * 1024;
+
+/** The file's content checked against `schema`, or undefined when there is no file. */
+export function readJsonFileSync<T>(file: string, schema: z.ZodType<T>): T | undefined {
   if (!existsSync(file)) return undefined;
+  const { size } = statSync(file);
+  if (size > MAX_JSON_FILE_BYTES) {
+    throw new CorruptStateFileError(
+      file,
+      `${size} bytes, more than the ${MAX_JSON_FILE_BYTES} this runtime reads as one JSON document`,
+    );
+  }
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
+    value = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new CorruptStateFileError(file, error instanceof Error ? error.message : String(error));
   }
+  return validateState(file, schema, value);
 }
 
 export interface CoalescedJsonWriterOptions {

@@ -1,33 +1,88 @@
 /**
  * An append-only file of JSON lines, for state that grows by whole records (executions). Appends are
- * coalesced like `CoalescedJsonWriter`'s writes, but cost only the new lines: rewriting a large
- * snapshot a few times a second blocked the event loop for tens of milliseconds under load.
- * `rewrite()` compacts the file atomically (write-file-atomic) when the caller decides.
+ * coalesced like `CoalescedJsonWriter`'s writes, but cost only the new lines. The file is read line by
+ * line (a journal may be larger than the longest string V8 can make), a torn last line is cut off before
+ * anything is appended, and `rewrite()` compacts the file atomically in bounded chunks, so compacting
+ * tens of megabytes never blocks the event loop for long.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { appendFile, mkdir } from "node:fs/promises";
+import { closeSync, existsSync, openSync, readSync, truncateSync } from "node:fs";
+import { appendFile, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { CorruptStateFileError } from "./errors.ts";
 
-export function readJsonLinesSync(file: string): unknown[] {
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, "utf8").split("\n");
-  const entries: unknown[] = [];
-  lines.forEach((line, index) => {
-    if (line.trim() === "") return;
-    try {
-      entries.push(JSON.parse(line));
-    } catch (error) {
-      // A crash in the middle of an append leaves a torn last line: that one is dropped, not fatal.
-      if (index >= lines.length - 2) return;
-      throw new CorruptStateFileError(
-        file,
-        `line ${index + 1}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+/** No record this program writes comes near: a longer line is damage, refused before it becomes a string. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** What one write of a compaction takes: small enough that joining it is a fraction of a millisecond. */
+const WRITE_CHUNK_CHARS = 256 * 1024;
+const NEWLINE = 0x0a;
+
+/**
+ * Calls `onLine` with each complete line of `file` (parsed, and as written), in order, and cuts off a
+ * torn tail — the bytes after the last newline, left by a crash in the middle of an append — so that the
+ * next append starts a line of its own instead of continuing the torn one.
+ * @returns the size of the file in bytes after the cut (0 when it does not exist).
+ */
+export function readJsonLinesSync(file: string, onLine: (entry: unknown, text: string, lineNumber: number) => void) {
+  if (!existsSync(file)) return 0;
+  const fd = openSync(file, "r");
+  /** Bytes up to the end of the last complete line. */
+  let complete = 0;
+  try {
+    const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    let partial: Buffer[] = [];
+    let partialBytes = 0;
+    let lineNumber = 0;
+    let position = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      const view = chunk.subarray(0, read);
+      let start = 0;
+      for (let end = view.indexOf(NEWLINE); end !== -1; end = view.indexOf(NEWLINE, start)) {
+        lineNumber += 1;
+        const piece = view.subarray(start, end);
+        const bytes = partialBytes === 0 ? piece : Buffer.concat([...partial, piece]);
+        partial = [];
+        partialBytes = 0;
+        if (bytes.length > MAX_LINE_BYTES) throw lineTooLong(file, lineNumber);
+        parseLine(file, bytes.toString("utf8"), lineNumber, onLine);
+        start = end + 1;
+        complete = position - read + start;
+      }
+      if (start < read) {
+        partialBytes += read - start;
+        if (partialBytes > MAX_LINE_BYTES) throw lineTooLong(file, lineNumber + 1);
+        partial.push(Buffer.from(view.subarray(start)));
+      }
     }
-  });
-  return entries;
+    // A crash in the middle of an append: the record was never complete, so it was never acknowledged.
+    if (position > complete) truncateSync(file, complete);
+  } finally {
+    closeSync(fd);
+  }
+  return complete;
+}
+
+function parseLine(
+  file: string,
+  text: string,
+  lineNumber: number,
+  onLine: (entry: unknown, text: string, lineNumber: number) => void,
+): void {
+  if (text.trim() === "") return;
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptStateFileError(file, `line ${lineNumber}: ${error instanceof Error ? error.message : error}`);
+  }
+  onLine(entry, text, lineNumber);
+}
+
+function lineTooLong(file: string, lineNumber: number): CorruptStateFileError {
+  return new CorruptStateFileError(file, `line ${lineNumber} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB`);
 }
 
 export class JsonLinesJournal {
@@ -37,39 +92,78 @@ export class JsonLinesJournal {
   #timer: NodeJS.Timeout | undefined;
   /** One file operation at a time, in order. */
   #writing: Promise<void> = Promise.resolve();
+  /** The file's size once every append and rewrite so far has landed. */
+  #bytes: number;
 
-  constructor(options: { file: string; delayMs?: number }) {
+  /** @param bytes the file's size now (what `readJsonLinesSync` returned). */
+  constructor(options: { file: string; delayMs?: number; bytes?: number }) {
     this.#file = options.file;
     this.#delayMs = options.delayMs ?? 250;
+    this.#bytes = options.bytes ?? 0;
   }
 
-  /** @returns the line as written, so a caller can keep it for a later `rewrite` without serializing again. */
-  append(entry: unknown): string {
-    const line = JSON.stringify(entry);
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Appends one line (JSON text without its newline) within `delayMs`. */
+  append(line: string): void {
     this.#pending.push(`${line}\n`);
+    this.#bytes += Buffer.byteLength(line) + 1;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.#writePending().catch((error: unknown) => console.error(`Could not append to ${this.#file}:`, error));
     }, this.#delayMs);
-    return line;
   }
 
-  /** Replaces the whole file with `lines` (and drops pending appends, which `lines` must include). */
-  rewrite(lines: Iterable<string>): Promise<void> {
+  /**
+   * Replaces the whole file with `lines` (and drops pending appends, which `lines` must include): written
+   * to a temp file chunk by chunk, synced, then renamed over the file, so a crash at any moment leaves
+   * either the old file or the new one. Appends made meanwhile land after it.
+   * @param bytes the lines' size in bytes, newlines included (the caller knows it).
+   */
+  rewrite(lines: readonly string[], bytes: number): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending = [];
-    const text = [...lines].map((line) => `${line}\n`).join("");
-    return this.#enqueue(async () => {
-      await mkdir(dirname(this.#file), { recursive: true });
-      await writeFileAtomic(this.#file, text);
-    });
+    this.#bytes = bytes;
+    return this.#enqueue(() => this.#replace(lines));
   }
 
   async flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#writePending();
+  }
+
+  async #replace(lines: readonly string[]): Promise<void> {
+    await mkdir(dirname(this.#file), { recursive: true });
+    // `.tmp`: what the data dir lock removes at start if a crash leaves it behind.
+    const temp = `${this.#file}.${process.pid}.tmp`;
+    try {
+      const handle = await open(temp, "w");
+      try {
+        let chunk: string[] = [];
+        let chars = 0;
+        for (const line of lines) {
+          chunk.push(line, "\n");
+          chars += line.length + 1;
+          if (chars >= WRITE_CHUNK_CHARS) {
+            await handle.writeFile(chunk.join(""));
+            chunk = [];
+            chars = 0;
+          }
+        }
+        if (chunk.length > 0) await handle.writeFile(chunk.join(""));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.#file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
   }
 
   #writePending(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { z } from "zod";
 import { AwsError } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
@@ -35,6 +36,25 @@ export interface SecretRecord {
   versions: SecretVersion[];
 }
 
+/** `secrets.json`. */
+const StoredSecrets = z.array(
+  z.object({
+    name: z.string().min(1),
+    arn: z.string(),
+    description: z.string().exactOptional(),
+    createdDate: z.number(),
+    versions: z.array(
+      z.object({
+        versionId: z.string(),
+        secretString: z.string().exactOptional(),
+        secretBinary: z.string().exactOptional(),
+        stages: z.array(z.string()),
+        createdDate: z.number(),
+      }),
+    ),
+  }),
+) satisfies z.ZodType<SecretRecord[]>;
+
 export class SecretStore {
   readonly #region: string;
   readonly #secrets: Map<string, SecretRecord>;
@@ -42,7 +62,7 @@ export class SecretStore {
 
   constructor(options: { dataDir: string; region: string }) {
     const file = join(options.dataDir, "secrets.json");
-    const stored = readJsonFileSync(file) as SecretRecord[] | undefined;
+    const stored = readJsonFileSync(file, StoredSecrets);
     this.#region = options.region;
     this.#secrets = new Map(stored?.map((secret) => [secret.name, secret]));
     this.#writer = new CoalescedJsonWriter({ file, snapshot: () => [...this.#secrets.values()] });

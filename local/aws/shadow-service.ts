@@ -3,6 +3,7 @@
  * The document rules live in `shadow-document.ts`; this file adds storage, names and topics.
  */
 import { join } from "node:path";
+import { z } from "zod";
 import { notFound } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import type { JsonObject } from "./json-value.ts";
@@ -21,6 +22,25 @@ import { shadowTopic } from "./shadow-topics.ts";
 const CLASSIC = "";
 const SHADOW_MESSAGE_OPTIONS = { qos: 1, retain: false } as const;
 
+const ShadowSections = z.object({
+  desired: z.record(z.string(), z.unknown()).exactOptional(),
+  reported: z.record(z.string(), z.unknown()).exactOptional(),
+});
+
+/** `shadows.json`: thing name → shadow name (`""` for the classic shadow) → shadow. */
+const StoredShadows = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.object({
+      state: ShadowSections,
+      metadata: ShadowSections,
+      version: z.number().int(),
+      timestamp: z.number(),
+      deleted: z.literal(true).exactOptional(),
+    }),
+  ),
+);
 type StoredShadows = Record<string, Record<string, ShadowRecord>>;
 /** Maps, not objects: a thing may well be called `__proto__`. */
 type Shadows = Map<string, Map<string, ShadowRecord>>;
@@ -39,7 +59,7 @@ export class ShadowService {
 
   constructor(options: ShadowServiceOptions) {
     const file = join(options.dataDir, "shadows.json");
-    this.#shadows = fromStored((readJsonFileSync(file) as StoredShadows | undefined) ?? {});
+    this.#shadows = fromStored((readJsonFileSync(file, StoredShadows) as StoredShadows | undefined) ?? {});
     this.#writer = new CoalescedJsonWriter({ file, snapshot: () => toStored(this.#shadows) });
     this.#publish = options.publish;
     this.#nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));

@@ -8,6 +8,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { z } from "zod";
 import { SQS_LIMITS } from "../../functions/core/aws-limits.ts";
 import { AwsError } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
@@ -40,6 +41,31 @@ interface StoredQueue {
   settings: QueueSettings;
   messages: QueueMessage[];
 }
+
+/** What `sqs-queues.json` must hold: checked on load, so a damaged file is named, not half-read. */
+const StoredQueues = z.array(
+  z.object({
+    name: z.string().min(1),
+    createdTimestamp: z.number(),
+    settings: z.object({
+      retentionSeconds: z.number(),
+      maxMessageBytes: z.number(),
+      visibilityTimeoutSeconds: z.number(),
+    }),
+    messages: z.array(
+      z.object({
+        messageId: z.string(),
+        body: z.string(),
+        md5OfBody: z.string(),
+        sentTimestamp: z.number(),
+        receiveCount: z.number().int().min(0),
+        firstReceiveTimestamp: z.number().exactOptional(),
+        visibleAt: z.number(),
+        receiptHandle: z.string().exactOptional(),
+      }),
+    ),
+  }),
+);
 
 export interface QueueCounts {
   /** Receivable now (ApproximateNumberOfMessages). */
@@ -91,7 +117,7 @@ export class SqsQueues {
 
   constructor(options: SqsQueuesOptions) {
     const file = join(options.dataDir, "sqs-queues.json");
-    const stored = readJsonFileSync(file) as StoredQueue[] | undefined;
+    const stored: StoredQueue[] | undefined = readJsonFileSync(file, StoredQueues);
     this.#region = options.region;
     this.#queues = new Map(stored?.map((queue) => [queue.name, queue]));
     this.#writer = new CoalescedJsonWriter({ file, snapshot: () => [...this.#queues.values()] });

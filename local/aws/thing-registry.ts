@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { z } from "zod";
 import { AwsError, invalidRequest, notFound } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
@@ -63,6 +64,29 @@ export interface UpdateThingRequest {
   readonly expectedVersion?: number | undefined;
 }
 
+const StoredThing = z.object({
+  thingName: z.string().min(1),
+  thingId: z.string(),
+  thingArn: z.string(),
+  thingTypeName: z.string().exactOptional(),
+  attributes: z.record(z.string(), z.string()),
+  version: z.number().int(),
+});
+
+const StoredThingType = z.object({
+  thingTypeName: z.string().min(1),
+  thingTypeId: z.string(),
+  thingTypeArn: z.string(),
+  thingTypeProperties: z.object({
+    thingTypeDescription: z.string().exactOptional(),
+    searchableAttributes: z.array(z.string()).exactOptional(),
+  }),
+  creationDate: z.number(),
+});
+
+/** `registry.json`, as read back. */
+const RegistryFile = z.object({ things: z.array(StoredThing), thingTypes: z.array(StoredThingType) });
+
 interface StoredRegistry {
   readonly things: ThingRecord[];
   readonly thingTypes: ThingTypeRecord[];
@@ -76,7 +100,7 @@ export class ThingRegistry {
 
   constructor(options: { dataDir: string; region: string }) {
     const file = join(options.dataDir, "registry.json");
-    const stored = readJsonFileSync(file) as StoredRegistry | undefined;
+    const stored = readJsonFileSync(file, RegistryFile);
     this.#region = options.region;
     this.#things = new Map(stored?.things.map((thing) => [thing.thingName, thing]));
     this.#thingTypes = new Map(stored?.thingTypes.map((type) => [type.thingTypeName, type]));

@@ -106,6 +106,12 @@ export const LOCAL_OPTIONS = {
     schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     help: "workflow executions kept on disk (newest first)",
   },
+  "max-execution-bytes": {
+    env: "MAX_EXECUTION_BYTES",
+    // 32 MiB (DEFAULT_MAX_EXECUTION_BYTES); the journal takes at most about twice that between compactions.
+    schema: z.coerce.number().int().min(1_048_576).max(4_294_967_296).default(33_554_432),
+    help: "bytes the kept executions may take on disk; the oldest finished ones are dropped beyond it",
+  },
 } as const;
 
 export type LocalOptionName = keyof typeof LOCAL_OPTIONS;
@@ -129,6 +135,7 @@ export interface LocalConfig {
   readonly workflowLogLevel: WorkflowLogLevel;
   readonly includeExecutionData: "on" | "off";
   readonly maxExecutions: number;
+  readonly maxExecutionBytes: number;
 }
 
 export class ConfigError extends Error {

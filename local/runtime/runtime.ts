@@ -89,7 +89,11 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     const broker = await startBroker({ host: config.bindHost, mqttPort: config.mqttPort, wsPort: config.mqttWsPort });
     cleanups.push(() => broker.close());
 
-    const store = new ExecutionStore({ dataDir, maxExecutions: config.maxExecutions });
+    const store = new ExecutionStore({
+      dataDir,
+      maxExecutions: config.maxExecutions,
+      maxBytes: config.maxExecutionBytes,
+    });
     let workflows: LocalWorkflows | undefined;
     const aws = await startAwsEndpoint({
       host: config.bindHost,

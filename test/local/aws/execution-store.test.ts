@@ -1,7 +1,8 @@
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecutionAlreadyFinishedError, ExecutionStore } from "../../../local/aws/execution-store.ts";
+import { HISTORY_DATA_LIMIT_BYTES } from "../../../local/aws/history-data.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
 
@@ -17,6 +18,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await removeDataDir(dataDir);
 });
+
+const journal = () => join(dataDir, "executions.jsonl");
 
 function start(store: ExecutionStore, name: string, startDate: Date, machine = MACHINE) {
   return store.started({
@@ -147,13 +150,15 @@ describe("ExecutionStore", () => {
 
   it("keeps its journal bounded by compacting it, and reloads the newest executions from it", async () => {
     const store = new ExecutionStore({ dataDir, maxExecutions: 10 });
+    const pad = "p".repeat(10_000);
     for (let i = 0; i < 500; i++) {
       start(store, `e${i}`, new Date(1000 + i));
-      store.finished(arn(`e${i}`), { status: "SUCCEEDED", output: `{"i":${i}}` });
+      store.finished(arn(`e${i}`), { status: "SUCCEEDED", output: `{"i":${i},"pad":"${pad}"}` });
     }
     await store.flush();
-    const lines = readFileSync(join(dataDir, "executions.jsonl"), "utf8").trim().split("\n");
-    expect(lines.length).toBeLessThanOrEqual(2 * 10 + 100 + 2);
+    // ~10 MB were journaled; at most twice the kept executions (plus 1 MiB of slack) stay on disk.
+    expect(statSync(journal()).size).toBeLessThanOrEqual(2 * store.bytes + 1024 * 1024);
+    expect(readdirSync(dataDir)).toEqual(["executions.jsonl"]);
 
     const reloaded = new ExecutionStore({ dataDir, maxExecutions: 10 });
     expect(reloaded.list().map((execution) => execution.name)).toEqual(
@@ -165,13 +170,171 @@ describe("ExecutionStore", () => {
     ]);
   });
 
-  it("drops a torn last line left by a crash in the middle of a write", async () => {
+  it("keeps what is recorded while a compaction is under way", async () => {
+    const store = new ExecutionStore({ dataDir, maxExecutions: 20, writeDelayMs: 1 });
+    const pad = "p".repeat(100_000);
+    for (let i = 0; i < 40; i++) {
+      start(store, `e${i}`, new Date(1000 + i));
+      store.finished(arn(`e${i}`), { status: "SUCCEEDED", output: `"${pad}${i}"` });
+    }
+    await store.flush();
+    const reloaded = new ExecutionStore({ dataDir, maxExecutions: 20 });
+    expect(reloaded.list().map((execution) => execution.name)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `e${39 - i}`),
+    );
+    expect(reloaded.get(arn("e39"))?.output).toBe(`"${pad}39"`);
+  });
+
+  it("drops a torn last line left by a crash, and cuts it off before appending, so later starts work", async () => {
     const store = new ExecutionStore({ dataDir });
     start(store, "kept", new Date(1000));
     store.finished(arn("kept"), { status: "SUCCEEDED", output: "{}" });
     await store.flush();
-    appendFileSync(join(dataDir, "executions.jsonl"), '{"executionArn":"torn","sta');
-    expect(new ExecutionStore({ dataDir }).list().map((execution) => execution.name)).toEqual(["kept"]);
+    appendFileSync(journal(), '{"executionArn":"torn","sta');
+
+    const afterCrash = new ExecutionStore({ dataDir });
+    expect(afterCrash.list().map((execution) => execution.name)).toEqual(["kept"]);
+    start(afterCrash, "next", new Date(2000));
+    afterCrash.finished(arn("next"), { status: "SUCCEEDED", output: "{}" });
+    await afterCrash.flush();
+
+    expect(new ExecutionStore({ dataDir }).list().map((execution) => execution.name)).toEqual(["next", "kept"]);
+  });
+
+  it("writes each distinct input and output of an execution once, however many events carry it", async () => {
+    const store = new ExecutionStore({ dataDir });
+    const big = JSON.stringify({ payload: "b".repeat(100_000) });
+    store.started({ executionArn: arn("e1"), stateMachineArn: MACHINE, name: "e1", input: big });
+    for (const state of ["EnsureThing", "UpdateShadow", "Republish"]) {
+      // The runner serializes each event's data anew: equal texts, not the same string.
+      store.appendEvent(arn("e1"), { type: "TaskStateEntered", details: { name: state, input: `${big} `.trim() } });
+      store.appendEvent(arn("e1"), { type: "TaskStateExited", details: { name: state, output: `${big} `.trim() } });
+    }
+    store.finished(arn("e1"), { status: "SUCCEEDED", output: big });
+    await store.flush();
+    // Two lines (start, finish), each holding the 100 KB text once.
+    expect(statSync(journal()).size).toBeLessThan(2 * big.length + 2_000);
+
+    const reloaded = new ExecutionStore({ dataDir }).get(arn("e1"));
+    expect(reloaded?.events).toHaveLength(8);
+    expect(reloaded?.events.map((event) => event.details?.["input"] ?? event.details?.["output"])).toEqual(
+      Array(8).fill(big),
+    );
+    expect(reloaded?.events[2]).toMatchObject({ id: 3, previousEventId: 2, details: { name: "EnsureThing" } });
+  });
+
+  // Step Functions Developer Guide, "Logging using CloudWatch Logs" (CloudWatch Logs payloads): "If escaped
+  // input or escaped output sent to CloudWatch Logs exceeds 248KB, it will be truncated"; API Reference,
+  // "HistoryEventExecutionDataDetails": truncated is "true if the data is truncated due to size limits".
+  it("truncates an event's data over 248 KB escaped, as Step Functions logs it, with truncated: true", async () => {
+    const store = new ExecutionStore({ dataDir });
+    const quoted = JSON.stringify({ text: '"'.repeat(130_000) }); // 130 KB that escapes to 260 KB
+    const small = '{"ok":true}';
+    start(store, "e1", new Date(1000));
+    store.appendEvent(arn("e1"), { type: "TaskStateEntered", details: { name: "A", input: quoted } });
+    store.appendEvent(arn("e1"), { type: "TaskStateExited", details: { name: "A", output: small } });
+    store.finished(arn("e1"), { status: "SUCCEEDED", output: quoted });
+    await store.flush();
+
+    for (const execution of [store.get(arn("e1")), new ExecutionStore({ dataDir }).get(arn("e1"))]) {
+      const [, entered, exited, succeeded] = execution?.events ?? [];
+      expect(entered?.details).toMatchObject({ name: "A", inputDetails: { truncated: true } });
+      const cut = entered?.details?.["input"] as string;
+      expect(quoted.startsWith(cut)).toBe(true);
+      expect(Buffer.byteLength(JSON.stringify(cut)) - 2).toBeLessThanOrEqual(HISTORY_DATA_LIMIT_BYTES);
+      expect(Buffer.byteLength(JSON.stringify(cut)) - 2).toBeGreaterThan(HISTORY_DATA_LIMIT_BYTES - 8);
+      expect(exited?.details).toEqual({ name: "A", output: small });
+      expect(succeeded?.details).toMatchObject({ outputDetails: { truncated: true } });
+      // The execution's own output is whole (at most 256 KB, Step Functions' state data limit).
+      expect(execution?.output).toBe(quoted);
+    }
+  });
+
+  it("drops the oldest finished executions beyond its byte budget, never a running one", async () => {
+    const store = new ExecutionStore({ dataDir, maxBytes: 1024 * 1024 });
+    const output = JSON.stringify("o".repeat(200_000));
+    start(store, "running", new Date(500));
+    for (let i = 0; i < 10; i++) {
+      start(store, `e${i}`, new Date(1000 + i));
+      store.finished(arn(`e${i}`), { status: "SUCCEEDED", output });
+    }
+    expect(store.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(store.list().map((execution) => execution.name)).toEqual(["e9", "e8", "e7", "e6", "e5", "running"]);
+    await store.flush();
+    const reloaded = new ExecutionStore({ dataDir, maxBytes: 512 * 1024 });
+    expect(reloaded.list().map((execution) => execution.name)).toEqual(["e9", "e8", "running"]);
+    await reloaded.flush();
+  });
+
+  it.each([
+    ["[1,2]", "line 1: unexpected shape at the top level"],
+    ["{}", "line 1: unexpected shape at executionArn"],
+    ['{"v":2,"executionArn":"a","stateMachineArn":"m","name":"n","status":"DONE"}', "line 1: unexpected shape"],
+  ])("refuses a journal line of the wrong shape (%s), naming the file, the line and the way out", (line, reason) => {
+    writeFileSync(journal(), `${line}\n`);
+    expect(() => new ExecutionStore({ dataDir })).toThrow(
+      expect.objectContaining({
+        name: "CorruptStateFileError",
+        message: expect.stringContaining(`State file ${journal()} cannot be read (${reason}`),
+      }),
+    );
+    expect(() => new ExecutionStore({ dataDir })).toThrow(/move the file aside/);
+  });
+
+  it("refuses a compact line that points past its data", () => {
+    const line = {
+      v: 2,
+      executionArn: arn("e1"),
+      stateMachineArn: MACHINE,
+      name: "e1",
+      status: "RUNNING",
+      startDate: 1,
+      data: ["{}"],
+      input: 0,
+      events: [{ type: "ExecutionStarted", timestamp: 1, details: { input: 3 } }],
+    };
+    writeFileSync(journal(), `${JSON.stringify(line)}\n`);
+    expect(() => new ExecutionStore({ dataDir })).toThrow(/line 1: unexpected shape at data: an index past data/);
+  });
+
+  it("reads journals of the first format (a copy per event) and rewrites them compact", async () => {
+    const big = JSON.stringify({ payload: "b".repeat(50_000) });
+    const event = (id: number, type: string, details: object) => ({
+      id,
+      previousEventId: id - 1,
+      timestamp: 1000 + id,
+      type,
+      details,
+    });
+    const first = {
+      executionArn: arn("old"),
+      stateMachineArn: MACHINE,
+      name: "old",
+      status: "SUCCEEDED",
+      startDate: 1000,
+      stopDate: 2000,
+      input: big,
+      output: big,
+      events: [
+        event(1, "ExecutionStarted", { input: big }),
+        event(2, "PassStateEntered", { name: "P", input: big }),
+        event(3, "PassStateExited", { name: "P", output: big }),
+        event(4, "ExecutionSucceeded", { output: big }),
+      ],
+    };
+    writeFileSync(journal(), `${JSON.stringify(first)}\n`);
+    const store = new ExecutionStore({ dataDir });
+    expect(store.get(arn("old"))).toMatchObject({ status: "SUCCEEDED", input: big, stopDate: new Date(2000) });
+    expect(store.get(arn("old"))?.events[2]).toEqual({
+      id: 3,
+      previousEventId: 2,
+      timestamp: new Date(1003),
+      type: "PassStateExited",
+      details: { name: "P", output: big },
+    });
+    await store.flush();
+    expect(statSync(journal()).size).toBeLessThan(big.length + 2_000);
+    expect(new ExecutionStore({ dataDir }).get(arn("old"))?.events).toEqual(store.get(arn("old"))?.events);
   });
 
   it("refuses a bound that is not a positive integer", () => {

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench` (second part): the executions journal under load, through the embedded runtime with a
+ * real MQTT client as TTS. Each scenario runs in a child process of its own, so its peak RSS is its own.
+ *
+ * - large: uplinks of ~126 KB (just under AWS IoT's 128 KB), then the data dir's size, a restart, peak RSS;
+ * - ordinary: uplinks of the simulator, then RSS and heap with that many executions kept;
+ * - latency: uplinks at a fixed rate for a while (default 200/s for 120 s): publish → republished, p50/p99/max,
+ *   and the event loop's delay (a compaction that blocked it would show there).
+ *
+ * Options: --large-uplinks (1000) --ordinary-uplinks (1000) --rate (200) --seconds (120) --only <scenario>.
+ * Prints a table and writes it to bench/execution-store.md.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { ExecutionStore } from "../local/aws/execution-store.ts";
+import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { connect, recorder } from "../local/harness/mqtt-client.ts";
+import type { LocalRuntime } from "../local/runtime/runtime.ts";
+import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
+import { markdownTable, percentile } from "./measure.ts";
+
+const STACK = "bench";
+const DEVICES = 100;
+/** ~126 KB: the size that made a 682 MB journal out of 260 uplinks (issue 9). */
+const LARGE_UPLINK_BYTES = 126 * 1024;
+/** Executions started but not finished at most: the broker is not the bottleneck measured here. */
+const IN_FLIGHT = 48;
+
+const { values: options, positionals } = parseArgs({
+  options: {
+    "large-uplinks": { type: "string", default: "1000" },
+    "ordinary-uplinks": { type: "string", default: "1000" },
+    rate: { type: "string", default: "200" },
+    seconds: { type: "string", default: "120" },
+    only: { type: "string" },
+  },
+  allowPositionals: true,
+});
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+type Rows = [string, string][];
+const SCENARIOS: Record<string, () => Promise<Rows>> = { large, ordinary, latency };
+
+if (positionals[0] !== undefined) {
+  // A child: one scenario, its rows as JSON on stdout.
+  const rows = await SCENARIOS[positionals[0]]!();
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
+  process.exit(0);
+}
+
+const rows: Rows = [];
+for (const name of Object.keys(SCENARIOS)) {
+  if (options.only !== undefined && options.only !== name) continue;
+  log(`${name}…`);
+  const args = Object.entries(options).flatMap(([key, value]) => (key === "only" ? [] : [`--${key}`, String(value)]));
+  try {
+    const output = execFileSync(process.execPath, ["--expose-gc", import.meta.filename, name, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    rows.push(...(JSON.parse(output.trim().split("\n").at(-1)!) as Rows));
+  } catch (error) {
+    // One scenario failing (e.g. a machine too loaded for the rate) still reports the others.
+    rows.push([name, `failed: ${(error as Error).message.split("\n")[0]}`]);
+    process.exitCode = 1;
+  }
+}
+const table = markdownTable(rows);
+const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+writeFileSync(
+  join(import.meta.dirname, "execution-store.md"),
+  `# Benchmark: executions journal\n\n${new Date().toISOString()} — ${machine}\n\n${table}\n\n` +
+    "Run: `node bench/execution-store.ts [--large-uplinks N] [--ordinary-uplinks N] [--rate N] [--seconds N] [--only large|ordinary|latency]`.\n",
+);
+console.log(`\n${table}\n\nwritten to bench/execution-store.md`);
+
+/** The runtime on a fresh data dir, TTS's MQTT client, and a count of finished executions. */
+async function setUp(dataDir: string, extra: { maxExecutions?: number } = {}) {
+  let finished = 0;
+  const runtime = await startEmbeddedRuntime(
+    { dataDir, stackName: STACK, ...extra },
+    {
+      onExecution: () => {
+        finished += 1;
+      },
+    },
+  );
+  const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
+  const devices = [...createSimulatedDevices({ count: DEVICES, stackName: STACK, seed: 11 })];
+  const publish = (suffix: string, message: unknown) =>
+    tts.publishAsync(`thethings/lorawan/${STACK}/${suffix}`, JSON.stringify(message), { qos: 1 });
+  await Promise.all(devices.map((device) => publish("join", device.join())));
+  await runtime.workflows.idle();
+  return { runtime, tts, devices, publish, finished: () => finished };
+}
+
+/** Publishes `count` uplinks with at most IN_FLIGHT executions unfinished, and waits for all of them. */
+async function publishAll(
+  setup: Awaited<ReturnType<typeof setUp>>,
+  count: number,
+  uplink: (device: SimulatedDevice) => unknown,
+): Promise<void> {
+  const base = setup.finished();
+  for (let i = 0; i < count; i++) {
+    while (base + i - setup.finished() >= IN_FLIGHT) await sleep(2);
+    await setup.publish("uplink", uplink(setup.devices[i % DEVICES]!));
+  }
+  while (setup.finished() < base + count) await sleep(10);
+  await setup.runtime.workflows.idle();
+}
+
+/** What a runtime on `dataDir` keeps (read once it is closed). */
+function keptExecutions(dataDir: string): number {
+  return new ExecutionStore({ dataDir, maxExecutions: 1_000_000 }).size;
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+function largeUplink(device: SimulatedDevice): unknown {
+  const message = device.uplink() as { uplink_message: { decoded_payload?: Record<string, unknown> } };
+  const size = Buffer.byteLength(JSON.stringify(message));
+  message.uplink_message.decoded_payload = {
+    ...message.uplink_message.decoded_payload,
+    samples: "s".repeat(Math.max(0, LARGE_UPLINK_BYTES - size - 40)),
+  };
+  return message;
+}
+
+async function large(): Promise<Rows> {
+  const count = Number(options["large-uplinks"]);
+  const dataDir = temporaryDataDir();
+  try {
+    const setup = await setUp(dataDir.path);
+    const started = performance.now();
+    await publishAll(setup, count, largeUplink);
+    const seconds = (performance.now() - started) / 1000;
+    await setup.tts.endAsync();
+    await setup.runtime.close();
+    const bytes = dirBytes(dataDir.path);
+    const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
+
+    const restartStarted = performance.now();
+    const restarted: LocalRuntime = await startEmbeddedRuntime({ dataDir: dataDir.path, stackName: STACK });
+    const restartMs = performance.now() - restartStarted;
+    await restarted.close();
+    const reloaded = keptExecutions(dataDir.path);
+    const peak = process.resourceUsage().maxRSS * 1024;
+    return [
+      [`${count} uplinks of 126 KB`, `${seconds.toFixed(1)} s, ${(count / seconds).toFixed(0)} uplinks/s`],
+      ["  data dir after them", `${mb(bytes)} (executions.jsonl ${mb(journal)})`],
+      ["  restart", `ok in ${restartMs.toFixed(0)} ms; ${reloaded} executions kept`],
+      ["  peak RSS (runtime + bench clients)", mb(peak)],
+    ];
+  } finally {
+    dataDir.remove();
+  }
+}
+
+async function ordinary(): Promise<Rows> {
+  const count = Number(options["ordinary-uplinks"]);
+  const dataDir = temporaryDataDir();
+  try {
+    const setup = await setUp(dataDir.path, { maxExecutions: count });
+    await publishAll(setup, count, (device) => device.uplink());
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    await setup.tts.endAsync();
+    await setup.runtime.close();
+    const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
+    return [
+      [
+        `RSS with ${keptExecutions(dataDir.path)} executions kept (${count} ordinary uplinks after ${DEVICES} joins)`,
+        `${mb(rss)} (heap used ${mb(heapUsed)} after GC; executions.jsonl ${mb(journal)})`,
+      ],
+    ];
+  } finally {
+    dataDir.remove();
+  }
+}
+
+async function latency(): Promise<Rows> {
+  const rate = Number(options.rate);
+  const seconds = Number(options.seconds);
+  const total = Math.round(rate * seconds);
+  const dataDir = temporaryDataDir();
+  try {
+    const setup = await setUp(dataDir.path);
+    const app = await connect(setup.runtime.urls.mqtt, "bench-application");
+    const received = await recorder(app, "lorawan/+/uplink");
+    const key = (message: { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } }) =>
+      `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    app.on("message", (topic, payload) => {
+      const at = sentAt.get(key(JSON.parse(payload.toString())));
+      if (at !== undefined && topic.endsWith("/uplink")) latencies.push(performance.now() - at);
+    });
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const before = received.messages.length;
+    const start = performance.now();
+    for (let i = 0; i < total; i++) {
+      const wait = start + (i * 1000) / rate - performance.now();
+      if (wait > 0) await sleep(wait);
+      const uplink = setup.devices[i % DEVICES]!.uplink();
+      sentAt.set(key(uplink as never), performance.now());
+      void setup.publish("uplink", uplink);
+      if (i % (rate * 10) === 0) log(`  ${i}/${total}`);
+    }
+    // A machine that cannot keep up with the rate builds a backlog: what arrived within the wait is reported.
+    await received.waitFor(before + total, 120_000).catch(() => undefined);
+    loopDelay.disable();
+    await setup.runtime.workflows.idle();
+    const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
+    await Promise.all([app.endAsync(), setup.tts.endAsync()]);
+    await setup.runtime.close();
+    latencies.sort((a, b) => a - b);
+    const ms = (value: number) => `${value.toFixed(1)} ms`;
+    return [
+      [
+        `latency at ${rate} uplinks/s for ${seconds} s`,
+        `p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (${latencies.length} of ${total} uplinks republished)`,
+      ],
+      [
+        "  event loop delay meanwhile",
+        `p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)} (executions.jsonl ${mb(journal)} at the end)`,
+      ],
+    ];
+  } finally {
+    dataDir.remove();
+  }
+}
