@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { ThingNameScheme } from "../../functions/core/thing-name.ts";
 import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
+import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES } from "./inbox/inbox.ts";
 
 type ThingSetting = keyof SettingsEnvironment<"ensure-thing">;
 type ShadowSetting = keyof SettingsEnvironment<"update-shadow">;
@@ -94,6 +95,21 @@ export const LOCAL_OPTIONS = {
     schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     help: "workflow executions kept on disk (newest first)",
   },
+  "max-backlog": {
+    env: "MAX_BACKLOG",
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_BACKLOG),
+    help: "accepted messages waiting for or in a workflow execution; at this many, acknowledgements wait",
+  },
+  "max-backlog-mb": {
+    env: "MAX_BACKLOG_MB",
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(DEFAULT_MAX_BACKLOG_BYTES / 2 ** 20),
+    help: "the same bound in megabytes of recorded workflow input",
+  },
 } as const;
 
 export type LocalOptionName = keyof typeof LOCAL_OPTIONS;
@@ -115,6 +131,8 @@ export interface LocalConfig {
   readonly shadowMetrics: "on" | "off";
   readonly shadowDecodedPayload: "on" | "off";
   readonly maxExecutions: number;
+  readonly maxBacklog: number;
+  readonly maxBacklogMb: number;
 }
 
 export class ConfigError extends Error {

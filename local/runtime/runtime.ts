@@ -16,7 +16,14 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
-import { type AwsEndpoint, ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint } from "../aws/index.ts";
+import {
+  type AwsEndpoint,
+  AwsError,
+  ExecutionStore,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startAwsEndpoint,
+} from "../aws/index.ts";
 import { type LocalBroker, startBroker } from "../broker/broker.ts";
 import { freePort, urlHost } from "../net/listen.ts";
 import {
@@ -32,7 +39,18 @@ import type { LocalConfig } from "./config.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
+import { Inbox, InboxClosedError } from "./inbox/inbox.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
+
+/** How long a shutdown waits for running executions; what is still running then runs again at the next start. */
+const SHUTDOWN_DRAIN_MS = 30_000;
+
+export interface ShutdownReport {
+  /** Executions that ended during the shutdown. */
+  readonly drained: number;
+  /** Accepted messages not executed yet, kept on disk for the next start. */
+  readonly leftQueued: number;
+}
 
 export interface LocalRuntime {
   readonly config: LocalConfig;
@@ -51,8 +69,13 @@ export interface LocalRuntime {
   readonly sdkEnvironment: Readonly<Record<string, string>>;
   /** Rule starts that failed (the deployed stack's dead-letter queue). */
   readonly ruleFailures: readonly RuleFailure[];
-  /** Stops traffic, lets running executions finish, writes all state, closes every port. */
-  close(): Promise<void>;
+  /** Accepted messages on disk, waiting for or in their workflow execution. */
+  readonly inbox: Inbox;
+  /**
+   * Stops taking publishes, lets running executions finish (at most 30 s), leaves the messages not
+   * started yet on disk for the next start, writes all state, closes every port.
+   */
+  close(): Promise<ShutdownReport>;
 }
 
 export interface RuntimeHooks {
@@ -84,7 +107,31 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
   };
 
   try {
-    const broker = await startBroker({ host: config.bindHost, mqttPort: config.mqttPort, wsPort: config.mqttWsPort });
+    const inbox = await Inbox.open(dataDir, {
+      maxMessages: config.maxBacklog,
+      maxBytes: config.maxBacklogMb * 2 ** 20,
+    });
+    cleanups.push(() => inbox.close());
+    const ruleFailures: RuleFailure[] = [];
+    const reportRuleFailure = (failure: RuleFailure) => {
+      ruleFailures.push(failure);
+      hooks.onRuleFailure?.(failure);
+    };
+    // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
+    const rules = createRulesEngine(
+      topicRules(config.stackName),
+      {
+        start: (workflow, input, { namePrefix, rule, message }) =>
+          inbox.accept({ rule, topic: message.topic, workflow, namePrefix, input }, { durable: message.acknowledged }),
+      },
+      reportRuleFailure,
+    );
+    const broker = await startBroker({
+      host: config.bindHost,
+      mqttPort: config.mqttPort,
+      wsPort: config.mqttWsPort,
+      accept: rules,
+    });
     cleanups.push(() => broker.close());
 
     const store = new ExecutionStore({ dataDir, maxExecutions: config.maxExecutions });
@@ -95,7 +142,12 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       region: LOCAL_REGION,
       dataDir,
       executionStore: store,
-      publish: (topic, payload, options) => broker.publish(topic, payload, options),
+      publish: (topic, payload, options) =>
+        broker.publish(topic, payload, options).catch((error: unknown) => {
+          throw error instanceof InboxClosedError
+            ? new AwsError("ServiceUnavailableException", error.message, 503)
+            : error;
+        }),
       stepFunctions: {
         listStateMachines: () => workflows?.stateMachines() ?? [],
         startExecution: async (request) => {
@@ -151,13 +203,8 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       ...(hooks.waitMs !== undefined ? { waitMs: hooks.waitMs } : {}),
     });
     workflows = runningWorkflows;
-
-    const ruleFailures: RuleFailure[] = [];
-    broker.onMessage(
-      createRulesEngine(topicRules(config.stackName), runningWorkflows, (failure) => {
-        ruleFailures.push(failure);
-        hooks.onRuleFailure?.(failure);
-      }),
+    runningWorkflows.takeFrom(inbox, (entry, error) =>
+      reportRuleFailure({ rule: entry.rule, topic: entry.topic, error }),
     );
 
     const urls = {
@@ -186,7 +233,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       cleanups.push(() => ttsApi!.close());
     }
 
-    let closing: Promise<void> | undefined;
+    let closing: Promise<ShutdownReport> | undefined;
     return {
       config,
       dataDir,
@@ -199,14 +246,21 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       urls: { ...urls, tts: ttsApi?.url ?? ttsUrl },
       sdkEnvironment,
       ruleFailures,
+      inbox,
       close: () =>
         (closing ??= (async () => {
           // Drain before closing anything the executions use (TTS API, AWS endpoint, broker): no new
-          // work from the simulator or any client, then every running execution to its end.
+          // work from the simulator or any client, then the running executions to their end; what
+          // has not started stays in the inbox. The inbox closes before the endpoints, so an
+          // execution cut short by the time limit is not marked done and runs again at the next start.
           await simulator?.stop();
           broker.stopTakingPublishes();
-          await runningWorkflows.idle();
+          inbox.stopAccepting();
+          const { drained } = await runningWorkflows.drain(SHUTDOWN_DRAIN_MS);
+          await inbox.close();
+          const leftQueued = inbox.backlog.messages;
           await closeAll();
+          return { drained, leftQueued };
         })()),
     };
   } catch (error) {

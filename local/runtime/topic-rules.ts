@@ -11,7 +11,15 @@ import type { BrokerMessage } from "../broker/broker.ts";
 import { compileRule } from "../rules/index.ts";
 
 export interface RuleTarget {
-  start(workflow: WorkflowName, input: unknown, options: { namePrefix: string }): unknown;
+  /**
+   * Starts (or durably queues) `workflow` for `message`; a promise makes the broker wait with the
+   * message's acknowledgement until it settles, and a rejection refuses the message.
+   */
+  start(
+    workflow: WorkflowName,
+    input: unknown,
+    options: { namePrefix: string; rule: string; message: BrokerMessage },
+  ): Promise<void> | unknown;
 }
 
 export interface RuleFailure {
@@ -24,7 +32,8 @@ export class UnsupportedRuleError extends Error {
   override readonly name = "UnsupportedRule";
 }
 
-export type RulesEngine = (message: BrokerMessage) => void;
+/** @returns what the broker waits for before acknowledging; undefined when no rule took the message. */
+export type RulesEngine = (message: BrokerMessage) => Promise<void> | undefined;
 
 /**
  * @param onFailure what AWS does with a rule's error action: a failed start is reported, never lost
@@ -43,6 +52,7 @@ export function createRulesEngine(
     }
   });
   return (message) => {
+    const pending: Promise<unknown>[] = [];
     for (const { rule, sql } of compiled) {
       try {
         const input = sql.evaluate({
@@ -50,10 +60,17 @@ export function createRulesEngine(
           payload: message.payload,
           ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
         });
-        if (input !== undefined) target.start(rule.workflow, input, { namePrefix: rule.executionNamePrefix });
+        if (input === undefined) continue;
+        const started = target.start(rule.workflow, input, {
+          namePrefix: rule.executionNamePrefix,
+          rule: rule.name,
+          message,
+        });
+        if (started instanceof Promise) pending.push(started);
       } catch (error) {
         onFailure({ rule: rule.name, topic: message.topic, error: error as Error });
       }
     }
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   };
 }
