@@ -84,8 +84,11 @@ export function publishUplinks(
   return { acked, sent: () => sent, stop, finished };
 }
 
-/** The uplinks of every SUCCEEDED execution of the upstream workflow the endpoint keeps, one key per execution. */
-export async function executedUplinks(awsUrl: string, stackName: string): Promise<string[]> {
+/**
+ * The uplinks of every SUCCEEDED execution of the upstream workflow the endpoint keeps (those that
+ * started at or after `startedAfter`, when given), one key per execution.
+ */
+export async function executedUplinks(awsUrl: string, stackName: string, startedAfter?: Date): Promise<string[]> {
   const sfn = new SFNClient({ endpoint: awsUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${stateMachineName(stackName, "upstream")}`;
   const keys: string[] = [];
@@ -95,6 +98,7 @@ export async function executedUplinks(awsUrl: string, stackName: string): Promis
       { stateMachineArn, statusFilter: "SUCCEEDED" },
     )) {
       for (const execution of page.executions ?? []) {
+        if (startedAfter !== undefined && execution.startDate! < startedAfter) continue;
         const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
         const event = JSON.parse(input ?? "{}") as { topic?: string; payload?: string };
         if (!event.topic?.endsWith("/uplink") || event.payload === undefined) continue;

@@ -88,56 +88,56 @@ describe("durable acceptance", () => {
     }
   });
 
-  it(
-    "stops on SIGTERM under QoS 1 load with exit code 0, no execution failing, and the rest run after the next start",
-    { timeout: 180_000 },
-    async () => {
-      const dataDir = temporaryDataDir();
-      const devices = joinedDevices({ count: 30, stackName: STACK, seed: 12 });
-      let second: RuntimeProcess | undefined;
-      try {
-        const first = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-        const republished = await republishedUplinks(first.urls.mqtt);
-        const tts = await connect(first.urls.mqtt, `thethings-${STACK}`);
-        tts.on("error", () => undefined);
-        const publisher = publishUplinks(tts, {
-          stackName: STACK,
-          devices,
-          count: 400,
-          window: 2 * BACKLOG,
-          onAck: (acked) => {
-            if (acked === 120) first.child.kill("SIGTERM");
-          },
-        });
-        // Publishing goes on until the broker refuses and closes the connection.
-        await publisher.finished;
-        const stopped = await first.exited;
-        tts.end(true);
-        expect(stopped).toEqual({ code: 0, signal: null });
-        const summary = /^Stopped: drained (\d+) executions, (\d+) left queued for the next start;/m.exec(
-          first.stdout(),
-        );
-        expect(summary).not.toBeNull();
-        const leftQueued = Number(summary![2]);
-        expect(first.stdout()).not.toMatch(/FAILED|ECONNREFUSED/);
-        expect(first.stderr()).not.toMatch(/ECONNREFUSED/);
+  it("stops on SIGTERM under QoS 1 load with exit code 0, no execution failing, and the rest run after the next start", {
+    timeout: 180_000,
+  }, async () => {
+    const dataDir = temporaryDataDir();
+    const devices = joinedDevices({ count: 30, stackName: STACK, seed: 12 });
+    let second: RuntimeProcess | undefined;
+    try {
+      const first = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
+      const republished = await republishedUplinks(first.urls.mqtt);
+      const tts = await connect(first.urls.mqtt, `thethings-${STACK}`);
+      tts.on("error", () => undefined);
+      const publisher = publishUplinks(tts, {
+        stackName: STACK,
+        devices,
+        count: 400,
+        window: 2 * BACKLOG,
+        onAck: (acked) => {
+          if (acked === 120) first.child.kill("SIGTERM");
+        },
+      });
+      // Publishing goes on until the broker refuses and closes the connection.
+      await publisher.finished;
+      const stopped = await first.exited;
+      tts.end(true);
+      expect(stopped).toEqual({ code: 0, signal: null });
+      const summary = /^Stopped: drained (\d+) executions, (\d+) left queued for the next start;/m.exec(first.stdout());
+      expect(summary).not.toBeNull();
+      const leftQueued = Number(summary![2]);
+      expect(first.stdout()).not.toMatch(/FAILED|ECONNREFUSED/);
+      expect(first.stderr()).not.toMatch(/ECONNREFUSED/);
 
-        second = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-        expect(await lostAfterRestart(second, publisher.acked, republished)).toEqual([]);
-        // What was left queued runs, once each, and nothing more.
-        await expect.poll(() => second!.stdout().match(EXECUTION_LINE)?.length ?? 0, { timeout: 30_000 }).toBe(leftQueued);
-        const { code, summary: secondSummary } = await stopWithSigterm(second);
-        expect(code).toBe(0);
-        expect(secondSummary).toMatch(/^Stopped: drained 0 executions, 0 left queued for the next start;/);
-        expect(second.stdout()).not.toMatch(/FAILED/);
-      } finally {
-        second?.child.kill("SIGKILL");
-        dataDir.remove();
-      }
-    },
-  );
+      second = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
+      expect(await lostAfterRestart(second, publisher.acked, republished)).toEqual([]);
+      // What was left queued runs, once each, and nothing more.
+      await expect
+        .poll(() => second!.stdout().match(EXECUTION_LINE)?.length ?? 0, { timeout: 30_000 })
+        .toBe(leftQueued);
+      const { code, summary: secondSummary } = await stopWithSigterm(second);
+      expect(code).toBe(0);
+      expect(secondSummary).toMatch(/^Stopped: drained 0 executions, 0 left queued for the next start;/);
+      expect(second.stdout()).not.toMatch(/FAILED/);
+    } finally {
+      second?.child.kill("SIGKILL");
+      dataDir.remove();
+    }
+  });
 
-  it("holds acknowledgements while the backlog is full, instead of queueing in memory", { timeout: 60_000 }, async () => {
+  it("holds acknowledgements while the backlog is full, instead of queueing in memory", {
+    timeout: 60_000,
+  }, async () => {
     const dataDir = temporaryDataDir();
     const finished: ExecutionSummary[] = [];
     const runtime = await startTestRuntime(
