@@ -144,8 +144,9 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       executionStore: store,
       publish: (topic, payload, options) =>
         broker.publish(topic, payload, options).catch((error: unknown) => {
+          // One of the errors the Publish API reference lists; the SDK retries it.
           throw error instanceof InboxClosedError
-            ? new AwsError("ServiceUnavailableException", error.message, 503)
+            ? new AwsError("InternalFailureException", error.message, 500)
             : error;
         }),
       stepFunctions: {

@@ -6,7 +6,9 @@
  * Real runtime processes, real MQTT clients, 127.0.0.1 only, a few hundred messages.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 import { describe, expect, it } from "vitest";
+import { LOCAL_CREDENTIALS } from "../../local/aws/local-account.ts";
 import { temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
 import { type RuntimeProcess, startRuntimeProcess } from "../../local/harness/runtime-process.ts";
@@ -168,6 +170,42 @@ describe("durable acceptance", () => {
       expect(finished.filter((summary) => summary.status === "SUCCEEDED")).toHaveLength(60);
       await tts.endAsync();
     } finally {
+      await runtime.close();
+      dataDir.remove();
+    }
+  });
+
+  it("answers a data-plane Publish a rule takes once it is recorded, and refuses it once stopping", async () => {
+    const dataDir = temporaryDataDir();
+    const finished: ExecutionSummary[] = [];
+    const runtime = await startTestRuntime(
+      { dataDir: dataDir.path },
+      { onExecution: (summary) => finished.push(summary) },
+    );
+    const iotData = new IoTDataPlaneClient({
+      endpoint: runtime.urls.aws,
+      region: runtime.aws.region,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const [device] = joinedDevices({ count: 1, stackName: STACK, seed: 14 });
+    const uplink = (topic: string) =>
+      iotData.send(new PublishCommand({ topic, qos: 1, payload: Buffer.from(JSON.stringify(device!.uplink())) }));
+    try {
+      await uplink(`thethings/lorawan/${STACK}/uplink`);
+      // Answered: in the inbox, or already run.
+      expect(runtime.inbox.backlog.messages + finished.length).toBeGreaterThanOrEqual(1);
+      runtime.inbox.stopAccepting();
+      // Publish's documented errors (AWS IoT Data Plane API Reference, Publish): InternalFailureException
+      // "An unexpected error has occurred", HTTP 500 — the one that fits a broker going away.
+      await expect(uplink(`thethings/lorawan/${STACK}/uplink`)).rejects.toMatchObject({
+        name: "InternalFailureException",
+        $metadata: { httpStatusCode: 500 },
+      });
+      // What no rule takes (the draining executions' own publishes) still goes out.
+      await uplink("lorawan/some-thing/uplink");
+    } finally {
+      iotData.destroy();
       await runtime.close();
       dataDir.remove();
     }
