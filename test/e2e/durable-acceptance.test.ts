@@ -55,33 +55,46 @@ async function republishedUplinks(mqttUrl: string): Promise<Set<string>> {
   return keys;
 }
 
+/**
+ * A runtime process under QoS 1 load from 30 devices, sent `signal` once `stopAt` uplinks are
+ * acknowledged; resolves once it has exited, with what was acknowledged and republished before.
+ */
+async function stoppedUnderLoad(
+  dataDir: string,
+  options: { seed: number; window: number; stopAt: number; signal: NodeJS.Signals },
+) {
+  const runtime = await startRuntimeProcess({ dataDir, stackName: STACK, args: PROCESS_ARGS });
+  const republished = await republishedUplinks(runtime.urls.mqtt);
+  const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
+  tts.on("error", () => undefined);
+  const publisher = publishUplinks(tts, {
+    stackName: STACK,
+    devices: joinedDevices({ count: 30, stackName: STACK, seed: options.seed }),
+    count: 400,
+    window: options.window,
+    onAck: (acked) => {
+      if (acked === options.stopAt) runtime.child.kill(options.signal);
+    },
+  });
+  // Publishing goes on until the runtime is gone or refuses and closes the connection.
+  await publisher.finished;
+  const exit = await runtime.exited;
+  tts.end(true);
+  return { runtime, exit, acked: publisher.acked, republished };
+}
+
 describe("durable acceptance", () => {
   it("runs every uplink it acknowledged before a kill -9, after the next start", { timeout: 180_000 }, async () => {
     const dataDir = temporaryDataDir();
-    const devices = joinedDevices({ count: 30, stackName: STACK, seed: 11 });
     let second: RuntimeProcess | undefined;
     try {
-      const first = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-      const republished = await republishedUplinks(first.urls.mqtt);
-      const tts = await connect(first.urls.mqtt, `thethings-${STACK}`);
-      tts.on("error", () => undefined);
       const killAt = 80 + Math.floor(Math.random() * 120);
-      const publisher = publishUplinks(tts, {
-        stackName: STACK,
-        devices,
-        count: 400,
-        window: 60,
-        onAck: (acked) => {
-          if (acked === killAt) first.child.kill("SIGKILL");
-        },
-      });
-      await publisher.finished;
-      expect((await first.exited).signal).toBe("SIGKILL");
-      tts.end(true);
-      expect(publisher.acked.size).toBeGreaterThanOrEqual(killAt);
+      const first = await stoppedUnderLoad(dataDir.path, { seed: 11, window: 60, stopAt: killAt, signal: "SIGKILL" });
+      expect(first.exit.signal).toBe("SIGKILL");
+      expect(first.acked.size).toBeGreaterThanOrEqual(killAt);
 
       second = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-      expect(await lostAfterRestart(second, publisher.acked, republished)).toEqual([]);
+      expect(await lostAfterRestart(second, first.acked, first.republished)).toEqual([]);
       const { code } = await stopWithSigterm(second);
       expect(code).toBe(0);
     } finally {
@@ -94,35 +107,24 @@ describe("durable acceptance", () => {
     timeout: 180_000,
   }, async () => {
     const dataDir = temporaryDataDir();
-    const devices = joinedDevices({ count: 30, stackName: STACK, seed: 12 });
     let second: RuntimeProcess | undefined;
     try {
-      const first = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-      const republished = await republishedUplinks(first.urls.mqtt);
-      const tts = await connect(first.urls.mqtt, `thethings-${STACK}`);
-      tts.on("error", () => undefined);
-      const publisher = publishUplinks(tts, {
-        stackName: STACK,
-        devices,
-        count: 400,
+      const first = await stoppedUnderLoad(dataDir.path, {
+        seed: 12,
         window: 2 * BACKLOG,
-        onAck: (acked) => {
-          if (acked === 120) first.child.kill("SIGTERM");
-        },
+        stopAt: 120,
+        signal: "SIGTERM",
       });
-      // Publishing goes on until the broker refuses and closes the connection.
-      await publisher.finished;
-      const stopped = await first.exited;
-      tts.end(true);
-      expect(stopped).toEqual({ code: 0, signal: null });
-      const summary = /^Stopped: drained (\d+) executions, (\d+) left queued for the next start;/m.exec(first.stdout());
+      expect(first.exit).toEqual({ code: 0, signal: null });
+      const stdout = first.runtime.stdout();
+      const summary = /^Stopped: drained (\d+) executions, (\d+) left queued for the next start;/m.exec(stdout);
       expect(summary).not.toBeNull();
       const leftQueued = Number(summary![2]);
-      expect(first.stdout()).not.toMatch(/FAILED|ECONNREFUSED/);
-      expect(first.stderr()).not.toMatch(/ECONNREFUSED/);
+      expect(stdout).not.toMatch(/FAILED|ECONNREFUSED/);
+      expect(first.runtime.stderr()).not.toMatch(/ECONNREFUSED/);
 
       second = await startRuntimeProcess({ dataDir: dataDir.path, stackName: STACK, args: PROCESS_ARGS });
-      expect(await lostAfterRestart(second, publisher.acked, republished)).toEqual([]);
+      expect(await lostAfterRestart(second, first.acked, first.republished)).toEqual([]);
       // What was left queued runs, once each, and nothing more.
       await expect
         .poll(() => second!.stdout().match(EXECUTION_LINE)?.length ?? 0, { timeout: 30_000 })
