@@ -103,7 +103,7 @@ try {
     const requests: { execution: ExecutionSummary; calls: number }[] = [];
     for (let i = 0; i < REQUESTS; i++) {
       if (fault !== undefined) ttsApi.faults.inject(fault);
-      const callsBefore = ttsApi.requests().length;
+      const callsBefore = ttsApi.requestCount;
       const seen = executions.length;
       await app.publishAsync("lorawan/downlink", JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 9 }), {
         qos: 1,
@@ -114,7 +114,7 @@ try {
       }
       await waitFor(() => executions.length > seen, "the execution");
       await runtime.workflows.idle();
-      requests.push({ execution: executions[seen]!, calls: ttsApi.requests().length - callsBefore });
+      requests.push({ execution: executions[seen]!, calls: ttsApi.requestCount - callsBefore });
       ttsApi.faults.reset();
       // The next request starts with an empty queue: a device uplink sends what is queued.
       await simulator.publishUplink(device.deviceId);

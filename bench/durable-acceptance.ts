@@ -50,6 +50,7 @@ async function tts(runtime: RuntimeProcess) {
     const start = {
       rule: "tts_bench_uplink",
       topic: `thethings/lorawan/${STACK}/uplink`,
+      payload: "e30=",
       workflow: "upstream" as const,
       namePrefix: "uplink",
       input: { payload: "x".repeat(1_000), topic: `thethings/lorawan/${STACK}/uplink`, timestamp: 0 },

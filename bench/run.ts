@@ -6,6 +6,8 @@
  *   one is republished;
  * - latency at a fixed, lower rate: TTS publish → republished message received, p50/p99;
  * - AWS API calls per uplink, counted at the local endpoint: a device's first message vs steady state;
+ * - CloudWatch Logs bytes per upstream execution (level ALL with execution data, the deployed default),
+ *   and how long a FilterLogEvents over the whole log group takes once it holds `maxExecutions`;
  * - nothing lost: every uplink of the run, published with QoS 1, republished exactly once (exit code 1
  *   otherwise).
  *
@@ -15,9 +17,11 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { FilterLogEventsCommand, paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
+import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
+import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
 import { deliveries, markdownTable, percentile } from "./measure.ts";
 
 const STACK = "bench";
@@ -52,6 +56,15 @@ const publishUplink = (device: SimulatedDevice) => {
   return tts.publishAsync(uplinkTopic, JSON.stringify(uplink), { qos: 1 });
 };
 const log = (text: string) => process.stderr.write(`${text}\n`);
+const { logs } = sdkClients(runtime);
+const upstreamLogGroup = stateMachineLogGroupName(stateMachineName(STACK, "upstream"));
+const logMessagesSince = async (startTime: number): Promise<string[]> => {
+  const messages: string[] = [];
+  for await (const page of paginateFilterLogEvents({ client: logs }, { logGroupName: upstreamLogGroup, startTime })) {
+    messages.push(...(page.events ?? []).map((event) => event.message ?? ""));
+  }
+  return messages;
+};
 
 try {
   // 1. AWS calls per uplink: a device's first message, then steady state (warm caches).
@@ -63,6 +76,7 @@ try {
   await runtime.workflows.idle();
   const firstCalls = runtime.aws.stats();
   runtime.aws.resetStats();
+  const steadyStart = Date.now();
   const steadyUplinks = 20;
   for (let i = 0; i < steadyUplinks; i++) {
     expected = received.messages.length + 1;
@@ -72,6 +86,8 @@ try {
   await runtime.workflows.idle();
   const steadyCalls = runtime.aws.stats();
   log(`calls: first ${JSON.stringify(firstCalls)}, steady (${steadyUplinks} uplinks) ${JSON.stringify(steadyCalls)}`);
+  const steadyLogs = await logMessagesSince(steadyStart);
+  const logBytes = steadyLogs.reduce((bytes, message) => bytes + Buffer.byteLength(message), 0) / steadyUplinks;
 
   // Warm-up: every device joins once, so the runs below measure uplinks of known devices.
   await Promise.all(devices.map((device) => publish("join", device.join())));
@@ -116,6 +132,18 @@ try {
 
   latencies.sort((a, b) => a - b);
 
+  // 4. Reading the execution logs back once the log group holds every kept execution: the first read
+  // renders them, later ones reuse what is rendered.
+  const failedPattern = { logGroupName: upstreamLogGroup, filterPattern: '{ $.type = "ExecutionFailed" }' };
+  const filterTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    await logs.send(new FilterLogEventsCommand(failedPattern));
+    filterTimes.push(performance.now() - start);
+  }
+  const kept = runtime.aws.executionStore.size;
+  log(`FilterLogEvents over ${kept} executions: ${filterTimes.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+
   const delivered = deliveries(
     [...sentAt.keys()],
     received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))),
@@ -147,6 +175,14 @@ try {
       `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`,
     ],
     [
+      "CloudWatch Logs per upstream execution (ALL, execution data)",
+      `${(logBytes / 1024).toFixed(1)} KB in ${(steadyLogs.length / steadyUplinks).toFixed(1)} records (steady state)`,
+    ],
+    [
+      "FilterLogEvents, JSON pattern, whole log group",
+      `${filterTimes[0]!.toFixed(0)} ms first, ${filterTimes[2]!.toFixed(0)} ms rendered (${kept} executions kept)`,
+    ],
+    [
       "nothing lost (QoS 1, whole run)",
       `${delivered.published} uplinks published, ${delivered.republished} republished, ${delivered.lost} lost, ${delivered.duplicated} duplicated, ${ruleFailures} rule failures`,
     ],
@@ -161,6 +197,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  logs.destroy();
   await Promise.all([tts.endAsync(), app.endAsync()]);
   await runtime.close();
   dataDir.remove();

@@ -8,7 +8,12 @@
 import { z } from "zod";
 import type { FunctionName } from "./catalogue.ts";
 import { ConfigurationError } from "./core/errors.ts";
-import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "./core/thing-name.ts";
+import {
+  MAX_STACK_NAME_LENGTH,
+  STACK_NAME_PATTERN,
+  THING_NAME_PATTERN,
+  THING_NAME_SCHEMES,
+} from "./core/thing-name.ts";
 import type { Environment } from "./runtime/aws-clients.ts";
 
 function onOff(fallback: "on" | "off") {
@@ -55,7 +60,11 @@ export const SETTINGS = {
     STACK_NAME: z
       .string()
       .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
-      .describe("the TTS stack name, `^[A-Za-z][A-Za-z0-9-]*$`"),
+      .max(
+        MAX_STACK_NAME_LENGTH,
+        `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
+      )
+      .describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
     THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan").describe("thing type of created things"),
     THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI").describe("`DevEUI` or `DeviceID`"),
     THING_CACHE_TTL_SECONDS: z.coerce

@@ -36,6 +36,14 @@ export interface IntegrationStackProps {
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
+/**
+ * The functions an environment deploys: all of the catalogue, except `configure-tts-pubsub` (which may
+ * read every application's API key) unless Terraform is to configure the pub/sub with it.
+ */
+export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
+  return FUNCTION_NAMES.filter((name) => name !== "configure-tts-pubsub" || config.tts.configurePubSub);
+}
+
 export class IntegrationStack extends TerraformStack {
   constructor(scope: Construct, environment: string, props: IntegrationStackProps) {
     super(scope, environment);
@@ -45,6 +53,7 @@ export class IntegrationStack extends TerraformStack {
     configureStateBackend(this, config.stateBackend ?? defaultStateBackend(environment));
     new AwsProvider(this, "aws", {
       region: config.region,
+      ...(config.accountId !== undefined ? { allowedAccountIds: [config.accountId] } : {}),
       defaultTags: [
         { tags: { ...config.tags, Application: "tts-aws-iot", TtsStackName: stackName, Environment: environment } },
       ],
@@ -68,7 +77,7 @@ export class IntegrationStack extends TerraformStack {
       iotDataEndpoint: iotEndpoint,
       ttsApiKeysSecretArn: apiKeys.arn,
     };
-    const functions = FUNCTION_NAMES.map((name) => ({
+    const functions = deployedFunctionNames(config).map((name) => ({
       name,
       deployed: new WorkflowFunction(this, `function-${name}`, {
         functionName: `${stackName}-${name}`,
@@ -84,9 +93,9 @@ export class IntegrationStack extends TerraformStack {
         context,
       }),
     }));
-    const functionArns = Object.fromEntries(
+    const functionArns: Partial<Record<FunctionName, string>> = Object.fromEntries(
       functions.map(({ name, deployed }) => [name, deployed.function.arn]),
-    ) as Record<FunctionName, string>;
+    );
 
     const rules = topicRules(stackName);
     const workflows = WORKFLOW_NAMES.map((workflow) => {

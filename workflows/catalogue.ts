@@ -34,3 +34,16 @@ export function topicRules(stackName: string): TopicRule[] {
 export function stateMachineName(stackName: string, workflow: WorkflowName): string {
   return `${stackName}-${workflow}`;
 }
+
+/**
+ * The log group Step Functions writes a state machine's execution history to (Express history exists
+ * only there). The /aws/vendedlogs/ prefix keeps the resource policy Step Functions writes small.
+ */
+export function stateMachineLogGroupName(stateMachineName: string): string {
+  return `/aws/vendedlogs/states/${stateMachineName}`;
+}
+
+/** The IAM role a state machine runs as. */
+export function stateMachineRoleName(stateMachineName: string): string {
+  return `${stateMachineName}-sfn`;
+}

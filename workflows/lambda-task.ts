@@ -33,6 +33,7 @@ export interface LambdaTaskOptions {
   readonly payload: PayloadTemplate | string;
   readonly resultSelector?: PayloadTemplate;
   readonly resultPath?: string | null;
+  readonly outputPath?: string;
   readonly catch?: Catcher[];
   /** The Retry list; default: the transient failures only. */
   readonly retry?: readonly RetryPolicy[];
@@ -52,6 +53,7 @@ export function lambdaTask(options: LambdaTaskOptions): TaskState {
     TimeoutSeconds: 30,
     ...(options.resultSelector !== undefined ? { ResultSelector: options.resultSelector } : {}),
     ...(options.resultPath !== undefined ? { ResultPath: options.resultPath } : {}),
+    ...(options.outputPath !== undefined ? { OutputPath: options.outputPath } : {}),
     Retry: (options.retry ?? [TRANSIENT_RETRY]).map(retrier),
     ...(options.catch !== undefined ? { Catch: options.catch } : {}),
     ...(options.next !== undefined ? { Next: options.next } : { End: true }),

@@ -4,6 +4,12 @@
  * Input: the rule's `RuleEvent` (`topic`, base64 `payload`, `clientId`, `timestamp`).
  * Output: a summary (thing, event, what happened to thing and shadow, where it was republished).
  * Any failure ends in `Failed`, whose error and cause are the failing step's, so the console says why.
+ *
+ * Small state: the message travels once, as the rule's base64 `payload`, and only as far as the steps
+ * that read it (UpdateShadow parses it, Republish publishes it as is). Step results are trimmed to
+ * what the next states use, and the Parallel state's output is the small summary, not its input.
+ * Step Functions limits every state to 256 KB and logs each state's input and output at level ALL:
+ * each copy of the message would cost both.
  */
 import type { StateMachineDefinition } from "./asl.ts";
 import { catchAllTo, lambdaTask } from "./lambda-task.ts";
@@ -26,7 +32,6 @@ export function upstreamWorkflow(arnOf: FunctionArns): StateMachineDefinition {
           "republishTopic.$": "$.Payload.republishTopic",
           "receivedAt.$": "$.Payload.receivedAt",
           "thing.$": "$.Payload.thing",
-          "message.$": "$.Payload.message",
         },
         resultPath: "$.device",
         catch: catchAllTo("Failed"),
@@ -38,14 +43,17 @@ export function upstreamWorkflow(arnOf: FunctionArns): StateMachineDefinition {
           {
             StartAt: "UpdateShadow",
             States: {
+              // Its output is the device with the shadow's outcome: what the summary needs from both steps.
               UpdateShadow: lambdaTask({
                 functionArn: arnOf("update-shadow"),
                 payload: {
                   "thingName.$": "$.device.thingName",
-                  "message.$": "$.device.message",
+                  "payload.$": "$.payload",
                   "receivedAt.$": "$.device.receivedAt",
                 },
-                resultSelector: { "shadow.$": "$.Payload" },
+                resultSelector: { "outcome.$": "$.Payload" },
+                resultPath: "$.device.shadow",
+                outputPath: "$.device",
               }),
             },
           },
@@ -55,24 +63,19 @@ export function upstreamWorkflow(arnOf: FunctionArns): StateMachineDefinition {
               Republish: lambdaTask({
                 functionArn: arnOf("republish"),
                 payload: { "topic.$": "$.device.republishTopic", "payload.$": "$.payload" },
-                resultSelector: { "republish.$": "$.Payload" },
+                resultSelector: { "topic.$": "$.Payload.topic" },
               }),
             },
           },
         ],
-        ResultPath: "$.outcome",
-        Catch: catchAllTo("Failed"),
-        Next: "Done",
-      },
-      Done: {
-        Type: "Pass",
-        Parameters: {
-          "thingName.$": "$.device.thingName",
-          "event.$": "$.device.event",
-          "thing.$": "$.device.thing",
-          "shadow.$": "$.outcome[0].shadow",
-          "republishedTo.$": "$.outcome[1].republish.topic",
+        ResultSelector: {
+          "thingName.$": "$[0].thingName",
+          "event.$": "$[0].event",
+          "thing.$": "$[0].thing",
+          "shadow.$": "$[0].shadow.outcome",
+          "republishedTo.$": "$[1].topic",
         },
+        Catch: catchAllTo("Failed"),
         End: true,
       },
       Failed: {

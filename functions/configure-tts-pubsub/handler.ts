@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
-import { TTS_ID_PATTERN } from "../core/tts-message.ts";
+import { ttsIdSchema } from "../core/tts-id.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -17,7 +17,7 @@ import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 const PUB_SUB_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
 
 export const ConfigureTtsPubSubInputSchema = z.object({
-  applicationId: z.string().regex(TTS_ID_PATTERN, "is not a TTS application id"),
+  applicationId: ttsIdSchema("application ID"),
   pubSubId: z.string().max(36).regex(PUB_SUB_ID_PATTERN, "is not a TTS pub/sub id"),
   region: z.string().min(1),
   roleArn: z.string().startsWith("arn:", "must be an ARN"),

@@ -11,6 +11,12 @@ export type ThingNameScheme = (typeof THING_NAME_SCHEMES)[number];
 /** CloudFormation's and our stack name rule; it also keeps `<stack>_<device>` a valid thing name. */
 export const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
 
+/**
+ * IAM role names (≤ 64) are `<stackName>-<longest suffix>`; thing names (≤ 128) `<stackName>_<device_id>`
+ * with a TTS device id of ≤ 36: 32 keeps both within AWS's limits.
+ */
+export const MAX_STACK_NAME_LENGTH = 32;
+
 /** AWS IoT thing name rule. */
 export const THING_NAME_PATTERN = /^[a-zA-Z0-9:_-]{1,128}$/;
 

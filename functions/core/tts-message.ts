@@ -5,12 +5,12 @@
  * message stays the TTS message.
  */
 import { z } from "zod";
+import { IOT_MESSAGE_LIMITS } from "./aws-limits.ts";
 import { InvalidTtsMessageError } from "./errors.ts";
-import { decodeJsonPayload } from "./json-payload.ts";
+import { decodeJsonPayload, echoed } from "./json-payload.ts";
 import { TTS_EVENT_KINDS, TTS_EVENTS, type TtsEventKind } from "./tts-events.ts";
+import { ttsIdSchema } from "./tts-id.ts";
 
-/** TTS identifier pattern (`pkg/ttnpb` validation) of devices and applications: a-z, 0-9, single dashes, 3–36 chars. */
-export const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 const EUI64_PATTERN = /^[0-9A-Fa-f]{16}$/;
 
 const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)");
@@ -18,8 +18,8 @@ const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const EndDeviceIdsSchema = z.looseObject({
-  device_id: z.string().regex(TTS_ID_PATTERN, "is not a TTS device ID"),
-  application_ids: z.looseObject({ application_id: z.string().min(1) }),
+  device_id: ttsIdSchema("device ID"),
+  application_ids: z.looseObject({ application_id: ttsIdSchema("application ID") }),
   dev_eui: Eui64.optional(),
   join_eui: Eui64.optional(),
   dev_addr: z
@@ -37,7 +37,7 @@ const LocationSchema = z.looseObject({
 });
 
 const RxMetadataSchema = z.looseObject({
-  gateway_ids: z.looseObject({ gateway_id: z.string().min(1), eui: z.string().optional() }),
+  gateway_ids: z.looseObject({ gateway_id: ttsIdSchema("gateway ID"), eui: z.string().optional() }),
   rssi: z.number().optional(),
   channel_rssi: z.number().optional(),
   snr: z.number().optional(),
@@ -135,17 +135,34 @@ export function parseTtsMessage(value: unknown): ParsedTtsMessage {
     throw new InvalidTtsMessageError(`a TTS message is a JSON object, got ${describeJsonType(value)}`);
   }
   const result = ApplicationUpSchema.safeParse(value);
-  if (!result.success) {
-    throw new InvalidTtsMessageError(
-      "not a valid TTS message",
-      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"} ${issue.message}`),
-    );
-  }
+  if (!result.success) throw new InvalidTtsMessageError("not a valid TTS message", describeIssues(result.error.issues));
   return { kind: eventKindOf(result.data), message: result.data };
 }
 
-/** Decodes the raw MQTT payload (UTF-8 JSON) and validates it. */
+/** How many of a message's problems the cause lists: enough to fix it, bounded for logs and feedback. */
+const MAX_LISTED_ISSUES = 5;
+
+/** Each issue as `<field path> <message>`; keys are cut by `echoed` (a record key may be 5,000 characters). */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  const described = issues
+    .slice(0, MAX_LISTED_ISSUES)
+    .map((issue) => `${issue.path.map((key) => echoed(String(key))).join(".") || "(root)"} ${issue.message}`);
+  const more = issues.length - MAX_LISTED_ISSUES;
+  return more > 0 ? [...described, `and ${more} more`] : described;
+}
+
+/**
+ * Decodes the raw MQTT payload (UTF-8 JSON, at most AWS IoT's message size and MAX_JSON_DEPTH deep)
+ * and validates it. On AWS a bigger message cannot have been published; the check keeps any other
+ * path in from carrying one into the workflow.
+ */
 export function parseTtsPayload(payload: Uint8Array): ParsedTtsMessage {
+  const max = IOT_MESSAGE_LIMITS.maxPayloadBytes;
+  if (payload.length > max) {
+    throw new InvalidTtsMessageError(
+      `the message is ${payload.length} bytes; AWS IoT's message size limit is ${max} bytes`,
+    );
+  }
   const decoded = decodeJsonPayload(payload);
   if (!decoded.ok) throw new InvalidTtsMessageError(`payload is not UTF-8 JSON (${decoded.reason})`);
   return parseTtsMessage(decoded.value);

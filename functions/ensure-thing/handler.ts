@@ -1,17 +1,19 @@
 /**
  * EnsureThing step: parses the TTS message the rule delivered, names the device's thing and makes
- * sure it exists. Its output feeds the shadow and republish steps.
+ * sure it exists. Its output feeds the shadow and republish steps; the message itself stays in the
+ * workflow's input, once (see upstream-budget.ts).
  */
 
 import { type RuleEvent, RuleEventSchema, ruleEventTime } from "../core/rule-event.ts";
 import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
-import { type ApplicationUp, parseTtsPayload } from "../core/tts-message.ts";
+import { parseTtsPayload } from "../core/tts-message.ts";
 import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { createKnownThings, type EnsureThingDeps, type EnsureThingOutcome, ensureThing } from "./ensure-thing.ts";
+import { assertFitsUpstreamWorkflow } from "./upstream-budget.ts";
 
 export interface EnsureThingResult {
   readonly thingName: string;
@@ -20,8 +22,6 @@ export interface EnsureThingResult {
   /** The message's `received_at`, else when the rule saw it. */
   readonly receivedAt: string;
   readonly thing: EnsureThingOutcome;
-  /** The decoded TTS message, for the next steps and for reading executions in the console. */
-  readonly message: ApplicationUp;
 }
 
 export type EnsureThingContext = { readonly config: Settings<"ensure-thing"> } & EnsureThingDeps;
@@ -29,6 +29,7 @@ export type EnsureThingContext = { readonly config: Settings<"ensure-thing"> } &
 export function createEnsureThingHandler(context: () => EnsureThingContext) {
   return step(RuleEventSchema, async (event: RuleEvent): Promise<EnsureThingResult> => {
     const { config, ...deps } = context();
+    assertFitsUpstreamWorkflow(event);
     const { kind, message } = parseTtsPayload(Buffer.from(event.payload, "base64"));
     const thingName = thingNameFor(message.end_device_ids, config.THING_NAME_SCHEME, config.STACK_NAME);
     const thing = await ensureThing(
@@ -41,7 +42,6 @@ export function createEnsureThingHandler(context: () => EnsureThingContext) {
       republishTopic: republishTopic(thingName, kind),
       receivedAt: message.received_at ?? ruleEventTime(event),
       thing,
-      message,
     };
   });
 }

@@ -7,7 +7,7 @@ import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { z } from "zod";
 import { type ShadowReport, shadowReportFor } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
-import { parseTtsMessage } from "../core/tts-message.ts";
+import { parseTtsPayload } from "../core/tts-message.ts";
 import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -16,8 +16,8 @@ import { updateShadowWithinLimits, withoutPayload } from "./update-shadow.ts";
 
 export const UpdateShadowInputSchema = z.object({
   thingName: z.string().regex(THING_NAME_PATTERN),
-  /** The decoded TTS message (EnsureThing's output). */
-  message: z.record(z.string(), z.unknown()),
+  /** The TTS message as the rule delivered it, base64 (the workflow carries it once, undecoded). */
+  payload: z.base64(),
   receivedAt: z.iso.datetime({ offset: true }),
 });
 
@@ -41,7 +41,7 @@ export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
     const { config, iotData } = context();
     if (!config.SHADOW_METRICS) return { updated: false, reason: "shadow metrics are off" };
 
-    const { kind, message } = parseTtsMessage(input.message);
+    const { kind, message } = parseTtsPayload(Buffer.from(input.payload, "base64"));
     const reported = shadowReportFor(kind, message, {
       fallbackTime: input.receivedAt,
       includeDecodedPayload: config.SHADOW_DECODED_PAYLOAD,

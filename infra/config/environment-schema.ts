@@ -4,8 +4,13 @@
  * applications) live here once, so the local runtime can read the same file later.
  */
 import { z } from "zod";
-import { STACK_NAME_PATTERN, THING_NAME_PATTERN, THING_NAME_SCHEMES } from "../../functions/core/thing-name.ts";
-import { TTS_ID_PATTERN } from "../../functions/core/tts-message.ts";
+import {
+  MAX_STACK_NAME_LENGTH,
+  STACK_NAME_PATTERN,
+  THING_NAME_PATTERN,
+  THING_NAME_SCHEMES,
+} from "../../functions/core/thing-name.ts";
+import { ttsIdSchema } from "../../functions/core/tts-id.ts";
 
 /** TTI's AWS accounts TTS assumes the role from (DESIGN §1); Enterprise brings its own. */
 export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "678672909819" } as const;
@@ -15,15 +20,26 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** IAM role names are at most 64 characters and ours are `<stackName>-<longest suffix>`. */
-export const MAX_STACK_NAME_LENGTH = 32;
-
 const AwsAccountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
-/** TTS application ids: lower-case letters, digits and single dashes, 3 to 36 characters. */
-const TtsApplicationId = z
-  .string()
-  .regex(TTS_ID_PATTERN, "must be a TTS application id (a-z, 0-9, single dashes, 3–36 characters)");
+/**
+ * Why one stack name serves one TTS application: TTS connects every application's AWS IoT pub/sub of
+ * the default integration with the MQTT client id `thethings-<stackName>`, and AWS IoT disconnects a
+ * client when another connects with the same id — two applications would knock each other off and
+ * lose uplinks while reconnecting.
+ */
+export const ONE_APPLICATION_PER_STACK_NAME =
+  "one TTS application per stack name: TTS connects each application's pub/sub with the same MQTT client id thethings-<stackName> and AWS IoT drops the older connection, so two applications kick each other off; give each application its own environment (its own stackName)";
+
+/**
+ * Why `configurePubSub` needs `apiKeys: "terraform-variable"`: the pub/sub invocations run during the
+ * apply that creates the stack, with the application's key read from the secret — which `manual`
+ * creates empty, to be filled only after that apply.
+ */
+export const CONFIGURE_PUBSUB_NEEDS_KEYS_AT_APPLY =
+  'configurePubSub needs the API keys during the apply, but with apiKeys "manual" the secret is created empty by that same apply: use apiKeys "terraform-variable", or leave configurePubSub off and enter the pub/sub in TTS (outputs tts_console_settings, ttn_lw_cli_commands)';
+
+const TtsApplicationId = ttsIdSchema("application ID");
 
 const HttpsUrl = z
   .url({ protocol: /^https$/, error: "must be an https:// URL" })
@@ -32,7 +48,11 @@ const HttpsUrl = z
 const TtsCommon = {
   /** The cluster the applications live on, e.g. `https://eu1.cloud.thethings.network`. */
   url: HttpsUrl,
-  applicationIds: z.array(TtsApplicationId).nonempty("must list at least one application"),
+  /** Exactly one (see ONE_APPLICATION_PER_STACK_NAME); a list so that the field reads as TTS's own. */
+  applicationIds: z
+    .array(TtsApplicationId)
+    .nonempty("must list one application")
+    .max(1, ONE_APPLICATION_PER_STACK_NAME),
   /**
    * `manual` (default): the secret is created empty and filled with `aws secretsmanager put-secret-value`.
    * `terraform-variable`: from the sensitive variable `tts_api_keys` — it then sits in the Terraform state.
@@ -42,15 +62,22 @@ const TtsCommon = {
    * Off (default): the operator enters the pub/sub in TTS (console or `ttn_lw_cli_commands`). On:
    * Terraform sets it through the `configure-tts-pubsub` function, once per application, and deletes
    * it on destroy — with the application's key from the secret, which then needs the pub/sub rights.
+   * Only with `apiKeys: "terraform-variable"` (CONFIGURE_PUBSUB_NEEDS_KEYS_AT_APPLY).
    */
   configurePubSub: z.boolean().default(false),
 };
 
-const TtsSchema = z.discriminatedUnion("flavour", [
-  z.strictObject({ flavour: z.literal("cloud"), ...TtsCommon }),
-  z.strictObject({ flavour: z.literal("ttn"), ...TtsCommon }),
-  z.strictObject({ flavour: z.literal("enterprise"), principalAccountId: AwsAccountId, ...TtsCommon }),
-]);
+const TtsSchema = z
+  .discriminatedUnion("flavour", [
+    z.strictObject({ flavour: z.literal("cloud"), ...TtsCommon }),
+    z.strictObject({ flavour: z.literal("ttn"), ...TtsCommon }),
+    z.strictObject({ flavour: z.literal("enterprise"), principalAccountId: AwsAccountId, ...TtsCommon }),
+  ])
+  .superRefine((tts, context) => {
+    if (tts.configurePubSub && tts.apiKeys === "manual") {
+      context.addIssue({ code: "custom", path: ["configurePubSub"], message: CONFIGURE_PUBSUB_NEEDS_KEYS_AT_APPLY });
+    }
+  });
 
 const ThingsSchema = z
   .strictObject({
@@ -63,10 +90,14 @@ const ThingsSchema = z
   })
   .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false });
 
+/** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */
+export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
+export type WorkflowLogLevel = (typeof WORKFLOW_LOG_LEVELS)[number];
+
 const WorkflowsSchema = z
   .strictObject({
     /** `ALL` + execution data is what makes per-state input/output visible in the console. */
-    logLevel: z.enum(["ALL", "ERROR", "FATAL", "OFF"]).default("ALL"),
+    logLevel: z.enum(WORKFLOW_LOG_LEVELS).default("ALL"),
     includeExecutionData: z.boolean().default(true),
     /** X-Ray for the state machines and the functions. */
     tracing: z.boolean().default(true),
@@ -118,6 +149,11 @@ export const EnvironmentSchema = z.strictObject({
     .regex(STACK_NAME_PATTERN, "must match ^[A-Za-z][A-Za-z0-9-]*$")
     .max(MAX_STACK_NAME_LENGTH, `must be at most ${MAX_STACK_NAME_LENGTH} characters (IAM role names derive from it)`),
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1"),
+  /**
+   * The AWS account this environment deploys into. Optional; when set, Terraform refuses credentials of
+   * another account (`allowed_account_ids`), and environments in different accounts may share names.
+   */
+  accountId: AwsAccountId.optional(),
   tts: TtsSchema,
   things: ThingsSchema,
   workflows: WorkflowsSchema,

@@ -60,28 +60,43 @@ export function parseDeploymentConfig(json: unknown, source = DEFAULT_CONFIG_FIL
     if (parsed.success) environments.push({ name, config: parsed.data });
     else problems.push(...parsed.error.issues.map((issue) => `environment "${name}", ${describeIssue(issue)}`));
   }
-  problems.push(...clashingStackNames(environments));
+  problems.push(...clashingNames(environments));
   if (problems.length > 0) {
     throw new DeploymentConfigError(`invalid deployment configuration ${source}:\n  ${problems.join("\n  ")}`);
   }
   return environments;
 }
 
-/** Two environments with one stack name in one region would fight over the same AWS names. */
-function clashingStackNames(environments: readonly Environment[]): string[] {
-  const seen = new Map<string, string>();
+/**
+ * Names two environments must not share when they deploy into the same account (or may: an
+ * environment without `accountId` could be in any). IAM role names (`<stackName>-…`) and CloudWatch
+ * dashboard names (`<stackName>`) are unique per account, across regions; the thing type, which the
+ * stack owns, per account and region.
+ */
+function clashingNames(environments: readonly Environment[]): string[] {
   const problems: string[] = [];
-  for (const { name, config } of environments) {
-    const key = `${config.region}/${config.stackName}`;
-    const other = seen.get(key);
-    if (other !== undefined) {
+  environments.forEach(({ name, config }, index) => {
+    const earlier = environments.slice(0, index).filter((other) => mayShareAccount(other.config, config));
+    const sameStack = earlier.find((other) => other.config.stackName === config.stackName);
+    if (sameStack !== undefined) {
       problems.push(
-        `environment "${name}", field stackName: "${config.stackName}" in ${config.region} is already environment "${other}"'s`,
+        `environment "${name}", field stackName: "${config.stackName}" is already environment "${sameStack.name}"'s; IAM role and CloudWatch dashboard names derive from it and are unique per account, in every region (set a different accountId on each if they deploy into different accounts)`,
       );
     }
-    seen.set(key, name);
-  }
+    const sameType = earlier.find(
+      (other) => other.config.region === config.region && other.config.things.typeName === config.things.typeName,
+    );
+    if (sameType !== undefined) {
+      problems.push(
+        `environment "${name}", field things.typeName: "${config.things.typeName}" in ${config.region} is already environment "${sameType.name}"'s; each stack owns its thing type and thing type names are unique per account and region`,
+      );
+    }
+  });
   return problems;
+}
+
+function mayShareAccount(a: EnvironmentConfig, b: EnvironmentConfig): boolean {
+  return a.accountId === undefined || b.accountId === undefined || a.accountId === b.accountId;
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -14,6 +14,7 @@
 import type { FunctionName } from "../../functions/catalogue.ts";
 import { CLAIMS_SHADOW } from "../../functions/core/downlink/claims.ts";
 import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
+import { republishTopic, TTS_EVENT_KINDS } from "../../functions/core/tts-events.ts";
 import type { SettingsEnvironment } from "../../functions/settings.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
@@ -96,15 +97,17 @@ const onOff = (on: boolean) => (on ? "on" : "off");
 export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings<F> } = {
   "ensure-thing": {
     ...IOT_CALLS,
-    permissions: ({ account, config }) => [
-      allow(["iot:DescribeThing"], [account.iot("thing/*")], "DescribeAnyDeviceThing"),
-      // CreateThing is authorized on the new thing and on the thing type it is created with.
-      allow(
-        ["iot:CreateThing"],
-        [account.iot("thing/*"), account.iot(`thingtype/${config.things.typeName}`)],
-        "CreateDeviceThingOfOurType",
-      ),
-    ],
+    // CreateThing is authorized on the thing's ARN only: IAM cannot confine the thing type it is created
+    // with (a `thingtype/…` resource in the statement has no effect on it), nor its attributes. What it
+    // can confine is the name: with the DeviceID scheme every name is `<stackName>_<device_id>`; DevEUIs
+    // have no prefix an ARN pattern could hold.
+    permissions: ({ account, config }) => {
+      const things = account.iot(config.things.nameScheme === "DeviceID" ? `thing/${config.stackName}_*` : "thing/*");
+      return [
+        allow(["iot:DescribeThing"], [things], "DescribeDeviceThings"),
+        allow(["iot:CreateThing"], [things], "CreateDeviceThings"),
+      ];
+    },
     environment: {
       STACK_NAME: ({ config }) => config.stackName,
       THING_TYPE_NAME: ({ config }) => config.things.typeName,
@@ -125,7 +128,15 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
   },
   republish: {
     ...IOT_CALLS,
-    permissions: ({ account }) => [allow(["iot:Publish"], [account.iot("topic/lorawan/*")], "PublishUnderLorawan")],
+    // The ten `lorawan/<thing>/<event>` topics of TTS_EVENTS, and nothing else under `lorawan/`: not
+    // `lorawan/downlink`, every deployment's downlink trigger.
+    permissions: ({ account }) => [
+      allow(
+        ["iot:Publish"],
+        TTS_EVENT_KINDS.map((kind) => account.iot(`topic/${republishTopic("*", kind)}`)),
+        "PublishDeviceEvents",
+      ),
+    ],
     environment: { IOT_DATA_ENDPOINT },
   },
   "validate-downlink": {

@@ -3,12 +3,12 @@
  * state machine missing, role broken). Encrypted with SQS-managed keys (SSE-SQS): free, nothing to
  * grant — a customer-managed KMS key would cost a monthly fee plus requests and need kms:GenerateDataKey
  * for the rules role and kms:Decrypt for whoever drains the queue, for messages that are the same TTS
- * payloads the workflow logs already hold. Kept the maximum 14 days so a weekend outage can be replayed.
+ * payloads the workflow logs already hold. Retention, size and visibility: `DEAD_LETTER_QUEUE`, which the local
+ * runtime's queue of the same name keeps too.
  */
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
 import { Construct } from "constructs";
-
-export const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 60 * 60;
+import { DEAD_LETTER_QUEUE } from "../../workflows/dead-letter-queue.ts";
 
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
@@ -20,7 +20,9 @@ export class DeadLetterQueue extends Construct {
     this.queue = new SqsQueue(this, "queue", {
       name: props.queueName,
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: DEAD_LETTER_RETENTION_SECONDS,
+      messageRetentionSeconds: DEAD_LETTER_QUEUE.retentionSeconds,
+      maxMessageSize: DEAD_LETTER_QUEUE.maxMessageBytes,
+      visibilityTimeoutSeconds: DEAD_LETTER_QUEUE.visibilityTimeoutSeconds,
     });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { IotTopicRule } from "@cdktf/provider-aws/lib/iot-topic-rule/index.js";
 import { Construct } from "constructs";
+import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { TopicRule } from "../../workflows/topic-rule.ts";
 import type { Account } from "../account.ts";
 import { allow } from "../iam/policy-document.ts";
@@ -28,7 +29,7 @@ export class WorkflowRules extends Construct {
     super(scope, id);
     const { target } = props;
 
-    this.deadLetters = new DeadLetterQueue(this, "dead-letters", { queueName: `${target.name}-rules-dlq` });
+    this.deadLetters = new DeadLetterQueue(this, "dead-letters", { queueName: deadLetterQueueName(target.name) });
 
     this.role = new ServiceRole(this, "rules", {
       roleName: `${target.name}-rules`,

@@ -8,7 +8,12 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine/index.js";
 import { Construct } from "constructs";
 import type { FunctionName } from "../../functions/catalogue.ts";
-import { stateMachineName, WORKFLOWS } from "../../workflows/catalogue.ts";
+import {
+  stateMachineLogGroupName,
+  stateMachineName,
+  stateMachineRoleName,
+  WORKFLOWS,
+} from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { Account } from "../account.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
@@ -22,7 +27,8 @@ export interface WorkflowStateMachineProps {
   readonly config: EnvironmentConfig;
   readonly account: Account;
   /** The deployed ARN of every function of the catalogue. */
-  readonly functionArns: Readonly<Record<FunctionName, string>>;
+  /** The deployed functions' ARNs (not every catalogue function is deployed in every environment). */
+  readonly functionArns: Readonly<Partial<Record<FunctionName, string>>>;
 }
 
 export class WorkflowStateMachine extends Construct {
@@ -36,18 +42,23 @@ export class WorkflowStateMachine extends Construct {
     const { config, workflow, functionArns } = props;
     this.name = stateMachineName(config.stackName, workflow);
 
-    const definition = WORKFLOWS[workflow].definition((name) => functionArns[name], { stackName: config.stackName });
+    const arnOf = (name: FunctionName): string => {
+      const arn = functionArns[name];
+      if (arn === undefined)
+        throw new Error(`workflow ${workflow} invokes ${name}, which this environment does not deploy`);
+      return arn;
+    };
+    const definition = WORKFLOWS[workflow].definition(arnOf, { stackName: config.stackName });
     const definitionJson = JSON.stringify(definition);
     assertNoTemplateSyntax(`workflow ${workflow}'s ASL`, definitionJson);
 
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
-      // The /aws/vendedlogs/ prefix keeps the log group resource policy Step Functions writes small.
-      name: `/aws/vendedlogs/states/${this.name}`,
+      name: stateMachineLogGroupName(this.name),
       retentionInDays: config.logRetentionDays,
     });
 
     this.role = new ServiceRole(this, "execution", {
-      roleName: `${this.name}-sfn`,
+      roleName: stateMachineRoleName(this.name),
       description: `State machine ${this.name}: what its ASL calls, its logs and traces`,
       service: "states.amazonaws.com",
       sourceAccount: props.account.accountId,

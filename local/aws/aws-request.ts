@@ -16,6 +16,8 @@ export interface AwsResponse {
   /** Serialized as JSON, unless `raw` is given. */
   readonly json?: unknown;
   readonly raw?: Buffer;
+  /** Of `raw`; default `application/json`. */
+  readonly contentType?: string;
 }
 
 /** One operation, resolved but not yet run, so it can be counted even when it fails. */

@@ -6,11 +6,17 @@ export class AwsError extends Error {
   override readonly name = "AwsError";
   readonly code: string;
   readonly status: number;
+  /**
+   * The code a service that moved from the Query protocol to JSON (SQS) still gives, in `x-amzn-query-error`:
+   * the SDKs and the AWS CLI report it (`AWS.SimpleQueueService.NonExistentQueue` for `QueueDoesNotExist`).
+   */
+  readonly queryErrorCode: string | undefined;
 
-  constructor(code: string, message: string, status = 400) {
+  constructor(code: string, message: string, status = 400, queryErrorCode?: string) {
     super(message);
     this.code = code;
     this.status = status;
+    this.queryErrorCode = queryErrorCode;
   }
 }
 

@@ -5,11 +5,11 @@ import type { AwsRequest, AwsResponse } from "./aws-request.ts";
 import { AwsError } from "./errors.ts";
 import { splitPath } from "./rest-routes.ts";
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** What is known of a request before its body is read: enough to pick the service and its body bound. */
+export type AwsRequestHead = Omit<AwsRequest, "body">;
 
-export async function readAwsRequest(incoming: IncomingMessage): Promise<AwsRequest> {
+export function readRequestHead(incoming: IncomingMessage): AwsRequestHead {
   const url = new URL(incoming.url ?? "/", "http://localhost");
-  const method = incoming.method ?? "GET";
   let segments: string[];
   try {
     segments = splitPath(url.pathname).map(decodeURIComponent);
@@ -17,32 +17,18 @@ export async function readAwsRequest(incoming: IncomingMessage): Promise<AwsRequ
     throw new AwsError("InvalidRequestException", `Malformed percent-encoding in path ${url.pathname}`);
   }
   return {
-    method,
+    method: incoming.method ?? "GET",
     segments,
     rawPath: url.pathname,
     query: url.searchParams,
     headers: incoming.headers,
-    body: await readBody(incoming),
   };
-}
-
-async function readBody(incoming: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      throw new AwsError("RequestEntityTooLargeException", `Request body exceeds ${MAX_BODY_BYTES} bytes`, 413);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 export function sendResponse(outgoing: ServerResponse, contentType: string, response: AwsResponse): void {
   const body = response.raw ?? Buffer.from(JSON.stringify(response.json ?? {}));
   outgoing.writeHead(response.status ?? 200, {
-    "content-type": response.raw === undefined ? contentType : "application/json",
+    "content-type": response.raw === undefined ? contentType : (response.contentType ?? "application/json"),
     "content-length": body.length,
     "x-amzn-requestid": randomUUID(),
   });
@@ -50,13 +36,23 @@ export function sendResponse(outgoing: ServerResponse, contentType: string, resp
 }
 
 /** The code goes both in `x-amzn-ErrorType` (REST-JSON) and `__type` (JSON 1.0/1.1). */
-export function sendError(outgoing: ServerResponse, contentType: string, error: AwsError): void {
+export function sendError(
+  outgoing: ServerResponse,
+  contentType: string,
+  error: AwsError,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const body = Buffer.from(JSON.stringify({ __type: error.code, message: error.message }));
   outgoing.writeHead(error.status, {
+    ...headers,
     "content-type": contentType,
     "content-length": body.length,
     "x-amzn-errortype": error.code,
     "x-amzn-requestid": randomUUID(),
+    // `<code>;<fault>`: 4xx are the caller's fault ("Sender"), as AWS marks them.
+    ...(error.queryErrorCode === undefined
+      ? {}
+      : { "x-amzn-query-error": `${error.queryErrorCode};${error.status < 500 ? "Sender" : "Receiver"}` }),
   });
   outgoing.end(body);
 }

@@ -15,6 +15,8 @@ export {
 } from "./execution-store.ts";
 export type { HistoryEvent, HistoryEventType } from "./history-events.ts";
 export { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-account.ts";
+export type { LogEvent, LogGroup, LogSource } from "./logs/log-source.ts";
 export type { PublishFn, PublishOptions } from "./publish.ts";
 export { type AwsEndpoint, type AwsEndpointOptions, startAwsEndpoint } from "./server.ts";
+export { type QueueSettings, SqsQueues } from "./sqs-queues.ts";
 export type { StartExecutionRequest, StateMachineSummary, StepFunctionsBackend } from "./step-functions-backend.ts";

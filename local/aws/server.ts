@@ -5,19 +5,25 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listen, urlHost } from "../net/listen.ts";
-import type { AwsRequest, AwsService } from "./aws-request.ts";
+import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
+import type { AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
 import { ExecutionStore } from "./execution-store.ts";
-import { readAwsRequest, sendError, sendResponse } from "./http-exchange.ts";
+import { type AwsRequestHead, readRequestHead, sendError, sendResponse } from "./http-exchange.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
 import { LOCAL_REGION } from "./local-account.ts";
+import type { LogSource } from "./logs/log-source.ts";
+import { createLogsService } from "./logs/logs-service.ts";
 import type { PublishFn } from "./publish.ts";
+import { maxRequestBodyBytes, requestTooLarge } from "./request-limits.ts";
 import { SecretStore } from "./secret-store.ts";
 import { createSecretsService } from "./secrets-service.ts";
 import { detectService } from "./service-detection.ts";
 import { ShadowService } from "./shadow-service.ts";
+import { SqsQueues } from "./sqs-queues.ts";
+import { createSqsService } from "./sqs-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
 import { ThingRegistry } from "./thing-registry.ts";
@@ -35,6 +41,10 @@ export interface AwsEndpointOptions {
   readonly stepFunctions?: StepFunctionsBackend;
   /** Share it with the runtime that runs workflows; by default one is opened in `dataDir`. */
   readonly executionStore?: ExecutionStore;
+  /** What CloudWatch Logs reads serve (the workflows' execution logs); none by default. */
+  readonly logs?: LogSource;
+  /** Share it with the runtime that dead-letters into it; by default one is opened in `dataDir`. */
+  readonly sqsQueues?: SqsQueues;
 }
 
 export interface AwsEndpoint {
@@ -43,6 +53,8 @@ export interface AwsEndpoint {
   readonly port: number;
   readonly region: string;
   readonly executionStore: ExecutionStore;
+  /** The SQS queues (the workflows' dead-letter queues), for the runtime to create and fill. */
+  readonly sqsQueues: SqsQueues;
   /** Calls per `<service>:<Operation>` since start or the last `resetStats()`. */
   stats(): Record<string, number>;
   resetStats(): void;
@@ -61,6 +73,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
   const secrets = new SecretStore({ dataDir: options.dataDir, region });
   const executionStore = options.executionStore ?? new ExecutionStore({ dataDir: options.dataDir });
+  const sqsQueues = options.sqsQueues ?? new SqsQueues({ dataDir: options.dataDir, region });
   const stats = new CallStats();
 
   let port = options.port;
@@ -69,6 +82,8 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
+      createLogsService({ source: options.logs ?? { groups: () => [] }, region }),
+      createSqsService({ queues: sqsQueues, endpointUrl: () => `http://${urlHost(host)}:${port}` }),
       createStepFunctionsService({
         store: executionStore,
         ...(options.stepFunctions ? { backend: options.stepFunctions } : {}),
@@ -82,7 +97,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
-    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush()]);
+    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
   };
   return {
     url: `http://${urlHost(host)}:${port}`,
@@ -90,10 +105,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     port,
     region,
     executionStore,
+    sqsQueues,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     flush,
     close: async () => {
+      // A long poll would hold the close up to 20 s: it answers now, empty or with what is there.
+      sqsQueues.close();
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
@@ -110,25 +128,36 @@ async function handle(
   stats: CallStats,
 ): Promise<void> {
   let contentType = JSON_CONTENT_TYPE;
+  let serviceName = "";
   try {
-    const request = await readAwsRequest(incoming);
-    const serviceName = detectService(request.headers, request.segments);
+    const head = readRequestHead(incoming);
+    serviceName = detectService(head.headers, head.segments);
     const service = services.get(serviceName);
-    if (service === undefined)
-      throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, request);
+    // Answered before the body is read: no bytes are taken from a request nobody serves.
+    if (service === undefined) throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, head);
     contentType = service.contentType;
+    const request = { ...head, body: await readBody(incoming, maxRequestBodyBytes(service.name)) };
     const operation = service.resolve(request);
     if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, request);
     stats.count(`${service.name}:${operation.name}`);
     sendResponse(outgoing, contentType, await operation.run());
   } catch (error) {
-    if (!(error instanceof AwsError))
+    // Nobody is left to answer, and a client hanging up is no failure of the endpoint.
+    if (error instanceof ClientAbortedError) return void outgoing.destroy();
+    const answer =
+      error instanceof AwsError
+        ? error
+        : error instanceof RequestBodyTooLargeError
+          ? requestTooLarge(error, serviceName)
+          : internalFailure(error);
+    if (answer.code === "InternalFailureException")
       console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
-    sendError(outgoing, contentType, error instanceof AwsError ? error : internalFailure(error));
+    // A body left unread is not waited for: the connection closes after the answer.
+    sendError(outgoing, contentType, answer, hasPendingBody(incoming) ? { connection: "close" } : {});
   }
 }
 
-function unknownOperation(reason: string, request: AwsRequest): AwsError {
+function unknownOperation(reason: string, request: AwsRequestHead): AwsError {
   const target = request.headers["x-amz-target"];
   const what = `${request.method} ${request.rawPath}${typeof target === "string" ? ` (X-Amz-Target: ${target})` : ""}`;
   return new AwsError("UnknownOperationException", `${reason}: ${what}`, 404);

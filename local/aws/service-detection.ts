@@ -1,6 +1,6 @@
 /**
  * Which AWS service a request is for: the SigV4 credential scope names it (`iot`, `iotdata`,
- * `secretsmanager`, `states`); unsigned requests fall back to `X-Amz-Target` and then the path.
+ * `secretsmanager`, `states`, `logs`, `sqs`); unsigned requests fall back to `X-Amz-Target` and then the path.
  */
 import type { IncomingHttpHeaders } from "node:http";
 
@@ -15,6 +15,8 @@ const SIGNING_NAME_ALIASES: Readonly<Record<string, string>> = {
 const TARGET_PREFIXES: Readonly<Record<string, string>> = {
   secretsmanager: "secretsmanager",
   AWSStepFunctions: "states",
+  Logs_20140328: "logs",
+  AmazonSQS: "sqs",
 };
 
 export function detectService(headers: IncomingHttpHeaders, segments: readonly string[]): string {

@@ -1,6 +1,9 @@
 /**
  * Step Functions (JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Operation>`). StartExecution and
  * ListStateMachines go to the backend; executions are read from the execution store.
+ * As on AWS, Express executions are not readable here (their history is in CloudWatch Logs):
+ * ListExecutions on an Express state machine and DescribeExecution / GetExecutionHistory on an
+ * Express execution ARN answer AWS's errors; only Standard executions are listed and described.
  */
 import { z } from "zod";
 import type { AwsService } from "./aws-request.ts";
@@ -48,6 +51,7 @@ export function createStepFunctionsService(options: {
 }): AwsService {
   const { backend, store } = options;
   const execution = (executionArn: string): ExecutionRecord => {
+    assertNotExpress(executionArn);
     const found = store.get(executionArn);
     if (found === undefined) throw new AwsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
     return found;
@@ -85,11 +89,15 @@ export function createStepFunctionsService(options: {
       (body) => {
         const request = parseJsonBody(body, listExecutions, BAD_REQUEST);
         const { stateMachineArn } = request;
-        if (stateMachineArn !== undefined && backend !== undefined && !knows(backend, stateMachineArn)) {
-          throw stateMachineDoesNotExist(stateMachineArn);
+        if (stateMachineArn !== undefined && backend !== undefined) {
+          const machine = backend.listStateMachines().find((known) => known.stateMachineArn === stateMachineArn);
+          if (machine === undefined) throw stateMachineDoesNotExist(stateMachineArn);
+          if (machine.type === "EXPRESS") throw stateMachineTypeNotSupported();
         }
         const statusFilter = request.statusFilter === "PENDING_REDRIVE" ? undefined : request.statusFilter;
-        const matching = store.list(defined({ stateMachineArn, statusFilter }));
+        const matching = store
+          .list(defined({ stateMachineArn, statusFilter }))
+          .filter((listed) => !isExpressExecution(listed.executionArn));
         const page = paginate(matching, request.maxResults || DEFAULT_PAGE_SIZE, request.nextToken, INVALID_TOKEN);
         return { executions: page.items.map(listItem), ...defined({ nextToken: page.nextToken }) };
       },
@@ -151,8 +159,30 @@ async function asAwsError<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function knows(backend: StepFunctionsBackend, stateMachineArn: string): boolean {
-  return backend.listStateMachines().some((machine) => machine.stateMachineArn === stateMachineArn);
+/** `arn:aws:states:<region>:<account>:express:<stateMachine>:<name>:<id>` */
+function isExpressExecution(executionArn: string): boolean {
+  return executionArn.split(":")[5] === "express";
+}
+
+/**
+ * AWS Step Functions API Reference, DescribeExecution ("Executions of an EXPRESS state machine aren't
+ * supported by DescribeExecution") and GetExecutionHistory ("not supported by EXPRESS state
+ * machines"): AWS refuses the Express ARN's resource type with InvalidArn (the message is the one AWS
+ * gives for a resource type out of place, as for a state machine ARN).
+ */
+function assertNotExpress(executionArn: string): void {
+  if (isExpressExecution(executionArn)) {
+    throw new AwsError("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'");
+  }
+}
+
+/**
+ * AWS Step Functions API Reference, ListExecutions: "This API action is not supported by EXPRESS state
+ * machines", error StateMachineTypeNotSupported (400). The reference gives no message text; this is AWS's
+ * as reported by users and other emulators.
+ */
+function stateMachineTypeNotSupported(): AwsError {
+  return new AwsError("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
 }
 
 function stateMachineDoesNotExist(stateMachineArn: string): AwsError {

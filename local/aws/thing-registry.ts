@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { AwsError, invalidRequest, notFound } from "./errors.ts";
 import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
-import { assertAttributes, assertThingName, assertThingTypeName } from "./names.ts";
+import { assertAttributes, assertThingName, assertThingTypeName, assertThingTypeProperties } from "./names.ts";
 import { paginate } from "./pagination.ts";
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -92,7 +92,8 @@ export class ThingRegistry {
   createThing(request: { thingName: string; thingTypeName?: string; attributes?: Attributes }) {
     assertThingName(request.thingName);
     const attributes = withoutEmptyValues(request.attributes ?? {});
-    assertAttributes(attributes);
+    // Request validation (400) comes before the lookup of the thing type (404), as on AWS.
+    assertAttributes(attributes, request.thingTypeName !== undefined);
     if (request.thingTypeName !== undefined) this.#thingType(request.thingTypeName);
 
     const existing = this.#things.get(request.thingName);
@@ -146,10 +147,9 @@ export class ThingRegistry {
     }
     if (request.thingTypeName !== undefined) this.#thingType(request.thingTypeName);
     const attributes = updatedAttributes(thing.attributes, request.attributePayload);
-    assertAttributes(attributes);
-
     const { thingTypeName: _previousType, ...rest } = thing;
     const thingTypeName = request.removeThingType === true ? undefined : (request.thingTypeName ?? thing.thingTypeName);
+    assertAttributes(attributes, thingTypeName !== undefined);
     this.#save({
       ...rest,
       ...(thingTypeName === undefined ? {} : { thingTypeName }),
@@ -172,6 +172,7 @@ export class ThingRegistry {
   createThingType(request: { thingTypeName: string; thingTypeProperties?: ThingTypeProperties | undefined }) {
     assertThingTypeName(request.thingTypeName);
     const properties = request.thingTypeProperties ?? {};
+    assertThingTypeProperties(properties);
     const existing = this.#thingTypes.get(request.thingTypeName);
     if (existing !== undefined) {
       if (JSON.stringify(existing.thingTypeProperties) !== JSON.stringify(properties)) {

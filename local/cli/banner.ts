@@ -1,6 +1,9 @@
 /** The start-up banner: where everything is, and commands that work when pasted. */
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
+import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
 import type { LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
@@ -16,6 +19,8 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
       ? "none (--devices 0)"
       : `${config.devices} simulated device${config.devices === 1 ? "" : "s"}, one uplink each every ${config.interval} s`;
   const mqtt = `-h ${host} -p ${runtime.broker.mqttPort}`;
+  const upstreamLogs = stateMachineLogGroupName(stateMachineName(config.stackName, "upstream"));
+  const logLevel = `level ${config.workflowLogLevel}, execution data ${config.includeExecutionData}`;
   const downlink = JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 10, confirmed: true });
   const tts =
     runtime.ttsApi !== undefined
@@ -28,7 +33,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `  stack name        ${config.stackName}    (TTS publishes under ${ttsTopicPrefix(config.stackName)}/…)` +
       (config.environment ? `, settings of environment "${config.environment}"` : ""),
     `  MQTT broker       ${urls.mqtt}    WebSocket ${urls.mqttWs}`,
-    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions)`,
+    `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions, SQS)`,
     `  TTS traffic       ${traffic}`,
     `  TTS API           ${tts}`,
     `  state             ${runtime.dataDir}`,
@@ -43,6 +48,12 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  List things and the workflows' state machines:",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} iot list-things --attribute-name stackName --attribute-value ${config.stackName}`,
     `    ${awsEnv} aws --endpoint-url ${urls.aws} stepfunctions list-state-machines`,
+    `  Workflow executions are in their state machine's log group, as on AWS (${logLevel}): failures of the last hour,`,
+    "  then one execution's history (the downlink workflow logs to …-downlink):",
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, FAILED_EXECUTIONS)}`,
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, ONE_EXECUTION)}`,
+    "  Messages whose workflow could not start (the rules' dead-letter queue, as deployed):",
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
     ...(runtime.ttsApi === undefined
       ? []
       : [
@@ -54,6 +65,16 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  Ctrl-C stops cleanly; state is kept for the next start.",
     "",
   ].join("\n");
+}
+
+/** Shell arithmetic: what `--start-time` takes, epoch milliseconds. */
+export const LAST_HOUR = "$(( ($(date +%s) - 3600) * 1000 ))";
+export const FAILED_EXECUTIONS = '{ $.type = "ExecutionFailed" }';
+export const ONE_EXECUTION = '{ $.execution_arn = "<execution ARN>" }';
+
+/** `aws logs filter-log-events …` printing one JSON record per line; the same command works on AWS. */
+export function filterLogEvents(logGroupName: string, startTime: string, filterPattern: string): string {
+  return `logs filter-log-events --log-group-name ${logGroupName} --start-time ${startTime} --filter-pattern '${filterPattern}' --query 'events[*].[message]' --output text`;
 }
 
 /** Enough of a key to tell which one is set, never the key: banners end up in logs and screenshots. */

@@ -69,7 +69,9 @@ async function main(): Promise<number> {
       onExecution: (summary) => console.log(executionLine(summary)),
       onRuleFailure: (failure) =>
         console.error(
-          `rule ${failure.rule} could not start its workflow for ${failure.topic}: ${failure.error.message}`,
+          failure.stage === "action"
+            ? `rule ${failure.rule} could not start its workflow for ${failure.topic} (dead-lettered): ${failure.error.message}`
+            : `rule ${failure.rule} could not evaluate a message on ${failure.topic}: ${failure.error.message}`,
         ),
     });
   } catch (error) {

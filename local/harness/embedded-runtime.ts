@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -37,5 +38,10 @@ export function startEmbeddedRuntime(
 
 export function sdkClients(runtime: LocalRuntime) {
   const config = { endpoint: runtime.urls.aws, region: runtime.aws.region, credentials: LOCAL_CREDENTIALS };
-  return { iot: new IoTClient(config), iotData: new IoTDataPlaneClient(config), sfn: new SFNClient(config) };
+  return {
+    iot: new IoTClient(config),
+    iotData: new IoTDataPlaneClient(config),
+    sfn: new SFNClient(config),
+    logs: new CloudWatchLogsClient(config),
+  };
 }

@@ -3,11 +3,12 @@
  * acknowledged (QoS 1 PUBACK), and which ones a workflow execution ran for, told apart by device
  * and frame counter.
  */
-import { DescribeExecutionCommand, paginateListExecutions, SFNClient } from "@aws-sdk/client-sfn";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { MqttClient } from "mqtt";
 import { stateMachineName } from "../../workflows/catalogue.ts";
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "../aws/local-account.ts";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../aws/local-account.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../tts-simulator/index.ts";
+import { executionLogRecords } from "./execution-logs.ts";
 
 interface UplinkLike {
   readonly end_device_ids: { readonly device_id: string };
@@ -86,27 +87,28 @@ export function publishUplinks(
 
 /**
  * The uplinks of every SUCCEEDED execution of the upstream workflow the endpoint keeps (those that
- * started at or after `startedAfter`, when given), one key per execution.
+ * started at or after `startedAfter`, when given), one key per execution; read from the workflow's
+ * log group, as Express executions are read on AWS.
  */
 export async function executedUplinks(awsUrl: string, stackName: string, startedAfter?: Date): Promise<string[]> {
-  const sfn = new SFNClient({ endpoint: awsUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${stateMachineName(stackName, "upstream")}`;
-  const keys: string[] = [];
+  const logs = new CloudWatchLogsClient({ endpoint: awsUrl, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const workflow = stateMachineName(stackName, "upstream");
   try {
-    for await (const page of paginateListExecutions(
-      { client: sfn, pageSize: 1000 },
-      { stateMachineArn, statusFilter: "SUCCEEDED" },
-    )) {
-      for (const execution of page.executions ?? []) {
-        if (startedAfter !== undefined && execution.startDate! < startedAfter) continue;
-        const { input } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
-        const event = JSON.parse(input ?? "{}") as { topic?: string; payload?: string };
-        if (!event.topic?.endsWith("/uplink") || event.payload === undefined) continue;
-        keys.push(uplinkKey(JSON.parse(Buffer.from(event.payload, "base64").toString()) as UplinkLike));
-      }
+    const succeeded = new Set(
+      (await executionLogRecords(logs, workflow, '{ $.type = "ExecutionSucceeded" }')).map(
+        (record) => record.execution_arn,
+      ),
+    );
+    const keys: string[] = [];
+    for (const record of await executionLogRecords(logs, workflow, '{ $.type = "ExecutionStarted" }')) {
+      if (!succeeded.has(record.execution_arn)) continue;
+      if (startedAfter !== undefined && Number(record.event_timestamp) < startedAfter.getTime()) continue;
+      const event = JSON.parse(String(record.details["input"] ?? "{}")) as { topic?: string; payload?: string };
+      if (!event.topic?.endsWith("/uplink") || event.payload === undefined) continue;
+      keys.push(uplinkKey(JSON.parse(Buffer.from(event.payload, "base64").toString()) as UplinkLike));
     }
+    return keys;
   } finally {
-    sfn.destroy();
+    logs.destroy();
   }
-  return keys;
 }

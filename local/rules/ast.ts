@@ -1,6 +1,7 @@
 /** Syntax tree of a parsed rule. `offset` points into the SQL text, for error messages. */
 
-export type LiteralValue = string | number | boolean | null;
+/** Integers beyond 2^53 are bigints, exact as AWS keeps them. */
+export type LiteralValue = string | number | bigint | boolean | null;
 
 export type PathSegment = { readonly field: string } | { readonly index: number };
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { checkExpression } from "./check-expressions.ts";
 import { evaluateExpression } from "./evaluate.ts";
 import type { Fail } from "./functions.ts";
+import { sqlJsonText } from "./json-values.ts";
 import type { MessageScope } from "./message-scope.ts";
 import { parseRule } from "./parser.ts";
 import { readPayload } from "./payload.ts";
@@ -113,5 +114,5 @@ function select(plan: SelectPlan, scope: MessageScope): RuleOutcome {
 }
 
 function describe(value: unknown): string {
-  return value === undefined ? "Undefined" : JSON.stringify(value);
+  return value === undefined ? "Undefined" : sqlJsonText(value);
 }

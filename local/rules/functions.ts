@@ -1,6 +1,6 @@
 /** The AWS IoT SQL functions this evaluator supports, each checked at compile time. */
 import type { Argument, CallExpression, Expression } from "./ast.ts";
-import { isJsonObject } from "./json-values.ts";
+import { isJsonObject, toInt } from "./json-values.ts";
 import type { MessageScope } from "./message-scope.ts";
 
 export type Fail = (offset: number, detail: string) => never;
@@ -59,13 +59,20 @@ const encode: RuleFunction = {
   evaluate: (_call, scope) => Buffer.from(scope.payload.bytes).toString("base64"),
 };
 
+/**
+ * get(): an object's member by string key (no conversion); an array's item, or a string's character, at a
+ * 0-based index converted to Int ('1' → 1, 1.6 → 2); anything else, or out of bounds, is Undefined.
+ */
 const get: RuleFunction = {
   check: (call, fail) => checkArity(call, [2], fail),
   evaluate(call, _scope, evaluate) {
     const [container, key] = call.args.map(evaluate);
-    if (Array.isArray(container) && typeof key === "number" && Number.isInteger(key)) return container[key];
-    if (isJsonObject(container) && typeof key === "string" && Object.hasOwn(container, key)) return container[key];
-    return undefined;
+    if (isJsonObject(container))
+      return typeof key === "string" && Object.hasOwn(container, key) ? container[key] : undefined;
+    if (!Array.isArray(container) && typeof container !== "string") return undefined;
+    const index = toInt(key);
+    if (index === undefined || index < 0 || index >= container.length) return undefined;
+    return container[Number(index)];
   },
 };
 

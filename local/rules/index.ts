@@ -8,6 +8,8 @@
  *   `= <> < <= > >=`, `AND OR NOT`.
  * - Functions: topic(), topic(n), clientid(), timestamp(), newuuid(), encode(*, 'base64'),
  *   get(array|object, index|key), isNull(x), isUndefined(x).
+ * - Values follow AWS's data types and conversions: mismatched types are unequal, only strings matching
+ *   `^-?\d+(\.\d+)?(E-?\d+)?$` convert to numbers, integers beyond 2^53 stay exact (bigint).
  * - Anything else is a RuleSqlError at compile time, naming the construct and its column.
  */
 export {
@@ -17,5 +19,7 @@ export {
   type RuleMessage,
   type RuleOutcome,
 } from "./compile-rule.ts";
+export { NO_CLIENT_ID } from "./functions.ts";
+export { asParsedByJavaScript, sqlJsonText } from "./json-values.ts";
 export { RuleSqlError } from "./rule-sql-error.ts";
 export { TopicFilterError, topicFilterProblem, topicMatches } from "./topic-filter.ts";

@@ -14,6 +14,7 @@
  *   argument   := "*" | expression
  */
 import type { Argument, ComparisonOperator, Expression, PathSegment, RuleStatement, SelectItem } from "./ast.ts";
+import { numberFromText } from "./json-values.ts";
 import { type Token, tokenize } from "./lexer.ts";
 import { RuleSqlError } from "./rule-sql-error.ts";
 
@@ -129,7 +130,7 @@ class Parser {
     switch (token.kind) {
       case "number":
         this.#advance();
-        return { kind: "literal", value: Number(token.text), offset: token.offset };
+        return { kind: "literal", value: numberFromText(token.text), offset: token.offset };
       case "string":
         this.#advance();
         return { kind: "literal", value: token.text, offset: token.offset };
@@ -163,7 +164,7 @@ class Parser {
     if (token.text === "-" && this.#peek(1).kind === "number") {
       this.#advance();
       const number = this.#advance();
-      return { kind: "literal", value: -Number(number.text), offset: token.offset };
+      return { kind: "literal", value: numberFromText(`-${number.text}`), offset: token.offset };
     }
     if (token.text === "*")
       throw this.#error(token, `"*" is only supported as a whole select item or as encode(*, 'base64')`);

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { ThingNameScheme } from "../../functions/core/thing-name.ts";
 import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts";
+import { WORKFLOW_LOG_LEVELS, type WorkflowLogLevel } from "../../infra/config/environment-schema.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
 import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES } from "./inbox/inbox.ts";
 
@@ -20,7 +21,7 @@ export const LOCAL_OPTIONS = {
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9_-]*$/)
       .optional(),
-    help: "take stack name and thing settings (type, name scheme, shadow) from this environment of tts-aws-iot.config.json",
+    help: "take stack name, thing settings (type, name scheme, shadow) and workflow logging from this environment of tts-aws-iot.config.json",
   },
   "bind-host": {
     env: "BIND_HOST",
@@ -90,6 +91,17 @@ export const LOCAL_OPTIONS = {
     schema: z.enum(["on", "off"]).default("off"),
     help: "also report each uplink's decoded_payload in the shadow (on|off)",
   },
+  // Step Functions' logging configuration, with the deployed defaults (`workflows` in the deployment configuration).
+  "workflow-log-level": {
+    env: "WORKFLOW_LOG_LEVEL",
+    schema: z.enum(WORKFLOW_LOG_LEVELS).default("ALL"),
+    help: "execution history events written to the workflows' log groups: ALL, ERROR, FATAL or OFF",
+  },
+  "include-execution-data": {
+    env: "INCLUDE_EXECUTION_DATA",
+    schema: z.enum(["on", "off"]).default("on"),
+    help: "include each event's input and output in the workflows' logs (on|off)",
+  },
   "max-executions": {
     env: "MAX_EXECUTIONS",
     schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
@@ -130,6 +142,8 @@ export interface LocalConfig {
   readonly thingNameScheme: ThingNameScheme;
   readonly shadowMetrics: "on" | "off";
   readonly shadowDecodedPayload: "on" | "off";
+  readonly workflowLogLevel: WorkflowLogLevel;
+  readonly includeExecutionData: "on" | "off";
   readonly maxExecutions: number;
   readonly maxBacklog: number;
   readonly maxBacklogMb: number;
@@ -206,13 +220,15 @@ function sharedSettings(environment: string, env: Readonly<Record<string, string
       `invalid configuration: --environment ${environment}: ${file} has no such environment (it has: ${known})`,
     );
   }
-  const { stackName, things } = found.config;
+  const { stackName, things, workflows } = found.config;
   return {
     "stack-name": stackName,
     "thing-type-name": things.typeName,
     "thing-name-scheme": things.nameScheme,
     "shadow-metrics": things.shadowMetrics ? "on" : "off",
     "shadow-decoded-payload": things.shadowDecodedPayload ? "on" : "off",
+    "workflow-log-level": workflows.logLevel,
+    "include-execution-data": workflows.includeExecutionData ? "on" : "off",
   };
 }
 

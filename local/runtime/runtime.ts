@@ -33,6 +33,8 @@ import {
   type TtsApi,
   type TtsSimulator,
 } from "../tts-simulator/index.ts";
+import { assertExecutionInputWithinLimit } from "../workflows/data-limit.ts";
+import { executionLogSource } from "../workflows/execution-log-records.ts";
 import { type ExecutionSummary, LocalWorkflows } from "../workflows/runner.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
 import type { LocalConfig } from "./config.ts";
@@ -40,6 +42,7 @@ import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
 import { Inbox, InboxClosedError } from "./inbox/inbox.ts";
+import { RuleDeadLetters } from "./rule-dead-letters.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 
 /** How long a shutdown waits for running executions; what is still running then runs again at the next start. */
@@ -67,7 +70,7 @@ export interface LocalRuntime {
   readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string; readonly tts: string };
   /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
   readonly sdkEnvironment: Readonly<Record<string, string>>;
-  /** Rule starts that failed (the deployed stack's dead-letter queue). */
+  /** Rule starts and evaluations that failed; failed starts are also in the workflows' dead-letter queues. */
   readonly ruleFailures: readonly RuleFailure[];
   /** Accepted messages on disk, waiting for or in their workflow execution. */
   readonly inbox: Inbox;
@@ -113,16 +116,37 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     });
     cleanups.push(() => inbox.close());
     const ruleFailures: RuleFailure[] = [];
+    // Set once the endpoint serving the dead-letter queues is up.
+    let deadLetters: RuleDeadLetters | undefined;
     const reportRuleFailure = (failure: RuleFailure) => {
       ruleFailures.push(failure);
+      try {
+        deadLetters?.record(failure);
+      } catch (error) {
+        console.error(`Could not dead-letter the message of rule ${failure.rule}:`, error);
+      }
       hooks.onRuleFailure?.(failure);
     };
     // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
     const rules = createRulesEngine(
       topicRules(config.stackName),
       {
-        start: (workflow, input, { namePrefix, rule, message }) =>
-          inbox.accept({ rule, topic: message.topic, workflow, namePrefix, input }, { durable: message.acknowledged }),
+        start: (workflow, input, { namePrefix, rule, message }) => {
+          // StartExecution's own check, before the message is accepted: its refusal is the rule's error action.
+          assertExecutionInputWithinLimit(input);
+          return inbox.accept(
+            {
+              rule,
+              topic: message.topic,
+              clientId: message.clientId,
+              payload: Buffer.from(message.payload).toString("base64"),
+              workflow,
+              namePrefix,
+              input,
+            },
+            { durable: message.acknowledged },
+          );
+        },
       },
       reportRuleFailure,
     );
@@ -142,6 +166,12 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       region: LOCAL_REGION,
       dataDir,
       executionStore: store,
+      // Express history lives only in CloudWatch Logs on AWS: the same `aws logs …` reads serve it here.
+      logs: executionLogSource({
+        store,
+        stateMachines: () => workflows?.stateMachines() ?? [],
+        logging: { level: config.workflowLogLevel, includeExecutionData: config.includeExecutionData === "on" },
+      }),
       publish: (topic, payload, options) =>
         broker.publish(topic, payload, options).catch((error: unknown) => {
           // One of the errors the Publish API reference lists; the SDK retries it.
@@ -164,6 +194,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       },
     });
     cleanups.push(() => aws.close());
+    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
 
     const sdkEnvironment = {
       AWS_ENDPOINT_URL: aws.url,
@@ -205,7 +236,15 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     });
     workflows = runningWorkflows;
     runningWorkflows.takeFrom(inbox, (entry, error) =>
-      reportRuleFailure({ rule: entry.rule, topic: entry.topic, error }),
+      reportRuleFailure({
+        rule: entry.rule,
+        workflow: entry.workflow,
+        stage: "action",
+        topic: entry.topic,
+        payload: Buffer.from(entry.payload, "base64"),
+        clientId: entry.clientId,
+        error,
+      }),
     );
 
     const urls = {

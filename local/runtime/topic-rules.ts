@@ -8,7 +8,7 @@
 import type { TopicRule } from "../../workflows/topic-rule.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { BrokerMessage } from "../broker/broker.ts";
-import { compileRule } from "../rules/index.ts";
+import { asParsedByJavaScript, compileRule } from "../rules/index.ts";
 
 export interface RuleTarget {
   /**
@@ -24,7 +24,17 @@ export interface RuleTarget {
 
 export interface RuleFailure {
   readonly rule: string;
+  readonly workflow: WorkflowName;
+  /**
+   * `action`: the workflow could not be started, which fires the rule's error action (dead-letter queue);
+   * `sql`: evaluating the rule failed, which AWS only logs ("Error handling (error action)": SQL problems are
+   * debugged with AWS IoT logging, not the error action).
+   */
+  readonly stage: "action" | "sql";
   readonly topic: string;
+  readonly payload: Uint8Array;
+  /** The publishing MQTT client; undefined for messages published through the data-plane API. */
+  readonly clientId: string | undefined;
   readonly error: Error;
 }
 
@@ -36,8 +46,8 @@ export class UnsupportedRuleError extends Error {
 export type RulesEngine = (message: BrokerMessage) => Promise<void> | undefined;
 
 /**
- * @param onFailure what AWS does with a rule's error action: a failed start is reported, never lost
- *   silently (the deployed stack sends it to a dead-letter queue).
+ * @param onFailure a failed start is what fires the rule's error action (the runtime dead-letters it, as the
+ *   deployed stack does); a failed evaluation is reported too, never lost silently.
  */
 export function createRulesEngine(
   rules: readonly TopicRule[],
@@ -54,21 +64,38 @@ export function createRulesEngine(
   return (message) => {
     const pending: Promise<unknown>[] = [];
     for (const { rule, sql } of compiled) {
+      const fail = (stage: RuleFailure["stage"], error: unknown) =>
+        onFailure({
+          rule: rule.name,
+          workflow: rule.workflow,
+          stage,
+          topic: message.topic,
+          payload: message.payload,
+          clientId: message.clientId,
+          error: error as Error,
+        });
+      let input: Record<string, unknown> | undefined;
       try {
-        const input = sql.evaluate({
+        input = sql.evaluate({
           topic: message.topic,
           payload: message.payload,
           ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
         });
-        if (input === undefined) continue;
-        const started = target.start(rule.workflow, input, {
+      } catch (error) {
+        fail("sql", error);
+        continue;
+      }
+      if (input === undefined) continue;
+      try {
+        // The workflow's JavaScript steps read the action's JSON as JSON.parse does: 64-bit ints become doubles.
+        const started = target.start(rule.workflow, asParsedByJavaScript(input), {
           namePrefix: rule.executionNamePrefix,
           rule: rule.name,
           message,
         });
         if (started instanceof Promise) pending.push(started);
       } catch (error) {
-        onFailure({ rule: rule.name, topic: message.topic, error: error as Error });
+        fail("action", error);
       }
     }
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);

@@ -4,6 +4,13 @@
  * why a too-long payload is accepted by `push` and fails later with `downlink_failed`.
  */
 
+/**
+ * Downlinks a device's queue holds: TTS's Network Server default (`ns.downlink-queue-capacity`, 10,000
+ * per session; lorawan-stack pkg/networkserver/config.go). A push or replace that would leave more
+ * queued is refused whole with `downlink_queue_capacity` (pkg/networkserver/grpc_asns.go).
+ */
+export const DOWNLINK_QUEUE_CAPACITY = 10_000;
+
 /** FPort 0 carries MAC commands and 224 is the LoRaWAN test port; applications get 1–223. */
 export const MIN_APPLICATION_F_PORT = 1;
 export const MAX_APPLICATION_F_PORT = 223;

@@ -12,6 +12,10 @@ export class DownlinkQueues {
     return [...(this.queues.get(key(applicationId, deviceId)) ?? [])];
   }
 
+  size(applicationId: string, deviceId: string): number {
+    return this.queues.get(key(applicationId, deviceId))?.length ?? 0;
+  }
+
   push(applicationId: string, deviceId: string, downlinks: readonly QueuedDownlink[]): void {
     const queue = this.queues.get(key(applicationId, deviceId)) ?? [];
     this.set(applicationId, deviceId, [...queue, ...downlinks]);

@@ -11,7 +11,7 @@
  * a nack drops the downlink (real TTS may re-queue it; nothing here depends on that).
  */
 
-import { maxFrmPayloadBytes } from "./downlink-limits.ts";
+import { DOWNLINK_QUEUE_CAPACITY, maxFrmPayloadBytes } from "./downlink-limits.ts";
 import {
   type DownlinkEventKind,
   downlinkEventMessage,
@@ -30,6 +30,7 @@ import { epochNanosOf } from "./proto-json.ts";
 import { planReceiveWindow } from "./receive-window.ts";
 import { deriveSeed, SeededRandom } from "./seeded-random.ts";
 import type { SimulatedDevice } from "./simulated-device.ts";
+import { ttsErrors } from "./tts-api-errors.ts";
 import type { TtsUplinkJson } from "./tts-messages.ts";
 import { ulid } from "./ulid.ts";
 
@@ -43,6 +44,8 @@ export interface DownlinkServiceOptions {
   readonly now?: () => Date;
   /** A lifecycle message that could not be published (the queue operation itself stands). */
   readonly onError?: (error: Error) => void;
+  /** Downlinks one device's queue holds; default TTS's own, `DOWNLINK_QUEUE_CAPACITY`. */
+  readonly queueCapacity?: number;
 }
 
 export class DownlinkService {
@@ -53,6 +56,7 @@ export class DownlinkService {
   private readonly now: () => Date;
   private readonly onError: (error: Error) => void;
   private readonly random: SeededRandom;
+  private readonly queueCapacity: number;
   /** Confirmed downlinks sent, per device, waiting for the device's next uplink to (n)ack them. */
   private readonly awaitingAck = new Map<string, QueuedDownlink>();
 
@@ -63,6 +67,7 @@ export class DownlinkService {
     this.now = options.now ?? (() => new Date());
     this.onError = options.onError ?? ((error) => console.error(`[tts-simulator] ${error.name}: ${error.message}`));
     this.random = new SeededRandom(deriveSeed(options.fleet.seed, "downlinks"));
+    this.queueCapacity = options.queueCapacity ?? DOWNLINK_QUEUE_CAPACITY;
   }
 
   /** Hooks every device's receive windows; returns the unhook. */
@@ -75,7 +80,9 @@ export class DownlinkService {
     return Buffer.from(this.random.bytes(16)).toString("hex");
   }
 
+  /** Throws TTS's `downlink_queue_capacity` error, queueing none of them, when the queue would overflow. */
   async push(device: SimulatedDevice, requests: readonly ApplicationDownlinkRequest[]): Promise<void> {
+    this.assertCapacity(this.queues.size(device.applicationId, device.deviceId) + requests.length);
     const downlinks = this.accept(device, requests);
     this.queues.push(device.applicationId, device.deviceId, downlinks);
     await this.announceQueued(device, downlinks);
@@ -83,9 +90,14 @@ export class DownlinkService {
 
   /** Swaps the whole queue; only the new downlinks are announced (no `downlink_queue_invalidated`). */
   async replace(device: SimulatedDevice, requests: readonly ApplicationDownlinkRequest[]): Promise<void> {
+    this.assertCapacity(requests.length);
     const downlinks = this.accept(device, requests);
     this.queues.replace(device.applicationId, device.deviceId, downlinks);
     await this.announceQueued(device, downlinks);
+  }
+
+  private assertCapacity(queueLength: number): void {
+    if (queueLength > this.queueCapacity) throw ttsErrors.downlinkQueueCapacity();
   }
 
   private accept(device: SimulatedDevice, requests: readonly ApplicationDownlinkRequest[]): QueuedDownlink[] {

@@ -36,6 +36,7 @@ type CountedFault = Exclude<Fault, { kind: "rejectKey" }>;
 export type PendingFault = (CountedFault & { readonly remaining: number }) | Extract<Fault, { kind: "rejectKey" }>;
 
 const ANSWER_KINDS = ["errorBeforeProcessing", "errorAfterProcessing", "reset"] as const;
+const REQUEST_KINDS: readonly FaultKind[] = ["delay", ...ANSWER_KINDS, "slowAnswer"];
 
 export class FaultInjector {
   private pendingFaults: Array<{ readonly fault: CountedFault; remaining: number }> = [];
@@ -110,6 +111,11 @@ export class FaultInjector {
     };
   }
 
+  /** Whether `takeRequestFault(action)` would find a fault now (nothing is consumed). */
+  hasRequestFault(action?: DownlinkQueueAction): boolean {
+    return this.pendingFaults.some(({ fault }) => REQUEST_KINDS.includes(fault.kind) && appliesTo(fault, action));
+  }
+
   /** Called once per confirmed downlink awaiting its acknowledgement: true → nack. */
   takeNack(): boolean {
     return this.take(["nack"], undefined) !== undefined;
@@ -120,9 +126,7 @@ export class FaultInjector {
     action: DownlinkQueueAction | undefined,
   ): Extract<CountedFault, { kind: K }> | undefined {
     const index = this.pendingFaults.findIndex(
-      ({ fault }) =>
-        (kinds as readonly string[]).includes(fault.kind) &&
-        (!("action" in fault) || fault.action === undefined || fault.action === action),
+      ({ fault }) => (kinds as readonly string[]).includes(fault.kind) && appliesTo(fault, action),
     );
     const entry = this.pendingFaults[index];
     if (entry === undefined) return undefined;
@@ -130,6 +134,10 @@ export class FaultInjector {
     if (entry.remaining === 0) this.pendingFaults.splice(index, 1);
     return entry.fault as Extract<CountedFault, { kind: K }>;
   }
+}
+
+function appliesTo(fault: CountedFault, action: DownlinkQueueAction | undefined): boolean {
+  return !("action" in fault) || fault.action === undefined || fault.action === action;
 }
 
 /** The kinds of fault a request took, for the record of what TTS saw. */

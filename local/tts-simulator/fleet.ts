@@ -2,6 +2,8 @@
  * A TTS application's worth of simulated devices and the gateways that hear them, built
  * deterministically from a seed. No I/O: the publisher, the benchmark and the downlink side share it.
  */
+import { STACK_NAME_PATTERN } from "../../functions/core/thing-name.ts";
+import { isTtsId, TTS_ID_MAX_LENGTH, TTS_ID_PATTERN } from "../../functions/core/tts-id.ts";
 import { InvalidSimulatorOptionsError, UnknownSimulatedDeviceError } from "./errors.ts";
 import { createGateways, type SimulatedGateway } from "./gateways.ts";
 import { MAX_SIMULATED_DEVICES, simulatedDevEui, simulatedDeviceId, simulatedJoinEui, TTN_NET_ID } from "./identity.ts";
@@ -20,9 +22,6 @@ const SITE_RADIUS_METERS = 4000;
 const SITE_CENTER: GeoPoint = { latitude: 52.3731, longitude: 4.8926, altitude: 2 };
 /** Obstacles make two devices at the same distance differ by several dB, and that stays so. */
 const SHADOWING_SIGMA_DB = 4;
-
-const STACK_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9-]*$/;
-const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,35}$/;
 
 export interface SimulatedFleetOptions {
   readonly count: number;
@@ -91,8 +90,10 @@ function validate(options: SimulatedFleetOptions, applicationId: string): void {
   if (!STACK_NAME_PATTERN.test(stackName)) {
     throw new InvalidSimulatorOptionsError(`stack name "${stackName}" must match ${STACK_NAME_PATTERN}`);
   }
-  if (!TTS_ID_PATTERN.test(applicationId)) {
-    throw new InvalidSimulatorOptionsError(`application ID "${applicationId}" is not a TTS ID (${TTS_ID_PATTERN})`);
+  if (!isTtsId(applicationId)) {
+    throw new InvalidSimulatorOptionsError(
+      `application ID "${applicationId}" is not a TTS ID (${TTS_ID_PATTERN}, at most ${TTS_ID_MAX_LENGTH} characters)`,
+    );
   }
   if (seed !== undefined && !Number.isInteger(seed)) {
     throw new InvalidSimulatorOptionsError(`seed must be an integer, got ${seed}`);

@@ -1,7 +1,12 @@
 /** The TTS simulator: simulated devices (pure) and the MQTT publisher that makes them talk like TTS. */
 
 export { PortInUseError } from "../net/listen.ts";
-export { EU868_MAX_FRM_PAYLOAD_BY_SF, MAX_FRM_PAYLOAD_BYTES, maxFrmPayloadBytes } from "./downlink-limits.ts";
+export {
+  DOWNLINK_QUEUE_CAPACITY,
+  EU868_MAX_FRM_PAYLOAD_BY_SF,
+  MAX_FRM_PAYLOAD_BYTES,
+  maxFrmPayloadBytes,
+} from "./downlink-limits.ts";
 export type { ApplicationDownlinkJson, QueuedDownlink, TtsDownlinkEventJson } from "./downlink-messages.ts";
 export { TX_SCHEDULE_PRIORITIES, type TxSchedulePriority } from "./downlink-request.ts";
 export {
@@ -21,6 +26,12 @@ export { loraAirtimeNanos, lorawanPhyPayloadBytes } from "./lora-airtime.ts";
 export { ttsClientId } from "./mqtt-connection.ts";
 export { startTtsSimulator, type TtsSimulator, type TtsSimulatorOptions, type TtsSimulatorStats } from "./publisher.ts";
 export {
+  DEFAULT_RECORDER_LIMITS,
+  type RecordedRequest,
+  RecordedRequestsDroppedError,
+  type RecorderLimits,
+} from "./request-recorder.ts";
+export {
   type AfterUplinkListener,
   type DeviceSession,
   type LoraDataRate,
@@ -28,5 +39,5 @@ export {
 } from "./simulated-device.ts";
 export { TtsApiError, type TtsErrorBodyJson } from "./tts-api-errors.ts";
 export type { ApiKeys } from "./tts-api-handler.ts";
-export { type RecordedRequest, startTtsApi, type TtsApi, type TtsApiOptions } from "./tts-api-server.ts";
+export { MAX_TTS_BODY_BYTES, startTtsApi, type TtsApi, type TtsApiOptions } from "./tts-api-server.ts";
 export type { TtsApplicationUpJson, TtsJoinAcceptJson, TtsUplinkJson } from "./tts-messages.ts";

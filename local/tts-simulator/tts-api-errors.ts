@@ -141,6 +141,26 @@ export const ttsErrors = {
       messageFormat: "method `{method}` not allowed on `{path}`",
       attributes: { method, path },
     }),
+  /** lorawan-stack pkg/networkserver/grpc_asns.go: `errDownlinkQueueCapacity`, ResourceExhausted (HTTP 429). */
+  downlinkQueueCapacity: () =>
+    new TtsApiError({
+      grpc: GRPC.resourceExhausted,
+      namespace: "pkg/networkserver",
+      name: "downlink_queue_capacity",
+      messageFormat: "downlink queue capacity exceeded",
+    }),
+  /**
+   * lorawan-stack pkg/webmiddleware/max_body.go: `errRequestBodyTooLarge`, InvalidArgument (HTTP 400;
+   * TTS notes it would rather answer 413 but cannot express one), with the bound in `maximum`.
+   */
+  requestBodyTooLarge: (maximum: number) =>
+    new TtsApiError({
+      grpc: GRPC.invalidArgument,
+      namespace: "pkg/webmiddleware",
+      name: "request_body_too_large",
+      messageFormat: "request body too large",
+      attributes: { maximum },
+    }),
   rateLimited: () =>
     new TtsApiError({
       grpc: GRPC.resourceExhausted,

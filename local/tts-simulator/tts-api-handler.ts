@@ -2,15 +2,17 @@
  * One request to the simulated downlink queue API, minus the HTTP plumbing: route, authenticate,
  * find the device, validate, act. Checks run in this order so each test can aim at one answer:
  * route (404/405) → Authorization present (401) → revoked keys fault (401) → application exists (404)
- * → key matches the application's (401) → device exists (404) → body valid (400).
+ * → key matches the application's (401) → device exists (404) → body valid (400) → queue capacity (429).
+ * All but the last two need no body, so the server can answer them before reading one.
  */
 import { timingSafeEqual } from "node:crypto";
 import { InvalidDownlinkRequestError, parseDownlinkQueueRequest } from "./downlink-request.ts";
 import type { DownlinkService } from "./downlink-service.ts";
 import type { FaultInjector } from "./fault-injector.ts";
 import type { SimulatedFleet } from "./fleet.ts";
+import type { SimulatedDevice } from "./simulated-device.ts";
 import { ttsErrors } from "./tts-api-errors.ts";
-import { matchRoute } from "./tts-api-routes.ts";
+import { type DownlinkQueueRoute, matchRoute } from "./tts-api-routes.ts";
 
 export type ApiKeys = ReadonlyMap<string, string> | ((applicationId: string) => string | undefined);
 
@@ -35,6 +37,24 @@ export interface ApiResponse {
 
 /** Answers with a value or throws `TtsApiError`. */
 export async function handleApiRequest(context: TtsApiContext, request: ApiRequest): Promise<ApiResponse> {
+  const { route, device } = authorizeApiRequest(context, request);
+  if (route.action === "list") {
+    const queued = context.downlinks.queues.list(route.applicationId, route.deviceId);
+    // TTS renders an empty list as `{}`: its JSON omits zero values.
+    return { status: 200, body: queued.length === 0 ? {} : { downlinks: queued } };
+  }
+  const downlinks = parseBody(request.body);
+  if (route.action === "push") await context.downlinks.push(device, downlinks);
+  else await context.downlinks.replace(device, downlinks);
+  // TTS answers a queue operation with google.protobuf.Empty.
+  return { status: 200, body: {} };
+}
+
+/** Every check that needs no body, in order: the route and the device the request may act on, or a `TtsApiError`. */
+export function authorizeApiRequest(
+  context: TtsApiContext,
+  request: Omit<ApiRequest, "body">,
+): { route: DownlinkQueueRoute; device: SimulatedDevice } {
   const match = matchRoute(request.method, request.pathname);
   if (match.kind === "notFound") throw ttsErrors.routeNotFound(request.pathname);
   if (match.kind === "methodNotAllowed") throw ttsErrors.methodNotAllowed(request.method, request.pathname);
@@ -48,17 +68,7 @@ export async function handleApiRequest(context: TtsApiContext, request: ApiReque
   if (expected === undefined || !sameKey(key, expected)) throw ttsErrors.apiKeyNotFound();
   const device = context.fleet.find(route.deviceId);
   if (device === undefined) throw ttsErrors.endDeviceNotFound(route.applicationId, route.deviceId);
-
-  if (route.action === "list") {
-    const queued = context.downlinks.queues.list(route.applicationId, route.deviceId);
-    // TTS renders an empty list as `{}`: its JSON omits zero values.
-    return { status: 200, body: queued.length === 0 ? {} : { downlinks: queued } };
-  }
-  const downlinks = parseBody(request.body);
-  if (route.action === "push") await context.downlinks.push(device, downlinks);
-  else await context.downlinks.replace(device, downlinks);
-  // TTS answers a queue operation with google.protobuf.Empty.
-  return { status: 200, body: {} };
+  return { route, device };
 }
 
 function parseBody(text: string) {

@@ -1,24 +1,31 @@
 /**
  * The simulated TTS v3 HTTP API (downlink queue of the Application Server) on node:http, next to
  * the simulator's MQTT session: what the downlink workflow's Enqueue step calls in the local runtime.
- * Every request is recorded (even refused ones) so tests can count exactly what TTS saw. The same port
- * serves the simulator's own `/simulator/faults` (fault-api.ts), which is neither recorded nor faulted.
+ * Every request is recorded (even refused ones) so tests can count exactly what TTS saw, the newest
+ * ones within a bound (request-recorder.ts). The same port serves the simulator's own
+ * `/simulator/faults` (fault-api.ts), which is neither recorded nor faulted.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { listen, urlHost } from "../net/listen.ts";
+import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
 import { handleControlRequest, isControlPath } from "./fault-api.ts";
 import { type ErrorAnswer, FaultInjector, type RequestFault, requestFaultKinds } from "./fault-injector.ts";
-import type { FaultKind } from "./fault-spec.ts";
 import type { TtsSimulator } from "./publisher.ts";
+import { type RecordedRequest, type RecorderLimits, RequestRecorder } from "./request-recorder.ts";
 import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
-import { type ApiKeys, handleApiRequest } from "./tts-api-handler.ts";
+import { type ApiKeys, type ApiRequest, authorizeApiRequest, handleApiRequest } from "./tts-api-handler.ts";
 import { matchRoute } from "./tts-api-routes.ts";
 
-/** TTS's gateway refuses bodies far smaller; this only keeps a runaway client from filling memory. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * TTS reads up to 16 MiB (pkg/web/web.go, `webmiddleware.MaxBody`); the simulator 1 MiB, which holds
+ * thousands of downlinks: the bridge sends one per request. Over it: TTS's `request_body_too_large`.
+ */
+export const MAX_TTS_BODY_BYTES = 1024 * 1024;
+/** A fault is a few hundred bytes of JSON. */
+const MAX_CONTROL_BODY_BYTES = 64 * 1024;
 
 export interface TtsApiOptions {
   readonly host: string;
@@ -33,20 +40,10 @@ export interface TtsApiOptions {
   readonly now?: () => Date;
   /** Lifecycle messages that could not be published; defaults to stderr. */
   readonly onError?: (error: Error) => void;
-}
-
-export interface RecordedRequest {
-  readonly method: string;
-  /** Path and query string, as sent. */
-  readonly path: string;
-  readonly hasAuthorization: boolean;
-  /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
-  readonly body: unknown;
-  /** undefined while the request is still being answered (e.g. delayed), or when it never is (a reset). */
-  readonly status: number | undefined;
-  /** The injected faults this request took, if any. */
-  readonly faults: readonly FaultKind[];
-  readonly receivedAt: Date;
+  /** How many requests, and how many bytes of their bodies, `requests()` keeps; default `DEFAULT_RECORDER_LIMITS`. */
+  readonly recorderLimits?: RecorderLimits;
+  /** Downlinks one device's queue holds; default TTS's, `DOWNLINK_QUEUE_CAPACITY` (10,000). */
+  readonly downlinkQueueCapacity?: number;
 }
 
 export interface TtsApi {
@@ -55,7 +52,13 @@ export interface TtsApi {
   readonly port: number;
   readonly faults: FaultInjector;
   queue(applicationId: string, deviceId: string): readonly QueuedDownlink[];
-  requests(): readonly RecordedRequest[];
+  /**
+   * The recorded requests with `seq` ≥ `since` (default 0: all of them), oldest first. Throws
+   * `RecordedRequestsDroppedError` when some of those are no longer kept rather than return fewer.
+   */
+  requests(options?: { readonly since?: number }): readonly RecordedRequest[];
+  /** Requests seen so far: the `seq` of the next one. Note it before acting, then ask for `requests({ since })`. */
+  readonly requestCount: number;
   /** Unhooks the devices, drops delayed answers, closes every connection and the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -70,9 +73,10 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     faults,
     now,
     ...(options.onError === undefined ? {} : { onError: options.onError }),
+    ...(options.downlinkQueueCapacity === undefined ? {} : { queueCapacity: options.downlinkQueueCapacity }),
   });
   const context = { fleet, apiKeys: options.apiKeys, faults, downlinks };
-  const recorded: Array<{ -readonly [K in keyof RecordedRequest]: RecordedRequest[K] }> = [];
+  const recorder = new RequestRecorder(options.recorderLimits);
   const closing = new AbortController();
 
   const errorAnswer = (error: TtsApiError, headers: Readonly<Record<string, string>> = {}): Answer => ({
@@ -80,14 +84,9 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     body: ttsErrorBody(error, downlinks.errorCorrelationId()),
     headers,
   });
-  const processRequest = async (request: IncomingMessage, pathname: string, body: string): Promise<Answer> => {
+  const processRequest = async (request: ApiRequest): Promise<Answer> => {
     try {
-      return await handleApiRequest(context, {
-        method: request.method ?? "GET",
-        pathname,
-        authorization: request.headers.authorization,
-        body,
-      });
+      return await handleApiRequest(context, request);
     } catch (error) {
       if (error instanceof TtsApiError) return errorAnswer(error);
       throw error;
@@ -105,45 +104,62 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
   const wait = (ms: number) => sleep(ms, undefined, { signal: closing.signal });
 
   const handleTts = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
-    const record = {
+    const head = {
       method: request.method ?? "GET",
-      path: `${url.pathname}${url.search}`,
-      hasAuthorization: request.headers.authorization !== undefined,
-      body: undefined as unknown,
-      status: undefined as number | undefined,
-      faults: [] as readonly FaultKind[],
-      receivedAt: now(),
+      pathname: url.pathname,
+      authorization: request.headers.authorization,
     };
-    recorded.push(record);
+    const record = recorder.start({
+      method: head.method,
+      path: `${url.pathname}${url.search}`,
+      hasAuthorization: head.authorization !== undefined,
+      receivedAt: now(),
+    });
     const reply = (answer: Answer) => {
       record.status = answer.status;
       send(response, answer);
     };
+    const route = matchRoute(head.method, url.pathname);
+    const action = route.kind === "route" ? route.route.action : undefined;
     try {
-      const text = await readBody(request);
-      record.body = bodyForRecord(text);
-      const route = matchRoute(record.method, url.pathname);
-      const fault = faults.takeRequestFault(route.kind === "route" ? route.route.action : undefined);
+      const refusal = faults.hasRequestFault(action) ? undefined : refusalWithoutBody(head);
+      // TTS's answer, given before the body is read: a client without a valid key gets nothing buffered.
+      if (refusal !== undefined)
+        return reply(errorAnswer(refusal, hasPendingBody(request) ? { connection: "close" } : {}));
+      const text = (await readBody(request, MAX_TTS_BODY_BYTES)).toString("utf8");
+      recorder.setBody(record, text);
+      const fault = faults.takeRequestFault(action);
       record.faults = requestFaultKinds(fault);
       if (fault.delayMs !== undefined) await wait(fault.delayMs);
-      const answer = await answerUnder(fault, () => processRequest(request, url.pathname, text));
+      const answer = await answerUnder(fault, () => processRequest({ ...head, body: text }));
       if (fault.answerDelayMs !== undefined) await wait(fault.answerDelayMs);
       // An RST rather than a FIN: the client sees ECONNRESET, the rudest way a connection ends.
       if (answer === "reset") return void request.socket.resetAndDestroy();
       reply(answer);
     } catch (error) {
-      if (closing.signal.aborted) return void response.destroy();
+      // Nobody left to answer (closing, or the client hung up mid-body): drop the exchange quietly.
+      if (closing.signal.aborted || error instanceof ClientAbortedError) return void response.destroy();
       if (error instanceof RequestBodyTooLargeError)
-        return reply(errorAnswer(ttsErrors.validation("(body)", error.message), { connection: "close" }));
+        return reply(errorAnswer(ttsErrors.requestBodyTooLarge(error.maxBytes), { connection: "close" }));
       reply(errorAnswer(ttsErrors.internal(error instanceof Error ? error.message : String(error))));
+    }
+  };
+  const refusalWithoutBody = (head: Omit<ApiRequest, "body">) => {
+    try {
+      authorizeApiRequest(context, head);
+      return undefined;
+    } catch (error) {
+      if (error instanceof TtsApiError) return error;
+      throw error;
     }
   };
 
   const handleControl = async (request: IncomingMessage, response: ServerResponse, pathname: string) => {
     try {
-      const body = await readBody(request);
+      const body = (await readBody(request, MAX_CONTROL_BODY_BYTES)).toString("utf8");
       send(response, handleControlRequest(faults, { method: request.method ?? "GET", pathname, body }));
     } catch (error) {
+      if (error instanceof ClientAbortedError) return void response.destroy();
       const tooLarge = error instanceof RequestBodyTooLargeError;
       send(response, {
         status: tooLarge ? 413 : 500,
@@ -170,7 +186,10 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     port,
     faults,
     queue: (applicationId, deviceId) => downlinks.queues.list(applicationId, deviceId),
-    requests: () => recorded.map((record) => ({ ...record })),
+    requests: ({ since = 0 } = {}) => recorder.since(since),
+    get requestCount() {
+      return recorder.count;
+    },
     close: () =>
       (closed ??= (async () => {
         unhook();
@@ -213,28 +232,4 @@ function faultError({ status }: ErrorAnswer): TtsApiError {
 
 function retryAfter(answer: ErrorAnswer): Record<string, string> {
   return answer.retryAfterSeconds === undefined ? {} : { "retry-after": String(answer.retryAfterSeconds) };
-}
-
-function bodyForRecord(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-class RequestBodyTooLargeError extends Error {
-  override readonly name = "RequestBodyTooLargeError";
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new RequestBodyTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

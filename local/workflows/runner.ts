@@ -11,6 +11,7 @@ import { stateMachineName, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/cat
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
+import { assertExecutionInputWithinLimit, type ExecutionDataSize, runWithinDataLimits } from "./data-limit.ts";
 import { historyEventOf } from "./history.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
 import { type LocalHandlers, localFunctionArn, type TaskOverrides, taskOverrides } from "./task-overrides.ts";
@@ -25,6 +26,8 @@ export interface ExecutionSummary {
   readonly output?: unknown;
   readonly error?: string;
   readonly cause?: string;
+  /** Its largest payload and what it would log at level ALL (see data-limit.ts). */
+  readonly dataSize: ExecutionDataSize;
 }
 
 export interface StartedExecution {
@@ -159,6 +162,7 @@ export class LocalWorkflows {
     options: { name?: string; namePrefix?: string } = {},
   ): StartedExecution {
     const workflow = this.#resolve(target);
+    assertExecutionInputWithinLimit(input);
     const name = options.name ?? (options.namePrefix ? `${options.namePrefix}-${randomUUID()}` : randomUUID());
     const executionArn = `arn:aws:states:${this.#region}:${this.#account}:express:${workflow.stateMachineName}:${name}:${randomUUID()}`;
     const startDate = new Date();
@@ -262,7 +266,7 @@ export class LocalWorkflows {
     startDate: Date,
   ): Promise<ExecutionSummary> {
     const { store } = this.#options;
-    const execution = workflow.machine.run(input as never, {
+    const { execution, size } = runWithinDataLimits(workflow.machine, workflow.definition, input, {
       overrides: workflow.runOverrides as never,
       context: {
         Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
@@ -276,7 +280,7 @@ export class LocalWorkflows {
     })();
 
     let summary: ExecutionSummary;
-    const base = { executionArn, workflow: workflow.name, name, input };
+    const base = { executionArn, workflow: workflow.name, name, input, dataSize: size };
     try {
       const output = await execution.result;
       summary = { ...base, status: "SUCCEEDED", output, durationMs: Date.now() - startDate.getTime() };

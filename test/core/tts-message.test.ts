@@ -93,6 +93,93 @@ describe("garbage in", () => {
   });
 });
 
+describe("names and sizes TTS would never send", () => {
+  const uplink = fixture("uplink");
+  const withIds = (ids: Record<string, unknown>) => ({
+    ...uplink,
+    end_device_ids: { ...uplink.end_device_ids, ...ids },
+  });
+  const refusal = (run: () => unknown): Error => {
+    try {
+      run();
+    } catch (error) {
+      expect((error as Error).name).toBe("InvalidTtsMessage");
+      return error as Error;
+    }
+    throw new Error("expected InvalidTtsMessage");
+  };
+
+  it.each([
+    [
+      "a 5,000-character device_id",
+      { device_id: "d".repeat(5000) },
+      "end_device_ids.device_id is not a TTS device ID: longer than 36",
+    ],
+    [
+      "a device_id of 37 characters",
+      { device_id: "d".repeat(37) },
+      "end_device_ids.device_id is not a TTS device ID: longer than 36",
+    ],
+    [
+      "an application_id with a space",
+      { application_ids: { application_id: "my app" } },
+      "end_device_ids.application_ids.application_id is not a TTS application ID",
+    ],
+    [
+      "a 5,000-character application_id",
+      { application_ids: { application_id: "a".repeat(5000) } },
+      "application_id is not a TTS application ID: longer than 36",
+    ],
+  ])("refuses %s naming the field, without repeating the value", (_, ids, expected) => {
+    const error = refusal(() => parseTtsMessage(withIds(ids)));
+    expect(error.message).toContain(expected);
+    expect(error.message).not.toMatch(/([a-z])\1{40}/);
+  });
+
+  it("cuts a 5,000-character key in the field path of a problem", () => {
+    const key = "k".repeat(5000);
+    const message = {
+      ...uplink,
+      uplink_message: { ...uplink.uplink_message, locations: { [key]: { latitude: "north" } } },
+    };
+    const error = refusal(() => parseTtsMessage(message));
+    expect(error.message).toContain(`uplink_message.locations.${"k".repeat(40)}… (5000 characters).latitude`);
+    expect(error.message.length).toBeLessThan(400);
+  });
+
+  it("lists at most five problems and counts the rest", () => {
+    const rx = Array.from({ length: 20 }, () => ({ gateway_ids: { gateway_id: "gw-1" }, rssi: "loud" }));
+    const error = refusal(() =>
+      parseTtsMessage({ ...uplink, uplink_message: { ...uplink.uplink_message, rx_metadata: rx } }),
+    );
+    expect(error.message).toContain("and 15 more");
+  });
+
+  // AWS IoT Core endpoints and quotas, "Message broker and protocol limits and quotas": 128 KB per message.
+  it("refuses a message over AWS IoT's 128 KB, naming the limit, and reads one of exactly 128 KB", () => {
+    const padded = (bytes: number) => {
+      const base = JSON.stringify({ ...uplink, padding: "" });
+      return Buffer.from(JSON.stringify({ ...uplink, padding: "p".repeat(bytes - base.length) }));
+    };
+    expect(parseTtsPayload(padded(131_072)).kind).toBe("uplink");
+    expect(refusal(() => parseTtsPayload(padded(131_073))).message).toBe(
+      "the message is 131073 bytes; AWS IoT's message size limit is 131072 bytes",
+    );
+    expect(refusal(() => parseTtsPayload(Buffer.alloc(1_100_000, 0x20))).message).toContain("1100000 bytes");
+  });
+
+  // 60,000 levels: about as deep as 128 KB can nest.
+  it.each([4_000, 60_000])("refuses a decoded payload nested %i deep: InvalidTtsMessage, not a RangeError", (depth) => {
+    const deep = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    const text = JSON.stringify({
+      ...uplink,
+      uplink_message: { ...uplink.uplink_message, decoded_payload: { x: 0 } },
+    });
+    const payload = Buffer.from(text.replace('{"x":0}', `{"x":${deep}}`));
+    expect(refusal(() => parseTtsPayload(payload)).message).toContain("nested deeper than 64 levels");
+  });
+});
+
 describe("republishTopic", () => {
   it.each([
     ["uplink", "lorawan/T/uplink"],

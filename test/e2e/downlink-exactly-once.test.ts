@@ -42,11 +42,10 @@ async function send(...bodies: unknown[]): Promise<ExecutionSummary[]> {
 const queuedWith = (correlationId: string) =>
   ttsApi.queue(APPLICATION, deviceId).filter((downlink) => downlink.correlation_ids?.includes(correlationId));
 
-/** `METHOD status` of each TTS call since `from`; `…` while a slow answer is still pending, `reset` for a reset. */
+/** `METHOD status` of each TTS call since request `from`; `…` while a slow answer is still pending, `reset` for a reset. */
 function calls(from: number) {
   return ttsApi
-    .requests()
-    .slice(from)
+    .requests({ since: from })
     .map((call) => `${call.method} ${call.faults?.includes("reset") ? "reset" : (call.status ?? "…")}`);
 }
 
@@ -56,7 +55,7 @@ function calls(from: number) {
  */
 async function underFault(fault: FaultInput, body: Record<string, unknown>) {
   ttsApi.faults.inject(fault);
-  const from = ttsApi.requests().length;
+  const from = ttsApi.requestCount;
   const [execution] = await send({ thingName: thing, ...body });
   return { execution: execution!, calls: calls(from) };
 }

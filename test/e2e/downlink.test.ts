@@ -40,7 +40,8 @@ async function request(body: unknown): Promise<ExecutionSummary> {
   return downlinkExecutions[seen]!;
 }
 
-const queueCalls = () => ttsApi.requests().filter((call) => call.method === "POST");
+/** The queue operations (POSTs) TTS saw from request `since` on (a `requestCount` noted before). */
+const queueCallsSince = (since: number) => ttsApi.requests({ since }).filter((call) => call.method === "POST");
 
 async function feedbackFor(topic: string, body: unknown) {
   const failed = await recorder(app, topic);
@@ -53,7 +54,7 @@ async function feedbackFor(topic: string, body: unknown) {
 
 describe("downlink through the embedded default", () => {
   it("enqueues once with the right body, then queued, sent and ack come back on lorawan/<thing>/downlink/…", async () => {
-    const before = queueCalls().length;
+    const before = ttsApi.requestCount;
     const events = await recorder(app, `lorawan/${thing}/downlink/+`);
 
     const execution = await request({
@@ -66,7 +67,7 @@ describe("downlink through the embedded default", () => {
     });
 
     expect(execution).toMatchObject({ status: "SUCCEEDED", output: { thingName: thing, enqueued: true } });
-    const calls = queueCalls().slice(before);
+    const calls = queueCallsSince(before);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.path).toBe(`/api/v3/as/applications/tts-aws-iot-sim/devices/${deviceId}/down/push`);
     expect(calls[0]!.body).toEqual({
@@ -94,10 +95,10 @@ describe("downlink through the embedded default", () => {
   });
 
   it("uses down/replace when asked", async () => {
-    const before = queueCalls().length;
+    const before = ttsApi.requestCount;
     const execution = await request({ thingName: thing, payload: { led: "on" }, replace: true });
     expect(execution.status).toBe("SUCCEEDED");
-    const [call] = queueCalls().slice(before);
+    const [call] = queueCallsSince(before);
     expect(call!.path).toMatch(/\/down\/replace$/);
     expect(call!.body).toMatchObject({
       downlinks: [{ f_port: 1, decoded_payload: { led: "on" }, priority: "NORMAL" }],
@@ -106,31 +107,31 @@ describe("downlink through the embedded default", () => {
 
   it("looks into the queue after a 503 before pushing again, and enqueues the downlink once", async () => {
     ttsApi.faults.refuseNext(2, 503);
-    const before = ttsApi.requests().length;
+    const before = ttsApi.requestCount;
     const queueBefore = ttsApi.queue("tts-aws-iot-sim", deviceId).length;
 
     const execution = await request({ thingName: thing, bytes: "BA==" });
 
     expect(execution.status).toBe("SUCCEEDED");
     // The push (503: TTS may have queued it) → the queue read (503, retried) → not there → push again.
-    expect(
-      ttsApi
-        .requests()
-        .slice(before)
-        .map((call) => `${call.method} ${call.status}`),
-    ).toEqual(["POST 503", "GET 503", "GET 200", "POST 200"]);
+    expect(ttsApi.requests({ since: before }).map((call) => `${call.method} ${call.status}`)).toEqual([
+      "POST 503",
+      "GET 503",
+      "GET 200",
+      "POST 200",
+    ]);
     expect(ttsApi.queue("tts-aws-iot-sim", deviceId).length).toBe(queueBefore + 1);
   });
 
   it("gives up on a TTS that keeps refusing (429): failed feedback with tts_unavailable, execution Failed", async () => {
     ttsApi.faults.refuseNext(100, 429);
-    const before = queueCalls().length;
+    const before = ttsApi.requestCount;
     const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
       thingName: thing,
       bytes: "BQ==",
     });
 
-    expect(queueCalls().length - before).toBe(4);
+    expect(queueCallsSince(before)).toHaveLength(4);
     expect(execution).toMatchObject({ status: "FAILED", error: "tts_unavailable" });
     expect(feedback.downlink_failed.error).toMatchObject({
       namespace: "tts-aws-iot",
@@ -147,19 +148,14 @@ describe("downlink through the embedded default", () => {
 
   it("says tts_outcome_unknown when TTS stays down after a push it may have taken (503, queue unreadable)", async () => {
     ttsApi.faults.refuseNext(100, 503);
-    const before = ttsApi.requests().length;
+    const before = ttsApi.requestCount;
     const { execution, feedback } = await feedbackFor(`lorawan/${thing}/downlink/failed`, {
       thingName: thing,
       bytes: "Bw==",
     });
 
     // One push, then the queue read and its two retries: never a second push while nobody can tell.
-    expect(
-      ttsApi
-        .requests()
-        .slice(before)
-        .map((call) => call.method),
-    ).toEqual(["POST", "GET", "GET", "GET"]);
+    expect(ttsApi.requests({ since: before }).map((call) => call.method)).toEqual(["POST", "GET", "GET", "GET"]);
     expect(execution).toMatchObject({ status: "FAILED", error: "tts_outcome_unknown" });
     expect(feedback.downlink_failed.error).toMatchObject({ name: "tts_outcome_unknown", code: 2 });
     expect(feedback.downlink_failed.error.message_format).toMatch(/TTS may have queued the downlink.*TTS answered 503/);
@@ -197,7 +193,7 @@ describe("downlink through the embedded default", () => {
   });
 
   it("reports an unknown thing as thing_not_found, without calling TTS", async () => {
-    const before = ttsApi.requests().length;
+    const before = ttsApi.requestCount;
     const { execution, feedback } = await feedbackFor("lorawan/NO-SUCH-THING/downlink/failed", {
       thingName: "NO-SUCH-THING",
       bytes: "CA==",
@@ -208,7 +204,7 @@ describe("downlink through the embedded default", () => {
       message_format: 'no thing named "NO-SUCH-THING" exists',
       code: 5,
     });
-    expect(ttsApi.requests().length).toBe(before);
+    expect(ttsApi.requestCount).toBe(before);
   });
 
   it("leaves a thing of another deployment alone: no TTS call, no feedback, and says so", async () => {
@@ -221,7 +217,7 @@ describe("downlink through the embedded default", () => {
       }),
     );
     const feedback = await recorder(app, "lorawan/+/downlink/failed");
-    const before = ttsApi.requests().length;
+    const before = ttsApi.requestCount;
 
     const execution = await request({ thingName: "foreign-device", bytes: "CQ==" });
 
@@ -234,7 +230,7 @@ describe("downlink through the embedded default", () => {
         reason: expect.stringContaining("another deployment"),
       },
     });
-    expect(ttsApi.requests().length).toBe(before);
+    expect(ttsApi.requestCount).toBe(before);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(feedback.messages).toEqual([]);
     app.removeAllListeners("message");

@@ -35,5 +35,10 @@ describe("the embedded default on ::1", () => {
     const text = banner(ctx.runtime, "0004A30B001C0530");
     expect(text).not.toMatch(/list-executions|describe-execution|get-execution-history/);
     expect(text).toContain("stepfunctions list-state-machines");
+    // Express history is in the state machine's log group (Step Functions Developer Guide, "Logging in
+    // CloudWatch Logs"): the banner reads it there, with a command that works on AWS as printed.
+    expect(text).toContain(
+      `logs filter-log-events --log-group-name /aws/vendedlogs/states/e2e-upstream --start-time $(( ($(date +%s) - 3600) * 1000 )) --filter-pattern '{ $.type = "ExecutionFailed" }'`,
+    );
   });
 });

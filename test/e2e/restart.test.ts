@@ -1,10 +1,10 @@
 import { DescribeThingCommand } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { afterAll, describe, expect, it } from "vitest";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { executionLogRecords } from "../support/execution-logs.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
@@ -27,16 +27,24 @@ describe("state on disk", () => {
     // Same data directory, new ports, new process state.
     const second = await startTestRuntime({ dataDir: dataDir.path });
     try {
-      const { iot, iotData, sfn } = sdkClients(second);
+      const { iot, iotData, logs } = sdkClients(second);
       const thing = await iot.send(new DescribeThingCommand({ thingName: "0004A30B001C0530" }));
       expect(thing.attributes?.["stackName"]).toBe("e2e");
       const shadow = await iotData.send(
         new GetThingShadowCommand({ thingName: "0004A30B001C0530", shadowName: "lorawan" }),
       );
       expect(JSON.parse(Buffer.from(shadow.payload!).toString()).state.reported.rssi).toBe(-35);
-      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: finished[0]!.executionArn }));
-      expect(execution.status).toBe("SUCCEEDED");
-      expect(JSON.parse(execution.output!)).toMatchObject({ thingName: "0004A30B001C0530", thing: "created" });
+      // Express history is read from the state machine's log group, as on AWS.
+      const [succeeded, ...more] = await executionLogRecords(
+        logs,
+        "e2e-upstream",
+        `{ $.execution_arn = "${finished[0]!.executionArn}" && $.type = "ExecutionSucceeded" }`,
+      );
+      expect(more).toEqual([]);
+      expect(JSON.parse(String(succeeded?.details["output"]))).toMatchObject({
+        thingName: "0004A30B001C0530",
+        thing: "created",
+      });
 
       // A known device after the restart: its thing is found, not created again.
       const app = await connect(second.urls.mqtt, "application");

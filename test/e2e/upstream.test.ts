@@ -4,13 +4,19 @@
  */
 import { DescribeThingCommand, ListThingsCommand } from "@aws-sdk/client-iot";
 import { GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  InvalidArn,
+  ListExecutionsCommand,
+  StateMachineTypeNotSupported,
+} from "@aws-sdk/client-sfn";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { executionLogRecords } from "../support/execution-logs.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
@@ -101,21 +107,18 @@ describe("upstream through the embedded default", () => {
     await tts.publishAsync("thethings/lorawan/e2e/uplink", JSON.stringify(wrongShape), { qos: 1 });
     expect(await wrong()).toMatchObject({ status: "FAILED", error: "InvalidTtsMessage" });
 
-    // The Step Functions API shows the same, as the console would.
-    const { sfn } = sdkClients(runtime);
-    const { executions: listed } = await sfn.send(
-      new ListExecutionsCommand({
-        stateMachineArn: runtime.workflows.stateMachineArn("upstream"),
-        statusFilter: "FAILED",
-      }),
-    );
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }));
-    expect(listed?.map((execution) => execution.executionArn)).toContain(failed.executionArn);
-    expect(described.error).toBe("InvalidTtsMessage");
-    expect(described.cause).toContain("payload is not UTF-8 JSON");
-    expect(described.name).toMatch(/^uplink-/);
-    const { events } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: failed.executionArn }));
-    expect(events?.map((event) => event.type)).toEqual([
+    // The state machine's log group shows the same, as on AWS (Express history is only there).
+    const { sfn, logs } = sdkClients(runtime);
+    const stateMachine = "e2e-upstream";
+    const failures = await executionLogRecords(logs, stateMachine, '{ $.type = "ExecutionFailed" }');
+    const failure = failures.find((record) => record.execution_arn === failed.executionArn);
+    expect(failure?.details["error"]).toBe("InvalidTtsMessage");
+    expect(failure?.details["cause"]).toContain("payload is not UTF-8 JSON");
+    // arn:aws:states:<region>:<account>:express:<state machine>:<name>:<id>
+    expect(failed.executionArn.split(":").slice(5, 7)).toEqual(["express", stateMachine]);
+    expect(failed.executionArn.split(":")[7]).toMatch(/^uplink-/);
+    const history = await executionLogRecords(logs, stateMachine, `{ $.execution_arn = "${failed.executionArn}" }`);
+    expect(history.map((record) => record.type)).toEqual([
       "ExecutionStarted",
       "TaskStateEntered",
       "TaskFailed",
@@ -123,8 +126,13 @@ describe("upstream through the embedded default", () => {
       "FailStateEntered",
       "ExecutionFailed",
     ]);
-    expect(events?.find((event) => event.type === "TaskStateEntered")?.stateEnteredEventDetails?.name).toBe(
-      "EnsureThing",
+    expect(history.find((record) => record.type === "TaskStateEntered")?.details["name"]).toBe("EnsureThing");
+    // …and, as on AWS, not through Step Functions' execution APIs.
+    await expect(
+      sfn.send(new ListExecutionsCommand({ stateMachineArn: runtime.workflows.stateMachineArn("upstream") })),
+    ).rejects.toBeInstanceOf(StateMachineTypeNotSupported);
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: failed.executionArn }))).rejects.toBeInstanceOf(
+      InvalidArn,
     );
 
     const received = await recorder(app, `lorawan/${THING}/uplink`);

@@ -14,7 +14,9 @@ import {
   createEnsureThingHandler,
   type EnsureThingContext,
 } from "../../functions/ensure-thing/handler.ts";
+import { MAX_UPSTREAM_EVENT_BYTES } from "../../functions/ensure-thing/upstream-budget.ts";
 import { loadSettings } from "../../functions/settings.ts";
+import { uplinkOfSize } from "../../local/harness/large-uplink.ts";
 import { fixture, fixtureBytes } from "../support/fixtures.ts";
 import { upstreamEvent } from "../support/rule-events.ts";
 
@@ -61,7 +63,8 @@ describe("ensure-thing", () => {
       receivedAt: "2020-02-12T15:15:46.014773143Z",
       thing: "created",
     });
-    expect(result.message).toEqual(fixture("uplink"));
+    // The message stays in the workflow's input, once: the result does not carry a second copy.
+    expect(Object.keys(result).sort()).toEqual(["event", "receivedAt", "republishTopic", "thing", "thingName"]);
     expect(iotMock.commandCalls(CreateThingCommand)[0]!.args[0].input).toEqual({
       thingName: "0004A30B001C0530",
       thingTypeName: "lorawan",
@@ -197,6 +200,43 @@ describe("ensure-thing", () => {
     const error = await failureOf(newHandler()(upstreamEvent("not json at all")));
     expect(error.name).toBe("InvalidTtsMessage");
     expect(error.message).toMatch(/^payload is not UTF-8 JSON/);
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("refuses a message too large for the workflow's states with InvalidTtsMessage naming the limit, before any AWS call", async () => {
+    // 200,000 bytes: 266,668 as base64, over what the workflow's states can carry next to the thing.
+    const error = await failureOf(newHandler()(upstreamEvent(uplinkOfSize(fixture("uplink"), 200_000))));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toMatch(
+      new RegExp(
+        `^too large for the upstream workflow: the message is 200000 bytes, its workflow input \\d+ bytes \\(base64\\); at most ${MAX_UPSTREAM_EVENT_BYTES} fit, as Step Functions limits each state to 262144 bytes$`,
+      ),
+    );
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("takes the largest message AWS IoT Core delivers (128 KB)", async () => {
+    iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
+    const result = await newHandler()(upstreamEvent(uplinkOfSize(fixture("uplink"), 131_072)));
+    expect(result.thing).toBe("exists");
+  });
+
+  it("fails a message nested 4,000 deep with InvalidTtsMessage, not a RangeError, before any AWS call", async () => {
+    const deep = `${"[".repeat(4000)}${"]".repeat(4000)}`;
+    const text = JSON.stringify(fixture("uplink")).replace('"decoded_payload":{', `"decoded_payload":{"deep":${deep},`);
+    const error = await failureOf(newHandler()(upstreamEvent(text)));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toContain("nested deeper than 64 levels");
+    expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  it("fails a 5,000-character device_id with InvalidTtsMessage naming the field, before CreateThing", async () => {
+    const uplink = fixture("uplink");
+    const message = { ...uplink, end_device_ids: { ...uplink.end_device_ids, device_id: "d".repeat(5000) } };
+    const error = await failureOf(newHandler()(upstreamEvent(JSON.stringify(message))));
+    expect(error.name).toBe("InvalidTtsMessage");
+    expect(error.message).toContain("end_device_ids.device_id is not a TTS device ID: longer than 36 characters");
+    expect(error.message).not.toContain("d".repeat(41));
     expect(iotMock.calls()).toHaveLength(0);
   });
 

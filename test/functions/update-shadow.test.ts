@@ -17,9 +17,10 @@ const handlerWith = (env: Record<string, string> = {}) =>
     config: loadSettings("update-shadow", env),
     iotData: new IoTDataPlaneClient({ region: "us-east-1" }),
   }));
+/** As the workflow hands it over: the message as the rule delivered it, base64. */
 const input = (message: Record<string, unknown>) => ({
   thingName: "0004A30B001C0530",
-  message,
+  payload: Buffer.from(JSON.stringify(message)).toString("base64"),
   receivedAt: "2026-01-01T00:00:00Z",
 });
 

@@ -27,12 +27,18 @@ function problemsOf(json: unknown): string {
 }
 
 describe("deployment configuration", () => {
-  it("loads the committed example, several environments, with defaults filled in", () => {
+  it("loads the committed example: several environments, one application each, failures logged with their data", () => {
     const { environments } = loadDeploymentConfig(resolve(DEFAULT_CONFIG_FILE));
-    expect(environments.map((environment) => environment.name)).toEqual(["staging", "production"]);
+    expect(environments.map((environment) => environment.name)).toEqual([
+      "staging",
+      "production-sensors",
+      "production-meters",
+    ]);
     for (const { config } of environments) {
-      expect(config.tts.applicationIds.length).toBeGreaterThan(0);
+      expect(config.tts.applicationIds).toHaveLength(1);
       expect(config.tts.url).toMatch(/^https:\/\//);
+      // A failed execution logged without its input cannot be diagnosed.
+      if (config.workflows.logLevel !== "OFF") expect(config.workflows.includeExecutionData).toBe(true);
     }
   });
 
@@ -95,7 +101,7 @@ describe("deployment configuration", () => {
     ],
     [
       { tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: [] } },
-      "field tts.applicationIds: must list at least one",
+      "field tts.applicationIds: must list one application",
     ],
     [
       { tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["Bad_Id"] } },
@@ -127,10 +133,59 @@ describe("deployment configuration", () => {
     expect(message).toContain('environment "production", field logRetentionDays');
   });
 
-  it("rejects two environments with one stack name in one region", () => {
-    expect(problemsOf({ environments: { a: TEST_ENVIRONMENT, b: TEST_ENVIRONMENT } })).toContain(
-      'environment "b", field stackName: "test-stack" in eu-west-1 is already environment "a"\'s',
+  it("rejects several TTS applications on one stack name, naming the field and why", () => {
+    // TTS's AWS IoT provider connects the default integration as `thethings-<stack name>` whatever the
+    // application (lorawan-stack pkg/applicationserver/io/pubsub/provider/awsiot), and AWS IoT
+    // disconnects the older of two clients with one client id (AWS IoT Core developer guide, MQTT).
+    const message = problemsOf(
+      configWith({ tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a", "app-b"] } }),
     );
+    expect(message).toContain('environment "staging", field tts.applicationIds: one TTS application per stack name');
+    expect(message).toContain("same MQTT client id thethings-<stackName>");
+  });
+
+  it('refuses configurePubSub with apiKeys "manual": the secret is still empty when the apply invokes the function', () => {
+    const tts = { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app"], configurePubSub: true };
+    expect(problemsOf(configWith({ tts }))).toContain(
+      'field tts.configurePubSub: configurePubSub needs the API keys during the apply, but with apiKeys "manual"',
+    );
+    expect(problemsOf(configWith({ tts: { ...tts, apiKeys: "manual" } }))).toContain("field tts.configurePubSub");
+    const [accepted] = parseDeploymentConfig(configWith({ tts: { ...tts, apiKeys: "terraform-variable" } }));
+    expect(accepted?.config.tts.configurePubSub).toBe(true);
+  });
+
+  // IAM role names are unique per account (IAM User Guide, "IAM object quotas" / CreateRole's
+  // EntityAlreadyExists) and so are CloudWatch dashboard names (dashboards are global, PutDashboard
+  // overwrites a dashboard of that name): the same stack name clashes across regions.
+  it("rejects one stack name in two environments of one account, whatever their regions", () => {
+    const other = { ...TEST_ENVIRONMENT, region: "us-east-1", things: { typeName: "other-type" } };
+    expect(problemsOf({ environments: { a: TEST_ENVIRONMENT, b: other } })).toContain(
+      'environment "b", field stackName: "test-stack" is already environment "a"\'s; IAM role and CloudWatch dashboard names',
+    );
+  });
+
+  it("accepts one stack name in two environments only when their accountIds say different accounts", () => {
+    const inAccount = (accountId: string, region: string) => ({ ...TEST_ENVIRONMENT, accountId, region });
+    const environments = parseDeploymentConfig({
+      environments: { a: inAccount("111111111111", "eu-west-1"), b: inAccount("222222222222", "eu-west-1") },
+    });
+    expect(environments.map(({ config }) => config.accountId)).toEqual(["111111111111", "222222222222"]);
+    expect(
+      problemsOf({ environments: { a: inAccount("111111111111", "eu-west-1"), b: { ...TEST_ENVIRONMENT } } }),
+    ).toContain('environment "b", field stackName');
+  });
+
+  // Thing type names are unique per account and region (AWS IoT API reference, CreateThingType: the
+  // same name with another configuration is ResourceAlreadyExistsException; with the same one, both
+  // stacks would own, deprecate and delete one thing type).
+  it("rejects one thing type name in two environments of one account and region, not across regions", () => {
+    const second = { ...TEST_ENVIRONMENT, stackName: "second" };
+    expect(problemsOf({ environments: { a: TEST_ENVIRONMENT, b: second } })).toContain(
+      'environment "b", field things.typeName: "lorawan" in eu-west-1 is already environment "a"\'s',
+    );
+    expect(
+      parseDeploymentConfig({ environments: { a: TEST_ENVIRONMENT, b: { ...second, region: "us-east-1" } } }),
+    ).toHaveLength(2);
   });
 
   it("rejects environment names Terraform stacks cannot have, and an empty file", () => {

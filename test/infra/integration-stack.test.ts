@@ -10,11 +10,15 @@ import {
   resourcesOf,
   synthesize,
   type TerraformJson,
+  TTS_WITH_PUBSUB,
 } from "./synthesized-stack.ts";
 
 const STACK = "test-stack";
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+/** What an environment deploys without `tts.configurePubSub`. */
+const DEPLOYED = FUNCTION_NAMES.filter((name) => name !== "configure-tts-pubsub");
 const json = synthesize();
+const withPubSub = synthesize({ tts: TTS_WITH_PUBSUB });
 
 const lambdaArn = (json: TerraformJson, name: FunctionName) =>
   referenceTo(json, "aws_lambda_function", "function_name", `${STACK}-${name}`, "arn");
@@ -58,6 +62,12 @@ describe("integration stack: Terraform settings", () => {
     });
   });
 
+  it("refuses credentials of another account when the environment names its accountId", () => {
+    expect(json.provider["aws"]?.[0]?.["allowed_account_ids"]).toBeUndefined();
+    const pinned = synthesize({ accountId: "123456789012" });
+    expect(pinned.provider["aws"]?.[0]?.["allowed_account_ids"]).toEqual(["123456789012"]);
+  });
+
   it("looks up the account's ATS data endpoint", () => {
     expect(Object.values(json.data["aws_iot_endpoint"] ?? {})).toEqual([
       expect.objectContaining({ endpoint_type: "iot:Data-ATS" }),
@@ -78,17 +88,27 @@ describe("integration stack: things", () => {
 });
 
 describe("integration stack: functions", () => {
-  it("deploys every function of the catalogue, and nothing else", () => {
-    expect(
-      resourcesOf(json, "aws_lambda_function")
-        .map((fn) => fn["function_name"])
-        .sort(),
-    ).toEqual(FUNCTION_NAMES.map((name) => `${STACK}-${name}`).sort());
+  const deployedNames = (stack: TerraformJson) =>
+    resourcesOf(stack, "aws_lambda_function")
+      .map((fn) => fn["function_name"])
+      .sort();
+
+  it("deploys every function of the catalogue but configure-tts-pubsub, and nothing else", () => {
+    expect(deployedNames(json)).toEqual(DEPLOYED.map((name) => `${STACK}-${name}`).sort());
+    // configure-tts-pubsub may read every application's API key: no function, role or log group unless used.
+    for (const type of ["aws_iam_role", "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm"]) {
+      expect(JSON.stringify(json.resource[type])).not.toContain("configure-tts-pubsub");
+    }
+  });
+
+  it("deploys configure-tts-pubsub too when tts.configurePubSub is on", () => {
+    expect(deployedNames(withPubSub)).toEqual(FUNCTION_NAMES.map((name) => `${STACK}-${name}`).sort());
   });
 
   it.each(FUNCTION_NAMES)(
     "%s: Node 22 on arm64, bundled ESM handler, JSON logs into its own log group, bounded timeout",
     (name) => {
+      const json = withPubSub;
       const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`);
       expect(fn).toMatchObject({
         runtime: "nodejs22.x",
@@ -142,6 +162,30 @@ describe("integration stack: functions", () => {
     expect(environmentOf("publish-feedback")).toEqual({ IOT_DATA_ENDPOINT: endpoint });
   });
 
+  it("lets ensure-thing describe and create things, by name only: `<stackName>_*` with the DeviceID scheme", () => {
+    const thingStatements = (stack: TerraformJson) => {
+      const role = referenceTo(stack, "aws_iam_role", "name", `${STACK}-ensure-thing`, "id");
+      const policy = findResource(stack, "aws_iam_role_policy", "role", role)["policy"] as string;
+      return (JSON.parse(policy) as { Statement: { Action: string[]; Resource: string[] }[] }).Statement.filter(
+        (statement) => statement.Action.some((action) => action.startsWith("iot:")),
+      );
+    };
+    const thingArn = (name: string) =>
+      expect.stringMatching(
+        new RegExp(`^arn:\\$\\{[^}]+\\}:iot:eu-west-1:\\$\\{[^}]+\\}:thing/${name.replace("*", "\\*")}$`),
+      );
+    // CreateThing authorizes the thing's ARN only (a thing type resource would have no effect).
+    expect(thingStatements(json)).toEqual([
+      expect.objectContaining({ Action: ["iot:DescribeThing"], Resource: [thingArn("*")] }),
+      expect.objectContaining({ Action: ["iot:CreateThing"], Resource: [thingArn("*")] }),
+    ]);
+    const byDeviceId = synthesize({ things: { typeName: "lorawan", nameScheme: "DeviceID" } });
+    expect(thingStatements(byDeviceId)).toEqual([
+      expect.objectContaining({ Action: ["iot:DescribeThing"], Resource: [thingArn(`${STACK}_*`)] }),
+      expect.objectContaining({ Action: ["iot:CreateThing"], Resource: [thingArn(`${STACK}_*`)] }),
+    ]);
+  });
+
   it("passes shadow metrics off and the DeviceID scheme through", () => {
     const off = synthesize({
       things: { typeName: "lorawan", nameScheme: "DeviceID", shadowMetrics: false, shadowDecodedPayload: true },
@@ -161,7 +205,7 @@ describe("integration stack: functions", () => {
   // content-addressed is tested on the real bundles (test/e2e/bundle.test.ts).
   it("takes each function's source code hash from its bundle, deterministically", () => {
     const again = synthesize();
-    for (const name of FUNCTION_NAMES) {
+    for (const name of DEPLOYED) {
       expect(findResource(again, "aws_lambda_function", "function_name", `${STACK}-${name}`)["source_code_hash"]).toBe(
         findResource(json, "aws_lambda_function", "function_name", `${STACK}-${name}`)["source_code_hash"],
       );
@@ -263,6 +307,9 @@ describe("integration stack: IoT rules", () => {
       ).toMatchObject({
         sqs_managed_sse_enabled: true,
         message_retention_seconds: 1_209_600,
+        // Stated, not left to Terraform's default: the local dead-letter queue enforces the same numbers.
+        max_message_size: 262_144,
+        visibility_timeout_seconds: 30,
       });
     }
   });
@@ -375,8 +422,8 @@ describe("integration stack: monitoring", () => {
     }
   });
 
-  it("alarms on errors and throttles of every function", () => {
-    for (const name of FUNCTION_NAMES) {
+  it("alarms on errors and throttles of every deployed function", () => {
+    for (const name of DEPLOYED) {
       for (const metric of ["Errors", "Throttles"]) {
         expect(alarm(`${STACK}-${name}-${metric}`)).toMatchObject({
           namespace: "AWS/Lambda",
@@ -402,7 +449,7 @@ describe("integration stack: monitoring", () => {
     for (const each of resourcesOf(withActions, "aws_cloudwatch_metric_alarm")) {
       expect(each["alarm_actions"]).toEqual(["arn:aws:sns:eu-west-1:123456789012:ops"]);
     }
-    expect(alarms).toHaveLength(WORKFLOW_NAMES.length * 3 + FUNCTION_NAMES.length * 2);
+    expect(alarms).toHaveLength(WORKFLOW_NAMES.length * 3 + DEPLOYED.length * 2);
   });
 
   it("has a dashboard of executions, failures, durations, Lambda errors, dead letters and outcomes", () => {
@@ -424,7 +471,7 @@ describe("integration stack: monitoring", () => {
     );
     const lambdaErrors = body.widgets.find((widget) => widget.properties.title === "Lambda errors and throttles");
     expect(lambdaErrors?.properties.metrics.map((metric) => metric[3])).toEqual(
-      expect.arrayContaining(FUNCTION_NAMES.map((name) => `${STACK}-${name}`)),
+      expect.arrayContaining(DEPLOYED.map((name) => `${STACK}-${name}`)),
     );
   });
 });
@@ -448,10 +495,10 @@ describe("integration stack: outputs", () => {
     });
   });
 
-  it("gives one ttn-lw-cli command per application", () => {
+  it("gives the ttn-lw-cli command of the application", () => {
     const roleArn = referenceTo(json, "aws_iam_role", "name", `${STACK}-tts`, "arn");
     expect(json.output["ttn_lw_cli_commands"]?.value).toEqual(
-      ["app-one", "app-two"].map(
+      ["app-one"].map(
         (app) =>
           `ttn-lw-cli applications pubsubs set ${app} aws-iot-${STACK} --format json --provider.aws-iot.region eu-west-1 ` +
           "--provider.aws-iot.endpoint-address ${data.aws_iot_endpoint.iot-endpoint.endpoint_address} " +
@@ -470,17 +517,10 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
     expect(json.resource["aws_lambda_invocation"]).toBeUndefined();
   });
 
-  it("on: one CRUD invocation of configure-tts-pubsub per application, after the function, the TTS role and its policy", () => {
-    const on = synthesize({
-      tts: {
-        flavour: "cloud",
-        url: "https://example.eu1.cloud.thethings.industries",
-        applicationIds: ["app-one", "app-two"],
-        configurePubSub: true,
-      },
-    });
+  it("on: one CRUD invocation of configure-tts-pubsub for the application, after the function, the TTS role and its policy", () => {
+    const on = withPubSub;
     const invocations = resourceEntries(on, "aws_lambda_invocation");
-    expect(invocations).toHaveLength(2);
+    expect(invocations).toHaveLength(1);
     const functionEntry = resourceEntries(on, "aws_lambda_function").find(
       ([, fn]) => fn["function_name"] === `${STACK}-configure-tts-pubsub`,
     );
@@ -488,7 +528,7 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
     const roleId = roleArn.slice(2, -"arn}".length - 1);
     const [policyId] =
       resourceEntries(on, "aws_iam_role_policy").find(([, policy]) => policy["name"] === "tts-pubsub") ?? [];
-    for (const [index, applicationId] of ["app-one", "app-two"].entries()) {
+    for (const [index, applicationId] of ["app-one"].entries()) {
       const [, invocation] = invocations[index] ?? [];
       expect(invocation).toMatchObject({
         function_name: `\${aws_lambda_function.${functionEntry?.[0]}.function_name}`,
@@ -519,15 +559,7 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
   });
 
   it("on, with the keys from the Terraform variable: the invocations wait for the secret's version", () => {
-    const on = synthesize({
-      tts: {
-        flavour: "cloud",
-        url: "https://x.example.com",
-        applicationIds: ["app-a"],
-        apiKeys: "terraform-variable",
-        configurePubSub: true,
-      },
-    });
+    const on = withPubSub;
     const [versionId] = resourceEntries(on, "aws_secretsmanager_secret_version")[0] ?? [];
     const [[, invocation] = []] = resourceEntries(on, "aws_lambda_invocation");
     expect(invocation?.["depends_on"]).toEqual(
@@ -536,6 +568,7 @@ describe("integration stack: TTS pub/sub from Terraform (tts.configurePubSub)", 
   });
 
   it("gives configure-tts-pubsub the secret's ARN, the TTS URL and its timeout only, and read access to that one secret", () => {
+    const json = withPubSub;
     const fn = findResource(json, "aws_lambda_function", "function_name", `${STACK}-configure-tts-pubsub`);
     const secretArn = referenceTo(json, "aws_secretsmanager_secret", "name", `${STACK}/tts-api-keys`, "arn");
     expect(fn["environment"]).toEqual({
@@ -580,7 +613,6 @@ describe("integration stack: synthesized JSON", () => {
     expect(addresses).toMatchInlineSnapshot(`
       [
         "aws_cloudwatch_dashboard.dashboard_9E73CAB7",
-        "aws_cloudwatch_log_group.function-configure-tts-pubsub_logs_5EC2719A",
         "aws_cloudwatch_log_group.function-downlink-claim_logs_1170705E",
         "aws_cloudwatch_log_group.function-enqueue-downlink_logs_6BA9A982",
         "aws_cloudwatch_log_group.function-ensure-thing_logs_FDBE4A63",
@@ -591,8 +623,6 @@ describe("integration stack: synthesized JSON", () => {
         "aws_cloudwatch_log_group.function-validate-downlink_logs_31D40562",
         "aws_cloudwatch_log_group.workflow-downlink_logs_D626DBC0",
         "aws_cloudwatch_log_group.workflow-upstream_logs_33619F11",
-        "aws_cloudwatch_metric_alarm.alarms_test-stack-configure-tts-pubsub-Errors_alarm_1461938A",
-        "aws_cloudwatch_metric_alarm.alarms_test-stack-configure-tts-pubsub-Throttles_alarm_4B57D997",
         "aws_cloudwatch_metric_alarm.alarms_test-stack-downlink-ExecutionsFailed_alarm_075C5D36",
         "aws_cloudwatch_metric_alarm.alarms_test-stack-downlink-ExecutionsTimedOut_alarm_D83CB18B",
         "aws_cloudwatch_metric_alarm.alarms_test-stack-downlink-claim-Errors_alarm_00A1E968",
@@ -615,7 +645,6 @@ describe("integration stack: synthesized JSON", () => {
         "aws_cloudwatch_metric_alarm.alarms_test-stack-upstream-rules-dlq-visible_alarm_ADC72A93",
         "aws_cloudwatch_metric_alarm.alarms_test-stack-validate-downlink-Errors_alarm_829222A8",
         "aws_cloudwatch_metric_alarm.alarms_test-stack-validate-downlink-Throttles_alarm_8CF3CEA1",
-        "aws_iam_role.function-configure-tts-pubsub_execution_role_BC466462",
         "aws_iam_role.function-downlink-claim_execution_role_1EA7BAA2",
         "aws_iam_role.function-enqueue-downlink_execution_role_4BBBF1C8",
         "aws_iam_role.function-ensure-thing_execution_role_8F6E004A",
@@ -629,7 +658,6 @@ describe("integration stack: synthesized JSON", () => {
         "aws_iam_role.tts-access_role_C28E9AC5",
         "aws_iam_role.workflow-downlink_execution_role_5F4473AA",
         "aws_iam_role.workflow-upstream_execution_role_EDD165FA",
-        "aws_iam_role_policy.function-configure-tts-pubsub_execution_policy_14D19FBD",
         "aws_iam_role_policy.function-downlink-claim_execution_policy_DB0248C0",
         "aws_iam_role_policy.function-enqueue-downlink_execution_policy_A81B7576",
         "aws_iam_role_policy.function-ensure-thing_execution_policy_F8FC7001",
@@ -655,7 +683,6 @@ describe("integration stack: synthesized JSON", () => {
         "aws_iot_topic_rule.rules-upstream_tts_test_stack_location_solved_12EE48EA",
         "aws_iot_topic_rule.rules-upstream_tts_test_stack_service_data_497132A0",
         "aws_iot_topic_rule.rules-upstream_tts_test_stack_uplink_CF0D7A60",
-        "aws_lambda_function.function-configure-tts-pubsub_function_5791186C",
         "aws_lambda_function.function-downlink-claim_function_EF909CA2",
         "aws_lambda_function.function-enqueue-downlink_function_8C811FFB",
         "aws_lambda_function.function-ensure-thing_function_112755A5",

@@ -4,10 +4,16 @@
  * cross-account trust, no secrets in Lambda environments or plain outputs.
  */
 import { describe, expect, it } from "vitest";
+import { republishTopic, TTS_EVENT_KINDS, TTS_EVENTS } from "../../functions/core/tts-events.ts";
 import { TTS_PRINCIPAL_ACCOUNTS } from "../../infra/config/environment-schema.ts";
 import { ALL_WILDCARD_ONLY_ACTIONS } from "../../infra/iam/policy-document.ts";
 import { type FoundStatement, policyStatements } from "./policy-documents.ts";
-import { resourcesOf, synthesize, type TerraformJson } from "./synthesized-stack.ts";
+import { referenceTo, resourcesOf, synthesize, type TerraformJson, TTS_WITH_PUBSUB } from "./synthesized-stack.ts";
+
+interface FoundStatementJson {
+  readonly Action: string[];
+  readonly Resource: string[];
+}
 
 /** Every violation of our IAM rules in the synthesized JSON, as readable lines. */
 function iamViolations(json: TerraformJson): string[] {
@@ -52,9 +58,7 @@ const variants = [
       apiKeys: "terraform-variable",
     },
   }),
-  synthesize({
-    tts: { flavour: "cloud", url: "https://x.example.com", applicationIds: ["app-a", "app-b"], configurePubSub: true },
-  }),
+  synthesize({ tts: TTS_WITH_PUBSUB }),
 ];
 
 describe("IAM", () => {
@@ -109,6 +113,52 @@ describe("IAM", () => {
         'data.aws_iam_policy_document.doc: Resource "*" for s3:GetObject',
       ].sort(),
     );
+  });
+
+  // IAM matches `*` in a resource ARN against any run of characters, `/` included (IAM User Guide,
+  // "IAM JSON policy elements: Resource": wildcards in ARN segments).
+  const iamMatches = (pattern: string, value: string) =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(value);
+  const publishTopicsOf = (variant: TerraformJson) =>
+    policyStatements(variant)
+      .filter((statement) => statement.actions.includes("iot:Publish"))
+      .flatMap((statement) => (statement.resources ?? []).map((arn) => arn.slice(arn.indexOf(":topic/") + 7)));
+
+  it.each(variants.map((variant, index) => [index, variant] as const))(
+    "variant %i: no role may publish on lorawan/downlink, every deployment's downlink trigger",
+    (_, variant) => {
+      const topics = publishTopicsOf(variant);
+      expect(topics.length).toBeGreaterThan(0);
+      for (const topic of topics) expect(iamMatches(topic, "lorawan/downlink"), topic).toBe(false);
+    },
+  );
+
+  it("lets republish publish on the ten device event topics only", () => {
+    const role = referenceTo(json, "aws_iam_role", "name", "test-stack-republish", "id");
+    const policy = resourcesOf(json, "aws_iam_role_policy").find((candidate) => candidate["role"] === role);
+    const statements = (JSON.parse(policy?.["policy"] as string) as { Statement: FoundStatementJson[] }).Statement;
+    const publish = statements.filter((statement) => statement.Action.includes("iot:Publish"));
+    const topics = publish.flatMap((statement) =>
+      statement.Resource.map((arn) => arn.slice(arn.indexOf(":topic/") + 7)),
+    );
+    expect(topics.sort()).toEqual(
+      TTS_EVENT_KINDS.map((kind) => `lorawan/*/${TTS_EVENTS[kind].republishSuffix}`).sort(),
+    );
+    expect(topics).toHaveLength(10);
+    for (const kind of TTS_EVENT_KINDS) {
+      expect(topics.some((topic) => iamMatches(topic, republishTopic("0004A30B001C0530", kind)))).toBe(true);
+    }
+    for (const outside of ["lorawan/downlink", "lorawan/downlink/failed", "lorawan/0004A30B001C0530/other"]) {
+      expect(
+        topics.some((topic) => iamMatches(topic, outside)),
+        outside,
+      ).toBe(false);
+    }
   });
 
   it("gives one role to each function, state machine and rule set, and one to TTS", () => {

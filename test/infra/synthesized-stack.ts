@@ -28,12 +28,21 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
   tts: {
     flavour: "cloud",
     url: "https://example.eu1.cloud.thethings.industries",
-    applicationIds: ["app-one", "app-two"],
+    applicationIds: ["app-one"],
   },
   things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
   workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
   logRetentionDays: 30,
   tags: { Owner: "tests" },
+};
+
+/** TTS settings with `configurePubSub` on (which needs the keys from the Terraform variable). */
+export const TTS_WITH_PUBSUB: EnvironmentInput["tts"] = {
+  flavour: "cloud",
+  url: "https://example.eu1.cloud.thethings.industries",
+  applicationIds: ["app-one"],
+  apiKeys: "terraform-variable",
+  configurePubSub: true,
 };
 
 /**

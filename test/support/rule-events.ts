@@ -19,3 +19,11 @@ export function ruleEvent(
 
 /** What the upstream rules hand the upstream workflow. */
 export const upstreamEvent = ruleEvent;
+
+/** A rule event of exactly `bytes` of JSON: the topic takes up what the base64 payload leaves. */
+export function ruleEventOfSize(payload: Uint8Array, bytes: number): RuleEvent {
+  const event = ruleEvent(payload);
+  const slack = bytes - Buffer.byteLength(JSON.stringify(event));
+  if (slack < 0) throw new Error(`a ${payload.length}-byte message makes a larger event than ${bytes} bytes`);
+  return { ...event, topic: event.topic + "x".repeat(slack) };
+}

@@ -78,3 +78,36 @@ describe.each(definitions)("the %s workflow", (_, definition) => {
     expect(definition.TimeoutSeconds).toBeLessThanOrEqual(300);
   });
 });
+
+describe("the upstream workflow's state", () => {
+  const upstream = WORKFLOWS.upstream.definition(localFunctionArn, { stackName: "prod-eu1" });
+  const states = Object.fromEntries(allStates(upstream).map(({ name, state }) => [name, state]));
+  /** Where each step's parameters read the rule's base64 `payload`, the one copy of the message. */
+  const readsPayload = (name: string) => JSON.stringify(states[name]).includes('"$.payload"');
+
+  it("hands the message only to the steps that read it: EnsureThing (the whole event), UpdateShadow, Republish", () => {
+    expect(states["EnsureThing"]).toMatchObject({ Parameters: { "Payload.$": "$" } });
+    expect(readsPayload("UpdateShadow")).toBe(true);
+    expect(readsPayload("Republish")).toBe(true);
+  });
+
+  it("keeps no second copy: EnsureThing's result is the thing's description, not the decoded message", () => {
+    const ensureThing = states["EnsureThing"]!;
+    expect(ensureThing.Type === "Task" && Object.keys(ensureThing.ResultSelector ?? {}).sort()).toEqual([
+      "event.$",
+      "receivedAt.$",
+      "republishTopic.$",
+      "thing.$",
+      "thingName.$",
+    ]);
+  });
+
+  it("ends with the Parallel state's small summary in place of its input (no ResultPath: the result replaces it)", () => {
+    const parallel = states["UpdateShadowAndRepublish"]!;
+    expect(parallel).toMatchObject({ Type: "Parallel", End: true, ResultSelector: expect.any(Object) });
+    expect(parallel).not.toHaveProperty("ResultPath");
+    // The shadow branch outputs the device with its outcome, not its input (which holds the message).
+    expect(states["UpdateShadow"]).toMatchObject({ ResultPath: "$.device.shadow", OutputPath: "$.device" });
+    expect(states["Republish"]).not.toHaveProperty("ResultPath");
+  });
+});

@@ -7,15 +7,19 @@ import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from "@a
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { payloadBytes } from "../../functions/core/step-functions-limits.ts";
 import { createKnownThings } from "../../functions/ensure-thing/ensure-thing.ts";
 import { createEnsureThingHandler } from "../../functions/ensure-thing/handler.ts";
+import { MAX_UPSTREAM_EVENT_BYTES, UPSTREAM_HEADROOM_BYTES } from "../../functions/ensure-thing/upstream-budget.ts";
 import { createRepublishHandler } from "../../functions/republish/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
 import { createUpdateShadowHandler } from "../../functions/update-shadow/handler.ts";
+import { uplinkOfSize } from "../../local/harness/large-uplink.ts";
+import { runWithinDataLimits } from "../../local/workflows/data-limit.ts";
 import { type LocalHandlers, localFunctionArn, taskOverrides } from "../../local/workflows/task-overrides.ts";
 import { upstreamWorkflow } from "../../workflows/upstream-workflow.ts";
-import { fixtureBytes } from "../support/fixtures.ts";
-import { upstreamEvent } from "../support/rule-events.ts";
+import { fixture, fixtureBytes } from "../support/fixtures.ts";
+import { ruleEventOfSize, upstreamEvent } from "../support/rule-events.ts";
 import { jsonBlob } from "../support/sdk-blobs.ts";
 
 type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
@@ -29,10 +33,10 @@ afterAll(() => {
 const definition = upstreamWorkflow(localFunctionArn);
 const machine = new StateMachine(definition as never);
 
-function newHandlers(): LocalHandlers {
+function newHandlers(ensureThingEnv: Record<string, string> = {}): LocalHandlers {
   const iot = new IoTClient({ region: "us-east-1" });
   const iotData = new IoTDataPlaneClient({ region: "us-east-1" });
-  const config = loadSettings("ensure-thing", { STACK_NAME: "test-stack" });
+  const config = loadSettings("ensure-thing", { STACK_NAME: "test-stack", ...ensureThingEnv });
   const knownThings = createKnownThings({ maxEntries: 100, ttlSeconds: 60 });
   return {
     "ensure-thing": createEnsureThingHandler(() => ({ config, iot, thingTypeName: "lorawan", knownThings })) as never,
@@ -41,8 +45,9 @@ function newHandlers(): LocalHandlers {
   };
 }
 
+/** Runs the workflow as the local runner does: within Step Functions' payload limit. */
 async function run(input: object, handlers: LocalHandlers) {
-  const execution = machine.run(input as never, {
+  const { execution, size } = runWithinDataLimits(machine, definition, input, {
     overrides: {
       taskResourceLocalHandlers: taskOverrides(definition, { handlers }) as never,
       // Same Retry policy, no real waiting in tests.
@@ -54,9 +59,9 @@ async function run(input: object, handlers: LocalHandlers) {
     for await (const event of execution.eventLogs) events.push(event);
   })();
   try {
-    return { output: (await execution.result) as Record<string, unknown>, events };
+    return { output: (await execution.result) as Record<string, unknown>, events, size };
   } catch (error) {
-    return { error: (error as Error & { cause: Error }).cause, events };
+    return { error: (error as Error & { cause: Error }).cause, events, size };
   } finally {
     await collected;
   }
@@ -190,5 +195,59 @@ describe("upstream workflow", () => {
       republishedTo: "lorawan/0004A30B001C0530/downlink/ack",
     });
     expect(sdkCalls()).toEqual(["DescribeThingCommand", "PublishCommand"]);
+  });
+});
+
+/**
+ * State size: Step Functions limits each state's and task's input and output to 262,144 bytes
+ * (AWS Step Functions Developer Guide, "Step Functions service quotas") and fails past it with
+ * States.DataLimitExceeded, which no Catch takes ("Handling errors in Step Functions workflows").
+ */
+describe("upstream workflow state", () => {
+  beforeEach(() => {
+    iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName: "test-stack" } });
+  });
+
+  it("carries the message once, undecoded: no state holds more than the input and the thing's description", async () => {
+    const input = upstreamEvent(fixtureBytes("uplink"));
+    const { output, events, size } = await run(input, newHandlers());
+
+    expect(output).toMatchObject({ event: "uplink", republishedTo: "lorawan/0004A30B001C0530/uplink" });
+    expect(size.maxStateBytes).toBeLessThanOrEqual(payloadBytes(input) + UPSTREAM_HEADROOM_BYTES);
+    // The decoded TTS message (its JSON text) appears in no state's input or output.
+    const data = events.flatMap((event) => ("state" in event ? [event.state.input, event.state.output] : []));
+    expect(data.length).toBeGreaterThan(0);
+    for (const value of data) expect(JSON.stringify(value ?? null)).not.toContain("end_device_ids");
+  });
+
+  it("runs the largest input the budget admits, with the longest thing name we make, every state within 262,144 bytes", async () => {
+    const stackName = `s${"t".repeat(31)}`; // the longest STACK_NAME the settings take
+    const uplink = fixture("uplink");
+    uplink["end_device_ids"].device_id = "d".repeat(36);
+    // The largest message AWS IoT delivers (128 KB); the rest of the budget pads the rule event.
+    const message = uplinkOfSize(uplink, 131_072);
+    const input = ruleEventOfSize(message, MAX_UPSTREAM_EVENT_BYTES);
+    iotMock.on(DescribeThingCommand).resolves({ attributes: { stackName } });
+
+    const { output, size } = await run(input, newHandlers({ STACK_NAME: stackName, THING_NAME_SCHEME: "DeviceID" }));
+
+    const thingName = `${stackName}_${"d".repeat(36)}`;
+    expect(thingName).toHaveLength(69); // the longest our settings and TTS's ids make
+    expect(output).toMatchObject({ thingName });
+    expect(size.maxStateBytes).toBeLessThanOrEqual(262_144);
+    const published = dataMock.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(Buffer.from(published.payload as Uint8Array).equals(message)).toBe(true);
+  });
+
+  it("refuses one byte more in its first step with InvalidTtsMessage, caught and ended in Failed, before any limit", async () => {
+    const input = ruleEventOfSize(uplinkOfSize(fixture("uplink"), 190_000), MAX_UPSTREAM_EVENT_BYTES + 1);
+
+    const { error, events, size } = await run(input, newHandlers());
+
+    expect(error?.name).toBe("InvalidTtsMessage");
+    expect(JSON.parse(error!.message).errorMessage).toMatch(/^too large for the upstream workflow: .* 262144 bytes$/);
+    expect(events.some((event) => event.type === "StateCaught")).toBe(true);
+    expect(size.maxStateBytes).toBeLessThanOrEqual(262_144);
+    expect(sdkCalls()).toEqual([]);
   });
 });

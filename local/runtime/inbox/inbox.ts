@@ -29,6 +29,10 @@ const COMPACTION_SLACK_BYTES = 4 * 1024 * 1024;
 export interface WorkflowStart {
   readonly rule: string;
   readonly topic: string;
+  /** The publishing MQTT client; undefined for a data-plane Publish. */
+  readonly clientId?: string | undefined;
+  /** The message, base64: what the rule's error action carries if the start fails after all. */
+  readonly payload: string;
   readonly workflow: WorkflowName;
   readonly namePrefix: string;
   readonly input: unknown;
@@ -54,6 +58,8 @@ const StoredEntry = z.object({
   acceptedAt: z.number(),
   rule: z.string(),
   topic: z.string(),
+  clientId: z.string().optional(),
+  payload: z.base64(),
   workflow: z.enum(WORKFLOW_NAMES as [WorkflowName, ...WorkflowName[]]),
   namePrefix: z.string(),
   input: z.unknown(),

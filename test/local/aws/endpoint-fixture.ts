@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -33,6 +34,7 @@ export interface EndpointFixture {
   readonly iot: IoTClient;
   readonly iotData: IoTDataPlaneClient;
   readonly sfn: SFNClient;
+  readonly logs: CloudWatchLogsClient;
   /** Messages published on topics starting with `prefix`, payloads parsed as JSON. */
   messagesOn(prefix: string): { topic: string; json: Record<string, unknown> }[];
   close(): Promise<void>;
@@ -55,12 +57,14 @@ export async function startFixture(
   const iot = new IoTClient(config);
   const iotData = new IoTDataPlaneClient(config);
   const sfn = new SFNClient(config);
+  const logs = new CloudWatchLogsClient(config);
   return {
     endpoint,
     published,
     iot,
     iotData,
     sfn,
+    logs,
     messagesOn: (prefix) =>
       published
         .filter((message) => message.topic.startsWith(prefix))
@@ -69,7 +73,7 @@ export async function startFixture(
           json: JSON.parse(message.payload.toString("utf8")) as Record<string, unknown>,
         })),
     close: async () => {
-      for (const client of [iot, iotData, sfn]) client.destroy();
+      for (const client of [iot, iotData, sfn, logs]) client.destroy();
       await endpoint.close();
     },
   };

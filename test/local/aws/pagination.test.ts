@@ -23,4 +23,17 @@ describe("paginate", () => {
     const negative = Buffer.from(JSON.stringify({ offset: -1 })).toString("base64url");
     expect(() => paginate(items, 2, negative)).toThrow(expect.objectContaining({ code: "InvalidRequestException" }));
   });
+
+  it("ends a page before the item that would take it over a size budget, never empty", () => {
+    const sized = ["aaa", "bb", "cccc", "dddddddddd", "e"];
+    const budget = { sizeOf: (item: string) => item.length, maxSize: 6 };
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = paginate(sized, 10, token, "InvalidToken", budget);
+      pages.push(page.items);
+      token = page.nextToken;
+    } while (token !== undefined);
+    expect(pages).toEqual([["aaa", "bb"], ["cccc"], ["dddddddddd"], ["e"]]);
+  });
 });

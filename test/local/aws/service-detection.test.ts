@@ -22,6 +22,7 @@ describe("detectService", () => {
   it("falls back to X-Amz-Target for unsigned JSON requests", () => {
     expect(detectService({ "x-amz-target": "secretsmanager.GetSecretValue" }, [])).toBe("secretsmanager");
     expect(detectService({ "x-amz-target": "AWSStepFunctions.StartExecution" }, [])).toBe("states");
+    expect(detectService({ "x-amz-target": "Logs_20140328.FilterLogEvents" }, [])).toBe("logs");
   });
 
   it("falls back to the path for unsigned REST requests", () => {

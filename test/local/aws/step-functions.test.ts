@@ -3,6 +3,7 @@ import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   GetExecutionHistoryCommand,
+  InvalidArn,
   InvalidExecutionInput,
   InvalidName,
   InvalidToken,
@@ -10,6 +11,7 @@ import {
   ListStateMachinesCommand,
   StartExecutionCommand,
   StateMachineDoesNotExist,
+  StateMachineTypeNotSupported,
 } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
@@ -18,6 +20,8 @@ import type { StepFunctionsBackend } from "../../../local/aws/step-functions-bac
 import { makeDataDir, removeDataDir, startFixture, useEndpointFixture } from "./endpoint-fixture.ts";
 
 const MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:upstream`;
+/** The product's workflows are Express: their executions are not readable through Step Functions. */
+const EXPRESS_MACHINE = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:express-upstream`;
 const CREATED = new Date("2025-01-01T00:00:00Z");
 
 class NamedError extends Error {
@@ -27,16 +31,25 @@ class NamedError extends Error {
   }
 }
 
-/** Runs a one-task "workflow" synchronously: input `{ "fail": true }` makes it fail. */
+/**
+ * Runs a one-task "workflow" synchronously on a Standard and an Express state machine: input
+ * `{ "fail": true }` makes it fail.
+ */
 function fakeBackend(store: ExecutionStore): StepFunctionsBackend {
   let counter = 0;
   return {
-    listStateMachines: () => [{ name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED }],
+    listStateMachines: () => [
+      { name: "upstream", stateMachineArn: MACHINE, type: "STANDARD", creationDate: CREATED },
+      { name: "express-upstream", stateMachineArn: EXPRESS_MACHINE, type: "EXPRESS", creationDate: CREATED },
+    ],
     startExecution: async ({ stateMachineArn, name, input }) => {
-      if (stateMachineArn !== MACHINE)
+      if (stateMachineArn !== MACHINE && stateMachineArn !== EXPRESS_MACHINE)
         throw new NamedError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${stateMachineArn}'`);
       const executionName = name ?? `run-${++counter}`;
-      const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:${executionName}`;
+      const executionArn =
+        stateMachineArn === MACHINE
+          ? `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:upstream:${executionName}`
+          : `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:express-upstream:${executionName}:${counter}`;
       const startDate = new Date(CREATED.getTime() + counter * 1000 + (name ? 500 : 0));
       store.started({ executionArn, stateMachineArn, name: executionName, input, startDate });
       store.appendEvent(executionArn, { type: "TaskStateEntered", details: { name: "EnsureThing", input } });
@@ -73,13 +86,14 @@ describe("Step Functions", () => {
   it("lists the backend's state machines", async () => {
     const listed = await ctx.f.sfn.send(new ListStateMachinesCommand({}));
     expect(listed.stateMachines).toEqual([
-      { name: "upstream", stateMachineArn: MACHINE, type: "EXPRESS", creationDate: CREATED },
+      { name: "upstream", stateMachineArn: MACHINE, type: "STANDARD", creationDate: CREATED },
+      { name: "express-upstream", stateMachineArn: EXPRESS_MACHINE, type: "EXPRESS", creationDate: CREATED },
     ]);
   });
 
   it("starts an execution and describes it from the store", async () => {
     const started = await start({ devEui: "01" }, "first");
-    expect(started.executionArn).toBe(`arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:first`);
+    expect(started.executionArn).toBe(`arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:upstream:first`);
     expect(started.startDate).toBeInstanceOf(Date);
 
     const execution = await ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
@@ -175,7 +189,7 @@ describe("Step Functions", () => {
   });
 
   it("maps errors to the SDK's exception classes", async () => {
-    const unknownArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:express:upstream:nope`;
+    const unknownArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:upstream:nope`;
     await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn: unknownArn }))).rejects.toBeInstanceOf(
       ExecutionDoesNotExist,
     );
@@ -194,6 +208,45 @@ describe("Step Functions", () => {
     await expect(start({}, "has space")).rejects.toBeInstanceOf(InvalidName);
     await start({}, "same");
     await expect(start({}, "same")).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+  });
+
+  describe("Express state machines, as on AWS", () => {
+    const startExpress = (input: unknown) =>
+      ctx.f.sfn.send(new StartExecutionCommand({ stateMachineArn: EXPRESS_MACHINE, input: JSON.stringify(input) }));
+
+    it("answers ListExecutions with StateMachineTypeNotSupported", async () => {
+      // AWS Step Functions API Reference, ListExecutions: "This API action is not supported by EXPRESS
+      // state machines"; its errors: StateMachineTypeNotSupported (HTTP 400).
+      await startExpress({});
+      const listing = ctx.f.sfn.send(new ListExecutionsCommand({ stateMachineArn: EXPRESS_MACHINE }));
+      await expect(listing).rejects.toBeInstanceOf(StateMachineTypeNotSupported);
+      await expect(listing).rejects.toMatchObject({
+        message: "This operation is not supported by this type of state machine",
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it("refuses an Express execution ARN in DescribeExecution and GetExecutionHistory with InvalidArn", async () => {
+      // AWS Step Functions API Reference, DescribeExecution: "Executions of an EXPRESS state machine
+      // aren't supported by DescribeExecution"; GetExecutionHistory: "not supported by EXPRESS state
+      // machines". AWS rejects the ARN's resource type, even for an execution that ran.
+      const { executionArn } = await startExpress({});
+      expect(executionArn).toMatch(/^arn:aws:states:[^:]+:\d{12}:express:express-upstream:[^:]+:[^:]+$/);
+      const message = "Invalid Arn: 'Resource type not valid in this context: express'";
+      await expect(ctx.f.sfn.send(new DescribeExecutionCommand({ executionArn }))).rejects.toThrow(
+        expect.objectContaining({ name: InvalidArn.name, message }),
+      );
+      await expect(ctx.f.sfn.send(new GetExecutionHistoryCommand({ executionArn }))).rejects.toThrow(
+        expect.objectContaining({ name: InvalidArn.name, message }),
+      );
+    });
+
+    it("leaves Express executions out of a listing without a state machine", async () => {
+      const standard = await start({});
+      await startExpress({});
+      const all = await ctx.f.sfn.send(new ListExecutionsCommand({}));
+      expect(all.executions?.map((execution) => execution.executionArn)).toEqual([standard.executionArn]);
+    });
   });
 
   it("answers StartExecution with StateMachineDoesNotExist when no backend is wired", async () => {

@@ -50,7 +50,8 @@ describe("SELECT list", () => {
       "isNull(nothing) AS a, isNull(missing) AS b, isUndefined(missing) AS c, isUndefined(nothing) AS d",
       { a: true, b: false, c: true, d: false },
     ],
-    ["temperature > 20 AS warm, temperature = 'x' AS mismatch", { warm: true }],
+    // AWS IoT SQL reference, "Operators", = operator: mismatched types → false.
+    ["temperature > 20 AS warm, temperature = 'x' AS mismatch", { warm: true, mismatch: false }],
     ["SeLeCt_me AS x", {}],
   ])("SELECT %s", (selectList, expected) => {
     expect(select(selectList)).toEqual(expected);

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../local/runtime/config.ts";
@@ -19,7 +21,35 @@ describe("local runtime configuration", () => {
       thingTypeName: "lorawan",
       thingNameScheme: "DevEUI",
       shadowMetrics: "on",
+      // The deployed defaults of `workflows.logLevel` and `workflows.includeExecutionData`.
+      workflowLogLevel: "ALL",
+      includeExecutionData: "on",
     });
+  });
+
+  it("logs workflows as the deployment environment does, under explicit options", () => {
+    const dir = mkdtempSync(join(tmpdir(), "config-"));
+    try {
+      const file = join(dir, "config.json");
+      const quiet = {
+        stackName: "tts-quiet",
+        region: "eu-west-1",
+        tts: { flavour: "ttn", url: "https://eu1.cloud.thethings.network", applicationIds: ["quiet-app"] },
+        workflows: { logLevel: "FATAL", includeExecutionData: false },
+      };
+      writeFileSync(file, JSON.stringify({ environments: { quiet } }));
+      const env = { TTS_AWS_IOT_CONFIG: file };
+      expect(resolveConfig({ environment: "quiet" }, env)).toMatchObject({
+        workflowLogLevel: "FATAL",
+        includeExecutionData: "off",
+      });
+      expect(
+        resolveConfig({ environment: "quiet" }, { ...env, WORKFLOW_LOG_LEVEL: "ALL", INCLUDE_EXECUTION_DATA: "on" }),
+      ).toMatchObject({ workflowLogLevel: "ALL", includeExecutionData: "on" });
+      expect(() => resolveConfig({ "workflow-log-level": "DEBUG" }, {})).toThrow(/--workflow-log-level = "DEBUG"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("takes options over environment variables over defaults", () => {
@@ -39,7 +69,7 @@ describe("local runtime configuration", () => {
 
   it("names an unknown deployment environment and the ones there are", () => {
     expect(() => resolveConfig({ environment: "qa" }, EXAMPLE_CONFIG)).toThrow(
-      /--environment qa: .*has no such environment \(it has: staging, production\)/,
+      /--environment qa: .*has no such environment \(it has: staging, production-sensors, production-meters\)/,
     );
   });
 

@@ -60,6 +60,18 @@ describe("rules engine", () => {
     ]);
   });
 
+  it("hands the workflow 64-bit integers as JSON.parse reads them, so starting it never fails on a bigint", () => {
+    const started: unknown[] = [];
+    const engine = createRulesEngine(
+      [rule("SELECT * FROM 'a/b' WHERE id = 18446744073709551615")],
+      { start: (_workflow, input) => started.push(JSON.parse(JSON.stringify(input))) },
+      () => undefined,
+    );
+    engine(message("a/b", '{"id":18446744073709551615}', "c"));
+    engine(message("a/b", '{"id":18446744073709551614}', "c"));
+    expect(started).toEqual([{ id: 2 ** 64 }]); // 18446744073709551615 as a double
+  });
+
   it("reports a workflow that cannot start, like a rule's error action, and goes on", () => {
     const failures: RuleFailure[] = [];
     const engine = createRulesEngine(
@@ -73,7 +85,15 @@ describe("rules engine", () => {
     );
     expect(engine(message("thethings/lorawan/s1/uplink", "{}", "c"))).toBeUndefined();
     expect(failures).toEqual([
-      { rule: "tts_s1_uplink", topic: "thethings/lorawan/s1/uplink", error: new Error("no such state machine") },
+      {
+        rule: "tts_s1_uplink",
+        workflow: "upstream",
+        stage: "action",
+        topic: "thethings/lorawan/s1/uplink",
+        payload: Buffer.from("{}"),
+        clientId: "c",
+        error: new Error("no such state machine"),
+      },
     ]);
   });
 

@@ -1,5 +1,11 @@
 /** The simulated TTS as the API tests drive it: a broker, a subscriber on TTS's downlink topics, the devices and the HTTP API. */
-import { startTtsApi, startTtsSimulator, type TtsApi, type TtsSimulator } from "../../../local/tts-simulator/index.ts";
+import {
+  startTtsApi,
+  startTtsSimulator,
+  type TtsApi,
+  type TtsApiOptions,
+  type TtsSimulator,
+} from "../../../local/tts-simulator/index.ts";
 import { type Subscriber, startTestBroker, subscribe, type TestBroker } from "./mqtt-harness.ts";
 
 export const SIMULATED_APP = "tts-aws-iot-sim";
@@ -16,6 +22,8 @@ export async function startSimulatedTts(options: {
   stack: string;
   devices: number;
   seed: number;
+  /** The API's bounds, when a test needs other than TTS's own. */
+  api?: Pick<TtsApiOptions, "recorderLimits" | "downlinkQueueCapacity">;
 }): Promise<SimulatedTts> {
   const broker = await startTestBroker();
   const subscriber = await subscribe(broker.url, `thethings/lorawan/${options.stack}/downlink/#`);
@@ -32,6 +40,7 @@ export async function startSimulatedTts(options: {
     port: 0,
     simulator,
     apiKeys: new Map([[SIMULATED_APP, SIMULATED_KEY]]),
+    ...options.api,
   });
   return { broker, subscriber, simulator, tts };
 }

@@ -17,6 +17,7 @@ function dataDir(): string {
 const uplink = (fCnt: number, padding = ""): WorkflowStart => ({
   rule: "tts_e2e_uplink",
   topic: "thethings/lorawan/e2e/uplink",
+  payload: "e30=",
   workflow: "upstream",
   namePrefix: "uplink",
   input: { fCnt, padding },
