@@ -14,14 +14,18 @@ export interface BrokerMessage {
   readonly payload: Buffer;
   /** The publishing MQTT client; undefined for messages published through the data-plane API. */
   readonly clientId: string | undefined;
+  /**
+   * The publisher is answered only once `accept` has settled: a client's QoS 1 publish (PUBACK) and
+   * every data-plane Publish (HTTP answer). False for QoS 0, which nobody acknowledges.
+   */
+  readonly acknowledged: boolean;
 }
 
 export interface LocalBroker {
   readonly mqttPort: number;
   readonly wsPort: number;
+  /** A data-plane Publish: through `accept` (the rules) first, then to subscribers. */
   publish(topic: string, payload: Uint8Array, options?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
-  /** Every application message (not `$SYS`), whoever published it: what IoT rules see. */
-  onMessage(listener: (message: BrokerMessage) => void): void;
   /**
    * From now on a client's publish is not acknowledged but refused (its connection closed), so its
    * MQTT session publishes it again to the next runtime; subscribers keep receiving. For shutdown.
@@ -36,6 +40,13 @@ export interface BrokerOptions {
   readonly wsPort: number;
   /** A client's publish refused by AWS IoT's limits (its connection is closed); defaults to stderr. */
   readonly onRefusedPublish?: (refused: { clientId: string; topic: string; reason: string }) => void;
+  /**
+   * Every application message (not `$SYS`), whoever published it, before it is acknowledged or
+   * delivered: what IoT rules see. While the promise is pending the publisher waits (and aedes reads
+   * nothing more from its connection); a rejection refuses the message (a client's connection is
+   * closed, so its session publishes it again; a data-plane Publish fails).
+   */
+  readonly accept?: (message: BrokerMessage) => Promise<void> | undefined;
 }
 
 export async function startBroker(options: BrokerOptions): Promise<LocalBroker> {
@@ -44,14 +55,28 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     (({ clientId, topic, reason }) =>
       console.error(`[broker] refused a publish of ${clientId} on ${JSON.stringify(topic.slice(0, 80))}: ${reason}`));
   let takingPublishes = true;
+  const accept = (message: BrokerMessage) =>
+    message.topic.startsWith("$SYS/") ? undefined : options.accept?.(message);
   const aedes = await Aedes.createBroker({
     // AWS IoT's limits on what a client publishes; a refused publish closes the connection, as AWS does.
     authorizePublish: (client, packet, callback) => {
       if (!takingPublishes) return callback(new Error("the runtime is shutting down"));
       const reason = publishTopicProblem(packet.topic) ?? payloadProblem(packet.payload.length);
-      if (reason === undefined) return callback(null);
-      onRefused({ clientId: client?.id ?? "?", topic: packet.topic, reason });
-      callback(new Error(reason));
+      if (reason !== undefined) {
+        onRefused({ clientId: client?.id ?? "?", topic: packet.topic, reason });
+        return callback(new Error(reason));
+      }
+      const accepted = accept({
+        topic: packet.topic,
+        payload: Buffer.from(packet.payload),
+        clientId: client?.id,
+        acknowledged: packet.qos > 0,
+      });
+      if (accepted === undefined) return callback(null);
+      accepted.then(
+        () => callback(null),
+        (error: Error) => callback(error),
+      );
     },
   });
   const tcp = createTcpServer((socket) => aedes.handle(socket));
@@ -62,13 +87,6 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   wss.on("connection", (websocket, request) =>
     aedes.handle(createWebSocketStream(websocket) as unknown as Socket, request),
   );
-
-  const listeners: ((message: BrokerMessage) => void)[] = [];
-  aedes.on("publish", (packet, client) => {
-    if (packet.topic.startsWith("$SYS/")) return;
-    const message = { topic: packet.topic, payload: Buffer.from(packet.payload), clientId: client?.id };
-    for (const listener of listeners) listener(message);
-  });
 
   let mqttPort: number;
   let wsPort: number;
@@ -84,13 +102,15 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   return {
     mqttPort,
     wsPort,
-    publish: (topic, payload, { qos = 0, retain = false } = {}) =>
-      new Promise((resolve, reject) =>
-        aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos, retain, dup: false }, (error) =>
+    publish: async (topic, payload, { qos = 0, retain = false } = {}) => {
+      const bytes = Buffer.from(payload);
+      await accept({ topic, payload: bytes, clientId: undefined, acknowledged: true });
+      await new Promise<void>((resolve, reject) =>
+        aedes.publish({ cmd: "publish", topic, payload: bytes, qos, retain, dup: false }, (error) =>
           error ? reject(error) : resolve(),
         ),
-      ),
-    onMessage: (listener) => listeners.push(listener),
+      );
+    },
     stopTakingPublishes: () => {
       takingPublishes = false;
     },

@@ -11,7 +11,7 @@ import {
   type LocalOptionName,
   resolveConfig,
 } from "../runtime/config.ts";
-import { type LocalRuntime, startLocalRuntime } from "../runtime/runtime.ts";
+import { type LocalRuntime, type ShutdownReport, startLocalRuntime } from "../runtime/runtime.ts";
 import { banner } from "./banner.ts";
 import { executionLine } from "./execution-line.ts";
 
@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     banner(runtime, firstDevice && thingNameFor(firstDevice.endDeviceIds, config.thingNameScheme, config.stackName)),
   );
 
-  const stopped = new Promise<void>((resolve) => {
+  const stopped = new Promise<ShutdownReport>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) {
@@ -95,16 +95,19 @@ async function main(): Promise<number> {
       }
       stopping = true;
       console.log(
-        `\n${signal}: stopping the simulator, finishing ${runtime.workflows.running} running executions, saving state…`,
+        `\n${signal}: taking no more messages, finishing ${runtime.workflows.running} running executions, saving state…`,
       );
       void runtime.close().then(resolve);
     };
     process.on("SIGINT", () => stop("SIGINT"));
     process.on("SIGTERM", () => stop("SIGTERM"));
   });
-  await stopped;
+  const { drained, leftQueued } = await stopped;
   const { uplinks, joins } = runtime.simulator?.stats() ?? { joins: 0, uplinks: 0 };
-  console.log(`Stopped. Simulated ${joins} joins and ${uplinks} uplinks; state kept in ${runtime.dataDir}.`);
+  console.log(
+    `Stopped: drained ${drained} executions, ${leftQueued} left queued for the next start; ` +
+      `simulated ${joins} joins and ${uplinks} uplinks; state kept in ${runtime.dataDir}.`,
+  );
   return 0;
 }
 

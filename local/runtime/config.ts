@@ -7,6 +7,7 @@ import type { ThingNameScheme } from "../../functions/core/thing-name.ts";
 import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts";
 import { WORKFLOW_LOG_LEVELS, type WorkflowLogLevel } from "../../infra/config/environment-schema.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
+import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES } from "./inbox/inbox.ts";
 
 type ThingSetting = keyof SettingsEnvironment<"ensure-thing">;
 type ShadowSetting = keyof SettingsEnvironment<"update-shadow">;
@@ -112,6 +113,21 @@ export const LOCAL_OPTIONS = {
     schema: z.coerce.number().int().min(1_048_576).max(4_294_967_296).default(33_554_432),
     help: "bytes the kept executions may take on disk; the oldest finished ones are dropped beyond it",
   },
+  "max-backlog": {
+    env: "MAX_BACKLOG",
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_BACKLOG),
+    help: "accepted messages waiting for or in a workflow execution; at this many, acknowledgements wait",
+  },
+  "max-backlog-mb": {
+    env: "MAX_BACKLOG_MB",
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(DEFAULT_MAX_BACKLOG_BYTES / 2 ** 20),
+    help: "the same bound in megabytes of recorded workflow input",
+  },
 } as const;
 
 export type LocalOptionName = keyof typeof LOCAL_OPTIONS;
@@ -136,6 +152,8 @@ export interface LocalConfig {
   readonly includeExecutionData: "on" | "off";
   readonly maxExecutions: number;
   readonly maxExecutionBytes: number;
+  readonly maxBacklog: number;
+  readonly maxBacklogMb: number;
 }
 
 export class ConfigError extends Error {

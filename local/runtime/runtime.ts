@@ -16,7 +16,14 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
-import { type AwsEndpoint, ExecutionStore, LOCAL_CREDENTIALS, LOCAL_REGION, startAwsEndpoint } from "../aws/index.ts";
+import {
+  type AwsEndpoint,
+  AwsError,
+  ExecutionStore,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startAwsEndpoint,
+} from "../aws/index.ts";
 import { type LocalBroker, startBroker } from "../broker/broker.ts";
 import { freePort, urlHost } from "../net/listen.ts";
 import {
@@ -26,6 +33,7 @@ import {
   type TtsApi,
   type TtsSimulator,
 } from "../tts-simulator/index.ts";
+import { assertExecutionInputWithinLimit } from "../workflows/data-limit.ts";
 import { executionLogSource } from "../workflows/execution-log-records.ts";
 import { type ExecutionSummary, LocalWorkflows } from "../workflows/runner.ts";
 import { sdkIntegrations } from "../workflows/sdk-integrations.ts";
@@ -33,8 +41,19 @@ import type { LocalConfig } from "./config.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
+import { Inbox, InboxClosedError } from "./inbox/inbox.ts";
 import { RuleDeadLetters } from "./rule-dead-letters.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
+
+/** How long a shutdown waits for running executions; what is still running then runs again at the next start. */
+const SHUTDOWN_DRAIN_MS = 30_000;
+
+export interface ShutdownReport {
+  /** Executions that ended during the shutdown. */
+  readonly drained: number;
+  /** Accepted messages not executed yet, kept on disk for the next start. */
+  readonly leftQueued: number;
+}
 
 export interface LocalRuntime {
   readonly config: LocalConfig;
@@ -53,8 +72,13 @@ export interface LocalRuntime {
   readonly sdkEnvironment: Readonly<Record<string, string>>;
   /** Rule starts and evaluations that failed; failed starts are also in the workflows' dead-letter queues. */
   readonly ruleFailures: readonly RuleFailure[];
-  /** Stops traffic, lets running executions finish, writes all state, closes every port. */
-  close(): Promise<void>;
+  /** Accepted messages on disk, waiting for or in their workflow execution. */
+  readonly inbox: Inbox;
+  /**
+   * Stops taking publishes, lets running executions finish (at most 30 s), leaves the messages not
+   * started yet on disk for the next start, writes all state, closes every port.
+   */
+  close(): Promise<ShutdownReport>;
 }
 
 export interface RuntimeHooks {
@@ -86,7 +110,52 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
   };
 
   try {
-    const broker = await startBroker({ host: config.bindHost, mqttPort: config.mqttPort, wsPort: config.mqttWsPort });
+    const inbox = await Inbox.open(dataDir, {
+      maxMessages: config.maxBacklog,
+      maxBytes: config.maxBacklogMb * 2 ** 20,
+    });
+    cleanups.push(() => inbox.close());
+    const ruleFailures: RuleFailure[] = [];
+    // Set once the endpoint serving the dead-letter queues is up.
+    let deadLetters: RuleDeadLetters | undefined;
+    const reportRuleFailure = (failure: RuleFailure) => {
+      ruleFailures.push(failure);
+      try {
+        deadLetters?.record(failure);
+      } catch (error) {
+        console.error(`Could not dead-letter the message of rule ${failure.rule}:`, error);
+      }
+      hooks.onRuleFailure?.(failure);
+    };
+    // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
+    const rules = createRulesEngine(
+      topicRules(config.stackName),
+      {
+        start: (workflow, input, { namePrefix, rule, message }) => {
+          // StartExecution's own check, before the message is accepted: its refusal is the rule's error action.
+          assertExecutionInputWithinLimit(input);
+          return inbox.accept(
+            {
+              rule,
+              topic: message.topic,
+              clientId: message.clientId,
+              payload: Buffer.from(message.payload).toString("base64"),
+              workflow,
+              namePrefix,
+              input,
+            },
+            { durable: message.acknowledged },
+          );
+        },
+      },
+      reportRuleFailure,
+    );
+    const broker = await startBroker({
+      host: config.bindHost,
+      mqttPort: config.mqttPort,
+      wsPort: config.mqttWsPort,
+      accept: rules,
+    });
     cleanups.push(() => broker.close());
 
     const store = new ExecutionStore({
@@ -107,7 +176,13 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         stateMachines: () => workflows?.stateMachines() ?? [],
         logging: { level: config.workflowLogLevel, includeExecutionData: config.includeExecutionData === "on" },
       }),
-      publish: (topic, payload, options) => broker.publish(topic, payload, options),
+      publish: (topic, payload, options) =>
+        broker.publish(topic, payload, options).catch((error: unknown) => {
+          // One of the errors the Publish API reference lists; the SDK retries it.
+          throw error instanceof InboxClosedError
+            ? new AwsError("InternalFailureException", error.message, 500)
+            : error;
+        }),
       stepFunctions: {
         listStateMachines: () => workflows?.stateMachines() ?? [],
         startExecution: async (request) => {
@@ -123,6 +198,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       },
     });
     cleanups.push(() => aws.close());
+    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
 
     const sdkEnvironment = {
       AWS_ENDPOINT_URL: aws.url,
@@ -163,18 +239,15 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       ...(hooks.waitMs !== undefined ? { waitMs: hooks.waitMs } : {}),
     });
     workflows = runningWorkflows;
-
-    const ruleFailures: RuleFailure[] = [];
-    const deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
-    broker.onMessage(
-      createRulesEngine(topicRules(config.stackName), runningWorkflows, (failure) => {
-        ruleFailures.push(failure);
-        try {
-          deadLetters.record(failure);
-        } catch (error) {
-          console.error(`Could not dead-letter the message of rule ${failure.rule}:`, error);
-        }
-        hooks.onRuleFailure?.(failure);
+    runningWorkflows.takeFrom(inbox, (entry, error) =>
+      reportRuleFailure({
+        rule: entry.rule,
+        workflow: entry.workflow,
+        stage: "action",
+        topic: entry.topic,
+        payload: Buffer.from(entry.payload, "base64"),
+        clientId: entry.clientId,
+        error,
       }),
     );
 
@@ -204,7 +277,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       cleanups.push(() => ttsApi!.close());
     }
 
-    let closing: Promise<void> | undefined;
+    let closing: Promise<ShutdownReport> | undefined;
     return {
       config,
       dataDir,
@@ -217,14 +290,21 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       urls: { ...urls, tts: ttsApi?.url ?? ttsUrl },
       sdkEnvironment,
       ruleFailures,
+      inbox,
       close: () =>
         (closing ??= (async () => {
           // Drain before closing anything the executions use (TTS API, AWS endpoint, broker): no new
-          // work from the simulator or any client, then every running execution to its end.
+          // work from the simulator or any client, then the running executions to their end; what
+          // has not started stays in the inbox. The inbox closes before the endpoints, so an
+          // execution cut short by the time limit is not marked done and runs again at the next start.
           await simulator?.stop();
           broker.stopTakingPublishes();
-          await runningWorkflows.idle();
+          inbox.stopAccepting();
+          const { drained } = await runningWorkflows.drain(SHUTDOWN_DRAIN_MS);
+          await inbox.close();
+          const leftQueued = inbox.backlog.messages;
           await closeAll();
+          return { drained, leftQueued };
         })()),
     };
   } catch (error) {

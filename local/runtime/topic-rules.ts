@@ -11,7 +11,15 @@ import type { BrokerMessage } from "../broker/broker.ts";
 import { asParsedByJavaScript, compileRule } from "../rules/index.ts";
 
 export interface RuleTarget {
-  start(workflow: WorkflowName, input: unknown, options: { namePrefix: string }): unknown;
+  /**
+   * Starts (or durably queues) `workflow` for `message`; a promise makes the broker wait with the
+   * message's acknowledgement until it settles, and a rejection refuses the message.
+   */
+  start(
+    workflow: WorkflowName,
+    input: unknown,
+    options: { namePrefix: string; rule: string; message: BrokerMessage },
+  ): Promise<void> | unknown;
 }
 
 export interface RuleFailure {
@@ -34,7 +42,8 @@ export class UnsupportedRuleError extends Error {
   override readonly name = "UnsupportedRule";
 }
 
-export type RulesEngine = (message: BrokerMessage) => void;
+/** @returns what the broker waits for before acknowledging; undefined when no rule took the message. */
+export type RulesEngine = (message: BrokerMessage) => Promise<void> | undefined;
 
 /**
  * @param onFailure a failed start is what fires the rule's error action (the runtime dead-letters it, as the
@@ -53,6 +62,7 @@ export function createRulesEngine(
     }
   });
   return (message) => {
+    const pending: Promise<unknown>[] = [];
     for (const { rule, sql } of compiled) {
       const fail = (stage: RuleFailure["stage"], error: unknown) =>
         onFailure({
@@ -78,10 +88,16 @@ export function createRulesEngine(
       if (input === undefined) continue;
       try {
         // The workflow's JavaScript steps read the action's JSON as JSON.parse does: 64-bit ints become doubles.
-        target.start(rule.workflow, asParsedByJavaScript(input), { namePrefix: rule.executionNamePrefix });
+        const started = target.start(rule.workflow, asParsedByJavaScript(input), {
+          namePrefix: rule.executionNamePrefix,
+          rule: rule.name,
+          message,
+        });
+        if (started instanceof Promise) pending.push(started);
       } catch (error) {
         fail("action", error);
       }
     }
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   };
 }

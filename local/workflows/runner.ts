@@ -36,6 +36,32 @@ export interface StartedExecution {
   readonly done: Promise<ExecutionSummary>;
 }
 
+/** A workflow start waiting in a durable queue (the runtime's inbox of accepted messages). */
+export interface QueuedStart {
+  readonly id: string;
+  readonly workflow: WorkflowName;
+  readonly namePrefix: string;
+  readonly input: unknown;
+}
+
+/** Where the runner takes queued starts from, one per free concurrency slot. */
+export interface StartQueue<Start extends QueuedStart = QueuedStart> {
+  /** The next start no one has taken; the runner calls `done` with its id once its execution has ended. */
+  take(): Start | undefined;
+  done(id: string): void;
+  /** Called when starts become takeable or leave the queue. */
+  onChange(listener: () => void): () => void;
+  /** Starts taken or not, not done. */
+  readonly backlog: { readonly messages: number };
+}
+
+export interface DrainResult {
+  /** Executions that ended while draining. */
+  readonly drained: number;
+  /** Executions still running when the time was up. */
+  readonly stillRunning: number;
+}
+
 export class StateMachineDoesNotExistError extends Error {
   override readonly name = "StateMachineDoesNotExist";
 }
@@ -79,6 +105,10 @@ export class LocalWorkflows {
   readonly #options: LocalWorkflowsOptions;
   readonly #running = new Set<Promise<unknown>>();
   readonly #concurrency: LimitFunction;
+  readonly #maxConcurrent: number;
+  #queue: StartQueue | undefined;
+  #taking = true;
+  #finishedCount = 0;
   readonly #region: string;
   readonly #account: string;
 
@@ -86,7 +116,8 @@ export class LocalWorkflows {
     this.#options = options;
     this.#region = options.region ?? LOCAL_REGION;
     this.#account = options.account ?? LOCAL_ACCOUNT_ID;
-    this.#concurrency = pLimit(options.maxConcurrent ?? 24);
+    this.#maxConcurrent = options.maxConcurrent ?? 24;
+    this.#concurrency = pLimit(this.#maxConcurrent);
     const createdAt = new Date();
     this.#workflows = new Map(
       WORKFLOW_NAMES.map((name) => {
@@ -148,9 +179,79 @@ export class LocalWorkflows {
     return { executionArn, startDate, done };
   }
 
-  /** Resolves when no execution is running (shutdown, tests). */
+  /**
+   * From now on, starts `queue`'s entries whenever a concurrency slot is free, and marks each done
+   * when its execution has ended, whatever its status. A start that fails is reported and marked done.
+   */
+  takeFrom<Start extends QueuedStart>(
+    queue: StartQueue<Start>,
+    onStartFailure: (start: Start, error: Error) => void,
+  ): void {
+    // Counted here rather than read from p-limit, whose counts change a few ticks after an execution ends.
+    let inFlight = 0;
+    const take = () => {
+      while (this.#taking && inFlight < this.#maxConcurrent) {
+        const next = queue.take();
+        if (next === undefined) return;
+        let started: StartedExecution;
+        try {
+          started = this.start(next.workflow, next.input, { name: `${next.namePrefix}-${next.id}` });
+        } catch (error) {
+          onStartFailure(next, error as Error);
+          queue.done(next.id);
+          continue;
+        }
+        inFlight += 1;
+        started.done.then(
+          () => {
+            inFlight -= 1;
+            queue.done(next.id);
+          },
+          (error: Error) => {
+            inFlight -= 1;
+            onStartFailure(next, error);
+            queue.done(next.id);
+          },
+        );
+      }
+    };
+    this.#queue = queue;
+    queue.onChange(take);
+    take();
+  }
+
+  /** Resolves when no execution is running and, while taking, the queue is empty (tests, benchmarks). */
   async idle(): Promise<void> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    for (;;) {
+      if (this.#running.size > 0) {
+        await Promise.allSettled([...this.#running]);
+      } else if (this.#taking && this.#queue !== undefined && this.#queue.backlog.messages > 0) {
+        const queue = this.#queue;
+        await new Promise<void>((resolve) => {
+          const stop = queue.onChange(() => {
+            stop();
+            resolve();
+          });
+        });
+      } else {
+        return;
+      }
+    }
+  }
+
+  /** Stops taking queued starts and waits, at most `timeoutMs`, for running executions to end (shutdown). */
+  async drain(timeoutMs: number): Promise<DrainResult> {
+    this.#taking = false;
+    const before = this.#finishedCount;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    return { drained: this.#finishedCount - before, stillRunning: this.#running.size };
   }
 
   get running(): number {
@@ -203,6 +304,7 @@ export class LocalWorkflows {
         ? { status: "SUCCEEDED", output: JSON.stringify(summary.output ?? null) }
         : { status: summary.status, error: summary.error!, cause: summary.cause! },
     );
+    this.#finishedCount += 1;
     this.#options.onFinished?.(summary);
     return summary;
   }

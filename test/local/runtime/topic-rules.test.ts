@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { BrokerMessage } from "../../../local/broker/broker.ts";
 import { createRulesEngine, type RuleFailure } from "../../../local/runtime/topic-rules.ts";
 import { topicRules } from "../../../workflows/catalogue.ts";
 import type { TopicRule } from "../../../workflows/topic-rule.ts";
@@ -10,6 +11,13 @@ const rule = (sql: string): TopicRule => ({
   sqlVersion: "2016-03-23",
   workflow: "upstream",
   executionNamePrefix: "p",
+});
+
+const message = (topic: string, payload: string, clientId: string): BrokerMessage => ({
+  topic,
+  payload: Buffer.from(payload),
+  clientId,
+  acknowledged: true,
 });
 
 describe("rules engine", () => {
@@ -25,10 +33,14 @@ describe("rules engine", () => {
 
   it("starts the rule's workflow with the SQL result and the execution name prefix", () => {
     const started: unknown[][] = [];
-    const engine = createRulesEngine(topicRules("s1"), { start: (...args) => started.push(args) }, () => undefined);
-    engine({ topic: "thethings/lorawan/s1/downlink/ack", payload: Buffer.from("{}"), clientId: "thethings-s1" });
-    engine({ topic: "thethings/lorawan/s1/downlink/push", payload: Buffer.from("{}"), clientId: "thethings-s1" });
-    engine({ topic: "lorawan/downlink", payload: Buffer.from("x"), clientId: "app" });
+    const engine = createRulesEngine(
+      topicRules("s1"),
+      { start: (workflow, input, { namePrefix, rule }) => started.push([workflow, input, { namePrefix, rule }]) },
+      () => undefined,
+    );
+    engine(message("thethings/lorawan/s1/downlink/ack", "{}", "thethings-s1"));
+    engine(message("thethings/lorawan/s1/downlink/push", "{}", "thethings-s1"));
+    engine(message("lorawan/downlink", "x", "app"));
     expect(started).toEqual([
       [
         "upstream",
@@ -38,12 +50,12 @@ describe("rules engine", () => {
           clientId: "thethings-s1",
           timestamp: expect.any(Number),
         },
-        { namePrefix: "downlink-ack" },
+        { namePrefix: "downlink-ack", rule: "tts_s1_downlink_ack" },
       ],
       [
         "downlink",
         { payload: "eA==", topic: "lorawan/downlink", clientId: "app", timestamp: expect.any(Number) },
-        { namePrefix: "downlink-request" },
+        { namePrefix: "downlink-request", rule: expect.any(String) },
       ],
     ]);
   });
@@ -55,8 +67,8 @@ describe("rules engine", () => {
       { start: (_workflow, input) => started.push(JSON.parse(JSON.stringify(input))) },
       () => undefined,
     );
-    engine({ topic: "a/b", payload: Buffer.from('{"id":18446744073709551615}'), clientId: "c" });
-    engine({ topic: "a/b", payload: Buffer.from('{"id":18446744073709551614}'), clientId: "c" });
+    engine(message("a/b", '{"id":18446744073709551615}', "c"));
+    engine(message("a/b", '{"id":18446744073709551614}', "c"));
     expect(started).toEqual([{ id: 2 ** 64 }]); // 18446744073709551615 as a double
   });
 
@@ -71,7 +83,7 @@ describe("rules engine", () => {
       },
       (failure) => failures.push(failure),
     );
-    engine({ topic: "thethings/lorawan/s1/uplink", payload: Buffer.from("{}"), clientId: "c" });
+    expect(engine(message("thethings/lorawan/s1/uplink", "{}", "c"))).toBeUndefined();
     expect(failures).toEqual([
       {
         rule: "tts_s1_uplink",
@@ -83,5 +95,23 @@ describe("rules engine", () => {
         error: new Error("no such state machine"),
       },
     ]);
+  });
+
+  it("hands the broker what to wait for before acknowledging: the rules' records, or nothing when no rule took the message", async () => {
+    let record: () => void = () => undefined;
+    const engine = createRulesEngine(
+      topicRules("s1"),
+      { start: () => new Promise<void>((resolve) => (record = resolve)) },
+      () => undefined,
+    );
+    expect(engine(message("lorawan/t1/uplink", "{}", "app"))).toBeUndefined();
+    const acknowledged = engine(message("thethings/lorawan/s1/uplink", "{}", "thethings-s1"));
+    let settled = false;
+    void acknowledged?.then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    record();
+    await acknowledged;
+    expect(settled).toBe(true);
   });
 });
