@@ -47,7 +47,7 @@ describe("durable lines", () => {
     await lines.close();
     appendFileSync(file, "not json\n{}\n");
     await expect(DurableLines.open(file)).rejects.toThrow(
-      new RegExp(`^State file ${file} cannot be read \\(line 2: .*\\); fix or delete it$`),
+      new RegExp(`^State file ${file} cannot be read \\(line 2: .*\\)\\. Stop the runtime and move the file aside`),
     );
   });
 
