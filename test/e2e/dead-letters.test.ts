@@ -14,6 +14,7 @@ const run = promisify(execFile);
 const ctx = useTestRuntime();
 afterEach(() => vi.restoreAllMocks());
 
+/** Each call starts the Python AWS CLI: seconds apiece on a loaded machine, hence the tests' long timeouts. */
 /** Async on purpose: a synchronous child would block the event loop the endpoint answers on. */
 async function aws(...args: string[]): Promise<string> {
   const { stdout } = await run("aws", ["--endpoint-url", ctx.runtime.urls.aws, ...args], {
@@ -32,7 +33,9 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 }
 
 describe("dead letters", () => {
-  it("puts a message whose workflow cannot start in <state machine>-rules-dlq, drained with aws sqs", async () => {
+  it("puts a message whose workflow cannot start in <state machine>-rules-dlq, drained with aws sqs", {
+    timeout: 120_000,
+  }, async () => {
     vi.spyOn(ctx.runtime.workflows, "start").mockImplementation(() => {
       throw new StateMachineDoesNotExistError("State Machine Does Not Exist: e2e-upstream");
     });
@@ -96,7 +99,7 @@ describe("dead letters", () => {
     });
   });
 
-  it("answers the AWS CLI with SQS's own error code for a queue that does not exist", async () => {
+  it("answers the AWS CLI with SQS's own error code for a queue that does not exist", { timeout: 60_000 }, async () => {
     await expect(aws("sqs", "get-queue-url", "--queue-name", "e2e-missing-rules-dlq")).rejects.toMatchObject({
       stderr: expect.stringContaining(
         "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the GetQueueUrl operation",
