@@ -50,6 +50,18 @@ describe("readJsonLinesSync", () => {
     );
   });
 
+  it("with cutGarbageLastLine, cuts a last line that is not JSON, but refuses one with anything after it", () => {
+    const read = () => readJsonLinesSync(file, () => undefined, { cutGarbageLastLine: true });
+    writeFileSync(file, '{"a":1}\n\0\0\0\0\n');
+    expect(read()).toBe(8);
+    expect(readFileSync(file, "utf8")).toBe('{"a":1}\n');
+    writeFileSync(file, '{"a":1}\n\0\0\0\0\n{"b"');
+    expect(read).toThrow(
+      expect.objectContaining({ name: "CorruptStateFileError", message: expect.stringContaining("line 2") }),
+    );
+    expect(() => readAll()).toThrow(/line 2/);
+  });
+
   it("refuses a line too long to be a record, before making it a string", () => {
     writeFileSync(file, '{"a":1}\n');
     truncateSync(file, MAX_LINE_BYTES + 1024); // the rest: NUL bytes, no newline

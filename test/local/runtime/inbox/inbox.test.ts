@@ -141,11 +141,11 @@ describe("inbox of accepted messages", () => {
     await reopened.close();
   });
 
-  it("refuses a file of the wrong shape, naming it", async () => {
+  it("refuses a file of the wrong shape, naming it, the line (blank lines counted) and the field", async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, INBOX_FILE), '{"id":"a","workflow":"nope"}\n{"done":"b"}\n');
+    writeFileSync(join(dir, INBOX_FILE), '{"done":"b"}\n\n{"id":"a","workflow":"nope"}\n{"done":"b"}\n');
     await expect(Inbox.open(dir)).rejects.toThrow(
-      `State file ${join(dir, INBOX_FILE)} cannot be read (line 1 is neither an accepted message nor a done mark`,
+      `State file ${join(dir, INBOX_FILE)} cannot be read (line 3: unexpected shape at acceptedAt:`,
     );
   });
 });
