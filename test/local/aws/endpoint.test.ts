@@ -10,7 +10,7 @@ import {
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { describe, expect, it, vi } from "vitest";
-import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
+import { AwsError, PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 import {
   credentials,
@@ -164,6 +164,35 @@ describe("bad requests", () => {
       await expect(failing).rejects.toThrow("broker down");
       expect(logged).toHaveBeenCalledWith("Local AWS endpoint failed on", "POST", "/topics/a", expect.any(Error));
       await expect(client.send(new GetThingShadowCommand({ thingName: "x" }))).rejects.toThrow("No shadow exists");
+    } finally {
+      logged.mockRestore();
+      client.destroy();
+      await endpoint.close();
+      await removeDataDir(otherDir);
+    }
+  });
+
+  it("logs an InternalFailureException a service answers on purpose in one line, without a stack trace", async () => {
+    const otherDir = await makeDataDir();
+    const endpoint = await startAwsEndpoint({
+      port: 0,
+      dataDir: otherDir,
+      publish: () => Promise.reject(new AwsError("InternalFailureException", "the runtime is shutting down", 500)),
+    });
+    const client = new IoTDataPlaneClient({
+      endpoint: endpoint.url,
+      region: LOCAL_REGION,
+      credentials,
+      maxAttempts: 1,
+    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      await expect(client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
+        InternalFailureException,
+      );
+      expect(logged.mock.calls).toEqual([
+        ["Local AWS endpoint answered POST /topics/a: InternalFailureException: the runtime is shutting down"],
+      ]);
     } finally {
       logged.mockRestore();
       client.destroy();
