@@ -1,20 +1,16 @@
 /** The local workflow runner's shutdown: executions a drain's time limit cuts short leave no trace and run again. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FUNCTIONS, type FunctionName } from "../../../functions/catalogue.ts";
 import { ExecutionStore } from "../../../local/aws/execution-store.ts";
-import { temporaryDataDir } from "../../../local/harness/embedded-runtime.ts";
 import { type ExecutionSummary, LocalWorkflows } from "../../../local/workflows/runner.ts";
 import type { LocalHandlers } from "../../../local/workflows/task-overrides.ts";
+import { useDataDirs } from "../../support/data-dirs.ts";
 
-const dirs: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const dataDir = useDataDirs();
 
 describe("local workflows: drain", () => {
   it("aborts what is still running when the time is up: no summary, no finish recorded, ABORTED at the next load", async () => {
-    const dir = temporaryDataDir();
-    dirs.push(dir);
+    const dir = dataDir();
     const handlers = Object.fromEntries(
       (Object.keys(FUNCTIONS) as FunctionName[]).map((name) => [name, async () => ({})]),
     ) as LocalHandlers;
@@ -26,7 +22,7 @@ describe("local workflows: drain", () => {
           entered();
         });
     });
-    const store = new ExecutionStore({ dataDir: dir.path });
+    const store = new ExecutionStore({ dataDir: dir });
     const finished: ExecutionSummary[] = [];
     const workflows = new LocalWorkflows({
       stackName: "s1",
@@ -45,6 +41,6 @@ describe("local workflows: drain", () => {
     expect(finished).toEqual([]);
     expect(store.get(started.executionArn)?.status).toBe("RUNNING");
     await store.flush();
-    expect(new ExecutionStore({ dataDir: dir.path }).get(started.executionArn)?.status).toBe("ABORTED");
+    expect(new ExecutionStore({ dataDir: dir }).get(started.executionArn)?.status).toBe("ABORTED");
   });
 });

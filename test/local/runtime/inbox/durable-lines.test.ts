@@ -1,22 +1,17 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { temporaryDataDir } from "../../../../local/harness/embedded-runtime.ts";
+import { describe, expect, it } from "vitest";
 import { DurableLines } from "../../../../local/runtime/inbox/durable-lines.ts";
+import { useDataDirs } from "../../../support/data-dirs.ts";
 
-const dirs: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
+const dataDir = useDataDirs();
 async function openLines(file: string): Promise<{ lines: DurableLines; entries: unknown[] }> {
   const entries: unknown[] = [];
   const lines = await DurableLines.open(file, (entry) => entries.push(entry));
   return { lines, entries };
 }
 function journalFile(): string {
-  const dir = temporaryDataDir();
-  dirs.push(dir);
-  return join(dir.path, "journal.jsonl");
+  return join(dataDir(), "journal.jsonl");
 }
 
 describe("durable lines", () => {

@@ -1,18 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { temporaryDataDir } from "../../../../local/harness/embedded-runtime.ts";
+import { describe, expect, it } from "vitest";
 import { INBOX_FILE, Inbox, InboxClosedError, type WorkflowStart } from "../../../../local/runtime/inbox/inbox.ts";
+import { useDataDirs } from "../../../support/data-dirs.ts";
 
-const dirs: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
-function dataDir(): string {
-  const dir = temporaryDataDir();
-  dirs.push(dir);
-  return dir.path;
-}
+const dataDir = useDataDirs();
 
 const uplink = (fCnt: number, padding = ""): WorkflowStart => ({
   rule: "tts_e2e_uplink",
