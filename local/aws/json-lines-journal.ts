@@ -133,6 +133,11 @@ export class JsonLinesJournal {
   append(line: string): void {
     this.#pending.push(`${line}\n`);
     this.#bytes += Buffer.byteLength(line) + 1;
+    this.#scheduleWrite();
+  }
+
+  #scheduleWrite(): void {
+    if (this.#pending.length === 0) return;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.#writePending().catch((error: unknown) => console.error(`Could not append to ${this.#file}:`, error));
@@ -148,9 +153,17 @@ export class JsonLinesJournal {
   rewrite(lines: readonly string[], bytes: number): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const dropped = this.#pending;
+    const bytesBefore = this.#bytes;
     this.#pending = [];
     this.#bytes = bytes;
-    return this.#enqueue(() => this.#replace(lines));
+    return this.#enqueue(() => this.#replace(lines)).catch((error: unknown) => {
+      // The old file stays: the appends the new one was to hold go back in line, before those made since.
+      this.#pending = [...dropped, ...this.#pending];
+      this.#bytes = bytesBefore + (this.#bytes - bytes);
+      this.#scheduleWrite();
+      throw error;
+    });
   }
 
   async flush(): Promise<void> {
