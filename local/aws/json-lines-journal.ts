@@ -5,7 +5,7 @@
  * anything is appended, and `rewrite()` compacts the file atomically in bounded chunks, so compacting
  * tens of megabytes never blocks the event loop for long.
  */
-import { closeSync, existsSync, openSync, readSync, truncateSync } from "node:fs";
+import { closeSync, existsSync, fdatasyncSync, openSync, readSync, truncateSync } from "node:fs";
 import { appendFile, mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { CorruptStateFileError } from "./errors.ts";
@@ -20,10 +20,16 @@ const NEWLINE = 0x0a;
 /**
  * Calls `onLine` with each complete line of `file` (parsed, and as written), in order, and cuts off a
  * torn tail — the bytes after the last newline, left by a crash in the middle of an append — so that the
- * next append starts a line of its own instead of continuing the torn one.
+ * next append starts a line of its own instead of continuing the torn one. The cut is synced.
+ * @param options.cutGarbageLastLine a last line that is not JSON is cut off too instead of refused: for
+ *   a file appended with O_DSYNC, where a power loss can leave zeroed blocks after the last whole line.
  * @returns the size of the file in bytes after the cut (0 when it does not exist).
  */
-export function readJsonLinesSync(file: string, onLine: (entry: unknown, text: string, lineNumber: number) => void) {
+export function readJsonLinesSync(
+  file: string,
+  onLine: (entry: unknown, text: string, lineNumber: number) => void,
+  options: { cutGarbageLastLine?: boolean } = {},
+): number {
   if (!existsSync(file)) return 0;
   const fd = openSync(file, "r");
   /** Bytes up to the end of the last complete line. */
@@ -34,31 +40,45 @@ export function readJsonLinesSync(file: string, onLine: (entry: unknown, text: s
     let partialBytes = 0;
     let lineNumber = 0;
     let position = 0;
+    /** A line that is not JSON, refused unless nothing follows it (`cutGarbageLastLine`). */
+    let garbage: CorruptStateFileError | undefined;
     for (;;) {
       const read = readSync(fd, chunk, 0, chunk.length, position);
       if (read === 0) break;
+      if (garbage !== undefined) throw garbage;
       position += read;
       const view = chunk.subarray(0, read);
       let start = 0;
       for (let end = view.indexOf(NEWLINE); end !== -1; end = view.indexOf(NEWLINE, start)) {
+        if (garbage !== undefined) throw garbage;
         lineNumber += 1;
         const piece = view.subarray(start, end);
         const bytes = partialBytes === 0 ? piece : Buffer.concat([...partial, piece]);
         partial = [];
         partialBytes = 0;
         if (bytes.length > MAX_LINE_BYTES) throw lineTooLong(file, lineNumber);
-        parseLine(file, bytes.toString("utf8"), lineNumber, onLine);
         start = end + 1;
+        try {
+          parseLine(file, bytes.toString("utf8"), lineNumber, onLine);
+        } catch (error) {
+          if (!(options.cutGarbageLastLine && error instanceof NotJsonError)) throw error;
+          garbage = error;
+          continue;
+        }
         complete = position - read + start;
       }
       if (start < read) {
+        if (garbage !== undefined) throw garbage;
         partialBytes += read - start;
         if (partialBytes > MAX_LINE_BYTES) throw lineTooLong(file, lineNumber + 1);
         partial.push(Buffer.from(view.subarray(start)));
       }
     }
     // A crash in the middle of an append: the record was never complete, so it was never acknowledged.
-    if (position > complete) truncateSync(file, complete);
+    if (position > complete) {
+      truncateSync(file, complete);
+      fdatasyncSync(fd);
+    }
   } finally {
     closeSync(fd);
   }
@@ -76,10 +96,13 @@ function parseLine(
   try {
     entry = JSON.parse(text);
   } catch (error) {
-    throw new CorruptStateFileError(file, `line ${lineNumber}: ${error instanceof Error ? error.message : error}`);
+    throw new NotJsonError(file, `line ${lineNumber}: ${error instanceof Error ? error.message : error}`);
   }
   onLine(entry, text, lineNumber);
 }
+
+/** A line that does not parse (as opposed to one `onLine` refuses). */
+class NotJsonError extends CorruptStateFileError {}
 
 function lineTooLong(file: string, lineNumber: number): CorruptStateFileError {
   return new CorruptStateFileError(file, `line ${lineNumber} is longer than ${MAX_LINE_BYTES / 1024 / 1024} MB`);
@@ -110,6 +133,11 @@ export class JsonLinesJournal {
   append(line: string): void {
     this.#pending.push(`${line}\n`);
     this.#bytes += Buffer.byteLength(line) + 1;
+    this.#scheduleWrite();
+  }
+
+  #scheduleWrite(): void {
+    if (this.#pending.length === 0) return;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       void this.#writePending().catch((error: unknown) => console.error(`Could not append to ${this.#file}:`, error));
@@ -125,9 +153,17 @@ export class JsonLinesJournal {
   rewrite(lines: readonly string[], bytes: number): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const dropped = this.#pending;
+    const bytesBefore = this.#bytes;
     this.#pending = [];
     this.#bytes = bytes;
-    return this.#enqueue(() => this.#replace(lines));
+    return this.#enqueue(() => this.#replace(lines)).catch((error: unknown) => {
+      // The old file stays: the appends the new one was to hold go back in line, before those made since.
+      this.#pending = [...dropped, ...this.#pending];
+      this.#bytes = bytesBefore + (this.#bytes - bytes);
+      this.#scheduleWrite();
+      throw error;
+    });
   }
 
   async flush(): Promise<void> {

@@ -150,8 +150,13 @@ async function handle(
         : error instanceof RequestBodyTooLargeError
           ? requestTooLarge(error, serviceName)
           : internalFailure(error);
-    if (answer.code === "InternalFailureException")
+    if (!(error instanceof AwsError || error instanceof RequestBodyTooLargeError))
       console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
+    // Answered on purpose (e.g. a Publish while the runtime shuts down): worth a line, not a stack trace.
+    else if (answer.code === "InternalFailureException")
+      console.error(
+        `Local AWS endpoint answered ${incoming.method} ${incoming.url}: ${answer.code}: ${answer.message}`,
+      );
     // A body left unread is not waited for: the connection closes after the answer.
     sendError(outgoing, contentType, answer, hasPendingBody(incoming) ? { connection: "close" } : {});
   }

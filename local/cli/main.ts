@@ -111,4 +111,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+const exitCode = await main();
+// Exit rather than wait for the event loop to empty: an execution the shutdown cut short may still
+// have a Lambda call or a timer in flight, and it runs again at the next start anyway.
+process.stdout.write("", () => process.exit(exitCode));

@@ -3,13 +3,38 @@
  * and benchmarks that kill it (kill -9, SIGTERM) and start it again on the same data directory.
  * Ports are chosen by the system and read from the banner.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
+import { type NodeChild, startNode } from "./node-process.ts";
 
-const MAIN = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 /** A runtime killed with kill -9 leaves its data-dir lock, which goes stale after 10 s (data-dir-lock.ts). */
 const LOCKED = "is in use by another running tts-aws-iot runtime";
+/** The banner's first line. */
+export const CLI_READY = /tts-aws-iot — embedded default/;
+/** The banner's last line: every URL is printed once it is out. */
+const BANNER_END = /Ctrl-C stops cleanly/;
+
+/** `npm start`'s entry point on free loopback ports, with no simulated devices unless `options` says. */
+export function startCli(
+  dataDir: string,
+  options: Readonly<Record<string, string>> = {},
+  moreArgs: readonly string[] = [],
+): NodeChild {
+  const settings = {
+    "data-dir": dataDir,
+    "bind-host": "127.0.0.1",
+    "mqtt-port": "0",
+    "mqtt-ws-port": "0",
+    "aws-port": "0",
+    "tts-port": "0",
+    devices: "0",
+    ...options,
+  };
+  return startNode("local/cli/main.ts", [
+    ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value]),
+    ...moreArgs,
+  ]);
+}
 
 export interface RuntimeProcess {
   readonly child: ChildProcess;
@@ -44,36 +69,22 @@ async function spawnOnce(
   options: RuntimeProcessOptions,
   deadline: number,
 ): Promise<{ kind: "started"; process: RuntimeProcess } | { kind: "failed"; locked: boolean; output: string }> {
-  const args = [
-    MAIN,
-    ...["--data-dir", options.dataDir, "--stack-name", options.stackName, "--devices", "0"],
-    ...["--bind-host", "127.0.0.1", "--mqtt-port", "0", "--mqtt-ws-port", "0", "--aws-port", "0", "--tts-port", "0"],
-    ...(options.args ?? []),
-  ];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
+  const cli = startCli(options.dataDir, { "stack-name": options.stackName }, options.args);
+  const child = cli.process;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  let hasExited = false;
-  void exited.then(() => {
-    hasExited = true;
-  });
-  while (!/Ctrl-C stops cleanly/.test(stdout)) {
-    if (hasExited) return { kind: "failed", locked: stderr.includes(LOCKED), output: stderr || stdout };
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      return { kind: "failed", locked: false, output: `no banner in time; stderr: ${stderr}` };
+  try {
+    await cli.waitForOutput(BANNER_END, Math.max(0, deadline - Date.now()));
+  } catch {
+    const { stdout, stderr } = cli.output();
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return { kind: "failed", locked: stderr.includes(LOCKED), output: stderr || stdout };
     }
-    await sleep(50);
+    child.kill("SIGKILL");
+    return { kind: "failed", locked: false, output: `no banner in time; stderr: ${stderr}` };
   }
+  const { stdout } = cli.output();
   const mqtt = /MQTT broker\s+(mqtt:\/\/\S+)/.exec(stdout)?.[1];
   const aws = /AWS endpoint\s+(http:\/\/\S+)/.exec(stdout)?.[1];
   if (mqtt === undefined || aws === undefined) {
@@ -82,6 +93,12 @@ async function spawnOnce(
   }
   return {
     kind: "started",
-    process: { child, urls: { mqtt, aws }, stdout: () => stdout, stderr: () => stderr, exited },
+    process: {
+      child,
+      urls: { mqtt, aws },
+      stdout: () => cli.output().stdout,
+      stderr: () => cli.output().stderr,
+      exited,
+    },
   };
 }

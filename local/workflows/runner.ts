@@ -33,7 +33,8 @@ export interface ExecutionSummary {
 export interface StartedExecution {
   readonly executionArn: string;
   readonly startDate: Date;
-  readonly done: Promise<ExecutionSummary>;
+  /** Undefined when a shutdown cut it short: nothing recorded, it runs again at the next start. */
+  readonly done: Promise<ExecutionSummary | undefined>;
 }
 
 /** A workflow start waiting in a durable queue (the runtime's inbox of accepted messages). */
@@ -104,6 +105,10 @@ export class LocalWorkflows {
   readonly #workflows: Map<WorkflowName, LoadedWorkflow>;
   readonly #options: LocalWorkflowsOptions;
   readonly #running = new Set<Promise<unknown>>();
+  /** Aborts of the executions running now. */
+  readonly #aborts = new Set<() => void>();
+  /** Set when a drain ran out of time: the process is going away, the data dir with it. */
+  #stopped = false;
   readonly #concurrency: LimitFunction;
   readonly #maxConcurrent: number;
   #queue: StartQueue | undefined;
@@ -203,9 +208,9 @@ export class LocalWorkflows {
         }
         inFlight += 1;
         started.done.then(
-          () => {
+          (summary) => {
             inFlight -= 1;
-            queue.done(next.id);
+            if (summary !== undefined) queue.done(next.id);
           },
           (error: Error) => {
             inFlight -= 1;
@@ -251,7 +256,14 @@ export class LocalWorkflows {
       }),
     ]);
     clearTimeout(timer);
-    return { drained: this.#finishedCount - before, stillRunning: this.#running.size };
+    const result = { drained: this.#finishedCount - before, stillRunning: this.#running.size };
+    if (result.stillRunning > 0) {
+      // Cut short, not ended: nothing more is recorded of them (their journal lines stay RUNNING, read
+      // back as ABORTED) and their inbox entries stay open, so they run again at the next start.
+      this.#stopped = true;
+      for (const abort of this.#aborts) abort();
+    }
+    return result;
   }
 
   get running(): number {
@@ -264,7 +276,7 @@ export class LocalWorkflows {
     name: string,
     input: unknown,
     startDate: Date,
-  ): Promise<ExecutionSummary> {
+  ): Promise<ExecutionSummary | undefined> {
     const { store } = this.#options;
     const { execution, size } = runWithinDataLimits(workflow.machine, workflow.definition, input, {
       overrides: workflow.runOverrides as never,
@@ -272,10 +284,12 @@ export class LocalWorkflows {
         Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
       } as never,
     });
+    if (this.#stopped) execution.abort();
+    this.#aborts.add(execution.abort);
     const recording = (async () => {
       for await (const event of execution.eventLogs) {
         const history = historyEventOf(event);
-        if (history !== undefined) store.appendEvent(executionArn, history);
+        if (history !== undefined && !this.#stopped) store.appendEvent(executionArn, history);
       }
     })();
 
@@ -298,6 +312,8 @@ export class LocalWorkflows {
       };
     }
     await recording.catch(() => undefined);
+    this.#aborts.delete(execution.abort);
+    if (this.#stopped) return undefined;
     store.finished(
       executionArn,
       summary.status === "SUCCEEDED"

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExecutionStore } from "../../local/aws/execution-store.ts";
 import { temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
-import { CLI_READY, startCli, startNode } from "../support/child-process.ts";
+import { startNode } from "../../local/harness/node-process.ts";
+import { CLI_READY, startCli } from "../../local/harness/runtime-process.ts";
 
 const dataDirs: { remove: () => void }[] = [];
 function dataDir(): string {

@@ -7,13 +7,13 @@
  *
  * Hand-written: write-file-atomic replaces whole files (used here for compaction) and no maintained
  * library does group-committed appends. A crash can tear the last line; `open` cuts it off before
- * anything is appended, so the next append never writes onto torn bytes.
+ * anything is appended (the executions journal's reader), so the next append never writes onto torn bytes.
  */
 import { constants } from "node:fs";
-import { mkdir, open, readFile } from "node:fs/promises";
+import { mkdir, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { CorruptStateFileError } from "../../aws/errors.ts";
+import { readJsonLinesSync } from "../../aws/json-lines-journal.ts";
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
@@ -41,20 +41,13 @@ export class DurableLines {
     this.#size = size;
   }
 
-  /** Opens (or creates) `file`, cuts a torn last line, and returns its entries in order. */
-  static async open(file: string): Promise<{ lines: DurableLines; entries: unknown[] }> {
+  /** Opens (or creates) `file`, cuts a torn last line, and calls `onEntry` with each entry in order. */
+  static async open(file: string, onEntry: (entry: unknown, lineNumber: number) => void): Promise<DurableLines> {
     await mkdir(dirname(file), { recursive: true });
-    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return "";
-      throw error;
+    const size = readJsonLinesSync(file, (entry, _text, lineNumber) => onEntry(entry, lineNumber), {
+      cutGarbageLastLine: true,
     });
-    const { entries, wholeBytes } = parseLines(file, text);
-    const handle = await open(file, APPEND_DURABLY);
-    if (wholeBytes < Buffer.byteLength(text)) {
-      await handle.truncate(wholeBytes);
-      await handle.datasync();
-    }
-    return { lines: new DurableLines(file, handle, wholeBytes), entries };
+    return new DurableLines(file, await open(file, APPEND_DURABLY), size);
   }
 
   /** Bytes on disk, as of the last write. */
@@ -153,31 +146,4 @@ export class DurableLines {
     this.#size = Buffer.byteLength(text);
     await previous.close();
   }
-}
-
-/** The entries of the whole, valid lines, and where they end. A bad line before the last is corruption. */
-function parseLines(file: string, text: string): { entries: unknown[]; wholeBytes: number } {
-  const entries: unknown[] = [];
-  let offset = 0;
-  let wholeBytes = 0;
-  let lineNumber = 0;
-  while (offset < text.length) {
-    const end = text.indexOf("\n", offset);
-    lineNumber += 1;
-    // No newline: an append the crash cut short.
-    if (end === -1) break;
-    const line = text.slice(offset, end);
-    offset = end + 1;
-    if (line.trim() !== "") {
-      try {
-        entries.push(JSON.parse(line));
-      } catch (error) {
-        // The last line may hold garbage a crash left (a power loss can leave zeroed blocks).
-        if (offset >= text.length) break;
-        throw new CorruptStateFileError(file, `line ${lineNumber}: ${(error as Error).message}`);
-      }
-    }
-    wholeBytes += Buffer.byteLength(line) + 1;
-  }
-  return { entries, wholeBytes };
 }

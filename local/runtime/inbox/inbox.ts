@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { WORKFLOW_NAMES } from "../../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../../workflows/workflow-types.ts";
-import { CorruptStateFileError } from "../../aws/errors.ts";
+import { validateState } from "../../aws/state-schema.ts";
 import { DurableLines } from "./durable-lines.ts";
 
 export const INBOX_FILE = "inbox.jsonl";
@@ -66,11 +66,20 @@ const StoredEntry = z.object({
 });
 const DoneMark = z.object({ done: z.string().min(1) });
 
+/** A line with `done` is a done mark; any other, an accepted entry (so a bad line is named by its field). */
+function storedLineSchema(value: unknown): z.ZodType<z.output<typeof DoneMark> | z.output<typeof StoredEntry>> {
+  return typeof value === "object" && value !== null && "done" in value ? DoneMark : StoredEntry;
+}
+
 interface Open {
   /** The entry's journal line, kept for compaction (and parsed again only when taken). */
   readonly line: string;
   readonly bytes: number;
   taken: boolean;
+}
+
+function openEntry(line: string): Open {
+  return { line, bytes: Buffer.byteLength(line) + 1, taken: false };
 }
 
 interface WaitingAccept {
@@ -103,11 +112,18 @@ export class Inbox {
 
   /** Opens `<dataDir>/inbox.jsonl`: every entry a previous run left open is ready to be taken. */
   static async open(dataDir: string, limits: InboxLimits = {}): Promise<Inbox> {
-    const { lines, entries } = await DurableLines.open(join(dataDir, INBOX_FILE));
-    const inbox = new Inbox(lines, limits);
-    entries.forEach((entry, index) => {
-      inbox.#replay(entry, index + 1);
+    const file = join(dataDir, INBOX_FILE);
+    const replayed = new Map<string, Open>();
+    const lines = await DurableLines.open(file, (entry, lineNumber) => {
+      const line = validateState(file, storedLineSchema(entry), entry, `line ${lineNumber}`);
+      if ("done" in line) replayed.delete(line.done);
+      else replayed.set(line.id, openEntry(JSON.stringify(line)));
     });
+    const inbox = new Inbox(lines, limits);
+    for (const [id, open] of replayed) {
+      inbox.#open.set(id, open);
+      inbox.#bytes += open.bytes;
+    }
     inbox.#untaken = [...inbox.#open.keys()];
     return inbox;
   }
@@ -194,11 +210,10 @@ export class Inbox {
 
   #record(start: WorkflowStart): Promise<void> {
     const entry: InboxEntry = { id: randomUUID(), acceptedAt: Date.now(), ...start };
-    const line = JSON.stringify(entry);
-    const bytes = Buffer.byteLength(line) + 1;
-    this.#open.set(entry.id, { line, bytes, taken: false });
-    this.#bytes += bytes;
-    const recorded = this.#journal.appendLine(line);
+    const open = openEntry(JSON.stringify(entry));
+    this.#open.set(entry.id, open);
+    this.#bytes += open.bytes;
+    const recorded = this.#journal.appendLine(open.line);
     recorded.then(
       () => {
         if (!this.#open.has(entry.id)) return;
@@ -235,25 +250,6 @@ export class Inbox {
     this.#journal
       .compact(() => [...this.#open.values()].map((open) => `${open.line}\n`).join(""))
       .catch((error: unknown) => this.#reportWriteError(error));
-  }
-
-  #replay(entry: unknown, lineNumber: number): void {
-    const done = DoneMark.safeParse(entry);
-    if (done.success) {
-      this.#forget(done.data.done);
-      return;
-    }
-    const stored = StoredEntry.safeParse(entry);
-    if (!stored.success) {
-      throw new CorruptStateFileError(
-        this.#journal.file,
-        `line ${lineNumber} is neither an accepted message nor a done mark: ${stored.error.issues[0]?.message}`,
-      );
-    }
-    const line = JSON.stringify(stored.data);
-    const bytes = Buffer.byteLength(line) + 1;
-    if (!this.#open.has(stored.data.id)) this.#bytes += bytes;
-    this.#open.set(stored.data.id, { line, bytes, taken: false });
   }
 
   #notify(): void {

@@ -9,8 +9,8 @@ import {
   PublishCommand,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
-import { describe, expect, it, vi } from "vitest";
-import { PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
+import { describe, expect, it, type MockInstance, vi } from "vitest";
+import { AwsError, PortInUseError, startAwsEndpoint } from "../../../local/aws/index.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
 import {
   credentials,
@@ -144,13 +144,13 @@ describe("bad requests", () => {
     expect(((await wrongType.json()) as { message: string }).message).toContain("attributePayload.attributes.a");
   });
 
-  it("answers a failing publish callback with InternalFailureException, and keeps serving", async () => {
+  /** An endpoint whose publish callback fails with `failure`, a data-plane client for it, and console.error spied on. */
+  async function withFailingPublish(
+    failure: Error,
+    check: (client: IoTDataPlaneClient, logged: MockInstance<typeof console.error>) => Promise<void>,
+  ): Promise<void> {
     const otherDir = await makeDataDir();
-    const endpoint = await startAwsEndpoint({
-      port: 0,
-      dataDir: otherDir,
-      publish: () => Promise.reject(new Error("broker down")),
-    });
+    const endpoint = await startAwsEndpoint({ port: 0, dataDir: otherDir, publish: () => Promise.reject(failure) });
     const client = new IoTDataPlaneClient({
       endpoint: endpoint.url,
       region: LOCAL_REGION,
@@ -159,17 +159,35 @@ describe("bad requests", () => {
     });
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const failing = client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }));
-      await expect(failing).rejects.toBeInstanceOf(InternalFailureException);
-      await expect(failing).rejects.toThrow("broker down");
-      expect(logged).toHaveBeenCalledWith("Local AWS endpoint failed on", "POST", "/topics/a", expect.any(Error));
-      await expect(client.send(new GetThingShadowCommand({ thingName: "x" }))).rejects.toThrow("No shadow exists");
+      await check(client, logged);
     } finally {
       logged.mockRestore();
       client.destroy();
       await endpoint.close();
       await removeDataDir(otherDir);
     }
+  }
+
+  it("answers a failing publish callback with InternalFailureException, and keeps serving", async () => {
+    await withFailingPublish(new Error("broker down"), async (client, logged) => {
+      const failing = client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }));
+      await expect(failing).rejects.toBeInstanceOf(InternalFailureException);
+      await expect(failing).rejects.toThrow("broker down");
+      expect(logged).toHaveBeenCalledWith("Local AWS endpoint failed on", "POST", "/topics/a", expect.any(Error));
+      await expect(client.send(new GetThingShadowCommand({ thingName: "x" }))).rejects.toThrow("No shadow exists");
+    });
+  });
+
+  it("logs an InternalFailureException a service answers on purpose in one line, without a stack trace", async () => {
+    const shuttingDown = new AwsError("InternalFailureException", "the runtime is shutting down", 500);
+    await withFailingPublish(shuttingDown, async (client, logged) => {
+      await expect(client.send(new PublishCommand({ topic: "a", payload: Buffer.from("x") }))).rejects.toBeInstanceOf(
+        InternalFailureException,
+      );
+      expect(logged.mock.calls).toEqual([
+        ["Local AWS endpoint answered POST /topics/a: InternalFailureException: the runtime is shutting down"],
+      ]);
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JsonLinesJournal, MAX_LINE_BYTES, readJsonLinesSync } from "../../../local/aws/json-lines-journal.ts";
@@ -50,6 +50,18 @@ describe("readJsonLinesSync", () => {
     );
   });
 
+  it("with cutGarbageLastLine, cuts a last line that is not JSON, but refuses one with anything after it", () => {
+    const read = () => readJsonLinesSync(file, () => undefined, { cutGarbageLastLine: true });
+    writeFileSync(file, '{"a":1}\n\0\0\0\0\n');
+    expect(read()).toBe(8);
+    expect(readFileSync(file, "utf8")).toBe('{"a":1}\n');
+    writeFileSync(file, '{"a":1}\n\0\0\0\0\n{"b"');
+    expect(read).toThrow(
+      expect.objectContaining({ name: "CorruptStateFileError", message: expect.stringContaining("line 2") }),
+    );
+    expect(() => readAll()).toThrow(/line 2/);
+  });
+
   it("refuses a line too long to be a record, before making it a string", () => {
     writeFileSync(file, '{"a":1}\n');
     truncateSync(file, MAX_LINE_BYTES + 1024); // the rest: NUL bytes, no newline
@@ -82,5 +94,20 @@ describe("JsonLinesJournal", () => {
     expect(entries.at(-1)).toEqual({ after: true });
     expect(journal.bytes).toBe(statSync(file).size);
     expect(readdirSync(dataDir)).toEqual(["journal.jsonl"]);
+  });
+
+  it("keeps the appends a failed rewrite dropped: the old file stays and gets them, and its size is right", async () => {
+    const journal = new JsonLinesJournal({ file, delayMs: 10_000 });
+    journal.append('{"a":1}');
+    await journal.flush();
+    journal.append('{"b":2}');
+    // The rewrite's temp file cannot be created: a directory stands in its way.
+    mkdirSync(`${file}.${process.pid}.tmp`);
+    const rewriting = journal.rewrite(['{"a":1}', '{"b":2}'], 16);
+    journal.append('{"c":3}');
+    await expect(rewriting).rejects.toThrow(/EISDIR/);
+    await journal.flush();
+    expect(readAll().entries).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+    expect(journal.bytes).toBe(statSync(file).size);
   });
 });

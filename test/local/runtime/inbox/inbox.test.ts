@@ -1,18 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { temporaryDataDir } from "../../../../local/harness/embedded-runtime.ts";
+import { describe, expect, it } from "vitest";
 import { INBOX_FILE, Inbox, InboxClosedError, type WorkflowStart } from "../../../../local/runtime/inbox/inbox.ts";
+import { useDataDirs } from "../../../support/data-dirs.ts";
 
-const dirs: { remove: () => void }[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) dir.remove();
-});
-function dataDir(): string {
-  const dir = temporaryDataDir();
-  dirs.push(dir);
-  return dir.path;
-}
+const dataDir = useDataDirs();
 
 const uplink = (fCnt: number, padding = ""): WorkflowStart => ({
   rule: "tts_e2e_uplink",
@@ -141,11 +133,11 @@ describe("inbox of accepted messages", () => {
     await reopened.close();
   });
 
-  it("refuses a file of the wrong shape, naming it", async () => {
+  it("refuses a file of the wrong shape, naming it, the line (blank lines counted) and the field", async () => {
     const dir = dataDir();
-    writeFileSync(join(dir, INBOX_FILE), '{"id":"a","workflow":"nope"}\n{"done":"b"}\n');
+    writeFileSync(join(dir, INBOX_FILE), '{"done":"b"}\n\n{"id":"a","workflow":"nope"}\n{"done":"b"}\n');
     await expect(Inbox.open(dir)).rejects.toThrow(
-      `State file ${join(dir, INBOX_FILE)} cannot be read (line 1 is neither an accepted message nor a done mark`,
+      `State file ${join(dir, INBOX_FILE)} cannot be read (line 3: unexpected shape at acceptedAt:`,
     );
   });
 });

@@ -1,4 +1,4 @@
-/** A Node child process for fault tests: its output kept, waited on by pattern, stopped by signal, bounded in time. */
+/** A Node child process for fault tests and benchmarks: its output kept, waited on by pattern, stopped by signal, bounded in time. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 
@@ -64,23 +64,3 @@ export function startNode(script: string, args: readonly string[]): NodeChild {
     },
   };
 }
-
-/** `npm start`'s entry point on free loopback ports. */
-export function startCli(dataDir: string, options: Readonly<Record<string, string>> = {}): NodeChild {
-  const settings = {
-    "data-dir": dataDir,
-    "bind-host": "127.0.0.1",
-    "mqtt-port": "0",
-    "mqtt-ws-port": "0",
-    "aws-port": "0",
-    "tts-port": "0",
-    devices: "0",
-    ...options,
-  };
-  return startNode(
-    "local/cli/main.ts",
-    Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value]),
-  );
-}
-
-export const CLI_READY = /tts-aws-iot — embedded default/;
