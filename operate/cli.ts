@@ -5,15 +5,15 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
 import type { Environment } from "../functions/runtime/aws-clients.ts";
 import { type Command, EXIT, stringOption } from "./command.ts";
+import { doctorCommand } from "./doctor/doctor-command.ts";
 import { executionsCommand } from "./executions/executions-command.ts";
 import { processOutput } from "./output.ts";
+import { PROGRAM } from "./program.ts";
 import { replayCommand } from "./replay/replay-command.ts";
 import { resolveTarget } from "./target.ts";
 import { UsageError } from "./usage-error.ts";
 
-export const PROGRAM = "tts-aws-iot";
-
-export const COMMANDS: readonly Command[] = [executionsCommand, replayCommand];
+export const COMMANDS: readonly Command[] = [doctorCommand, executionsCommand, replayCommand];
 
 const GLOBAL_OPTIONS = {
   environment: { type: "string" },

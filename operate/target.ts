@@ -7,6 +7,7 @@
 
 import { STACK_NAME_PATTERN } from "../functions/core/thing-name.ts";
 import type { Environment } from "../functions/runtime/aws-clients.ts";
+import { SETTINGS } from "../functions/settings.ts";
 import { configFilePath, DeploymentConfigError, loadDeploymentConfig } from "../infra/config/load-config.ts";
 import { LOCAL_DEFAULT } from "./local-default.ts";
 import { UsageError } from "./usage-error.ts";
@@ -21,6 +22,10 @@ export interface TargetOptions {
 
 export interface Target {
   readonly stackName: string;
+  /** The thing type the stack creates things with (the environment's, else the functions' default). */
+  readonly thingTypeName: string;
+  /** The options that name this target again, for the commands a fix suggests. */
+  readonly arguments: readonly string[];
   /** The SDK's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, …) for `clientConfig`. */
   readonly sdkEnvironment: Environment;
   /** e.g. `environment staging (tts-staging, eu-west-1)` or `http://127.0.0.1:4566 (local)`. */
@@ -38,10 +43,20 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   const stackName = options.stackName ?? deployment?.stackName ?? (options.local ? LOCAL_DEFAULT.stackName : undefined);
   if (stackName === undefined) throw new UsageError("--endpoint-url needs --stack-name or --environment");
   if (!STACK_NAME_PATTERN.test(stackName)) throw new UsageError(`--stack-name ${stackName}: not a stack name`);
+  const thingTypeName = deployment?.thingTypeName ?? SETTINGS["ensure-thing"].shape.THING_TYPE_NAME.parse(undefined);
+  const args = [
+    ...(options.environment === undefined ? [] : ["--environment", options.environment]),
+    ...(options.local ? ["--local"] : []),
+    ...(options.endpointUrl === undefined ? [] : ["--endpoint-url", options.endpointUrl]),
+    ...(options.stackName === undefined ? [] : ["--stack-name", options.stackName]),
+    ...(options.region === undefined ? [] : ["--region", options.region]),
+  ];
 
   if (options.local) {
     return {
       stackName,
+      thingTypeName,
+      arguments: args,
       sdkEnvironment: {
         ...env,
         AWS_ENDPOINT_URL: LOCAL_DEFAULT.endpointUrl,
@@ -60,10 +75,20 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     ...(options.endpointUrl === undefined ? {} : { AWS_ENDPOINT_URL: options.endpointUrl }),
   };
   const where = options.endpointUrl ?? `environment ${options.environment}`;
-  return { stackName, sdkEnvironment, description: `${where} (stack ${stackName}, ${region ?? "no region"})` };
+  return {
+    stackName,
+    thingTypeName,
+    arguments: args,
+    sdkEnvironment,
+    description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
+  };
 }
 
-function environmentNamed(name: string, env: Environment, cwd: string): { stackName: string; region: string } {
+function environmentNamed(
+  name: string,
+  env: Environment,
+  cwd: string,
+): { stackName: string; region: string; thingTypeName: string } {
   try {
     const config = loadDeploymentConfig(configFilePath(env, cwd));
     const found = config.environments.find((candidate) => candidate.name === name);
@@ -71,7 +96,8 @@ function environmentNamed(name: string, env: Environment, cwd: string): { stackN
       const known = config.environments.map((candidate) => candidate.name).join(", ");
       throw new UsageError(`--environment ${name}: ${config.file} has no such environment (it has: ${known})`);
     }
-    return { stackName: found.config.stackName, region: found.config.region };
+    const { stackName, region, things } = found.config;
+    return { stackName, region, thingTypeName: things.typeName };
   } catch (error) {
     if (error instanceof DeploymentConfigError) throw new UsageError(error.message);
     throw error;

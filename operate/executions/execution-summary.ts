@@ -137,6 +137,11 @@ function parseJson(text: unknown): unknown {
   }
 }
 
+/** The MQTT message a rule event carries (`payload`, base64), as text: what people want to read in a history. */
+export function ruleEventMessage(input: unknown): string | undefined {
+  return decodeBase64(findString(parseJson(input), "payload"));
+}
+
 function decodeBase64(text: string | undefined): string | undefined {
   return text === undefined ? undefined : Buffer.from(text, "base64").toString("utf8");
 }

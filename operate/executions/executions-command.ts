@@ -17,6 +17,7 @@ import {
   type ExecutionSummary,
   executionName,
   type LogRecord,
+  ruleEventMessage,
   summarise,
 } from "./execution-summary.ts";
 
@@ -273,6 +274,8 @@ export function historyLines(summary: ExecutionSummary, records: readonly LogRec
       const value = record.details[key];
       if (typeof value === "string") lines.push(`       ${key}: ${oneLine(value, 2000)}`);
     }
+    const message = record.type === "ExecutionStarted" ? ruleEventMessage(record.details["input"]) : undefined;
+    if (message !== undefined) lines.push(`       message (payload decoded): ${oneLine(message, 2000)}`);
   }
   return lines;
 }

@@ -4,7 +4,6 @@
  * endpoint differs. Exit codes: 0 all well, 1 failures found, 2 usage.
  */
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
@@ -13,8 +12,8 @@ import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
+import { againstRuntime, type CliRun, OPERATOR_CLI, runOperatorCli } from "../support/operator-cli.ts";
 
-const CLI = join(import.meta.dirname, "..", "..", "operate", "main.ts");
 const finished: ExecutionSummary[] = [];
 const ctx = useTestRuntime({}, { onExecution: (summary) => finished.push(summary) });
 afterEach(() => vi.restoreAllMocks());
@@ -26,26 +25,10 @@ function sqs(): SQSClient {
   return sqsClient;
 }
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Async on purpose: a synchronous child would block the event loop the endpoint answers on. */
-function cli(...args: string[]): Promise<Run> {
-  const where = ["--endpoint-url", ctx.runtime.urls.aws, "--stack-name", "e2e"];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args, ...(args.includes("--no-target") ? [] : where)].filter((arg) => arg !== "--no-target"),
-      { env: { ...process.env, ...ctx.runtime.sdkEnvironment, NO_COLOR: "1" }, encoding: "utf8", timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function cli(...args: string[]): Promise<CliRun> {
+  const target = againstRuntime(ctx.runtime);
+  const noTarget = args.includes("--no-target");
+  return runOperatorCli([...args.filter((arg) => arg !== "--no-target"), ...(noTarget ? [] : target.args)], target.env);
 }
 
 async function publish(topic: string, payload: string | Buffer, clientId = "thethings-e2e"): Promise<void> {
@@ -112,7 +95,7 @@ describe("tts-aws-iot executions", () => {
     const child = execFile(
       process.execPath,
       [
-        CLI,
+        OPERATOR_CLI,
         "executions",
         "--follow",
         "--since",

@@ -160,9 +160,10 @@ describe("output", () => {
       record(1, "ExecutionStarted", 0, { input: '{"payload":"e30="}' }),
       record(2, "ExecutionFailed", 1500, { error: "thing_not_found", cause: "no thing" }),
     );
-    expect(historyLines(summary!, records).slice(-5)).toEqual([
+    expect(historyLines(summary!, records).slice(-6)).toEqual([
       "  1  +0ms     ExecutionStarted",
       '       input: {"payload":"e30="}',
+      "       message (payload decoded): {}",
       "  2  +1.5s    ExecutionFailed",
       "       error: thing_not_found",
       "       cause: no thing",
