@@ -4,6 +4,8 @@
  * endpoint differs. Exit codes: 0 all well, 1 failures found, 2 usage.
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
@@ -202,5 +204,39 @@ describe("tts-aws-iot usage", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: tts-aws-iot replay \[--yes\]/);
     expect(help.stdout).toContain("Exit codes:");
+  });
+});
+
+describe("README: Operating a deployment", () => {
+  /** The `npx tts-aws-iot …` lines of the section's first shell block, as printed. */
+  function readmeCommands(): string[] {
+    const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Operating a deployment"));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
+    return block
+      .split("\n")
+      .map((line) => line.replace(/\s+#.*$/, "").trim())
+      .filter((line) => line.startsWith("npx tts-aws-iot "));
+  }
+
+  it("runs every command as printed (--local pointed at this runtime's endpoint), none a usage error", async () => {
+    const commands = readmeCommands();
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    const seen = finished.length;
+    await publish("lorawan/downlink", JSON.stringify({ thingName: "README-THING", bytes: "AQ==" }), "application");
+    await expect.poll(() => finished.length, { timeout: 15_000 }).toBeGreaterThan(seen);
+    const anExecution = finished[seen]!;
+    for (const command of commands) {
+      // --follow runs until interrupted: the --follow test above runs it.
+      if (command.includes("--follow")) continue;
+      const args = command
+        .replace("<execution name or ARN>", anExecution!.name)
+        .split(/\s+/)
+        .slice(2)
+        .filter((arg) => arg !== "--local");
+      const run = await cli(...args);
+      expect([0, 1], `${command}\n${run.stderr}`).toContain(run.code);
+      expect(run.stderr, command).not.toMatch(/Run tts-aws-iot/);
+    }
   });
 });
