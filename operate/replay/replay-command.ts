@@ -61,6 +61,7 @@ Ctrl-C stops after the message in hand; messages received but not replayed reapp
 
 Options:
   --yes                 replay (default: dry run)
+  --dry-run             only say what would be replayed (the default; wins over --yes)
   --workflow <name>     only this workflow's queue (${WORKFLOW_NAMES.join(", ")})
   --json                the outcomes and summary as JSON
 

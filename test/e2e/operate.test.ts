@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
+import { banner, operatorTarget } from "../../local/cli/banner.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
@@ -238,5 +239,29 @@ describe("README: Operating a deployment", () => {
       expect([0, 1], `${command}\n${run.stderr}`).toContain(run.code);
       expect(run.stderr, command).not.toMatch(/Run tts-aws-iot/);
     }
+  });
+});
+
+describe("the banner's operator commands", () => {
+  it("run as printed", async () => {
+    const lines = banner(ctx.runtime, undefined)
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith("npx tts-aws-iot "));
+    expect(lines).toEqual([
+      `npx tts-aws-iot doctor --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e`,
+      `npx tts-aws-iot executions --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e --status FAILED`,
+    ]);
+    for (const line of lines) {
+      const run = await runOperatorCli(line.split(" ").slice(2), ctx.runtime.sdkEnvironment);
+      expect([0, 1], `${line}\n${run.stderr}`).toContain(run.code);
+      expect(run.stderr).not.toMatch(/Run tts-aws-iot|Error/);
+    }
+  });
+
+  it("say --local where --local points", () => {
+    expect(operatorTarget("http://127.0.0.1:4566", "local")).toBe("--local");
+    expect(operatorTarget("http://127.0.0.1:4566", "tts-staging")).toBe("--local --stack-name tts-staging");
+    expect(operatorTarget("http://[::1]:4566", "local")).toBe("--endpoint-url http://[::1]:4566 --stack-name local");
   });
 });
