@@ -5,9 +5,11 @@
  */
 import { ListStateMachinesCommand, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  type Message,
   QueueDoesNotExist,
   ReceiveMessageCommand,
   type SQSClient,
@@ -57,7 +59,8 @@ rules' error action put there, starts the workflow with the input the rule selec
 deleted only after its execution started; messages that cannot be replayed stay, with the reason.
 
 Without --yes this is a dry run: it lists what would be replayed and changes nothing.
-Ctrl-C stops after the message in hand; messages received but not replayed reappear after ${REPLAY_VISIBILITY_SECONDS} s.
+Ctrl-C stops after the message in hand; messages received but not replayed (skipped, failed or not
+reached) are made visible again before it exits (ChangeMessageVisibility 0), else after ${REPLAY_VISIBILITY_SECONDS} s.
 
 Options:
   --yes                 replay (default: dry run)
@@ -115,6 +118,8 @@ async function replayQueue(
   const progress = new ProgressBar(context.output, `${queueName}`, total);
   const outcomes: Outcome[] = [];
   const seen = new Set<string>();
+  /** Received but left in the queue (skipped, failed or not reached): made visible again at the end. */
+  const kept: string[] = [];
   while (!context.signal.aborted) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
@@ -128,46 +133,69 @@ async function replayQueue(
     const fresh = Messages.filter((message) => message.MessageId !== undefined && !seen.has(message.MessageId));
     if (fresh.length === 0) break;
     for (const message of fresh) {
-      if (act && context.signal.aborted) break;
-      const messageId = message.MessageId!;
-      seen.add(messageId);
-      const letter: DeadLetter = {
-        messageId,
-        body: message.Body ?? "",
-        sentTimestamp: Number(message.Attributes?.SentTimestamp ?? Date.now()),
-      };
-      const plan = planReplay(letter, workflow, context.target.stackName);
-      if (plan.kind === "skip") outcomes.push({ workflow, messageId, result: "skipped", reason: plan.reason });
-      else if (!act) {
-        outcomes.push({
-          workflow,
-          messageId,
-          result: "would-replay",
-          executionName: plan.executionName,
-          detail: plan.topic,
-        });
-      } else {
-        try {
-          await sfn.send(
-            new StartExecutionCommand({ stateMachineArn, name: plan.executionName, input: JSON.stringify(plan.input) }),
-          );
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-          outcomes.push({
-            workflow,
-            messageId,
-            result: "replayed",
-            executionName: plan.executionName,
-            detail: plan.topic,
-          });
-        } catch (error) {
-          outcomes.push({ workflow, messageId, result: "failed", reason: describe(error) });
-        }
+      seen.add(message.MessageId!);
+      if (act && context.signal.aborted) {
+        if (message.ReceiptHandle !== undefined) kept.push(message.ReceiptHandle);
+        continue;
       }
+      const outcome = await replayOne(context, { sqs, sfn, queueUrl, stateMachineArn, workflow, act }, message);
+      if (act && outcome.result !== "replayed" && message.ReceiptHandle !== undefined) kept.push(message.ReceiptHandle);
+      outcomes.push(outcome);
       progress.update(outcomes.length);
     }
   }
+  if (act) await release(sqs, queueUrl, kept);
   progress.done();
   return outcomes;
+}
+
+interface QueueReplay {
+  readonly sqs: SQSClient;
+  readonly sfn: SFNClient;
+  readonly queueUrl: string;
+  readonly stateMachineArn: string;
+  readonly workflow: WorkflowName;
+  readonly act: boolean;
+}
+
+/** Starts the message's workflow, then deletes the message: never the other way round. */
+async function replayOne(context: CommandContext, queue: QueueReplay, message: Message): Promise<Outcome> {
+  const { workflow } = queue;
+  const messageId = message.MessageId!;
+  const letter: DeadLetter = {
+    messageId,
+    body: message.Body ?? "",
+    sentTimestamp: Number(message.Attributes?.SentTimestamp ?? Date.now()),
+  };
+  const plan = planReplay(letter, workflow, context.target.stackName);
+  if (plan.kind === "skip") return { workflow, messageId, result: "skipped", reason: plan.reason };
+  const started = { workflow, messageId, executionName: plan.executionName, detail: plan.topic };
+  if (!queue.act) return { ...started, result: "would-replay" };
+  try {
+    await queue.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: queue.stateMachineArn,
+        name: plan.executionName,
+        input: JSON.stringify(plan.input),
+      }),
+    );
+    await queue.sqs.send(new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: message.ReceiptHandle }));
+    return { ...started, result: "replayed" };
+  } catch (error) {
+    return { workflow, messageId, result: "failed", reason: describe(error) };
+  }
+}
+
+/**
+ * Makes messages this run received but did not replay visible again at once (ChangeMessageVisibility 0)
+ * rather than after the visibility timeout. Best effort: a message whose handle expired is visible anyway.
+ */
+async function release(sqs: SQSClient, queueUrl: string, receiptHandles: readonly string[]): Promise<void> {
+  await Promise.allSettled(
+    receiptHandles.map((ReceiptHandle) =>
+      sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle, VisibilityTimeout: 0 })),
+    ),
+  );
 }
 
 async function urlOf(sqs: SQSClient, queueName: string): Promise<string> {

@@ -6,11 +6,18 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  PurgeQueueCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { banner, operatorTarget } from "../../local/cli/banner.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
+import { errorActionMessage } from "../../local/runtime/rule-dead-letters.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
@@ -178,8 +185,54 @@ describe("tts-aws-iot replay", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^- skipped {2}downlink {2}message \S+: not an IoT rule error action message \(bad /m);
     expect(run.stdout).toContain("replayed 0, skipped 1, failed 0");
-    // Received for the replay (hidden for 30 s), never deleted.
-    expect(await queueDepth("downlink")).toBe("0/1");
+    // Received for the replay, never deleted, and visible again at once (ChangeMessageVisibility 0).
+    expect(await queueDepth("downlink")).toBe("1/0");
+  });
+});
+
+describe("tts-aws-iot replay, interrupted", () => {
+  it("stops on SIGINT after the message in hand: every message either replayed once or back in the queue", async () => {
+    const { QueueUrl } = await sqs().send(new GetQueueUrlCommand({ QueueName: "e2e-upstream-rules-dlq" }));
+    const failure = {
+      rule: "tts_e2e_uplink",
+      workflow: "upstream" as const,
+      stage: "action" as const,
+      topic: "thethings/lorawan/e2e/uplink",
+      payload: fixtureBytes("uplink"),
+      clientId: "thethings-e2e",
+      error: new Error("throttled"),
+    };
+    const total = 60;
+    for (let index = 0; index < total; index += 1) {
+      await sqs().send(
+        new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(errorActionMessage(failure, "e2e-upstream")) }),
+      );
+    }
+    const target = againstRuntime(ctx.runtime);
+    const child = execFile(process.execPath, [OPERATOR_CLI, "replay", "--yes", "--json", ...target.args], {
+      env: { ...process.env, ...target.env },
+      encoding: "utf8",
+    });
+    let stdout = "";
+    child.stdout?.on("data", (text: string) => {
+      stdout += text;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // Interrupt once the replay has begun (a message hidden or gone).
+    await expect.poll(() => queueDepth("upstream"), { timeout: 20_000, interval: 20 }).not.toBe(`${total}/0`);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+
+    const { summary, outcomes } = JSON.parse(stdout) as {
+      summary: { replayed: number; failed: number; interrupted: boolean };
+      outcomes: { executionName: string }[];
+    };
+    expect(summary.failed).toBe(0);
+    // Nothing hidden, nothing lost: what was not replayed is visible again.
+    expect(await queueDepth("upstream")).toBe(`${total - summary.replayed}/0`);
+    expect(new Set(outcomes.map((outcome) => outcome.executionName)).size).toBe(summary.replayed);
+    if (summary.replayed < total) expect(summary.interrupted).toBe(true);
+    await sqs().send(new PurgeQueueCommand({ QueueUrl }));
   });
 });
 
