@@ -57,7 +57,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
     '  Check it, list executions, re-drive dead letters (README "Operating a deployment"; --environment <name> on AWS):',
     `    npx tts-aws-iot doctor ${operatorTarget(urls.aws, config.stackName)}`,
-    `    npx tts-aws-iot executions ${operatorTarget(urls.aws, config.stackName)} --status FAILED`,
+    `    npx tts-aws-iot executions ${operatorTarget(urls.aws, config.stackName)} --status failed`,
     ...(runtime.ttsApi === undefined
       ? []
       : [

@@ -303,7 +303,7 @@ describe("the banner's operator commands", () => {
       .filter((line) => line.startsWith("npx tts-aws-iot "));
     expect(lines).toEqual([
       `npx tts-aws-iot doctor --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e`,
-      `npx tts-aws-iot executions --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e --status FAILED`,
+      `npx tts-aws-iot executions --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e --status failed`,
     ]);
     for (const line of lines) {
       const run = await runOperatorCli(line.split(" ").slice(2), ctx.runtime.sdkEnvironment);
