@@ -88,12 +88,8 @@ export async function runCli(argv: readonly string[], env: Environment, signal: 
     return await command.run({ target, output: processOutput(values.json === true), values, positionals, signal });
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(
-        `${PROGRAM}: ${(error as Error).message}\nRun ${PROGRAM} ${command?.name ?? ""} --help.\n`.replace(
-          "  --help",
-          " --help",
-        ),
-      );
+      const help = command === undefined ? `${PROGRAM} --help` : `${PROGRAM} ${command.name} --help`;
+      process.stderr.write(`${PROGRAM}: ${(error as Error).message}\nRun ${help}.\n`);
       return EXIT.usage;
     }
     const { name: errorName, message } = error as Error;

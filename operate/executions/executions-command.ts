@@ -136,7 +136,7 @@ async function list(context: CommandContext, logs: CloudWatchLogsClient, filters
   const { output } = context;
   if (output.json) output.printJson(shown.map(toJson));
   else if (shown.length === 0)
-    output.note(`no executions in the last ${stringOption(context.values, "since") ?? "1h"}`);
+    output.note(`no matching executions in the last ${stringOption(context.values, "since") ?? "1h"}`);
   else for (const line of executionTable(shown)) output.line(line);
   return shown.some((execution) => FAILED.has(execution.status)) ? EXIT.failures : EXIT.ok;
 }
