@@ -13,7 +13,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-interface ClientConfig {
+export interface ClientConfig {
   region?: string;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -32,8 +32,11 @@ export function secretsManagerClientFor(env: Environment): SecretsManagerClient 
   return new SecretsManagerClient(clientConfig(env, env["AWS_ENDPOINT_URL_SECRETS_MANAGER"]));
 }
 
-/** SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override. */
-function clientConfig(env: Environment, serviceEndpoint: string | undefined): ClientConfig {
+/**
+ * SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override.
+ * Without credentials in `env`, the SDK's default provider chain finds them (profile, SSO, role).
+ */
+export function clientConfig(env: Environment, serviceEndpoint?: string): ClientConfig {
   const config: ClientConfig = {};
   const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
   if (region) config.region = region;

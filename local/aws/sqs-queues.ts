@@ -243,6 +243,36 @@ export class SqsQueues {
     this.#writer.schedule();
   }
 
+  /**
+   * Hides the received message for `seconds` from now on (0: visible again at once), as SQS's
+   * ChangeMessageVisibility does: only an in-flight message's latest handle may, a visible one answers
+   * MessageNotInflight, a deleted one or an older handle InvalidParameterValue (Amazon SQS API Reference,
+   * "ChangeMessageVisibility").
+   */
+  changeVisibility(name: string, receiptHandle: string, seconds: number): void {
+    const queue = this.#current(name);
+    const messageId = parseReceiptHandle(receiptHandle);
+    const message = queue.messages.find(
+      (candidate) => candidate.messageId === messageId && candidate.receiptHandle === receiptHandle,
+    );
+    if (message === undefined) {
+      throw invalidParameterValue(
+        `Value ${receiptHandle.slice(0, 200)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+      );
+    }
+    const now = this.#now();
+    if (message.visibleAt <= now) {
+      throw new AwsError(
+        "MessageNotInflight",
+        "The specified message isn't in flight.",
+        400,
+        "AWS.SimpleQueueService.MessageNotInflight",
+      );
+    }
+    message.visibleAt = now + seconds * 1000;
+    this.#writer.schedule();
+  }
+
   purge(name: string): void {
     const queue = this.#queue(name);
     const now = this.#now();

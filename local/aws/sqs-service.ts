@@ -1,6 +1,7 @@
 /**
  * Amazon SQS: the operations that inspect, drain and refill the local dead-letter queues — GetQueueUrl,
- * ListQueues, GetQueueAttributes, ReceiveMessage, DeleteMessage, DeleteMessageBatch, SendMessage, PurgeQueue —
+ * ListQueues, GetQueueAttributes, ReceiveMessage, ChangeMessageVisibility, DeleteMessage, DeleteMessageBatch,
+ * SendMessage, PurgeQueue —
  * in JSON 1.0 (`X-Amz-Target: AmazonSQS.<Operation>`: the SDK v3, AWS CLI v1 ≥ 1.29) and in the Query
  * protocol older CLIs send (`Action=<Operation>`, XML answers). Queue URLs are `<endpoint>/<account>/<name>`,
  * the path AWS's have.
@@ -58,6 +59,11 @@ const schemas = {
     ReceiveRequestAttemptId: z.string().optional(),
   }),
   deleteMessage: z.object({ ...queueUrl, ReceiptHandle: z.string().optional() }),
+  changeMessageVisibility: z.object({
+    ...queueUrl,
+    ReceiptHandle: z.string().optional(),
+    VisibilityTimeout: z.number().optional(),
+  }),
   deleteMessageBatch: z.object({
     ...queueUrl,
     Entries: z.array(z.object({ Id: z.string(), ReceiptHandle: z.string() })).optional(),
@@ -145,6 +151,18 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
         const request = parseInput(input, schemas.deleteMessage);
         const name = queueName(request.QueueUrl);
         queues.delete(name, required(request.ReceiptHandle, "ReceiptHandle"));
+        return {};
+      },
+    ],
+    [
+      "ChangeMessageVisibility",
+      (input) => {
+        const request = parseInput(input, schemas.changeMessageVisibility);
+        const name = queueName(request.QueueUrl);
+        const receiptHandle = required(request.ReceiptHandle, "ReceiptHandle");
+        if (request.VisibilityTimeout === undefined) required(undefined, "VisibilityTimeout");
+        const seconds = integer(request.VisibilityTimeout, "VisibilityTimeout", 0, L.maxVisibilityTimeoutSeconds)!;
+        queues.changeVisibility(name, receiptHandle, seconds);
         return {};
       },
     ],

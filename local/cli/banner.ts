@@ -1,6 +1,7 @@
 /** The start-up banner: where everything is, and commands that work when pasted. */
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
@@ -54,6 +55,9 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, ONE_EXECUTION)}`,
     "  Messages whose workflow could not start (the rules' dead-letter queue, as deployed):",
     `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
+    '  Check it, list executions, re-drive dead letters (README "Operating a deployment"; --environment <name> on AWS):',
+    `    npx tts-aws-iot doctor ${operatorTarget(urls.aws, config.stackName)}`,
+    `    npx tts-aws-iot executions ${operatorTarget(urls.aws, config.stackName)} --status failed`,
     ...(runtime.ttsApi === undefined
       ? []
       : [
@@ -65,6 +69,12 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     "  Ctrl-C stops cleanly; state is kept for the next start.",
     "",
   ].join("\n");
+}
+
+/** How the operator CLI names this runtime: `--local` when it is where `--local` points. */
+export function operatorTarget(awsUrl: string, stackName: string): string {
+  if (awsUrl !== LOCAL_DEFAULT.endpointUrl) return `--endpoint-url ${awsUrl} --stack-name ${stackName}`;
+  return stackName === LOCAL_DEFAULT.stackName ? "--local" : `--local --stack-name ${stackName}`;
 }
 
 /** Shell arithmetic: what `--start-time` takes, epoch milliseconds. */

@@ -7,24 +7,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
-import { DEAD_LETTER_QUEUE, deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import { DEAD_LETTER_QUEUE, deadLetterQueueName, type ErrorActionMessage } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { SqsQueues } from "../aws/index.ts";
 import { NO_CLIENT_ID } from "../rules/index.ts";
 import type { RuleFailure } from "./topic-rules.ts";
-
-export interface ErrorActionMessage {
-  readonly ruleName: string;
-  readonly topic: string;
-  readonly cloudwatchTraceId: string;
-  readonly clientId: string;
-  readonly base64OriginalPayload: string;
-  readonly failures: readonly {
-    readonly failedAction: string;
-    readonly failedResource: string;
-    readonly errorMessage: string;
-  }[];
-}
 
 /**
  * The message for a failed start. The guide's example names the action `S3Action` and the resource by the

@@ -4,6 +4,7 @@
  * and the error codes the SDK's SQS model maps (`AWS.SimpleQueueService.NonExistentQueue` → QueueDoesNotExist).
  */
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -121,6 +122,38 @@ describe("SQS: inspecting and draining", () => {
     await receive({ VisibilityTimeout: 0 });
     const { Messages } = await receive({ MessageSystemAttributeNames: ["ApproximateReceiveCount"] });
     expect(Messages?.[0]?.Attributes).toEqual({ ApproximateReceiveCount: "2" });
+  });
+
+  it("ChangeMessageVisibility 0 returns a received message to the queue at once; a visible one is not in flight (API Reference: ChangeMessageVisibility)", async () => {
+    await send("released");
+    const [received] = (await receive()).Messages ?? [];
+    expect(await attributes()).toEqual({
+      ApproximateNumberOfMessages: "0",
+      ApproximateNumberOfMessagesNotVisible: "1",
+    });
+    const change = (seconds: number, handle = received!.ReceiptHandle) =>
+      sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: seconds }),
+      );
+    await expect(change(43_201)).rejects.toMatchObject({ name: "InvalidParameterValue" });
+    await change(0);
+    expect(await attributes()).toEqual({
+      ApproximateNumberOfMessages: "1",
+      ApproximateNumberOfMessagesNotVisible: "0",
+    });
+    await expect(change(30)).rejects.toMatchObject({ name: "MessageNotInflight", $metadata: { httpStatusCode: 400 } });
+    // Received again: the first handle is no longer the message's.
+    const [again] = (await receive()).Messages ?? [];
+    await expect(change(0)).rejects.toMatchObject({
+      name: "InvalidParameterValue",
+      message: expect.stringContaining("Message does not exist or is not available for visibility timeout change"),
+    });
+    await change(600, again!.ReceiptHandle);
+    expect(await attributes()).toEqual({
+      ApproximateNumberOfMessages: "0",
+      ApproximateNumberOfMessagesNotVisible: "1",
+    });
+    await expect(change(0, "forged")).rejects.toMatchObject({ name: "ReceiptHandleIsInvalid" });
   });
 
   it("long polling (WaitTimeSeconds) answers as soon as a message arrives (API Reference: ReceiveMessage)", async () => {

@@ -1,0 +1,105 @@
+/**
+ * Which deployment a command talks to, and how: `--environment <name>` (the deployment configuration's
+ * stack name and region, credentials from the SDK's default chain), `--endpoint-url <url>` (any
+ * AWS-compatible endpoint) or `--local` (the embedded default). Every command then builds the same
+ * AWS SDK v3 clients from the resulting variables; only the endpoint differs.
+ */
+
+import { STACK_NAME_PATTERN } from "../functions/core/thing-name.ts";
+import type { Environment } from "../functions/runtime/aws-clients.ts";
+import { SETTINGS } from "../functions/settings.ts";
+import { configFilePath, DeploymentConfigError, loadDeploymentConfig } from "../infra/config/load-config.ts";
+import { LOCAL_DEFAULT } from "./local-default.ts";
+import { UsageError } from "./usage-error.ts";
+
+export interface TargetOptions {
+  readonly environment?: string | undefined;
+  readonly endpointUrl?: string | undefined;
+  readonly local?: boolean | undefined;
+  readonly stackName?: string | undefined;
+  readonly region?: string | undefined;
+}
+
+export interface Target {
+  readonly stackName: string;
+  /** The thing type the stack creates things with (the environment's, else the functions' default). */
+  readonly thingTypeName: string;
+  /** The options that name this target again, for the commands a fix suggests. */
+  readonly arguments: readonly string[];
+  /** The SDK's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, …) for `clientConfig`. */
+  readonly sdkEnvironment: Environment;
+  /** e.g. `environment staging (tts-staging, eu-west-1)` or `http://127.0.0.1:4566 (local)`. */
+  readonly description: string;
+}
+
+export function resolveTarget(options: TargetOptions, env: Environment, cwd = process.cwd()): Target {
+  if (options.local && options.endpointUrl !== undefined) {
+    throw new UsageError("--local and --endpoint-url both name an endpoint: give one");
+  }
+  if (!options.local && options.endpointUrl === undefined && options.environment === undefined) {
+    throw new UsageError("say which deployment: --environment <name> (AWS), --endpoint-url <url> or --local");
+  }
+  const deployment = options.environment === undefined ? undefined : environmentNamed(options.environment, env, cwd);
+  const stackName = options.stackName ?? deployment?.stackName ?? (options.local ? LOCAL_DEFAULT.stackName : undefined);
+  if (stackName === undefined) throw new UsageError("--endpoint-url needs --stack-name or --environment");
+  if (!STACK_NAME_PATTERN.test(stackName)) throw new UsageError(`--stack-name ${stackName}: not a stack name`);
+  const thingTypeName = deployment?.thingTypeName ?? SETTINGS["ensure-thing"].shape.THING_TYPE_NAME.parse(undefined);
+  const args = [
+    ...(options.environment === undefined ? [] : ["--environment", options.environment]),
+    ...(options.local ? ["--local"] : []),
+    ...(options.endpointUrl === undefined ? [] : ["--endpoint-url", options.endpointUrl]),
+    ...(options.stackName === undefined ? [] : ["--stack-name", options.stackName]),
+    ...(options.region === undefined ? [] : ["--region", options.region]),
+  ];
+
+  if (options.local) {
+    return {
+      stackName,
+      thingTypeName,
+      arguments: args,
+      sdkEnvironment: {
+        ...env,
+        AWS_ENDPOINT_URL: LOCAL_DEFAULT.endpointUrl,
+        AWS_REGION: options.region ?? LOCAL_DEFAULT.region,
+        AWS_ACCESS_KEY_ID: LOCAL_DEFAULT.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_DEFAULT.credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: undefined,
+      },
+      description: `${LOCAL_DEFAULT.endpointUrl} (local, stack ${stackName})`,
+    };
+  }
+  const region = options.region ?? deployment?.region ?? env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
+  const sdkEnvironment: Environment = {
+    ...env,
+    ...(region === undefined ? {} : { AWS_REGION: region }),
+    ...(options.endpointUrl === undefined ? {} : { AWS_ENDPOINT_URL: options.endpointUrl }),
+  };
+  const where = options.endpointUrl ?? `environment ${options.environment}`;
+  return {
+    stackName,
+    thingTypeName,
+    arguments: args,
+    sdkEnvironment,
+    description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
+  };
+}
+
+function environmentNamed(
+  name: string,
+  env: Environment,
+  cwd: string,
+): { stackName: string; region: string; thingTypeName: string } {
+  try {
+    const config = loadDeploymentConfig(configFilePath(env, cwd));
+    const found = config.environments.find((candidate) => candidate.name === name);
+    if (found === undefined) {
+      const known = config.environments.map((candidate) => candidate.name).join(", ");
+      throw new UsageError(`--environment ${name}: ${config.file} has no such environment (it has: ${known})`);
+    }
+    const { stackName, region, things } = found.config;
+    return { stackName, region, thingTypeName: things.typeName };
+  } catch (error) {
+    if (error instanceof DeploymentConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+/** Where the CLI points, and that `--local` is the embedded default as `npm start` runs it. */
+import { describe, expect, it } from "vitest";
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/aws/local-account.ts";
+import { LOCAL_OPTIONS } from "../../local/runtime/config.ts";
+import { formatDuration, parseDuration } from "../../operate/durations.ts";
+import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
+import { resolveTarget } from "../../operate/target.ts";
+import { UsageError } from "../../operate/usage-error.ts";
+
+describe("LOCAL_DEFAULT", () => {
+  it("is the embedded default's endpoint, region, credentials and stack name", () => {
+    expect(LOCAL_DEFAULT.endpointUrl).toBe(`http://127.0.0.1:${LOCAL_OPTIONS["aws-port"].schema.parse(undefined)}`);
+    expect(LOCAL_OPTIONS["bind-host"].schema.parse(undefined)).toBe("127.0.0.1");
+    expect(LOCAL_DEFAULT.region).toBe(LOCAL_REGION);
+    expect(LOCAL_DEFAULT.credentials).toEqual(LOCAL_CREDENTIALS);
+    expect(LOCAL_DEFAULT.stackName).toBe(LOCAL_OPTIONS["stack-name"].schema.parse(undefined));
+    expect(LOCAL_ACCOUNT_ID).toMatch(/^\d{12}$/);
+  });
+});
+
+describe("resolveTarget", () => {
+  const env = {
+    AWS_PROFILE: "ops",
+    AWS_ACCESS_KEY_ID: "AKIA-REAL",
+    AWS_SECRET_ACCESS_KEY: "real",
+    AWS_SESSION_TOKEN: "t",
+  };
+
+  it("--environment: the configuration's stack name and region, the caller's credentials", () => {
+    const target = resolveTarget({ environment: "staging" }, env);
+    expect(target.stackName).toBe("tts-staging");
+    expect(target.sdkEnvironment).toMatchObject({
+      AWS_REGION: "eu-west-1",
+      AWS_PROFILE: "ops",
+      AWS_ACCESS_KEY_ID: "AKIA-REAL",
+    });
+    expect(target.sdkEnvironment["AWS_ENDPOINT_URL"]).toBeUndefined();
+  });
+
+  it("--local: the embedded default with its credentials, never the caller's", () => {
+    const target = resolveTarget({ local: true }, env);
+    expect(target.stackName).toBe("local");
+    expect(target.sdkEnvironment).toMatchObject({
+      AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      AWS_SESSION_TOKEN: undefined,
+    });
+  });
+
+  it("--local --environment: that environment's stack name, as `npm start -- --environment` runs it", () => {
+    expect(resolveTarget({ local: true, environment: "production-meters" }, {}).stackName).toBe("tts-prod-meters");
+  });
+
+  it("--endpoint-url with --stack-name and --region", () => {
+    const target = resolveTarget(
+      { endpointUrl: "http://127.0.0.1:9999", stackName: "e2e", region: "eu-central-1" },
+      {},
+    );
+    expect(target).toMatchObject({
+      stackName: "e2e",
+      sdkEnvironment: { AWS_ENDPOINT_URL: "http://127.0.0.1:9999", AWS_REGION: "eu-central-1" },
+    });
+  });
+
+  it.each([
+    [{}, "say which deployment"],
+    [{ local: true, endpointUrl: "http://x" }, "--local and --endpoint-url both name an endpoint"],
+    [{ endpointUrl: "http://x" }, "--endpoint-url needs --stack-name or --environment"],
+    [{ environment: "nope" }, "--environment nope: "],
+    [{ local: true, stackName: "bad name" }, "--stack-name bad name: not a stack name"],
+  ])("refuses %j with a usage error", (options, message) => {
+    expect(() => resolveTarget(options, {})).toThrow(UsageError);
+    expect(() => resolveTarget(options, {})).toThrow(message);
+  });
+
+  it("names the configuration file's problem as a usage error", () => {
+    expect(() => resolveTarget({ environment: "staging" }, { TTS_AWS_IOT_CONFIG: "no-such-file.json" })).toThrow(
+      /cannot read the deployment configuration .*no-such-file\.json/,
+    );
+  });
+});
+
+describe("durations", () => {
+  it.each([
+    ["90s", 90_000],
+    ["30m", 1_800_000],
+    ["1h", 3_600_000],
+    ["1.5h", 5_400_000],
+    ["2d", 172_800_000],
+  ])("%s = %i ms", (text, ms) => expect(parseDuration(text, "--since")).toBe(ms));
+
+  it.each(["", "1", "h", "1w", "-1h", "0m"])("refuses %j", (text) => {
+    expect(() => parseDuration(text, "--since")).toThrow(UsageError);
+  });
+
+  it("formats durations for people", () => {
+    expect([850, 1234, 125_000].map(formatDuration)).toEqual(["850ms", "1.2s", "2m5s"]);
+  });
+});
