@@ -141,7 +141,11 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
               rule,
               topic: message.topic,
               clientId: message.clientId,
-              payload: Buffer.from(message.payload).toString("base64"),
+              payload: Buffer.from(
+                message.payload.buffer,
+                message.payload.byteOffset,
+                message.payload.byteLength,
+              ).toString("base64"),
               workflow,
               namePrefix,
               input,
