@@ -1,6 +1,8 @@
 /**
  * `npm run bench` (second part): the executions journal under load, through the embedded runtime with a
- * real MQTT client as TTS. Each scenario runs in a child process of its own, so its peak RSS is its own.
+ * real MQTT client as TTS. Each scenario runs in a child process of its own, so its peak RSS is its own; the
+ * MQTT clients (TTS, an application) run in a further process of their own (bench/mqtt-clients.ts), as real
+ * clients would: the runtime's thread, CPU and RSS are the runtime's only.
  *
  * - large: uplinks of ~126 KB (just under AWS IoT's 128 KB), then the data dir's size, a restart, peak RSS;
  * - ordinary: uplinks of the simulator, then RSS and heap with that many executions kept;
@@ -10,7 +12,7 @@
  * Options: --large-uplinks (1000) --ordinary-uplinks (1000) --rate (200) --seconds (120) --only <scenario>.
  * Prints a table and writes it to bench/execution-store.md.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -19,15 +21,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ExecutionStore } from "../local/aws/execution-store.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
-import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../local/runtime/runtime.ts";
-import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { markdownTable, percentile } from "./measure.ts";
+import type { ClientCommand, ClientReply } from "./mqtt-clients.ts";
 
 const STACK = "bench";
 const DEVICES = 100;
-/** ~126 KB: the size that made a 682 MB journal out of 260 uplinks (issue 9). */
-const LARGE_UPLINK_BYTES = 126 * 1024;
 /** Executions started but not finished at most: the broker is not the bottleneck measured here. */
 const IN_FLIGHT = 48;
 
@@ -81,7 +80,37 @@ writeFileSync(
 );
 console.log(`\n${table}\n\nwritten to bench/execution-store.md`);
 
-/** The runtime on a fresh data dir, TTS's MQTT client, and a count of finished executions. */
+/** The bench's MQTT clients in a child process (bench/mqtt-clients.ts), driven one command at a time. */
+function forkClients() {
+  const child = fork(join(import.meta.dirname, "mqtt-clients.ts"), [], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const replies: ClientReply[] = [];
+  let wake: (() => void) | undefined;
+  child.on("message", (reply: ClientReply) => {
+    replies.push(reply);
+    wake?.();
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.on("exit", (code) => reject(new Error(`the bench clients exited (${code})`))),
+  );
+  exited.catch(() => undefined);
+  return {
+    async send<Type extends ClientReply["type"]>(
+      command: ClientCommand,
+      type: Type,
+    ): Promise<Extract<ClientReply, { type: Type }>> {
+      child.send(command);
+      for (;;) {
+        const index = replies.findIndex((reply) => reply.type === type);
+        if (index >= 0) return replies.splice(index, 1)[0] as Extract<ClientReply, { type: Type }>;
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited]);
+      }
+    },
+  };
+}
+
+/** The runtime on a fresh data dir, the MQTT clients (TTS, an application) in their own process, joins done. */
 async function setUp(dataDir: string, extra: { maxExecutions?: number } = {}) {
   let finished = 0;
   const runtime = await startEmbeddedRuntime(
@@ -92,25 +121,26 @@ async function setUp(dataDir: string, extra: { maxExecutions?: number } = {}) {
       },
     },
   );
-  const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
-  const devices = [...createSimulatedDevices({ count: DEVICES, stackName: STACK, seed: 11 })];
-  const publish = (suffix: string, message: unknown) =>
-    tts.publishAsync(`thethings/lorawan/${STACK}/${suffix}`, JSON.stringify(message), { qos: 1 });
-  await Promise.all(devices.map((device) => publish("join", device.join())));
+  const clients = forkClients();
+  await clients.send({ type: "connect", url: runtime.urls.mqtt, stackName: STACK, devices: DEVICES }, "ready");
+  await clients.send({ type: "joins" }, "published");
   await runtime.workflows.idle();
-  return { runtime, tts, devices, publish, finished: () => finished };
+  const end = () => clients.send({ type: "end" }, "ended");
+  return { runtime, clients, end, finished: () => finished };
 }
 
 /** Publishes `count` uplinks with at most IN_FLIGHT executions unfinished, and waits for all of them. */
-async function publishAll(
-  setup: Awaited<ReturnType<typeof setUp>>,
-  count: number,
-  uplink: (device: SimulatedDevice) => unknown,
-): Promise<void> {
+async function publishAll(setup: Awaited<ReturnType<typeof setUp>>, count: number, kind: "ordinary" | "large") {
   const base = setup.finished();
-  for (let i = 0; i < count; i++) {
-    while (base + i - setup.finished() >= IN_FLIGHT) await sleep(2);
-    await setup.publish("uplink", uplink(setup.devices[i % DEVICES]!));
+  let sent = 0;
+  while (sent < count) {
+    const room = Math.min(count - sent, IN_FLIGHT - (base + sent - setup.finished()));
+    if (room <= 0) {
+      await sleep(2);
+      continue;
+    }
+    await setup.clients.send({ type: "uplinks", kind, count: room }, "published");
+    sent += room;
   }
   while (setup.finished() < base + count) await sleep(10);
   await setup.runtime.workflows.idle();
@@ -125,25 +155,15 @@ function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
-function largeUplink(device: SimulatedDevice): unknown {
-  const message = device.uplink() as { uplink_message: { decoded_payload?: Record<string, unknown> } };
-  const size = Buffer.byteLength(JSON.stringify(message));
-  message.uplink_message.decoded_payload = {
-    ...message.uplink_message.decoded_payload,
-    samples: "s".repeat(Math.max(0, LARGE_UPLINK_BYTES - size - 40)),
-  };
-  return message;
-}
-
 async function large(): Promise<Rows> {
   const count = Number(options["large-uplinks"]);
   const dataDir = temporaryDataDir();
   try {
     const setup = await setUp(dataDir.path);
     const started = performance.now();
-    await publishAll(setup, count, largeUplink);
+    await publishAll(setup, count, "large");
     const seconds = (performance.now() - started) / 1000;
-    await setup.tts.endAsync();
+    await setup.end();
     await setup.runtime.close();
     const bytes = dirBytes(dataDir.path);
     const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
@@ -158,7 +178,7 @@ async function large(): Promise<Rows> {
       [`${count} uplinks of 126 KB`, `${seconds.toFixed(1)} s, ${(count / seconds).toFixed(0)} uplinks/s`],
       ["  data dir after them", `${mb(bytes)} (executions.jsonl ${mb(journal)})`],
       ["  restart", `ok in ${restartMs.toFixed(0)} ms; ${reloaded} executions kept`],
-      ["  peak RSS (runtime + bench clients)", mb(peak)],
+      ["  peak RSS (runtime; the MQTT clients run in their own process)", mb(peak)],
     ];
   } finally {
     dataDir.remove();
@@ -170,10 +190,10 @@ async function ordinary(): Promise<Rows> {
   const dataDir = temporaryDataDir();
   try {
     const setup = await setUp(dataDir.path, { maxExecutions: count });
-    await publishAll(setup, count, (device) => device.uplink());
+    await publishAll(setup, count, "ordinary");
     globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
-    await setup.tts.endAsync();
+    await setup.end();
     await setup.runtime.close();
     const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
     return [
@@ -194,41 +214,27 @@ async function latency(): Promise<Rows> {
   const dataDir = temporaryDataDir();
   try {
     const setup = await setUp(dataDir.path);
-    const app = await connect(setup.runtime.urls.mqtt, "bench-application");
-    const received = await recorder(app, "lorawan/+/uplink");
-    const key = (message: { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } }) =>
-      `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    app.on("message", (topic, payload) => {
-      const at = sentAt.get(key(JSON.parse(payload.toString())));
-      if (at !== undefined && topic.endsWith("/uplink")) latencies.push(performance.now() - at);
-    });
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
-    const before = received.messages.length;
-    const start = performance.now();
-    for (let i = 0; i < total; i++) {
-      const wait = start + (i * 1000) / rate - performance.now();
-      if (wait > 0) await sleep(wait);
-      const uplink = setup.devices[i % DEVICES]!.uplink();
-      sentAt.set(key(uplink as never), performance.now());
-      void setup.publish("uplink", uplink);
-      if (i % (rate * 10) === 0) log(`  ${i}/${total}`);
-    }
-    // A machine that cannot keep up with the rate builds a backlog: what arrived within the wait is reported.
-    await received.waitFor(before + total, 120_000).catch(() => undefined);
+    const cpu = process.cpuUsage();
+    const paced = await setup.clients.send({ type: "paced", rate, count: total, waitMs: 120_000 }, "latencies");
+    const used = process.cpuUsage(cpu);
     loopDelay.disable();
     await setup.runtime.workflows.idle();
     const journal = statSync(join(dataDir.path, "executions.jsonl")).size;
-    await Promise.all([app.endAsync(), setup.tts.endAsync()]);
+    await setup.end();
     await setup.runtime.close();
-    latencies.sort((a, b) => a - b);
+    const latencies = paced.latencies.sort((a, b) => a - b);
     const ms = (value: number) => `${value.toFixed(1)} ms`;
+    const perUplink = (cpuMs: number) => `${(cpuMs / total).toFixed(2)} ms`;
     return [
       [
         `latency at ${rate} uplinks/s for ${seconds} s`,
         `p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? Number.NaN)} (${latencies.length} of ${total} uplinks republished)`,
+      ],
+      [
+        "  CPU per uplink",
+        `runtime ${perUplink((used.user + used.system) / 1000)}; bench clients ${perUplink(paced.cpuMs)} (own process)`,
       ],
       [
         "  event loop delay meanwhile",

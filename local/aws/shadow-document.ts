@@ -262,10 +262,7 @@ function metadataOf(value: JsonObject, metadata: JsonObject): JsonObject {
   return picked;
 }
 
+/** Shares the record's state: a record is never changed once made (an update clones the state it merges into). */
 function snapshot(record: ShadowRecord): JsonObject {
-  return {
-    state: structuredClone(record.state) as JsonObject,
-    metadata: structuredClone(record.metadata) as JsonObject,
-    version: record.version,
-  };
+  return { state: record.state as JsonObject, metadata: record.metadata as JsonObject, version: record.version };
 }

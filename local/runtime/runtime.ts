@@ -41,6 +41,7 @@ import type { LocalConfig } from "./config.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
+import { boundHeapGrowth } from "./heap-growth.ts";
 import { Inbox, InboxClosedError } from "./inbox/inbox.ts";
 import { RuleDeadLetters } from "./rule-dead-letters.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
@@ -100,6 +101,7 @@ export function apiKeySecretName(stackName: string): string {
 }
 
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
+  boundHeapGrowth();
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   // Before anything reads the state: another runtime's writes would be lost otherwise.
@@ -139,7 +141,11 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
               rule,
               topic: message.topic,
               clientId: message.clientId,
-              payload: Buffer.from(message.payload).toString("base64"),
+              payload: Buffer.from(
+                message.payload.buffer,
+                message.payload.byteOffset,
+                message.payload.byteLength,
+              ).toString("base64"),
               workflow,
               namePrefix,
               input,

@@ -16,12 +16,9 @@
  * the same run options, so the meter placed in the run options reaches them too.
  */
 import { StateMachine } from "aws-local-stepfunctions";
-import {
-  DATA_LIMIT_EXCEEDED,
-  payloadBytes,
-  STEP_FUNCTIONS_LIMITS,
-} from "../../functions/core/step-functions-limits.ts";
+import { DATA_LIMIT_EXCEEDED, STEP_FUNCTIONS_LIMITS } from "../../functions/core/step-functions-limits.ts";
 import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
+import { freshStateJson, type StateJson, stateJson } from "./state-json.ts";
 
 /** A payload over the limit inside an execution: terminal, as on AWS. */
 export class DataLimitExceededError extends Error {
@@ -51,7 +48,7 @@ const MAX = STEP_FUNCTIONS_LIMITS.maxPayloadBytes;
 
 /** @throws ExecutionInputTooLargeError as StartExecution would. */
 export function assertExecutionInputWithinLimit(input: unknown): void {
-  const bytes = payloadBytes(input);
+  const { bytes } = stateJson(input);
   if (bytes > MAX) {
     throw new ExecutionInputTooLargeError(
       `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX}`,
@@ -62,10 +59,9 @@ export function assertExecutionInputWithinLimit(input: unknown): void {
 class DataMeter implements ExecutionDataSize {
   maxStateBytes = 0;
   loggedBytes = 0;
-
   /** Counts one payload; one over the limit fails its state, and is not logged (the state never gets it). */
-  measure(value: unknown, overLimit: () => string): void {
-    const bytes = payloadBytes(value);
+  measure(value: unknown, overLimit: () => string, json: (value: unknown) => StateJson = stateJson): void {
+    const { bytes } = json(value);
     this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
     if (bytes > MAX) throw new DataLimitExceededError(overLimit());
     this.loggedBytes += bytes;
@@ -73,7 +69,7 @@ class DataMeter implements ExecutionDataSize {
 
   /** Counts a payload that was checked elsewhere (the execution's input at StartExecution, its output as the last state's). */
   record(value: unknown): void {
-    const bytes = payloadBytes(value);
+    const { bytes } = stateJson(value);
     this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
     this.loggedBytes += bytes;
   }
@@ -112,7 +108,8 @@ export function runWithinDataLimits(
       async (parameters: unknown) => {
         meter.measure(parameters, inputTooLarge(state));
         const result = await run(parameters);
-        meter.measure(result, resultTooLarge(resources.get(state) ?? state));
+        // The handler may have changed, and returned, the object it was given.
+        meter.measure(result, resultTooLarge(resources.get(state) ?? state), freshStateJson);
         return result;
       },
     ]),

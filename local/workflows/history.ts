@@ -4,6 +4,7 @@
  */
 import type { StateMachine } from "aws-local-stepfunctions";
 import type { NewHistoryEvent } from "../aws/execution-store.ts";
+import { stateJson } from "./state-json.ts";
 
 export type EngineEvent = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
@@ -14,13 +15,13 @@ export function historyEventOf(event: EngineEvent): NewHistoryEvent | undefined 
       return {
         type: `${event.state.type}StateEntered`,
         timestamp,
-        details: { name: event.state.name, input: JSON.stringify(event.state.input) },
+        details: { name: event.state.name, input: stateJson(event.state.input).text },
       };
     case "StateExited":
       return {
         type: `${event.state.type}StateExited`,
         timestamp,
-        details: { name: event.state.name, output: JSON.stringify(event.state.output ?? null) },
+        details: { name: event.state.name, output: stateJson(event.state.output ?? null).text },
       };
     case "StateFailed":
       if (event.state.type !== "Task") return undefined;

@@ -11,9 +11,11 @@ import { stateMachineName, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/cat
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../aws/local-account.ts";
+import "./jsonpath-scalar-results.ts";
 import { assertExecutionInputWithinLimit, type ExecutionDataSize, runWithinDataLimits } from "./data-limit.ts";
 import { historyEventOf } from "./history.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
+import { stateJson } from "./state-json.ts";
 import { type LocalHandlers, localFunctionArn, type TaskOverrides, taskOverrides } from "./task-overrides.ts";
 
 export interface ExecutionSummary {
@@ -175,7 +177,7 @@ export class LocalWorkflows {
       executionArn,
       stateMachineArn: workflow.stateMachineArn,
       name,
-      input: JSON.stringify(input),
+      input: stateJson(input).text,
       startDate,
     });
     const done = this.#concurrency(() => this.#run(workflow, executionArn, name, input, startDate));
@@ -317,7 +319,7 @@ export class LocalWorkflows {
     store.finished(
       executionArn,
       summary.status === "SUCCEEDED"
-        ? { status: "SUCCEEDED", output: JSON.stringify(summary.output ?? null) }
+        ? { status: "SUCCEEDED", output: stateJson(summary.output ?? null).text }
         : { status: summary.status, error: summary.error!, cause: summary.cause! },
     );
     this.#finishedCount += 1;

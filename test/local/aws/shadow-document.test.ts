@@ -245,3 +245,14 @@ describe("parseShadowUpdateRequest", () => {
     expect(error).toMatchObject({ code: "UnsupportedDocumentEncodingException", status: 415 });
   });
 });
+
+describe("update documents", () => {
+  it("stay as they were sent once later updates change the shadow (they share the record, never changed once made)", () => {
+    const first = update(undefined, { reported: { temperature: 20, nested: { a: 1 } } });
+    const sent = JSON.stringify(first.documents);
+    const second = update(first.record, { reported: { temperature: 21, nested: { b: 2 } } }, T2);
+    update(second.record, { reported: null }, T2);
+    expect(JSON.stringify(first.documents)).toBe(sent);
+    expect(first.record.state).toEqual({ reported: { temperature: 20, nested: { a: 1 } } });
+  });
+});
