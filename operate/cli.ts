@@ -12,8 +12,9 @@ import { PROGRAM } from "./program.ts";
 import { replayCommand } from "./replay/replay-command.ts";
 import { resolveTarget } from "./target.ts";
 import { UsageError } from "./usage-error.ts";
+import { verifyCommand } from "./verify/verify-command.ts";
 
-export const COMMANDS: readonly Command[] = [doctorCommand, executionsCommand, replayCommand];
+export const COMMANDS: readonly Command[] = [doctorCommand, verifyCommand, executionsCommand, replayCommand];
 
 const GLOBAL_OPTIONS = {
   environment: { type: "string" },

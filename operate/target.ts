@@ -10,6 +10,7 @@ import type { Environment } from "../functions/runtime/aws-clients.ts";
 import { SETTINGS } from "../functions/settings.ts";
 import { configFilePath, DeploymentConfigError, loadDeploymentConfig } from "../infra/config/load-config.ts";
 import { LOCAL_DEFAULT } from "./local-default.ts";
+import { PROGRAM } from "./program.ts";
 import { UsageError } from "./usage-error.ts";
 
 export interface TargetOptions {
@@ -82,6 +83,11 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     sdkEnvironment,
     description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
   };
+}
+
+/** `npx tts-aws-iot <command> <the target's options>`: what a fix or hint tells to run next. */
+export function again(target: Target, command: string): string {
+  return `npx ${PROGRAM} ${command} ${target.arguments.join(" ")}`.trimEnd();
 }
 
 function environmentNamed(

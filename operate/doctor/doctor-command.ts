@@ -15,7 +15,7 @@ import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
 import { PROGRAM } from "../program.ts";
-import type { Target } from "../target.ts";
+import { again, type Target } from "../target.ts";
 import { type CheckResult, checklist, failed, passed, topErrors } from "./checks.ts";
 
 const HOUR_MS = 3_600_000;
@@ -75,11 +75,6 @@ export async function runChecks(target: Target): Promise<CheckResult[]> {
   } finally {
     for (const client of [sfn, logs, sqs, iot]) client.destroy();
   }
-}
-
-/** `npx tts-aws-iot <command> <the target's options>` */
-function again(target: Target, command: string): string {
-  return `npx ${PROGRAM} ${command} ${target.arguments.join(" ")}`.trimEnd();
 }
 
 function deployFix(target: Target): string {

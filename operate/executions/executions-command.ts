@@ -9,6 +9,7 @@ import { logsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT, stringOption } from "../command.ts";
 import { formatDuration, parseDuration } from "../durations.ts";
 import { table } from "../output.ts";
+import { sleep } from "../sleep.ts";
 import { UsageError } from "../usage-error.ts";
 import { readExecutionRecords } from "./execution-logs.ts";
 import {
@@ -170,18 +171,6 @@ async function follow(context: CommandContext, logs: CloudWatchLogsClient, filte
     await sleep(filters.intervalMs, signal);
   }
   return failed ? EXIT.failures : EXIT.ok;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 const HEADER = ["TIME", "WORKFLOW", "EVENT", "THING", "STATUS", "DURATION", "ERROR"];

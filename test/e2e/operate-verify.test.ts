@@ -1,0 +1,138 @@
+/**
+ * `tts-aws-iot verify` against the embedded default, run as a child process: a synthetic uplink goes
+ * through the deployment (rule, upstream workflow, thing, shadow) and the test thing is gone afterwards;
+ * a stack no rule listens to fails at the execution stage, and cleanup still runs.
+ */
+import { DeleteThingCommand, IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
+import {
+  DeleteThingShadowCommand,
+  GetThingShadowCommand,
+  IoTDataPlaneClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-iot-data-plane";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { clientConfig } from "../../functions/runtime/aws-clients.ts";
+import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
+import { useTestRuntime } from "../support/local-runtime.ts";
+import { againstRuntime, runOperatorCli } from "../support/operator-cli.ts";
+
+const ctx = useTestRuntime({ devices: 0 });
+afterEach(() => vi.restoreAllMocks());
+const clients: { iot?: IoTClient; iotData?: IoTDataPlaneClient } = {};
+afterAll(() => {
+  clients.iot?.destroy();
+  clients.iotData?.destroy();
+});
+
+function verify(stackName: string, ...extra: string[]) {
+  const target = againstRuntime(ctx.runtime, stackName);
+  return runOperatorCli(["verify", ...target.args, ...extra], target.env);
+}
+
+/** Every thing in the registry whose name says it is a verify test device. */
+async function testThings(): Promise<string[]> {
+  clients.iot ??= new IoTClient(clientConfig(ctx.runtime.sdkEnvironment));
+  const { things = [] } = await clients.iot.send(new ListThingsCommand({}));
+  return things.map((thing) => thing.thingName ?? "").filter((name) => name.includes("_verify-"));
+}
+
+async function shadowOf(thingName: string): Promise<unknown> {
+  clients.iotData ??= new IoTDataPlaneClient(clientConfig(ctx.runtime.sdkEnvironment));
+  try {
+    return await clients.iotData.send(new GetThingShadowCommand({ thingName, shadowName: "lorawan" }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+interface Report {
+  ok: boolean;
+  device: { deviceId: string; thingName: string; topic: string };
+  failedStage?: string;
+  stages: { stage: string; status: string; durationMs: number; detail: string; hint?: string }[];
+}
+
+describe("tts-aws-iot verify", () => {
+  it("passes every stage on a healthy deployment and leaves no test thing behind", async () => {
+    const run = await verify("e2e");
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines[1]).toMatch(/^test device verify-[a-z0-9]+-[0-9a-f]{8} \(thing e2e_verify-[a-z0-9]+-[0-9a-f]{8}\)$/);
+    expect(lines.slice(2, -1).map((line) => line.split(/\s+/).slice(0, 2))).toEqual([
+      ["✓", "publish"],
+      ["✓", "execution"],
+      ["✓", "thing"],
+      ["✓", "shadow"],
+      ["✓", "cleanup"],
+    ]);
+    expect(run.stdout).toMatch(/^✓ execution\s+\S+\s+uplink-\S+ succeeded/m);
+    expect(run.stdout).toMatch(/^✓ cleanup\s+\S+\s+deleted the lorawan shadow and thing e2e_verify-/m);
+    expect(lines.at(-1)).toMatch(/^all stages passed in \S+$/);
+    expect(await testThings()).toEqual([]);
+  });
+
+  it("--keep leaves the thing and its shadow, holding the uplink's values; --json says so", async () => {
+    const run = await verify("e2e", "--keep", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.ok).toBe(true);
+    expect(report.stages.map((stage) => [stage.stage, stage.status])).toEqual([
+      ["publish", "passed"],
+      ["execution", "passed"],
+      ["thing", "passed"],
+      ["shadow", "passed"],
+      ["cleanup", "skipped"],
+    ]);
+    const { thingName, deviceId } = report.device;
+    expect(await testThings()).toEqual([thingName]);
+    const shadow = (await shadowOf(thingName)) as { payload: Uint8Array };
+    const reported = (JSON.parse(new TextDecoder().decode(shadow.payload)) as { state: { reported: unknown } }).state
+      .reported;
+    expect(reported).toMatchObject({ gatewayIds: ["tts-aws-iot-verify"], rssi: -42, fCntUp: 1, dataRate: "SF7BW125" });
+    expect(deviceId).toMatch(/^verify-/);
+    // Clean up what --keep left, with the commands' own SDK calls.
+    await clients.iotData!.send(new DeleteThingShadowCommand({ thingName, shadowName: "lorawan" }));
+    await clients.iot!.send(new DeleteThingCommand({ thingName }));
+    expect(await testThings()).toEqual([]);
+  });
+
+  it("fails at the execution stage when no rule listens to the stack's topic, and still cleans up", async () => {
+    const started = Date.now();
+    const run = await verify("nobody-listens", "--timeout", "3");
+    expect(run.code, run.stderr).toBe(1);
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(run.stdout).toMatch(/^✓ publish\s/m);
+    expect(run.stdout).toMatch(/^✗ execution\s+\S+\s+log group \/aws\/vendedlogs\/states\/nobody-listens-upstream/m);
+    expect(run.stdout).toMatch(/^ {4}hint: is nobody-listens the right stack\?/m);
+    expect(run.stdout).toMatch(/^- thing\s+skipped: an earlier stage failed$/m);
+    expect(run.stdout).toMatch(/^- shadow\s+skipped: an earlier stage failed$/m);
+    expect(run.stdout).toMatch(/^✓ cleanup\s+\S+\s+nothing to delete: no test thing was made$/m);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("stage execution failed (cleanup ran)");
+    expect(await testThings()).toEqual([]);
+  });
+
+  it("times out at the execution stage when no execution starts, names the rule to check, and cleans up", async () => {
+    // The rule matches but its workflow never starts (the rule's action fails: the message is dead-lettered).
+    vi.spyOn(ctx.runtime.workflows, "start").mockImplementation(() => {
+      throw new StateMachineDoesNotExistError("State Machine Does Not Exist: e2e-upstream");
+    });
+    const run = await verify("e2e", "--timeout", "3", "--json");
+    vi.restoreAllMocks();
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.failedStage).toBe("execution");
+    const execution = report.stages.find((stage) => stage.stage === "execution")!;
+    expect(execution.detail).toBe(`no upstream execution for ${report.device.deviceId} logged within 3.0s`);
+    expect(execution.durationMs).toBeGreaterThanOrEqual(2_000);
+    expect(execution.hint).toMatch(/^is topic rule tts_e2e_uplink there and enabled \(npx tts-aws-iot doctor --endpoint-url /);
+    expect(report.stages.at(-1)).toMatchObject({ stage: "cleanup", status: "passed" });
+    expect(await testThings()).toEqual([]);
+  });
+
+  it("exits 2 on a bad --timeout", async () => {
+    const run = await verify("e2e", "--timeout", "0");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--timeout 0: expected seconds, 1 to 900");
+  });
+});
