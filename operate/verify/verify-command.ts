@@ -47,6 +47,8 @@ import { shadowMismatches, type TestUplink, testUplink } from "./test-uplink.ts"
 
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const POLL_INTERVAL_MS = 500;
+/** FilterLogEvents has a small per-account request quota, shared with every other reader of the account's logs. */
+const LOG_POLL_INTERVAL_MS = 1000;
 /** Log events carry the service's clock: read from a little before the publish, in case ours is ahead. */
 const CLOCK_SLACK_MS = 60_000;
 /** Bounds one read of the upstream log group (start and end records only: two per execution). */
@@ -187,11 +189,15 @@ async function timed(stage: StageName, work: () => Promise<StageOutcome>): Promi
  * Calls `check` until it gives a value, the run's deadline passes or it is interrupted; always at
  * least once.
  */
-async function poll<T>(run: Run, check: () => Promise<T | undefined>): Promise<T | undefined> {
+async function poll<T>(
+  run: Run,
+  check: () => Promise<T | undefined>,
+  intervalMs = POLL_INTERVAL_MS,
+): Promise<T | undefined> {
   for (;;) {
     const found = await check();
     if (found !== undefined || Date.now() >= run.deadline || run.signal.aborted) return found;
-    await sleep(Math.min(POLL_INTERVAL_MS, run.deadline - Date.now()), run.signal);
+    await sleep(Math.min(intervalMs, run.deadline - Date.now()), run.signal);
   }
 }
 
@@ -212,17 +218,21 @@ async function awaitExecution(run: Run): Promise<StageOutcome> {
   const prefixes = rules.map((rule) => rule.executionNamePrefix);
   let latest: ExecutionSummary | undefined;
   try {
-    await poll(run, async () => {
-      const { records } = await readExecutionRecords(run.logs, group, {
-        startTime: run.publishedAt - CLOCK_SLACK_MS,
-        filterPattern: LIFECYCLE_PATTERN,
-        maxEvents: MAX_EVENTS,
-      });
-      latest = summarise("upstream", records, prefixes).find(
-        (execution) => execution.thing === uplink.deviceId || execution.thing === uplink.thingName,
-      );
-      return latest?.status === "RUNNING" ? undefined : latest;
-    });
+    await poll(
+      run,
+      async () => {
+        const { records } = await readExecutionRecords(run.logs, group, {
+          startTime: run.publishedAt - CLOCK_SLACK_MS,
+          filterPattern: LIFECYCLE_PATTERN,
+          maxEvents: MAX_EVENTS,
+        });
+        latest = summarise("upstream", records, prefixes).find(
+          (execution) => execution.thing === uplink.deviceId || execution.thing === uplink.thingName,
+        );
+        return latest?.status === "RUNNING" ? undefined : latest;
+      },
+      LOG_POLL_INTERVAL_MS,
+    );
   } catch (error) {
     if (!(error instanceof LogGroupMissingError)) throw error;
     return failed(error.message, `is ${target.stackName} the right stack? ${again(target, "doctor")}`);
@@ -323,7 +333,9 @@ async function cleanup(run: Run): Promise<StageOutcome> {
       `delete it yourself: aws iot-data delete-thing-shadow --thing-name ${thingName} --shadow-name ${SHADOW_NAME} /dev/null; aws iot delete-thing --thing-name ${thingName}`,
     );
   }
-  return passed(deleted.length === 0 ? "nothing to delete: no test thing was made" : `deleted ${deleted.join(" and ")}`);
+  return passed(
+    deleted.length === 0 ? "nothing to delete: no test thing was made" : `deleted ${deleted.join(" and ")}`,
+  );
 }
 
 function printReport(context: CommandContext, report: VerifyReport): void {

@@ -125,7 +125,9 @@ describe("tts-aws-iot verify", () => {
     const execution = report.stages.find((stage) => stage.stage === "execution")!;
     expect(execution.detail).toBe(`no upstream execution for ${report.device.deviceId} logged within 3.0s`);
     expect(execution.durationMs).toBeGreaterThanOrEqual(2_000);
-    expect(execution.hint).toMatch(/^is topic rule tts_e2e_uplink there and enabled \(npx tts-aws-iot doctor --endpoint-url /);
+    expect(execution.hint).toMatch(
+      /^is topic rule tts_e2e_uplink there and enabled \(npx tts-aws-iot doctor --endpoint-url /,
+    );
     expect(report.stages.at(-1)).toMatchObject({ stage: "cleanup", status: "passed" });
     expect(await testThings()).toEqual([]);
   });
