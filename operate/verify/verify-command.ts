@@ -202,7 +202,7 @@ async function poll<T>(
 }
 
 function waited(run: Run): string {
-  return run.signal.aborted ? "interrupted" : `within ${formatDuration(run.deadline - run.publishedAt)}`;
+  return run.signal.aborted ? "(interrupted)" : `within ${formatDuration(run.deadline - run.publishedAt)}`;
 }
 
 async function publish(run: Run): Promise<StageOutcome> {

@@ -3,6 +3,7 @@
  * through the deployment (rule, upstream workflow, thing, shadow) and the test thing is gone afterwards;
  * a stack no rule listens to fails at the execution stage, and cleanup still runs.
  */
+import { execFile } from "node:child_process";
 import { DeleteThingCommand, IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
 import {
   DeleteThingShadowCommand,
@@ -14,7 +15,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
-import { againstRuntime, runOperatorCli } from "../support/operator-cli.ts";
+import { againstRuntime, OPERATOR_CLI, runOperatorCli } from "../support/operator-cli.ts";
 
 const ctx = useTestRuntime({ devices: 0 });
 afterEach(() => vi.restoreAllMocks());
@@ -132,9 +133,58 @@ describe("tts-aws-iot verify", () => {
     expect(await testThings()).toEqual([]);
   });
 
+  it("stops waiting on SIGINT and still cleans up", async () => {
+    vi.spyOn(ctx.runtime.workflows, "start").mockImplementation(() => {
+      throw new StateMachineDoesNotExistError("State Machine Does Not Exist: e2e-upstream");
+    });
+    const target = againstRuntime(ctx.runtime);
+    const child = execFile(process.execPath, [OPERATOR_CLI, "verify", "--timeout", "120", "--json", ...target.args], {
+      env: { ...process.env, ...target.env },
+      encoding: "utf8",
+    });
+    let stdout = "";
+    child.stdout?.on("data", (text: string) => {
+      stdout += text;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const before = ctx.runtime.ruleFailures.length;
+    // Interrupt once the uplink was published (its rule's start failed).
+    await expect.poll(() => ctx.runtime.ruleFailures.length, { timeout: 20_000 }).toBeGreaterThan(before);
+    const interruptedAt = Date.now();
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    expect(Date.now() - interruptedAt).toBeLessThan(10_000);
+    const report = JSON.parse(stdout) as Report;
+    expect(report.failedStage).toBe("execution");
+    expect(report.stages[1]!.detail).toBe(`no upstream execution for ${report.device.deviceId} logged (interrupted)`);
+    expect(report.stages.at(-1)).toMatchObject({ stage: "cleanup", status: "passed" });
+  });
+
   it("exits 2 on a bad --timeout", async () => {
     const run = await verify("e2e", "--timeout", "0");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--timeout 0: expected seconds, 1 to 900");
+  });
+});
+
+describe("tts-aws-iot verify, shadow updates off", () => {
+  const quiet = useTestRuntime({ devices: 0, shadowMetrics: "off" });
+
+  it("fails at the shadow stage, hints at SHADOW_METRICS, and deletes the thing the run made", async () => {
+    const target = againstRuntime(quiet.runtime);
+    const run = await runOperatorCli(["verify", "--timeout", "3", ...target.args], target.env);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^✓ execution\s/m);
+    expect(run.stdout).toMatch(/^✓ thing\s/m);
+    expect(run.stdout).toMatch(/^✗ shadow\s+\S+\s+lorawan shadow of e2e_verify-\S+ within 3\.0s: no lorawan shadow$/m);
+    expect(run.stdout).toMatch(
+      /^ {4}hint: is update-shadow's SHADOW_METRICS off\? npx tts-aws-iot executions show uplink-/m,
+    );
+    expect(run.stdout).toMatch(/^✓ cleanup\s+\S+\s+deleted thing e2e_verify-\S+$/m);
+    expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("stage shadow failed (cleanup ran)");
+    const iot = new IoTClient(clientConfig(quiet.runtime.sdkEnvironment));
+    const { things = [] } = await iot.send(new ListThingsCommand({}));
+    iot.destroy();
+    expect(things).toEqual([]);
   });
 });
