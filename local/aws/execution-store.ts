@@ -43,6 +43,9 @@ export const DEFAULT_MAX_EXECUTIONS = 1000;
 export const DEFAULT_MAX_EXECUTION_BYTES = 32 * 1024 * 1024;
 /** Compaction starts once the journal holds this much more than the kept executions' lines. */
 const COMPACTION_SLACK_BYTES = 1024 * 1024;
+/** The first wait after a failed compaction, doubled at each failure in a row up to the maximum. */
+const COMPACTION_RETRY_MS = 30_000;
+const COMPACTION_RETRY_MAX_MS = 5 * 60_000;
 
 export interface ExecutionStart {
   readonly executionArn: string;
@@ -111,6 +114,12 @@ export class ExecutionStore {
    */
   readonly #journal: JsonLinesJournal;
   #compaction: Promise<void> | undefined;
+  /**
+   * After a failed compaction (disk full, a file in the way), none before this time: appends go on to
+   * the old file meanwhile, so nothing is lost, and a lasting cause is not retried on every append.
+   */
+  #compactionRetryAt = 0;
+  #compactionFailures = 0;
 
   constructor(options: ExecutionStoreOptions) {
     this.#file = join(options.dataDir, "executions.jsonl");
@@ -293,17 +302,27 @@ export class ExecutionStore {
   }
 
   #compactIfDue(now = false): void {
-    if (this.#compaction !== undefined) return;
+    if (this.#compaction !== undefined || Date.now() < this.#compactionRetryAt) return;
     if (!now && this.#journal.bytes <= 2 * this.#liveBytes + COMPACTION_SLACK_BYTES) return;
     const lines = [...this.#entries.values()].map((entry) => entry.line);
-    this.#compaction = this.#journal
-      .rewrite(lines, this.#liveBytes)
-      .catch((error: unknown) => console.error(`Could not compact ${this.#file}:`, error))
-      .finally(() => {
+    this.#compaction = this.#journal.rewrite(lines, this.#liveBytes).then(
+      () => {
+        this.#compactionFailures = 0;
         this.#compaction = undefined;
         // What was recorded meanwhile may be due already.
         this.#compactIfDue();
-      });
+      },
+      (error: unknown) => {
+        this.#compactionFailures += 1;
+        const waitMs = Math.min(COMPACTION_RETRY_MAX_MS, COMPACTION_RETRY_MS * 2 ** (this.#compactionFailures - 1));
+        this.#compactionRetryAt = Date.now() + waitMs;
+        this.#compaction = undefined;
+        console.error(
+          `Could not compact ${this.#file} (${error instanceof Error ? error.message : String(error)}); ` +
+            `executions are still recorded in it, next try in ${waitMs / 1000} s`,
+        );
+      },
+    );
   }
 
   #abortOrphans(): void {

@@ -1,6 +1,6 @@
-import { appendFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ExecutionAlreadyFinishedError, ExecutionStore } from "../../../local/aws/execution-store.ts";
 import { HISTORY_DATA_LIMIT_BYTES } from "../../../local/aws/history-data.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../local/aws/local-account.ts";
@@ -183,6 +183,33 @@ describe("ExecutionStore", () => {
       Array.from({ length: 20 }, (_, i) => `e${39 - i}`),
     );
     expect(reloaded.get(arn("e39"))?.output).toBe(`"${pad}39"`);
+  });
+
+  it("after a failed compaction waits before the next try, one line on stderr, and keeps recording", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      // The compaction's temp file cannot be created: a directory stands in its way, as a full disk would.
+      const inTheWay = `${journal()}.${process.pid}.tmp`;
+      mkdirSync(inTheWay);
+      const store = new ExecutionStore({ dataDir, maxExecutions: 20, writeDelayMs: 1 });
+      const pad = "p".repeat(100_000);
+      for (let i = 0; i < 60; i++) {
+        start(store, `e${i}`, new Date(1000 + i));
+        store.finished(arn(`e${i}`), { status: "SUCCEEDED", output: `"${pad}${i}"` });
+        await store.flush();
+      }
+      // Due again at every later append, but tried once: the next try waits 30 s.
+      expect(errors.mock.calls).toEqual([
+        [expect.stringMatching(/^Could not compact .*executions\.jsonl \(.*EISDIR.*\); .* next try in 30 s$/)],
+      ]);
+      rmdirSync(inTheWay);
+      const reloaded = new ExecutionStore({ dataDir, maxExecutions: 20 });
+      expect(reloaded.list().map((execution) => execution.name)).toEqual(
+        Array.from({ length: 20 }, (_, i) => `e${59 - i}`),
+      );
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it("drops a torn last line left by a crash, and cuts it off before appending, so later starts work", async () => {
