@@ -13,6 +13,12 @@ import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 const CURRENT = "AWSCURRENT";
 const PREVIOUS = "AWSPREVIOUS";
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/**
+ * Secrets Manager API reference, PutSecretValue / CreateSecret: SecretString and SecretBinary at most
+ * 65,536 (characters; bytes once decoded). Versions: "Secrets Manager removes outdated versions when
+ * there are more than 100, but it does not remove versions created less than 24 hours ago".
+ */
+export const SECRET_LIMITS = { maxValueLength: 65_536, keptVersions: 100, versionGraceSeconds: 24 * 60 * 60 } as const;
 const SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export interface SecretValue {
@@ -78,6 +84,8 @@ export class SecretStore {
         `Invalid name '${request.name}': 1 to 512 characters of A-Z a-z 0-9 / _ + = . @ -`,
       );
     }
+    // Checked before anything is created: a refused value creates no secret either.
+    if (request.value !== undefined) assertOneValue(request.value);
     if (this.#secrets.has(request.name)) {
       throw new AwsError(
         "ResourceExistsException",
@@ -113,7 +121,7 @@ export class SecretStore {
       );
     }
     const version: SecretVersion = { versionId, ...value, stages: [CURRENT], createdDate: nowSeconds() };
-    secret.versions = [version, ...secret.versions.filter((old) => old.stages.includes(CURRENT)).map(demoted)];
+    secret.versions = withoutOutdated([version, ...secret.versions.map(demoted)]);
     this.#writer.schedule();
     return version;
   }
@@ -154,8 +162,17 @@ export class SecretStore {
   }
 }
 
+/** AWSCURRENT moves to the new version and AWSPREVIOUS to the one it left; older ones keep no label but stay readable by id. */
 function demoted(version: SecretVersion): SecretVersion {
-  return { ...version, stages: [PREVIOUS] };
+  return { ...version, stages: version.stages.includes(CURRENT) ? [PREVIOUS] : [] };
+}
+
+/** Newest first: beyond the kept count, unlabelled versions older than the grace period go. */
+function withoutOutdated(versions: SecretVersion[]): SecretVersion[] {
+  const cutoff = nowSeconds() - SECRET_LIMITS.versionGraceSeconds;
+  return versions.filter(
+    (version, index) => index < SECRET_LIMITS.keptVersions || version.stages.length > 0 || version.createdDate > cutoff,
+  );
 }
 
 function assertOneValue(value: SecretValue): void {
@@ -163,6 +180,17 @@ function assertOneValue(value: SecretValue): void {
     throw new AwsError(
       "InvalidParameterException",
       "You must provide either SecretString or SecretBinary, but not both.",
+    );
+  }
+  const [member, length] =
+    value.secretString === undefined
+      ? ["secretBinary", Buffer.from(value.secretBinary ?? "", "base64").length]
+      : ["secretString", value.secretString.length];
+  if (length > SECRET_LIMITS.maxValueLength) {
+    // AWS's answer to a broken length constraint of the request (the API reference's Length Constraints).
+    throw new AwsError(
+      "ValidationException",
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${SECRET_LIMITS.maxValueLength}`,
     );
   }
 }

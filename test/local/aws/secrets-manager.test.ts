@@ -94,6 +94,36 @@ describe("Secrets Manager", () => {
     expect(clash.body["__type"]).toBe("ResourceExistsException");
   });
 
+  // Secrets Manager API reference, CreateSecret / PutSecretValue: SecretString "Maximum length of 65536";
+  // PutSecretValue: outdated versions are removed beyond 100, never those created in the last 24 hours.
+  it("refuses a value over 65,536 characters with ValidationException, creating nothing", async () => {
+    const tooLong = await secretsManager("CreateSecret", { Name: "big", SecretString: "x".repeat(65_537) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body["__type"]).toBe("ValidationException");
+    expect(String(tooLong.body["message"] ?? tooLong.body["Message"])).toContain(
+      "Member must have length less than or equal to 65536",
+    );
+    expect((await secretsManager("GetSecretValue", { SecretId: "big" })).body["__type"]).toBe(
+      "ResourceNotFoundException",
+    );
+    const fits = await secretsManager("CreateSecret", { Name: "big", SecretString: "x".repeat(65_536) });
+    expect(fits.status).toBe(200);
+    const put = await secretsManager("PutSecretValue", { SecretId: "big", SecretString: "y".repeat(65_537) });
+    expect(put.body["__type"]).toBe("ValidationException");
+    expect((await secretsManager("GetSecretValue", { SecretId: "big" })).body["SecretString"]).toHaveLength(65_536);
+  });
+
+  it("keeps older versions without a label, readable by id (recent ones are never removed)", async () => {
+    await secretsManager("CreateSecret", { Name: "s", SecretString: "v1", ClientRequestToken: TOKEN_A });
+    await secretsManager("PutSecretValue", { SecretId: "s", SecretString: "v2", ClientRequestToken: TOKEN_B });
+    const third = await secretsManager("PutSecretValue", { SecretId: "s", SecretString: "v3" });
+    expect(third.body["VersionStages"]).toEqual(["AWSCURRENT"]);
+    const oldest = await secretsManager("GetSecretValue", { SecretId: "s", VersionId: TOKEN_A });
+    expect(oldest.body).toMatchObject({ SecretString: "v1", VersionStages: [] });
+    const previous = await secretsManager("GetSecretValue", { SecretId: "s", VersionStage: "AWSPREVIOUS" });
+    expect(previous.body).toMatchObject({ SecretString: "v2", VersionId: TOKEN_B });
+  });
+
   it("reports missing secrets and versions as ResourceNotFoundException", async () => {
     const missing = await secretsManager("GetSecretValue", { SecretId: "nope" });
     expect(missing.status).toBe(400);
