@@ -1,6 +1,6 @@
 /** A Node child process for fault tests and benchmarks: its output kept, waited on by pattern, stopped by signal, bounded in time. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -15,12 +15,19 @@ export interface NodeChild {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
-/** Runs `script` (relative to the repository) with the Node running the tests, on loopback only by its args. */
-export function startNode(script: string, args: readonly string[]): NodeChild {
-  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
+/**
+ * Runs `script` (absolute, or relative to the repository) with the Node running the tests, on loopback only by its args;
+ * `env` is added to this process's environment.
+ */
+export function startNode(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): NodeChild {
+  const child = spawn(process.execPath, [resolve(ROOT, script), ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    env: { ...process.env, ...env, NODE_NO_WARNINGS: "1" },
   });
   let stdout = "";
   let stderr = "";

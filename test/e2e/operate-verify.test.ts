@@ -3,7 +3,6 @@
  * through the deployment (rule, upstream workflow, thing, shadow) and the test thing is gone afterwards;
  * a stack no rule listens to fails at the execution stage, and cleanup still runs.
  */
-import { execFile } from "node:child_process";
 import { DeleteThingCommand, IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
 import {
   DeleteThingShadowCommand,
@@ -13,6 +12,7 @@ import {
 } from "@aws-sdk/client-iot-data-plane";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
+import { startNode } from "../../local/harness/node-process.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
 import { againstRuntime, OPERATOR_CLI, runOperatorCli } from "../support/operator-cli.ts";
@@ -138,23 +138,14 @@ describe("tts-aws-iot verify", () => {
       throw new StateMachineDoesNotExistError("State Machine Does Not Exist: e2e-upstream");
     });
     const target = againstRuntime(ctx.runtime);
-    const child = execFile(process.execPath, [OPERATOR_CLI, "verify", "--timeout", "120", "--json", ...target.args], {
-      env: { ...process.env, ...target.env },
-      encoding: "utf8",
-    });
-    let stdout = "";
-    child.stdout?.on("data", (text: string) => {
-      stdout += text;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const child = startNode(OPERATOR_CLI, ["verify", "--timeout", "120", "--json", ...target.args], target.env);
     const before = ctx.runtime.ruleFailures.length;
     // Interrupt once the uplink was published (its rule's start failed).
     await expect.poll(() => ctx.runtime.ruleFailures.length, { timeout: 20_000 }).toBeGreaterThan(before);
     const interruptedAt = Date.now();
-    child.kill("SIGINT");
-    expect(await exited).toBe(1);
+    expect(await child.stop("SIGINT")).toBe(1);
     expect(Date.now() - interruptedAt).toBeLessThan(10_000);
-    const report = JSON.parse(stdout) as Report;
+    const report = JSON.parse(child.output().stdout) as Report;
     expect(report.failedStage).toBe("execution");
     expect(report.stages[1]!.detail).toBe(`no upstream execution for ${report.device.deviceId} logged (interrupted)`);
     expect(report.stages.at(-1)).toMatchObject({ stage: "cleanup", status: "passed" });

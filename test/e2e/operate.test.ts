@@ -3,7 +3,6 @@
  * against the embedded default: the same AWS SDK v3 calls it makes against a deployed stack, only the
  * endpoint differs. Exit codes: 0 all well, 1 failures found, 2 usage.
  */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -17,6 +16,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { banner, operatorTarget } from "../../local/cli/banner.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
+import { startNode } from "../../local/harness/node-process.ts";
 import { errorActionMessage } from "../../local/runtime/rule-dead-letters.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { StateMachineDoesNotExistError } from "../../local/workflows/runner.ts";
@@ -102,10 +102,9 @@ describe("tts-aws-iot executions", () => {
   });
 
   it("--follow prints executions as they finish until interrupted", async () => {
-    const child = execFile(
-      process.execPath,
+    const child = startNode(
+      OPERATOR_CLI,
       [
-        OPERATOR_CLI,
         "executions",
         "--follow",
         "--since",
@@ -118,26 +117,23 @@ describe("tts-aws-iot executions", () => {
         "--stack-name",
         "e2e",
       ],
-      { env: { ...process.env, ...ctx.runtime.sdkEnvironment }, encoding: "utf8" },
+      ctx.runtime.sdkEnvironment,
     );
-    let stdout = "";
-    child.stdout?.on("data", (text: string) => {
-      stdout += text;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const stdout = () => child.output().stdout;
+    let exitCode: number | string;
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await publish("lorawan/downlink", JSON.stringify({ thingName: "FOLLOWED-THING", bytes: "CA==" }), "application");
-      await expect.poll(() => stdout, { timeout: 15_000 }).toContain('"thing":"FOLLOWED-THING"');
-      const lines = stdout
+      await expect.poll(stdout, { timeout: 15_000 }).toContain('"thing":"FOLLOWED-THING"');
+      const lines = stdout()
         .trim()
         .split("\n")
         .map((line) => JSON.parse(line) as { thing?: string; status: string });
       expect(lines.filter((line) => line.thing === "FOLLOWED-THING").at(-1)).toMatchObject({ status: "FAILED" });
     } finally {
-      child.kill("SIGINT");
+      exitCode = await child.stop("SIGINT");
     }
-    expect(await exited).toBe(1);
+    expect(exitCode).toBe(1);
   });
 });
 
@@ -209,21 +205,12 @@ describe("tts-aws-iot replay, interrupted", () => {
       );
     }
     const target = againstRuntime(ctx.runtime);
-    const child = execFile(process.execPath, [OPERATOR_CLI, "replay", "--yes", "--json", ...target.args], {
-      env: { ...process.env, ...target.env },
-      encoding: "utf8",
-    });
-    let stdout = "";
-    child.stdout?.on("data", (text: string) => {
-      stdout += text;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    const child = startNode(OPERATOR_CLI, ["replay", "--yes", "--json", ...target.args], target.env);
     // Interrupt once the replay has begun (a message hidden or gone).
     await expect.poll(() => queueDepth("upstream"), { timeout: 20_000, interval: 20 }).not.toBe(`${total}/0`);
-    child.kill("SIGINT");
-    expect(await exited).toBe(0);
+    expect(await child.stop("SIGINT")).toBe(0);
 
-    const { summary, outcomes } = JSON.parse(stdout) as {
+    const { summary, outcomes } = JSON.parse(child.output().stdout) as {
       summary: { replayed: number; failed: number; interrupted: boolean };
       outcomes: { executionName: string }[];
     };
