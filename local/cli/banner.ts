@@ -5,7 +5,7 @@ import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
-import type { LocalRuntime } from "../runtime/runtime.ts";
+import { apiKeySecretName, type LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
 const SLOW_PUSH: FaultInput = { kind: "slowAnswer", action: "push", delayMs: 8_000 };
@@ -25,7 +25,7 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
   const downlink = JSON.stringify({ thingName: thing, bytes: "AQID", fPort: 10, confirmed: true });
   const tts =
     runtime.ttsApi !== undefined
-      ? `${runtime.ttsApi.url}    (API key ${masked(config.ttsApiKey)}, in secret ${config.stackName}/tts-api-keys)`
+      ? `${runtime.ttsApi.url}    (API key ${masked(config.ttsApiKey)}, in secret ${apiKeySecretName(config.stackName)})`
       : "not running (--devices 0): downlinks end with tts_unavailable";
   return [
     "",
