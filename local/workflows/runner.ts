@@ -75,7 +75,6 @@ interface LoadedWorkflow {
   readonly stateMachineArn: string;
   readonly definition: StateMachineDefinition;
   readonly machine: StateMachine;
-  readonly overrides: TaskOverrides;
   /** What aws-local-stepfunctions takes for each run: the task overrides and, in tests, shortened waits. */
   readonly runOverrides: Record<string, unknown>;
   readonly createdAt: Date;
@@ -140,7 +139,6 @@ export class LocalWorkflows {
           stateMachineArn: `arn:aws:states:${this.#region}:${this.#account}:stateMachine:${smName}`,
           definition,
           machine: new StateMachine(definition as never),
-          overrides,
           runOverrides: runOverrides(definition, overrides, options),
           createdAt,
         };
