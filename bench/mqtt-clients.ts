@@ -25,7 +25,7 @@ export type ClientReply =
   | { readonly type: "ended" };
 
 /** ~126 KB: the size that made a 682 MB journal out of 260 uplinks (issue 9). */
-export const LARGE_UPLINK_BYTES = 126 * 1024;
+const LARGE_UPLINK_BYTES = 126 * 1024;
 
 function largeUplink(device: SimulatedDevice): unknown {
   const message = device.uplink() as { uplink_message: { decoded_payload?: Record<string, unknown> } };

@@ -80,7 +80,7 @@ export function operatorTarget(awsUrl: string, stackName: string): string {
 /** Shell arithmetic: what `--start-time` takes, epoch milliseconds. */
 export const LAST_HOUR = "$(( ($(date +%s) - 3600) * 1000 ))";
 export const FAILED_EXECUTIONS = '{ $.type = "ExecutionFailed" }';
-export const ONE_EXECUTION = '{ $.execution_arn = "<execution ARN>" }';
+const ONE_EXECUTION = '{ $.execution_arn = "<execution ARN>" }';
 
 /** `aws logs filter-log-events …` printing one JSON record per line; the same command works on AWS. */
 export function filterLogEvents(logGroupName: string, startTime: string, filterPattern: string): string {

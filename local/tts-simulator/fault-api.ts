@@ -11,8 +11,8 @@
 import { type FaultInjector, InvalidFaultError } from "./fault-injector.ts";
 import { parseFault } from "./fault-spec.ts";
 
-export const SIMULATOR_PATH_PREFIX = "/simulator/";
-export const FAULTS_PATH = "/simulator/faults";
+const SIMULATOR_PATH_PREFIX = "/simulator/";
+export const FAULTS_PATH = `${SIMULATOR_PATH_PREFIX}faults`;
 const FAULTS_METHODS = "GET, POST, DELETE";
 
 export interface ControlRequest {

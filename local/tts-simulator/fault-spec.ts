@@ -22,8 +22,8 @@ export class InvalidFaultError extends Error {
   override readonly name = "InvalidFaultError";
 }
 
-export const ERROR_BEFORE_PROCESSING_STATUSES = [429, 500, 502, 503, 504] as const;
-export const ERROR_AFTER_PROCESSING_STATUSES = [500, 502, 503, 504] as const;
+const ERROR_BEFORE_PROCESSING_STATUSES = [429, 500, 502, 503, 504] as const;
+const ERROR_AFTER_PROCESSING_STATUSES = [500, 502, 503, 504] as const;
 export type RefusalStatus = (typeof ERROR_BEFORE_PROCESSING_STATUSES)[number];
 
 /** setTimeout fires at once beyond 2^31-1 ms; an hour is already far past any client's timeout. */
