@@ -1,3 +1,9 @@
+/**
+ * How a rule's FROM topic filter matches topics. Expected answers: AWS IoT Core Developer Guide,
+ * "MQTT topics" (names and filters are case-sensitive; `+` one level, `#` the rest and last; topics
+ * beginning with `$` are reserved) and "FROM clause" (its `topic/#` example), and MQTT 3.1.1 §4.7
+ * (`a/#` matches `a` too; a filter beginning with a wildcard does not match a `$` topic).
+ */
 import { describe, expect, it } from "vitest";
 import { TopicFilterError, topicFilterProblem, topicMatches } from "../../../local/rules/index.ts";
 
@@ -26,6 +32,15 @@ describe("topicMatches", () => {
     ["thethings/lorawan/my-stack/downlink/+", "thethings/lorawan/my-stack/downlink/a/b", false],
   ])("filter %j, topic %j → %s", (filter, topic, expected) => {
     expect(topicMatches(filter, topic)).toBe(expected);
+  });
+
+  it.each([
+    ["topic/subtopic", true],
+    ["topic/subtopic-2", true],
+    ["topic/subtopic-3/details", true],
+    ["topic-2/subtopic-x", false],
+  ])("the FROM clause guide's example: 'topic/#' and topic %j → %s", (topic, expected) => {
+    expect(topicMatches("topic/#", topic)).toBe(expected);
   });
 
   it.each([
