@@ -1,3 +1,8 @@
+/**
+ * MQTT over WebSocket at the path IoT Core serves it on: AWS IoT Core Developer Guide, "Device
+ * communication protocols" ("MQTT over the WebSocket protocol": `wss://<iot-endpoint>/mqtt`); locally
+ * without TLS or SigV4, as every local endpoint.
+ */
 import { describe, expect, it } from "vitest";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
