@@ -141,11 +141,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
               rule,
               topic: message.topic,
               clientId: message.clientId,
-              payload: Buffer.from(
-                message.payload.buffer,
-                message.payload.byteOffset,
-                message.payload.byteLength,
-              ).toString("base64"),
+              payload: message.payload.toString("base64"),
               workflow,
               namePrefix,
               input,
