@@ -11,7 +11,7 @@ import { listen, urlHost } from "../net/listen.ts";
 import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
-import { handleControlRequest, isControlPath } from "./fault-api.ts";
+import { type ControlResponse as Answer, handleControlRequest, isControlPath } from "./fault-api.ts";
 import { type ErrorAnswer, FaultInjector, type RequestFault, requestFaultKinds } from "./fault-injector.ts";
 import type { TtsSimulator } from "./publisher.ts";
 import { type RecordedRequest, type RecorderLimits, RequestRecorder } from "./request-recorder.ts";
@@ -200,13 +200,6 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
         });
       })()),
   };
-}
-
-interface Answer {
-  readonly status: number;
-  /** undefined: no body. */
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function send(response: ServerResponse, answer: Answer): void {
