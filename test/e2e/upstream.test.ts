@@ -13,10 +13,10 @@ import {
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { executionLogRecords } from "../../local/harness/execution-logs.ts";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { executionLogRecords } from "../support/execution-logs.ts";
 import { fixtureBytes } from "../support/fixtures.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
