@@ -7,6 +7,7 @@ import type { ThingNameScheme } from "../../functions/core/thing-name.ts";
 import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts";
 import { WORKFLOW_LOG_LEVELS, type WorkflowLogLevel } from "../../infra/config/environment-schema.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
+import { DEFAULT_MAX_EXECUTION_BYTES, DEFAULT_MAX_EXECUTIONS } from "../aws/execution-store.ts";
 import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES } from "./inbox/inbox.ts";
 
 type ThingSetting = keyof SettingsEnvironment<"ensure-thing">;
@@ -104,13 +105,13 @@ export const LOCAL_OPTIONS = {
   },
   "max-executions": {
     env: "MAX_EXECUTIONS",
-    schema: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_MAX_EXECUTIONS),
     help: "workflow executions kept on disk (newest first)",
   },
   "max-execution-bytes": {
     env: "MAX_EXECUTION_BYTES",
-    // 32 MiB (DEFAULT_MAX_EXECUTION_BYTES); the journal takes at most about twice that between compactions.
-    schema: z.coerce.number().int().min(1_048_576).max(4_294_967_296).default(33_554_432),
+    // The journal takes at most about twice this between compactions.
+    schema: z.coerce.number().int().min(1_048_576).max(4_294_967_296).default(DEFAULT_MAX_EXECUTION_BYTES),
     help: "bytes the kept executions may take on disk; the oldest finished ones are dropped beyond it",
   },
   "max-backlog": {
