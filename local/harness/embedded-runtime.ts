@@ -9,7 +9,7 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { LOCAL_CREDENTIALS } from "../aws/local-account.ts";
+import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { type LocalConfig, resolveConfig } from "../runtime/config.ts";
 import { type LocalRuntime, type RuntimeHooks, startLocalRuntime } from "../runtime/runtime.ts";
 
@@ -37,7 +37,8 @@ export function startEmbeddedRuntime(
 }
 
 export function sdkClients(runtime: LocalRuntime) {
-  const config = { endpoint: runtime.urls.aws, region: runtime.aws.region, credentials: LOCAL_CREDENTIALS };
+  // Configured from the runtime's SDK environment, as the handlers' own clients are.
+  const config = clientConfig(runtime.sdkEnvironment);
   return {
     iot: new IoTClient(config),
     iotData: new IoTDataPlaneClient(config),
