@@ -95,8 +95,7 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
         const request = parseInput(input, schemas.getQueueUrl);
         const name = required(request.QueueName, "QueueName");
         const owner = request.QueueOwnerAWSAccountId;
-        if ((owner !== undefined && owner !== LOCAL_ACCOUNT_ID) || !queues.names().includes(name))
-          throw queueDoesNotExist();
+        if ((owner !== undefined && owner !== LOCAL_ACCOUNT_ID) || !queues.has(name)) throw queueDoesNotExist();
         return { QueueUrl: urlOf(name) };
       },
     ],
@@ -226,7 +225,7 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
       throw queueDoesNotExist();
     }
     const [account, name] = segments.slice(-2);
-    if (segments.length !== 2 || account !== LOCAL_ACCOUNT_ID || name === undefined || !queues.names().includes(name))
+    if (segments.length !== 2 || account !== LOCAL_ACCOUNT_ID || name === undefined || !queues.has(name))
       throw queueDoesNotExist();
     return name;
   }
