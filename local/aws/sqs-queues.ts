@@ -94,6 +94,9 @@ export const queueDoesNotExist = (): AwsError =>
 export const invalidParameterValue = (message: string): AwsError =>
   new AwsError("InvalidParameterValue", message, 400, "InvalidParameterValue");
 
+export const missingParameter = (parameter: string): AwsError =>
+  new AwsError("MissingParameter", `The request must contain the parameter ${parameter}.`, 400, "MissingParameter");
+
 export interface SqsQueuesOptions {
   readonly dataDir: string;
   readonly region: string;
@@ -153,14 +156,7 @@ export class SqsQueues {
 
   send(name: string, body: string, delaySeconds = 0): QueueMessage {
     const queue = this.#queue(name);
-    if (body.length === 0) {
-      throw new AwsError(
-        "MissingParameter",
-        "The request must contain the parameter MessageBody.",
-        400,
-        "MissingParameter",
-      );
-    }
+    if (body.length === 0) throw missingParameter("MessageBody");
     const bytes = Buffer.byteLength(body, "utf8");
     if (bytes > queue.settings.maxMessageBytes) {
       throw invalidParameterValue(
