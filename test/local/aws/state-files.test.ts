@@ -75,4 +75,14 @@ describe("state files of the wrong shape", () => {
     expect(open["secrets.json"]().find("s").versions).toHaveLength(2);
     expect(open["executions.jsonl"]().get("arn:e1")).toMatchObject({ status: "FAILED", error: "E" });
   });
+
+  it("keeps the shadows of a thing named __proto__ (a valid thing name) across a restart", async () => {
+    const shadows = open["shadows.json"]();
+    await shadows.update("__proto__", undefined, Buffer.from('{"state":{"reported":{"rssi":-80}}}'));
+    await shadows.update("t1", "__proto__", Buffer.from('{"state":{"reported":{"snr":7}}}'));
+    await shadows.flush();
+    const reloaded = open["shadows.json"]();
+    expect(reloaded.get("__proto__", undefined)).toMatchObject({ state: { reported: { rssi: -80 } } });
+    expect(reloaded.get("t1", "__proto__")).toMatchObject({ state: { reported: { snr: 7 } } });
+  });
 });
