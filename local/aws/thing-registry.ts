@@ -11,6 +11,7 @@ import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 import { assertAttributes, assertThingName, assertThingTypeName, assertThingTypeProperties } from "./names.ts";
 import { paginate } from "./pagination.ts";
+import { ownRecord } from "./state-schema.ts";
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 250;
@@ -69,7 +70,8 @@ const StoredThing = z.object({
   thingId: z.string(),
   thingArn: z.string(),
   thingTypeName: z.string().exactOptional(),
-  attributes: z.record(z.string(), z.string()),
+  // Every own key: an attribute may be named `__proto__`, which `z.record` would skip.
+  attributes: ownRecord(z.string()).transform((attributes) => Object.fromEntries(attributes)),
   version: z.number().int(),
 });
 

@@ -85,4 +85,15 @@ describe("state files of the wrong shape", () => {
     expect(reloaded.get("__proto__", undefined)).toMatchObject({ state: { reported: { rssi: -80 } } });
     expect(reloaded.get("t1", "__proto__")).toMatchObject({ state: { reported: { snr: 7 } } });
   });
+
+  it("keeps a thing attribute named __proto__ (a valid attribute name) across a restart", async () => {
+    const registry = open["registry.json"]();
+    registry.createThing({ thingName: "t1", attributes: JSON.parse('{"__proto__":"x","a":"1"}') });
+    await registry.flush();
+    const attributes = open["registry.json"]().describeThing("t1").attributes;
+    expect(Object.entries(attributes)).toEqual([
+      ["__proto__", "x"],
+      ["a", "1"],
+    ]);
+  });
 });
