@@ -65,13 +65,15 @@ export interface UpdateThingRequest {
   readonly expectedVersion?: number | undefined;
 }
 
+/** Every own key: an attribute may be named `__proto__`, which `z.record` would skip. */
+export const AttributesSchema = ownRecord(z.string()).transform((attributes) => Object.fromEntries(attributes));
+
 const StoredThing = z.object({
   thingName: z.string().min(1),
   thingId: z.string(),
   thingArn: z.string(),
   thingTypeName: z.string().exactOptional(),
-  // Every own key: an attribute may be named `__proto__`, which `z.record` would skip.
-  attributes: ownRecord(z.string()).transform((attributes) => Object.fromEntries(attributes)),
+  attributes: AttributesSchema,
   version: z.number().int(),
 });
 
