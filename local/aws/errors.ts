@@ -18,6 +18,11 @@ export class AwsError extends Error {
     this.status = status;
     this.queryErrorCode = queryErrorCode;
   }
+
+  /** Whose fault, as the Query protocol and `x-amzn-query-error` say it: 4xx are the caller's. */
+  get fault(): "Sender" | "Receiver" {
+    return this.status < 500 ? "Sender" : "Receiver";
+  }
 }
 
 export const notFound = (message: string): AwsError => new AwsError("ResourceNotFoundException", message, 404);

@@ -30,10 +30,11 @@ import {
   type ExecutionStatus,
   executionLineSchema,
   fromLine,
-  intern,
   isCompactLine,
   type MutableRecord,
+  sharedIn,
   toLine,
+  withDataFields,
 } from "./stored-execution.ts";
 
 export type { ExecutionRecord, ExecutionStatus } from "./stored-execution.ts";
@@ -253,7 +254,9 @@ export class ExecutionStore {
       previousEventId: previous?.id ?? 0,
       timestamp: event.timestamp ?? new Date(),
       type: event.type,
-      ...(event.details === undefined ? {} : { details: shared(running.texts, withHistoryDataLimits(event.details)) }),
+      ...(event.details === undefined
+        ? {}
+        : { details: withDataFields(withHistoryDataLimits(event.details), sharedIn(running.texts)) }),
     };
     events.push(appended);
     return appended;
@@ -396,16 +399,6 @@ function recordOf(entry: Entry): ExecutionRecord {
     Object.defineProperty(record, "output", { get: () => read().output, enumerable: true });
   }
   return record;
-}
-
-/** `details` whose input and output are the execution's one copy of that text. */
-function shared(texts: string[], details: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const { input, output } = details;
-  return {
-    ...details,
-    ...(typeof input === "string" ? { input: intern(texts, input) } : {}),
-    ...(typeof output === "string" ? { output: intern(texts, output) } : {}),
-  };
 }
 
 function positiveInteger(name: string, value: number): number {

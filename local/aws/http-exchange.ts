@@ -49,10 +49,7 @@ export function sendError(
     "content-length": body.length,
     "x-amzn-errortype": error.code,
     "x-amzn-requestid": randomUUID(),
-    // `<code>;<fault>`: 4xx are the caller's fault ("Sender"), as AWS marks them.
-    ...(error.queryErrorCode === undefined
-      ? {}
-      : { "x-amzn-query-error": `${error.queryErrorCode};${error.status < 500 ? "Sender" : "Receiver"}` }),
+    ...(error.queryErrorCode === undefined ? {} : { "x-amzn-query-error": `${error.queryErrorCode};${error.fault}` }),
   });
   outgoing.end(body);
 }

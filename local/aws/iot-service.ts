@@ -5,13 +5,13 @@ import { invalidRequest } from "./errors.ts";
 import { booleanQuery, defined, integerQuery } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
 import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
-import type { ThingRegistry } from "./thing-registry.ts";
+import { AttributesSchema, type ThingRegistry } from "./thing-registry.ts";
 
 const ENDPOINT_TYPES = new Set(["iot:Data", "iot:Data-ATS", "iot:CredentialProvider", "iot:Jobs"]);
 const BAD_REQUEST = "InvalidRequestException";
 
 const attributePayload = z.object({
-  attributes: z.record(z.string(), z.string()).optional(),
+  attributes: AttributesSchema.optional(),
   merge: z.boolean().optional(),
 });
 const createThingBody = z.object({

@@ -12,9 +12,9 @@ import { AwsError } from "./errors.ts";
 const MIB = 1024 * 1024;
 
 /** For a service not listed: the largest valid request of IoT's registry or Secrets Manager (a 64 KB secret) is far below. */
-export const DEFAULT_MAX_REQUEST_BODY_BYTES = MIB;
+const DEFAULT_MAX_REQUEST_BODY_BYTES = MIB;
 
-export const MAX_REQUEST_BODY_BYTES: Readonly<Record<string, number>> = {
+const MAX_REQUEST_BODY_BYTES: Readonly<Record<string, number>> = {
   /** AWS IoT Core quotas: an HTTP publish (and so any data-plane request) carries at most 128 KB. */
   iotdata: IOT_MESSAGE_LIMITS.maxPayloadBytes,
   /** Step Functions quotas, "Maximum request size": 1 MB per request, headers included. */

@@ -144,22 +144,24 @@ async function handle(
   } catch (error) {
     // Nobody is left to answer, and a client hanging up is no failure of the endpoint.
     if (error instanceof ClientAbortedError) return void outgoing.destroy();
-    const answer =
-      error instanceof AwsError
-        ? error
-        : error instanceof RequestBodyTooLargeError
-          ? requestTooLarge(error, serviceName)
-          : internalFailure(error);
-    if (!(error instanceof AwsError || error instanceof RequestBodyTooLargeError))
-      console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
-    // Answered on purpose (e.g. a Publish while the runtime shuts down): worth a line, not a stack trace.
-    else if (answer.code === "InternalFailureException")
-      console.error(
-        `Local AWS endpoint answered ${incoming.method} ${incoming.url}: ${answer.code}: ${answer.message}`,
-      );
+    const answer = errorAnswer(error, serviceName, incoming);
     // A body left unread is not waited for: the connection closes after the answer.
     sendError(outgoing, contentType, answer, hasPendingBody(incoming) ? { connection: "close" } : {});
   }
+}
+
+/** The AWS error a failure is answered with; a failure of the endpoint itself also goes to stderr. */
+function errorAnswer(error: unknown, serviceName: string, incoming: IncomingMessage): AwsError {
+  if (error instanceof RequestBodyTooLargeError) return requestTooLarge(error, serviceName);
+  if (!(error instanceof AwsError)) {
+    console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
+    return internalFailure(error);
+  }
+  // Answered on purpose (e.g. a Publish while the runtime shuts down): worth a line, not a stack trace.
+  if (error.code === "InternalFailureException") {
+    console.error(`Local AWS endpoint answered ${incoming.method} ${incoming.url}: ${error.code}: ${error.message}`);
+  }
+  return error;
 }
 
 function unknownOperation(reason: string, request: AwsRequestHead): AwsError {

@@ -17,6 +17,7 @@ import {
   shadowDocument,
 } from "./shadow-document.ts";
 import { shadowTopic } from "./shadow-topics.ts";
+import { ownRecord } from "./state-schema.ts";
 
 /** The classic shadow's key in storage; named shadows cannot have an empty name. */
 const CLASSIC = "";
@@ -28,10 +29,8 @@ const ShadowSections = z.object({
 });
 
 /** `shadows.json`: thing name → shadow name (`""` for the classic shadow) → shadow. */
-const StoredShadows = z.record(
-  z.string(),
-  z.record(
-    z.string(),
+const StoredShadows = ownRecord(
+  ownRecord(
     z.object({
       state: ShadowSections,
       metadata: ShadowSections,
@@ -41,7 +40,6 @@ const StoredShadows = z.record(
     }),
   ),
 );
-type StoredShadows = Record<string, Record<string, ShadowRecord>>;
 /** Maps, not objects: a thing may well be called `__proto__`. */
 type Shadows = Map<string, Map<string, ShadowRecord>>;
 
@@ -59,7 +57,7 @@ export class ShadowService {
 
   constructor(options: ShadowServiceOptions) {
     const file = join(options.dataDir, "shadows.json");
-    this.#shadows = fromStored((readJsonFileSync(file, StoredShadows) as StoredShadows | undefined) ?? {});
+    this.#shadows = (readJsonFileSync(file, StoredShadows) as Shadows | undefined) ?? new Map();
     this.#writer = new CoalescedJsonWriter({ file, snapshot: () => toStored(this.#shadows) });
     this.#publish = options.publish;
     this.#nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
@@ -131,10 +129,6 @@ function noShadow(thingName: string, shadowName: string | undefined): Error {
   return notFound(`No shadow exists with name: '${name}'`);
 }
 
-function fromStored(stored: StoredShadows): Shadows {
-  return new Map(Object.entries(stored).map(([thing, shadows]) => [thing, new Map(Object.entries(shadows))]));
-}
-
-function toStored(shadows: Shadows): StoredShadows {
+function toStored(shadows: Shadows): Record<string, Record<string, ShadowRecord>> {
   return Object.fromEntries([...shadows].map(([thing, named]) => [thing, Object.fromEntries(named)]));
 }

@@ -85,12 +85,11 @@ export function queryAnswer(action: string, output: unknown): AwsResponse {
 }
 
 export function queryError(error: AwsError): AwsResponse {
-  const type = error.status < 500 ? "Sender" : "Receiver";
   const code = error.queryErrorCode ?? error.code;
   return {
     status: error.status,
     ...xml(
-      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${xmlText(code)}</Code>` +
+      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${error.fault}</Type><Code>${xmlText(code)}</Code>` +
         `<Message>${xmlText(error.message)}</Message><Detail/></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
     ),
   };

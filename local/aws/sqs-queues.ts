@@ -94,6 +94,9 @@ export const queueDoesNotExist = (): AwsError =>
 export const invalidParameterValue = (message: string): AwsError =>
   new AwsError("InvalidParameterValue", message, 400, "InvalidParameterValue");
 
+export const missingParameter = (parameter: string): AwsError =>
+  new AwsError("MissingParameter", `The request must contain the parameter ${parameter}.`, 400, "MissingParameter");
+
 export interface SqsQueuesOptions {
   readonly dataDir: string;
   readonly region: string;
@@ -134,6 +137,10 @@ export class SqsQueues {
     this.#writer.schedule();
   }
 
+  has(name: string): boolean {
+    return this.#queues.has(name);
+  }
+
   names(): string[] {
     return [...this.#queues.keys()].sort();
   }
@@ -149,14 +156,7 @@ export class SqsQueues {
 
   send(name: string, body: string, delaySeconds = 0): QueueMessage {
     const queue = this.#queue(name);
-    if (body.length === 0) {
-      throw new AwsError(
-        "MissingParameter",
-        "The request must contain the parameter MessageBody.",
-        400,
-        "MissingParameter",
-      );
-    }
+    if (body.length === 0) throw missingParameter("MessageBody");
     const bytes = Buffer.byteLength(body, "utf8");
     if (bytes > queue.settings.maxMessageBytes) {
       throw invalidParameterValue(
@@ -234,12 +234,9 @@ export class SqsQueues {
    */
   delete(name: string, receiptHandle: string): void {
     const queue = this.#current(name);
-    const messageId = parseReceiptHandle(receiptHandle);
-    const index = queue.messages.findIndex(
-      (message) => message.messageId === messageId && message.receiptHandle === receiptHandle,
-    );
-    if (index === -1) return;
-    queue.messages.splice(index, 1);
+    const message = latestReceived(queue, receiptHandle);
+    if (message === undefined) return;
+    queue.messages.splice(queue.messages.indexOf(message), 1);
     this.#writer.schedule();
   }
 
@@ -250,11 +247,7 @@ export class SqsQueues {
    * "ChangeMessageVisibility").
    */
   changeVisibility(name: string, receiptHandle: string, seconds: number): void {
-    const queue = this.#current(name);
-    const messageId = parseReceiptHandle(receiptHandle);
-    const message = queue.messages.find(
-      (candidate) => candidate.messageId === messageId && candidate.receiptHandle === receiptHandle,
-    );
+    const message = latestReceived(this.#current(name), receiptHandle);
     if (message === undefined) {
       throw invalidParameterValue(
         `Value ${receiptHandle.slice(0, 200)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
@@ -344,8 +337,14 @@ export class SqsQueues {
   }
 }
 
+/** The message `receiptHandle` was last received as, if it is still in `queue`. */
+function latestReceived(queue: StoredQueue, receiptHandle: string): QueueMessage | undefined {
+  const messageId = parseReceiptHandle(receiptHandle);
+  return queue.messages.find((message) => message.messageId === messageId && message.receiptHandle === receiptHandle);
+}
+
 /** The message id in one of our receipt handles; anything else is ReceiptHandleIsInvalid. */
-export function parseReceiptHandle(receiptHandle: string): string {
+function parseReceiptHandle(receiptHandle: string): string {
   const decoded = Buffer.from(receiptHandle, "base64url").toString("utf8");
   const match = RECEIPT_HANDLE.exec(decoded);
   if (match?.[1] === undefined || Buffer.from(decoded).toString("base64url") !== receiptHandle) {
@@ -354,7 +353,7 @@ export function parseReceiptHandle(receiptHandle: string): string {
   return match[1];
 }
 
-export function receiptHandleIsInvalid(receiptHandle: string): AwsError {
+function receiptHandleIsInvalid(receiptHandle: string): AwsError {
   return new AwsError(
     "ReceiptHandleIsInvalid",
     `The input receipt handle "${receiptHandle.slice(0, 200)}" is not a valid receipt handle.`,

@@ -15,7 +15,13 @@ import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 import { paginate } from "./pagination.ts";
 import { parseJsonBody } from "./request-body.ts";
 import { queryAnswer, queryError, readQueryRequest } from "./sqs-query-protocol.ts";
-import { invalidParameterValue, type QueueMessage, queueDoesNotExist, type SqsQueues } from "./sqs-queues.ts";
+import {
+  invalidParameterValue,
+  missingParameter,
+  type QueueMessage,
+  queueDoesNotExist,
+  type SqsQueues,
+} from "./sqs-queues.ts";
 
 const BAD_REQUEST = "InvalidParameterValue";
 const L = SQS_LIMITS;
@@ -95,8 +101,7 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
         const request = parseInput(input, schemas.getQueueUrl);
         const name = required(request.QueueName, "QueueName");
         const owner = request.QueueOwnerAWSAccountId;
-        if ((owner !== undefined && owner !== LOCAL_ACCOUNT_ID) || !queues.names().includes(name))
-          throw queueDoesNotExist();
+        if ((owner !== undefined && owner !== LOCAL_ACCOUNT_ID) || !queues.has(name)) throw queueDoesNotExist();
         return { QueueUrl: urlOf(name) };
       },
     ],
@@ -160,8 +165,8 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
         const request = parseInput(input, schemas.changeMessageVisibility);
         const name = queueName(request.QueueUrl);
         const receiptHandle = required(request.ReceiptHandle, "ReceiptHandle");
-        if (request.VisibilityTimeout === undefined) required(undefined, "VisibilityTimeout");
-        const seconds = integer(request.VisibilityTimeout, "VisibilityTimeout", 0, L.maxVisibilityTimeoutSeconds)!;
+        const seconds = integer(request.VisibilityTimeout, "VisibilityTimeout", 0, L.maxVisibilityTimeoutSeconds);
+        if (seconds === undefined) throw missingParameter("VisibilityTimeout");
         queues.changeVisibility(name, receiptHandle, seconds);
         return {};
       },
@@ -226,7 +231,7 @@ export function createSqsService({ queues, endpointUrl }: SqsServiceOptions): Aw
       throw queueDoesNotExist();
     }
     const [account, name] = segments.slice(-2);
-    if (segments.length !== 2 || account !== LOCAL_ACCOUNT_ID || name === undefined || !queues.names().includes(name))
+    if (segments.length !== 2 || account !== LOCAL_ACCOUNT_ID || name === undefined || !queues.has(name))
       throw queueDoesNotExist();
     return name;
   }
@@ -286,14 +291,7 @@ function parseInput<T>(input: Record<string, unknown>, schema: z.ZodType<T>): T 
 }
 
 function required(value: string | undefined, parameter: string): string {
-  if (value === undefined || value === "") {
-    throw new AwsError(
-      "MissingParameter",
-      `The request must contain the parameter ${parameter}.`,
-      400,
-      "MissingParameter",
-    );
-  }
+  if (value === undefined || value === "") throw missingParameter(parameter);
   return value;
 }
 

@@ -121,9 +121,7 @@ export function toLine(record: ExecutionRecord): string {
 export function fromLine(line: ExecutionLine): MutableRecord {
   const texts: string[] = [];
   const text =
-    "v" in line
-      ? (value: unknown) => (typeof value === "number" ? line.data[value] : value)
-      : (value: unknown) => (typeof value === "string" ? intern(texts, value) : value);
+    "v" in line ? (value: unknown) => (typeof value === "number" ? line.data[value] : value) : sharedIn(texts);
   const { stopDate, startDate, input, output, events, ...metadata } = line;
   const { v: _version, data: _data, ...rest } = metadata as typeof metadata & { v?: 2; data?: string[] };
   return {
@@ -142,15 +140,21 @@ export function fromLine(line: ExecutionLine): MutableRecord {
   };
 }
 
-/** The one copy of `text` in `texts` (added if new): equal texts of an execution share one string. */
-export function intern(texts: string[], text: string): string {
+/** A data member as the execution's one copy of that text (in `texts`): equal texts share one string. */
+export function sharedIn(texts: string[]): (value: unknown) => unknown {
+  return (value) => (typeof value === "string" ? intern(texts, value) : value);
+}
+
+/** The one copy of `text` in `texts` (added if new). */
+function intern(texts: string[], text: string): string {
   const index = texts.indexOf(text);
   if (index !== -1) return texts[index]!;
   texts.push(text);
   return text;
 }
 
-function withDataFields(
+/** `details` with its data members (input, output) passed through `convert`. */
+export function withDataFields(
   details: Readonly<Record<string, unknown>>,
   convert: (value: unknown) => unknown,
 ): Record<string, unknown> {

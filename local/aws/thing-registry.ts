@@ -11,6 +11,7 @@ import { CoalescedJsonWriter, readJsonFileSync } from "./json-file.ts";
 import { LOCAL_ACCOUNT_ID } from "./local-account.ts";
 import { assertAttributes, assertThingName, assertThingTypeName, assertThingTypeProperties } from "./names.ts";
 import { paginate } from "./pagination.ts";
+import { ownRecord } from "./state-schema.ts";
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 250;
@@ -64,12 +65,15 @@ export interface UpdateThingRequest {
   readonly expectedVersion?: number | undefined;
 }
 
+/** Every own key: an attribute may be named `__proto__`, which `z.record` would skip. */
+export const AttributesSchema = ownRecord(z.string()).transform((attributes) => Object.fromEntries(attributes));
+
 const StoredThing = z.object({
   thingName: z.string().min(1),
   thingId: z.string(),
   thingArn: z.string(),
   thingTypeName: z.string().exactOptional(),
-  attributes: z.record(z.string(), z.string()),
+  attributes: AttributesSchema,
   version: z.number().int(),
 });
 

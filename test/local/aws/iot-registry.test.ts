@@ -223,3 +223,16 @@ describe("DescribeEndpoint", () => {
     );
   });
 });
+
+describe("attribute names", () => {
+  it("stores an attribute named __proto__ (a valid attribute name) like any other", async () => {
+    const response = await fetch(`${ctx.f.endpoint.url}/things/proto-thing`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"attributePayload":{"attributes":{"__proto__":"x","a":"1"}}}',
+    });
+    expect(response.status).toBe(200);
+    const described = await fetch(`${ctx.f.endpoint.url}/things/proto-thing`);
+    expect(await described.text()).toContain('"attributes":{"__proto__":"x","a":"1"}');
+  });
+});

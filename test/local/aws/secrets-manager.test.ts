@@ -1,6 +1,10 @@
 /**
  * @aws-sdk/client-secrets-manager is not installed, so these tests send what it sends: JSON 1.1
  * POSTs with `X-Amz-Target: secretsmanager.<Operation>` and a SigV4-shaped Authorization header.
+ * Expected answers from the AWS Secrets Manager API Reference: CreateSecret, PutSecretValue and
+ * GetSecretValue (their Errors: ResourceExistsException, ResourceNotFoundException,
+ * InvalidParameterException; the AWSCURRENT/AWSPREVIOUS staging labels; the secret ARN
+ * `arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`).
  */
 import { describe, expect, it } from "vitest";
 import { useEndpointFixture } from "./endpoint-fixture.ts";

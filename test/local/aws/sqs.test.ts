@@ -244,6 +244,24 @@ describe("SQS: AWS's errors for bad input", () => {
     await expect(send("nul \u0000 inside")).rejects.toMatchObject({ name: "InvalidMessageContents" });
   });
 
+  it("answers MissingParameter (400) for an empty body or a missing VisibilityTimeout (Amazon SQS API Reference, Common Errors: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html)", async () => {
+    await expect(send("")).rejects.toMatchObject({
+      name: "MissingParameter",
+      message: "The request must contain the parameter MessageBody.",
+      $metadata: { httpStatusCode: 400 },
+    });
+    await send("held");
+    const [received] = (await receive()).Messages ?? [];
+    await expect(
+      sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queueUrl,
+          ReceiptHandle: received!.ReceiptHandle,
+        } as ConstructorParameters<typeof ChangeMessageVisibilityCommand>[0]),
+      ),
+    ).rejects.toMatchObject({ name: "MissingParameter", message: expect.stringContaining("VisibilityTimeout") });
+  });
+
   it("answers ReceiptHandleIsInvalid for a handle it never gave (API Reference: DeleteMessage)", async () => {
     await expect(
       sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: "forged" })),

@@ -75,4 +75,25 @@ describe("state files of the wrong shape", () => {
     expect(open["secrets.json"]().find("s").versions).toHaveLength(2);
     expect(open["executions.jsonl"]().get("arn:e1")).toMatchObject({ status: "FAILED", error: "E" });
   });
+
+  it("keeps the shadows of a thing named __proto__ (a valid thing name) across a restart", async () => {
+    const shadows = open["shadows.json"]();
+    await shadows.update("__proto__", undefined, Buffer.from('{"state":{"reported":{"rssi":-80}}}'));
+    await shadows.update("t1", "__proto__", Buffer.from('{"state":{"reported":{"snr":7}}}'));
+    await shadows.flush();
+    const reloaded = open["shadows.json"]();
+    expect(reloaded.get("__proto__", undefined)).toMatchObject({ state: { reported: { rssi: -80 } } });
+    expect(reloaded.get("t1", "__proto__")).toMatchObject({ state: { reported: { snr: 7 } } });
+  });
+
+  it("keeps a thing attribute named __proto__ (a valid attribute name) across a restart", async () => {
+    const registry = open["registry.json"]();
+    registry.createThing({ thingName: "t1", attributes: JSON.parse('{"__proto__":"x","a":"1"}') });
+    await registry.flush();
+    const attributes = open["registry.json"]().describeThing("t1").attributes;
+    expect(Object.entries(attributes)).toEqual([
+      ["__proto__", "x"],
+      ["a", "1"],
+    ]);
+  });
 });
