@@ -6,7 +6,7 @@
  */
 import { type CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeThingTypeCommand, type IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
-import { ListStateMachinesCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { paginateListStateMachines, type SFNClient } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from "@aws-sdk/client-sqs";
 import { iotClientFor } from "../../functions/runtime/aws-clients.ts";
 import { stateMachineLogGroupName, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
@@ -96,12 +96,9 @@ async function checkAccess(
   }
   try {
     const names = new Set<string>();
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(new ListStateMachinesCommand(nextToken === undefined ? {} : { nextToken }));
+    for await (const page of paginateListStateMachines({ client: sfn }, {})) {
       for (const machine of page.stateMachines ?? []) if (machine.name !== undefined) names.add(machine.name);
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
+    }
     return { ok: true, result: passed(check, `Step Functions answers in ${region}`), stateMachines: names };
   } catch (error) {
     const { name, message } = error as Error;
