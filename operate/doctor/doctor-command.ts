@@ -15,7 +15,7 @@ import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
 import { PROGRAM } from "../program.ts";
-import { again, type Target } from "../target.ts";
+import { again, awsCommand, type Target } from "../target.ts";
 import { type CheckResult, checklist, failed, passed, topErrors } from "./checks.ts";
 
 const HOUR_MS = 3_600_000;
@@ -135,7 +135,7 @@ async function checkThingType(iot: IoTClient, target: Target): Promise<CheckResu
       ? failed(
           check,
           "is deprecated: no thing can be created with it",
-          `aws iot deprecate-thing-type --thing-type-name ${target.thingTypeName} --undo-deprecate`,
+          awsCommand(target, `iot deprecate-thing-type --thing-type-name ${target.thingTypeName} --undo-deprecate`),
         )
       : passed(check, "exists");
   } catch (error) {
