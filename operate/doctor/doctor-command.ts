@@ -55,7 +55,7 @@ Exit codes: 0 every check passed; 1 a check failed; 2 usage.`,
   },
 };
 
-export async function runChecks(target: Target): Promise<CheckResult[]> {
+async function runChecks(target: Target): Promise<CheckResult[]> {
   const sfn = sfnClientFor(target);
   const logs = logsClientFor(target);
   const sqs = sqsClientFor(target);

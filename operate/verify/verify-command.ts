@@ -99,7 +99,7 @@ function timeoutOption({ values }: Pick<CommandContext, "values">): number {
   return seconds;
 }
 
-export interface VerifyReport {
+interface VerifyReport {
   readonly uplink: TestUplink;
   readonly stages: readonly StageResult[];
   readonly failedStage: StageName | undefined;
@@ -126,7 +126,7 @@ interface Run {
   execution?: ExecutionSummary;
 }
 
-export async function runVerify(target: Target, options: VerifyOptions): Promise<VerifyReport> {
+async function runVerify(target: Target, options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const run: Run = {
     target,
