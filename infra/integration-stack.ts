@@ -40,7 +40,7 @@ export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
  * The functions an environment deploys: all of the catalogue, except `configure-tts-pubsub` (which may
  * read every application's API key) unless Terraform is to configure the pub/sub with it.
  */
-export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
+function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
   return FUNCTION_NAMES.filter((name) => name !== "configure-tts-pubsub" || config.tts.configurePubSub);
 }
 

@@ -14,7 +14,7 @@ import { resolveTarget } from "./target.ts";
 import { UsageError } from "./usage-error.ts";
 import { verifyCommand } from "./verify/verify-command.ts";
 
-export const COMMANDS: readonly Command[] = [doctorCommand, verifyCommand, executionsCommand, replayCommand];
+const COMMANDS: readonly Command[] = [doctorCommand, verifyCommand, executionsCommand, replayCommand];
 
 const GLOBAL_OPTIONS = {
   environment: { type: "string" },
@@ -39,7 +39,7 @@ Also:
 
 Exit codes: 0 all well, 1 failures found (or the command could not do its work), 2 usage.`;
 
-export function mainHelp(): string {
+function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
     `Usage: ${PROGRAM} <command> [options]`,
@@ -53,7 +53,7 @@ export function mainHelp(): string {
   ].join("\n");
 }
 
-export function commandHelp(command: Command): string {
+function commandHelp(command: Command): string {
   return [`Usage: ${PROGRAM} ${command.usage} [where] [--json]`, "", command.help, "", GLOBAL_HELP].join("\n");
 }
 

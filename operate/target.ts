@@ -90,6 +90,20 @@ export function again(target: Target, command: string): string {
   return `npx ${PROGRAM} ${command} ${target.arguments.join(" ")}`.trimEnd();
 }
 
+/**
+ * `aws <command> --region <r> [--endpoint-url <url>]`: an AWS CLI command a fix or hint prints, aimed
+ * at the target's region and endpoint (not the caller's default profile, nor AWS for a local target).
+ */
+export function awsCommand(target: Target, command: string): string {
+  const { AWS_REGION: region, AWS_ENDPOINT_URL: endpointUrl } = target.sdkEnvironment;
+  return [
+    "aws",
+    command,
+    ...(region === undefined ? [] : ["--region", region]),
+    ...(endpointUrl === undefined ? [] : ["--endpoint-url", endpointUrl]),
+  ].join(" ");
+}
+
 function environmentNamed(
   name: string,
   env: Environment,

@@ -20,7 +20,7 @@
  *
  * Input: the rule's `RuleEvent`. Steps hand each other data of fixed shape (see `functions/core/downlink/steps.ts`).
  */
-import type { Catcher, StateMachineDefinition } from "./asl.ts";
+import type { Catcher, ChoiceState, StateMachineDefinition } from "./asl.ts";
 import { catchAllTo, lambdaTask, TRANSIENT_RETRY } from "./lambda-task.ts";
 import { sdkTask } from "./sdk-task.ts";
 import type { FunctionArns, WorkflowSettings } from "./workflow-types.ts";
@@ -94,6 +94,15 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
       retry: [QUEUE_READ_RETRY, TRANSIENT_RETRY],
       next: options.next,
     });
+  /** Where a look into the queue (its result at `resultPath`) leads: TTS refused to show it, the downlink is there, or not. */
+  const afterLook = (resultPath: string, next: { unreadable: string; found: string; absent: string }): ChoiceState => ({
+    Type: "Choice",
+    Choices: [
+      { Variable: `${resultPath}.readable`, BooleanEquals: false, Next: next.unreadable },
+      { Variable: `${resultPath}.found`, BooleanEquals: true, Next: next.found },
+    ],
+    Default: next.absent,
+  });
   return {
     Comment:
       "Application downlink request → validate → resolve the thing → push to TTS, looking into the queue before pushing again; failures → lorawan/<thing>/downlink/failed",
@@ -215,14 +224,11 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         catch: toPublishFailed,
         next: "IsDuplicate",
       }),
-      IsDuplicate: {
-        Type: "Choice",
-        Choices: [
-          { Variable: "$.duplicate.readable", BooleanEquals: false, Next: "DuplicateCheckRefused" },
-          { Variable: "$.duplicate.found", BooleanEquals: true, Next: "AlreadyQueued" },
-        ],
-        Default: "CountPush",
-      },
+      IsDuplicate: afterLook("$.duplicate", {
+        unreadable: "DuplicateCheckRefused",
+        found: "AlreadyQueued",
+        absent: "CountPush",
+      }),
       DuplicateCheckRefused: {
         Type: "Pass",
         Comment: "Nothing was pushed: TTS refused to show the queue (the key's rights, the device)",
@@ -312,14 +318,7 @@ export function downlinkWorkflow(arnOf: FunctionArns, settings: WorkflowSettings
         catch: catchAllTo("OutcomeUnknown", "$.queueError"),
         next: "InQueue",
       }),
-      InQueue: {
-        Type: "Choice",
-        Choices: [
-          { Variable: "$.queue.readable", BooleanEquals: false, Next: "OutcomeUnknown" },
-          { Variable: "$.queue.found", BooleanEquals: true, Next: "Enqueued" },
-        ],
-        Default: "CanPushAgainNow",
-      },
+      InQueue: afterLook("$.queue", { unreadable: "OutcomeUnknown", found: "Enqueued", absent: "CanPushAgainNow" }),
       CanPushAgainNow: {
         Type: "Choice",
         Comment: "Not in the queue after the wait before the look: push again at once",

@@ -16,6 +16,7 @@ import {
   setAwsIotPubSubRequest,
   type TtsPubSubRequest,
 } from "../tts/pubsub.ts";
+import type { TtsDeps } from "../tts/step-context.ts";
 
 export type PubSubAction = "create" | "update" | "delete";
 
@@ -49,12 +50,7 @@ export interface ConfigurePubSubInput {
     | undefined;
 }
 
-export interface ConfigurePubSubDeps {
-  readonly apiKeys: ApiKeys;
-  readonly ttsUrl: string;
-  readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
-}
+export type ConfigurePubSubDeps = TtsDeps;
 
 export interface ConfigurePubSubResult {
   readonly action: PubSubAction;

@@ -9,8 +9,7 @@ import { ttsIdSchema } from "../core/tts-id.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
-import { loadSettings, type Settings } from "../settings.ts";
-import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
+import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
 import { configureTtsPubSub } from "./configure-tts-pubsub.ts";
 
 /** TTS's pub/sub id rule (`ApplicationPubSubIdentifiers.pub_sub_id`). */
@@ -33,29 +32,17 @@ export const ConfigureTtsPubSubInputSchema = z.object({
   }),
 });
 
-export interface ConfigureTtsPubSubContext {
-  readonly config: Settings<"configure-tts-pubsub">;
-  readonly apiKeys: ApiKeys;
-  readonly fetch?: typeof fetch;
-}
+export type ConfigureTtsPubSubContext = TtsStepContext<"configure-tts-pubsub">;
 
 export function createConfigureTtsPubSubHandler(context: () => ConfigureTtsPubSubContext) {
-  return step(ConfigureTtsPubSubInputSchema, async ({ tf, ...pubSub }) => {
-    const { config, apiKeys, fetch } = context();
-    return configureTtsPubSub(
-      { action: tf.action, pubSub, previous: tf.prev_input ?? undefined },
-      { apiKeys, ttsUrl: config.TTS_URL, timeoutMs: config.TTS_REQUEST_TIMEOUT_MS, fetch },
-    );
-  });
+  return step(ConfigureTtsPubSubInputSchema, async ({ tf, ...pubSub }) =>
+    configureTtsPubSub({ action: tf.action, pubSub, previous: tf.prev_input ?? undefined }, ttsDeps(context())),
+  );
 }
 
 export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubContext {
-  const config = loadSettings("configure-tts-pubsub", env);
-  return {
-    config,
-    // Read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
-    apiKeys: apiKeysFor(env, config, 0),
-  };
+  // Keys read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
+  return ttsStepContextFromEnvironment("configure-tts-pubsub", env, 0);
 }
 
 export const handler = createConfigureTtsPubSubHandler(once(() => contextFromEnvironment(process.env)));

@@ -59,10 +59,7 @@ export function echoed(value: string, max = MAX_ECHOED_CHARACTERS): string {
   return printable.length <= max ? printable : `${printable.slice(0, max)}… (${value.length} characters)`;
 }
 
-// Printable ASCII only: the reason ends up in logs, execution data and MQTT messages.
+// Printable ASCII only (`echoed`): the reason ends up in logs, execution data and MQTT messages.
 function describeBytes(payload: Uint8Array): string {
-  const preview = Buffer.from(payload.subarray(0, MAX_ECHOED_CHARACTERS))
-    .toString("utf8")
-    .replace(/[^\x20-\x7e]/g, "?");
-  return `${payload.length} bytes starting "${preview}"`;
+  return `${payload.length} bytes starting "${echoed(Buffer.from(payload.subarray(0, MAX_ECHOED_CHARACTERS)).toString("utf8"))}"`;
 }

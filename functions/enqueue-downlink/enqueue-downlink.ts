@@ -7,8 +7,8 @@
  */
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import type { PushResult, StepFailure } from "../core/downlink/steps.ts";
-import type { ApiKeys } from "../tts/api-keys.ts";
 import { pushToTtsQueue, type TtsPushOutcome } from "../tts/downlink-queue.ts";
+import type { TtsDeps } from "../tts/step-context.ts";
 
 export interface PushInput {
   readonly request: DownlinkRequest;
@@ -19,12 +19,8 @@ export interface PushInput {
   readonly attempt: number;
 }
 
-export interface PushDeps {
-  readonly apiKeys: ApiKeys;
-  readonly ttsUrl: string;
-  readonly timeoutMs: number;
+export interface PushDeps extends TtsDeps {
   readonly retryAfterMaxSeconds: number;
-  readonly fetch?: typeof fetch | undefined;
   /** [0, 1), for the backoff's jitter. */
   readonly random?: () => number;
 }

@@ -4,8 +4,7 @@ import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
-import { loadSettings, type Settings } from "../settings.ts";
-import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
+import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
 import { pushDownlink } from "./enqueue-downlink.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
@@ -16,28 +15,20 @@ export const EnqueueDownlinkInputSchema = z.object({
   attempt: z.number().int().min(1),
 });
 
-export interface EnqueueDownlinkContext {
-  readonly config: Settings<"enqueue-downlink">;
-  readonly apiKeys: ApiKeys;
-  readonly fetch?: typeof fetch;
-}
+export type EnqueueDownlinkContext = TtsStepContext<"enqueue-downlink">;
 
 export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkContext) {
   return step(EnqueueDownlinkInputSchema, async (input) => {
-    const { config, apiKeys, fetch } = context();
+    const stepContext = context();
     return pushDownlink(input, {
-      apiKeys,
-      ttsUrl: config.TTS_URL,
-      timeoutMs: config.TTS_REQUEST_TIMEOUT_MS,
-      retryAfterMaxSeconds: config.TTS_RETRY_AFTER_MAX_SECONDS,
-      fetch,
+      ...ttsDeps(stepContext),
+      retryAfterMaxSeconds: stepContext.config.TTS_RETRY_AFTER_MAX_SECONDS,
     });
   });
 }
 
 export function contextFromEnvironment(env: Environment): EnqueueDownlinkContext {
-  const config = loadSettings("enqueue-downlink", env);
-  return { config, apiKeys: apiKeysFor(env, config) };
+  return ttsStepContextFromEnvironment("enqueue-downlink", env);
 }
 
 export const handler = createEnqueueDownlinkHandler(once(() => contextFromEnvironment(process.env)));

@@ -7,8 +7,8 @@
  */
 import type { QueueLookupResult } from "../core/downlink/steps.ts";
 import { TtsUnavailableError } from "../core/errors.ts";
-import type { ApiKeys } from "../tts/api-keys.ts";
 import { findInTtsQueue } from "../tts/downlink-queue.ts";
+import type { TtsDeps } from "../tts/step-context.ts";
 
 export interface QueueLookupInput {
   readonly applicationId: string;
@@ -16,12 +16,7 @@ export interface QueueLookupInput {
   readonly correlationId: string;
 }
 
-export interface QueueLookupDeps {
-  readonly apiKeys: ApiKeys;
-  readonly ttsUrl: string;
-  readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
-}
+export type QueueLookupDeps = TtsDeps;
 
 export async function findQueuedDownlink(input: QueueLookupInput, deps: QueueLookupDeps): Promise<QueueLookupResult> {
   const ids = { application_id: input.applicationId, device_id: input.deviceId };

@@ -3,8 +3,7 @@ import { z } from "zod";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
-import { loadSettings, type Settings } from "../settings.ts";
-import { type ApiKeys, apiKeysFor } from "../tts/api-keys.ts";
+import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
 import { findQueuedDownlink } from "./find-queued-downlink.ts";
 
 export const FindQueuedDownlinkInputSchema = z.object({
@@ -13,27 +12,14 @@ export const FindQueuedDownlinkInputSchema = z.object({
   correlationId: z.string().min(1),
 });
 
-export interface FindQueuedDownlinkContext {
-  readonly config: Settings<"find-queued-downlink">;
-  readonly apiKeys: ApiKeys;
-  readonly fetch?: typeof fetch;
-}
+export type FindQueuedDownlinkContext = TtsStepContext<"find-queued-downlink">;
 
 export function createFindQueuedDownlinkHandler(context: () => FindQueuedDownlinkContext) {
-  return step(FindQueuedDownlinkInputSchema, async (input) => {
-    const { config, apiKeys, fetch } = context();
-    return findQueuedDownlink(input, {
-      apiKeys,
-      ttsUrl: config.TTS_URL,
-      timeoutMs: config.TTS_REQUEST_TIMEOUT_MS,
-      fetch,
-    });
-  });
+  return step(FindQueuedDownlinkInputSchema, async (input) => findQueuedDownlink(input, ttsDeps(context())));
 }
 
 export function contextFromEnvironment(env: Environment): FindQueuedDownlinkContext {
-  const config = loadSettings("find-queued-downlink", env);
-  return { config, apiKeys: apiKeysFor(env, config) };
+  return ttsStepContextFromEnvironment("find-queued-downlink", env);
 }
 
 export const handler = createFindQueuedDownlinkHandler(once(() => contextFromEnvironment(process.env)));

@@ -144,7 +144,7 @@ export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: typeof fetch
 }
 
 /** The path of the device's downlink queue (`GET` lists it). */
-export function ttsQueueListPath(applicationId: string, deviceId: string): string {
+function ttsQueueListPath(applicationId: string, deviceId: string): string {
   return `/api/v3/as/applications/${encodeURIComponent(applicationId)}/devices/${encodeURIComponent(deviceId)}/down`;
 }
 

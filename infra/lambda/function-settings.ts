@@ -90,6 +90,14 @@ const TTS_ACCESS: Pick<
   TTS_API_KEY_SECRET_ARN: ({ ttsApiKeysSecretArn }) => ttsApiKeysSecretArn,
 };
 
+/** A workflow step of one TTS call (the downlink's Push and its looks into the queue). */
+const TTS_CALL = {
+  timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,
+  memoryMb: 256,
+  permissions: readTtsApiKeys,
+  environment: { ...TTS_ACCESS, TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000) },
+} as const satisfies FunctionSettings<"find-queued-downlink">;
+
 const IOT_DATA_ENDPOINT = ({ iotDataEndpoint }: FunctionContext): string => iotDataEndpoint;
 
 const onOff = (on: boolean) => (on ? "on" : "off");
@@ -145,12 +153,9 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     environment: {},
   },
   "enqueue-downlink": {
-    timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,
-    memoryMb: 256,
-    permissions: readTtsApiKeys,
+    ...TTS_CALL,
     environment: {
-      ...TTS_ACCESS,
-      TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000),
+      ...TTS_CALL.environment,
       TTS_RETRY_AFTER_MAX_SECONDS: () => String(TTS_RETRY_AFTER_MAX_SECONDS),
     },
   },
@@ -166,12 +171,7 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
     ],
     environment: { IOT_DATA_ENDPOINT },
   },
-  "find-queued-downlink": {
-    timeoutSeconds: TTS_CALL_TIMEOUT_SECONDS,
-    memoryMb: 256,
-    permissions: readTtsApiKeys,
-    environment: { ...TTS_ACCESS, TTS_REQUEST_TIMEOUT_MS: () => String(TTS_REQUEST_TIMEOUT_SECONDS * 1000) },
-  },
+  "find-queued-downlink": TTS_CALL,
   "publish-feedback": {
     ...IOT_CALLS,
     // Failure feedback only: a thing's `downlink/failed`, or the shared one when no thing was named.

@@ -6,7 +6,7 @@
  */
 import { type CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeThingTypeCommand, type IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
-import { ListStateMachinesCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { paginateListStateMachines, type SFNClient } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from "@aws-sdk/client-sqs";
 import { iotClientFor } from "../../functions/runtime/aws-clients.ts";
 import { stateMachineLogGroupName, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
@@ -15,7 +15,7 @@ import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
 import { PROGRAM } from "../program.ts";
-import { again, type Target } from "../target.ts";
+import { again, awsCommand, type Target } from "../target.ts";
 import { type CheckResult, checklist, failed, passed, topErrors } from "./checks.ts";
 
 const HOUR_MS = 3_600_000;
@@ -55,7 +55,7 @@ Exit codes: 0 every check passed; 1 a check failed; 2 usage.`,
   },
 };
 
-export async function runChecks(target: Target): Promise<CheckResult[]> {
+async function runChecks(target: Target): Promise<CheckResult[]> {
   const sfn = sfnClientFor(target);
   const logs = logsClientFor(target);
   const sqs = sqsClientFor(target);
@@ -96,12 +96,9 @@ async function checkAccess(
   }
   try {
     const names = new Set<string>();
-    let nextToken: string | undefined;
-    do {
-      const page = await sfn.send(new ListStateMachinesCommand(nextToken === undefined ? {} : { nextToken }));
+    for await (const page of paginateListStateMachines({ client: sfn }, {})) {
       for (const machine of page.stateMachines ?? []) if (machine.name !== undefined) names.add(machine.name);
-      nextToken = page.nextToken;
-    } while (nextToken !== undefined);
+    }
     return { ok: true, result: passed(check, `Step Functions answers in ${region}`), stateMachines: names };
   } catch (error) {
     const { name, message } = error as Error;
@@ -138,7 +135,7 @@ async function checkThingType(iot: IoTClient, target: Target): Promise<CheckResu
       ? failed(
           check,
           "is deprecated: no thing can be created with it",
-          `aws iot deprecate-thing-type --thing-type-name ${target.thingTypeName} --undo-deprecate`,
+          awsCommand(target, `iot deprecate-thing-type --thing-type-name ${target.thingTypeName} --undo-deprecate`),
         )
       : passed(check, "exists");
   } catch (error) {

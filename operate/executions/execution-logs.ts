@@ -1,8 +1,7 @@
 /** Reads a state machine's execution records from its CloudWatch log group (FilterLogEvents, paginated). */
 import {
   type CloudWatchLogsClient,
-  FilterLogEventsCommand,
-  type FilterLogEventsCommandOutput,
+  paginateFilterLogEvents,
   ResourceNotFoundException,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { type LogRecord, parseLogRecord } from "./execution-summary.ts";
@@ -29,28 +28,25 @@ export async function readExecutionRecords(
   options: ReadOptions,
 ): Promise<{ records: LogRecord[]; truncated: boolean }> {
   const records: LogRecord[] = [];
-  let nextToken: string | undefined;
-  do {
-    let page: FilterLogEventsCommandOutput;
-    try {
-      page = await logs.send(
-        new FilterLogEventsCommand({
-          logGroupName,
-          ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
-          ...(options.filterPattern === undefined ? {} : { filterPattern: options.filterPattern }),
-          ...(nextToken === undefined ? {} : { nextToken }),
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) throw new LogGroupMissingError(logGroupName);
-      throw error;
+  const pages = paginateFilterLogEvents(
+    { client: logs },
+    {
+      logGroupName,
+      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
+      ...(options.filterPattern === undefined ? {} : { filterPattern: options.filterPattern }),
+    },
+  );
+  try {
+    for await (const page of pages) {
+      for (const event of page.events ?? []) {
+        const record = event.message === undefined ? undefined : parseLogRecord(event.message);
+        if (record !== undefined) records.push(record);
+        if (records.length >= options.maxEvents) return { records, truncated: true };
+      }
     }
-    for (const event of page.events ?? []) {
-      const record = event.message === undefined ? undefined : parseLogRecord(event.message);
-      if (record !== undefined) records.push(record);
-      if (records.length >= options.maxEvents) return { records, truncated: true };
-    }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) throw new LogGroupMissingError(logGroupName);
+    throw error;
+  }
   return { records, truncated: false };
 }

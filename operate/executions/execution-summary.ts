@@ -112,7 +112,7 @@ export function summarise(
  * upstream workflow names the thing after).
  * Nothing when the level logs no execution data.
  */
-export function thingOf(events: readonly LogRecord[]): string | undefined {
+function thingOf(events: readonly LogRecord[]): string | undefined {
   let deviceId: string | undefined;
   for (const event of events) {
     for (const key of ["input", "output"]) {

@@ -3,7 +3,7 @@
  * rule selected (`planReplay`) and is deleted only once StartExecution succeeded; a message that cannot
  * be replayed stays in the queue. A dry run by default: `--yes` acts.
  */
-import { ListStateMachinesCommand, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { paginateListStateMachines, type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -222,13 +222,10 @@ export class StateMachineMissingError extends Error {
 }
 
 async function stateMachineArnOf(sfn: SFNClient, name: string): Promise<string> {
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand(nextToken === undefined ? {} : { nextToken }));
+  for await (const page of paginateListStateMachines({ client: sfn }, {})) {
     const found = page.stateMachines?.find((machine) => machine.name === name);
     if (found?.stateMachineArn !== undefined) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  }
   throw new StateMachineMissingError(`state machine ${name} does not exist: deploy the stack before replaying`);
 }
 

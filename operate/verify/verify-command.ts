@@ -29,7 +29,7 @@ import { LogGroupMissingError, readExecutionRecords } from "../executions/execut
 import { type ExecutionSummary, summarise } from "../executions/execution-summary.ts";
 import { PROGRAM } from "../program.ts";
 import { sleep } from "../sleep.ts";
-import { again, type Target } from "../target.ts";
+import { again, awsCommand, type Target } from "../target.ts";
 import { UsageError } from "../usage-error.ts";
 import {
   failed,
@@ -99,7 +99,7 @@ function timeoutOption({ values }: Pick<CommandContext, "values">): number {
   return seconds;
 }
 
-export interface VerifyReport {
+interface VerifyReport {
   readonly uplink: TestUplink;
   readonly stages: readonly StageResult[];
   readonly failedStage: StageName | undefined;
@@ -126,7 +126,7 @@ interface Run {
   execution?: ExecutionSummary;
 }
 
-export async function runVerify(target: Target, options: VerifyOptions): Promise<VerifyReport> {
+async function runVerify(target: Target, options: VerifyOptions): Promise<VerifyReport> {
   const started = Date.now();
   const run: Run = {
     target,
@@ -330,7 +330,7 @@ async function cleanup(run: Run): Promise<StageOutcome> {
     const { name, message } = error as Error;
     return failed(
       `could not delete the test thing${deleted.length > 0 ? ` (deleted ${deleted.join(" and ")})` : ""}: ${name}: ${message}`,
-      `delete it yourself: aws iot-data delete-thing-shadow --thing-name ${thingName} --shadow-name ${SHADOW_NAME} /dev/null; aws iot delete-thing --thing-name ${thingName}`,
+      `delete it yourself: ${awsCommand(run.target, `iot-data delete-thing-shadow --thing-name ${thingName} --shadow-name ${SHADOW_NAME} /dev/null`)}; ${awsCommand(run.target, `iot delete-thing --thing-name ${thingName}`)}`,
     );
   }
   return passed(

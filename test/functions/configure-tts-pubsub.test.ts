@@ -1,11 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createConfigureTtsPubSubHandler } from "../../functions/configure-tts-pubsub/handler.ts";
-import { loadSettings } from "../../functions/settings.ts";
-import { ApiKeys } from "../../functions/tts/api-keys.ts";
+import {
+  contextFromEnvironment,
+  createConfigureTtsPubSubHandler,
+} from "../../functions/configure-tts-pubsub/handler.ts";
 import { AWS_IOT_PUBSUB_FIELD_MASK, deletePubSubRequest, setAwsIotPubSubRequest } from "../../functions/tts/pubsub.ts";
 import { fakeTts } from "../support/fake-tts.ts";
+import { ttsStepContext } from "./tts-step-context.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const EXTERNAL_ID = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
@@ -33,17 +35,8 @@ const event = (
 });
 
 function newHandler(fetchImpl: typeof fetch) {
-  const config = loadSettings("configure-tts-pubsub", {
-    TTS_URL: "https://eu1.cloud.thethings.network",
-    TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tts-prod/tts-api-keys-AbCdEf",
-    TTS_REQUEST_TIMEOUT_MS: "200",
-  });
-  const apiKeys = new ApiKeys({
-    client: new SecretsManagerClient({ region: "eu-west-1" }),
-    secretId: config.TTS_API_KEY_SECRET_ARN,
-    ttlSeconds: 0,
-  });
-  return createConfigureTtsPubSubHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
+  const context = ttsStepContext(contextFromEnvironment, fetchImpl);
+  return createConfigureTtsPubSubHandler(() => context);
 }
 
 const ok = () => new Response("{}", { status: 200 });

@@ -7,29 +7,19 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parseDownlinkRequestValue } from "../../functions/core/downlink/validation.ts";
 import { backoffSeconds } from "../../functions/enqueue-downlink/enqueue-downlink.ts";
-import { createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
+import { contextFromEnvironment, createEnqueueDownlinkHandler } from "../../functions/enqueue-downlink/handler.ts";
 import { loadSettings } from "../../functions/settings.ts";
-import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import { retryAfterSeconds } from "../../functions/tts/http.ts";
 import { fakeTts } from "../support/fake-tts.ts";
+import { ttsStepContext } from "./tts-step-context.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const secretsMock = mockClient(SecretsManagerClient);
 afterAll(() => secretsMock.restore());
 
 function newHandler(fetchImpl: typeof fetch, env: Record<string, string> = {}) {
-  const config = loadSettings("enqueue-downlink", {
-    TTS_URL: "https://eu1.cloud.thethings.network",
-    TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/tts-api-keys-AbCdEf",
-    TTS_REQUEST_TIMEOUT_MS: "200",
-    ...env,
-  });
-  const apiKeys = new ApiKeys({
-    client: new SecretsManagerClient({ region: "eu-west-1" }),
-    secretId: config.TTS_API_KEY_SECRET_ARN,
-    ttlSeconds: 300,
-  });
-  return createEnqueueDownlinkHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
+  const context = ttsStepContext(contextFromEnvironment, fetchImpl, env);
+  return createEnqueueDownlinkHandler(() => context);
 }
 
 const input = (body: Record<string, unknown> = {}) => ({

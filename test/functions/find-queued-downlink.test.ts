@@ -1,27 +1,20 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { createFindQueuedDownlinkHandler } from "../../functions/find-queued-downlink/handler.ts";
-import { loadSettings } from "../../functions/settings.ts";
-import { ApiKeys } from "../../functions/tts/api-keys.ts";
+import {
+  contextFromEnvironment,
+  createFindQueuedDownlinkHandler,
+} from "../../functions/find-queued-downlink/handler.ts";
 import { fakeTts } from "../support/fake-tts.ts";
+import { ttsStepContext } from "./tts-step-context.ts";
 
 const API_KEY = "NNSXS.SECRET-KEY-THAT-MUST-NOT-LEAK";
 const secretsMock = mockClient(SecretsManagerClient);
 afterAll(() => secretsMock.restore());
 
 function newHandler(fetchImpl: typeof fetch) {
-  const config = loadSettings("find-queued-downlink", {
-    TTS_URL: "https://eu1.cloud.thethings.network",
-    TTS_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/tts-api-keys-AbCdEf",
-    TTS_REQUEST_TIMEOUT_MS: "200",
-  });
-  const apiKeys = new ApiKeys({
-    client: new SecretsManagerClient({ region: "eu-west-1" }),
-    secretId: config.TTS_API_KEY_SECRET_ARN,
-    ttlSeconds: 300,
-  });
-  return createFindQueuedDownlinkHandler(() => ({ config, apiKeys, fetch: fetchImpl }));
+  const context = ttsStepContext(contextFromEnvironment, fetchImpl);
+  return createFindQueuedDownlinkHandler(() => context);
 }
 
 const input = { applicationId: "app1", deviceId: "dev 1", correlationId: "tts-aws-iot:downlink:x" };

@@ -4,7 +4,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/a
 import { LOCAL_OPTIONS } from "../../local/runtime/config.ts";
 import { formatDuration, parseDuration } from "../../operate/durations.ts";
 import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
-import { resolveTarget } from "../../operate/target.ts";
+import { awsCommand, resolveTarget } from "../../operate/target.ts";
 import { UsageError } from "../../operate/usage-error.ts";
 
 describe("LOCAL_DEFAULT", () => {
@@ -62,6 +62,16 @@ describe("resolveTarget", () => {
       stackName: "e2e",
       sdkEnvironment: { AWS_ENDPOINT_URL: "http://127.0.0.1:9999", AWS_REGION: "eu-central-1" },
     });
+  });
+
+  it("aims the AWS CLI commands it prints at the target's region and endpoint", () => {
+    const command = "iot delete-thing --thing-name t1";
+    expect(awsCommand(resolveTarget({ environment: "staging" }, env), command)).toBe(
+      "aws iot delete-thing --thing-name t1 --region eu-west-1",
+    );
+    expect(awsCommand(resolveTarget({ local: true }, env), command)).toBe(
+      "aws iot delete-thing --thing-name t1 --region us-east-1 --endpoint-url http://127.0.0.1:4566",
+    );
   });
 
   it.each([

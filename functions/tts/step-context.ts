@@ -1,0 +1,36 @@
+/**
+ * What a step that calls TTS is built from: its settings, the application keys and (in tests) a
+ * `fetch`; and the `TtsDeps` its pure function takes. One definition for the three TTS steps.
+ */
+import type { Environment } from "../runtime/aws-clients.ts";
+import { loadSettings, type Settings } from "../settings.ts";
+import { type ApiKeys, apiKeysFor } from "./api-keys.ts";
+
+export type TtsFunctionName = "enqueue-downlink" | "find-queued-downlink" | "configure-tts-pubsub";
+
+export interface TtsStepContext<F extends TtsFunctionName> {
+  readonly config: Settings<F>;
+  readonly apiKeys: ApiKeys;
+  readonly fetch?: typeof fetch;
+}
+
+export interface TtsDeps {
+  readonly apiKeys: ApiKeys;
+  readonly ttsUrl: string;
+  readonly timeoutMs: number;
+  readonly fetch?: typeof fetch | undefined;
+}
+
+export function ttsDeps({ config, apiKeys, fetch }: TtsStepContext<TtsFunctionName>): TtsDeps {
+  return { apiKeys, ttsUrl: config.TTS_URL, timeoutMs: config.TTS_REQUEST_TIMEOUT_MS, fetch };
+}
+
+/** `apiKeyTtlSeconds` unset: the function's `TTS_API_KEY_CACHE_SECONDS` (see `apiKeysFor`). */
+export function ttsStepContextFromEnvironment<F extends TtsFunctionName>(
+  name: F,
+  env: Environment,
+  apiKeyTtlSeconds?: number,
+): TtsStepContext<F> {
+  const config = loadSettings(name, env);
+  return { config, apiKeys: apiKeysFor(env, config, apiKeyTtlSeconds) };
+}
