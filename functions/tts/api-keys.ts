@@ -15,6 +15,11 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
 
+/** The secret holding a stack's TTS API keys, `{"<applicationId>": "<API key>"}`: the stack creates it, the embedded default too. */
+export function apiKeySecretName(stackName: string): string {
+  return `${stackName}/tts-api-keys`;
+}
+
 export class ApiKeySecretError extends Error {
   override readonly name = "ApiKeySecretError";
 }

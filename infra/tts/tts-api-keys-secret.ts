@@ -12,6 +12,7 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js";
 import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
 
 export const API_KEYS_VARIABLE = "tts_api_keys";
 
@@ -28,7 +29,7 @@ export class TtsApiKeysSecret extends Construct {
   constructor(scope: Construct, id: string, props: TtsApiKeysSecretProps) {
     super(scope, id);
     this.secret = new SecretsmanagerSecret(this, "secret", {
-      name: `${props.stackName}/tts-api-keys`,
+      name: apiKeySecretName(props.stackName),
       description: `TTS API keys of stack ${props.stackName}, as {"<applicationId>": "<API key>"}`,
       // Long enough to undo a mistaken destroy; short enough to redeploy the same name within a week.
       recoveryWindowInDays: 7,

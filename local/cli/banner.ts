@@ -1,11 +1,12 @@
 /** The start-up banner: where everything is, and commands that work when pasted. */
 
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
-import { apiKeySecretName, type LocalRuntime } from "../runtime/runtime.ts";
+import type { LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
 const SLOW_PUSH: FaultInput = { kind: "slowAnswer", action: "push", delayMs: 8_000 };

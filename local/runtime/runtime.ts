@@ -15,6 +15,7 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
+import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
 import {
   type AwsEndpoint,
@@ -93,11 +94,6 @@ export interface RuntimeHooks {
   readonly ttsRequestTimeoutMs?: number;
   /** false: simulated devices join and send uplinks only when asked (tests). Default true. */
   readonly simulatorScheduled?: boolean;
-}
-
-/** The secret the deployed stack also uses, by the same name. */
-export function apiKeySecretName(stackName: string): string {
-  return `${stackName}/tts-api-keys`;
 }
 
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
