@@ -13,16 +13,15 @@
  *
  * Prints a table and writes it to bench/results.md.
  */
-import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FilterLogEventsCommand, paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
-import { deliveries, markdownTable, percentile } from "./measure.ts";
+import { deliveries, percentile } from "./measure.ts";
+import { writeResultsSection } from "./results-file.ts";
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
@@ -187,11 +186,14 @@ try {
       `${delivered.published} uplinks published, ${delivered.republished} republished, ${delivered.lost} lost, ${delivered.duplicated} duplicated, ${ruleFailures} rule failures`,
     ],
   ];
-  const table = markdownTable(rows);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
-  const report = `# Benchmark: embedded default, end to end\n\n${new Date().toISOString()} — ${machine}\n\n${table}\n\nRun: \`npm run bench\` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS).\n`;
-  writeFileSync(join(import.meta.dirname, "results.md"), report);
-  console.log(`\n${table}\n\nwritten to bench/results.md`);
+  const section = writeResultsSection({
+    title: "Embedded default, end to end",
+    preface: `${new Date().toISOString()} — ${machine}`,
+    rows,
+    footer: "Run alone: `node bench/run.ts` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS).",
+  });
+  console.log(`\n${section}\nwritten to bench/results.md`);
   if (!nothingLost) {
     console.error("uplinks lost, doubled or unexpected: see the table");
     process.exitCode = 1;
