@@ -21,8 +21,17 @@ export interface TargetOptions {
   readonly region?: string | undefined;
 }
 
+/** The TTS side of a deployment: where its applications live and whether the stack sets their pub/sub. */
+export interface TargetTts {
+  readonly url: string;
+  readonly applicationIds: readonly string[];
+  readonly configurePubSub: boolean;
+}
+
 export interface Target {
   readonly stackName: string;
+  /** Unknown for a bare `--endpoint-url` (no deployment configuration names it). */
+  readonly tts: TargetTts | undefined;
   /** The thing type the stack creates things with (the environment's, else the functions' default). */
   readonly thingTypeName: string;
   /** The options that name this target again, for the commands a fix suggests. */
@@ -56,6 +65,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   if (options.local) {
     return {
       stackName,
+      tts: LOCAL_DEFAULT.tts,
       thingTypeName,
       arguments: args,
       sdkEnvironment: {
@@ -78,6 +88,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   const where = options.endpointUrl ?? `environment ${options.environment}`;
   return {
     stackName,
+    tts: deployment?.tts,
     thingTypeName,
     arguments: args,
     sdkEnvironment,
@@ -108,7 +119,7 @@ function environmentNamed(
   name: string,
   env: Environment,
   cwd: string,
-): { stackName: string; region: string; thingTypeName: string } {
+): { stackName: string; region: string; thingTypeName: string; tts: TargetTts } {
   try {
     const config = loadDeploymentConfig(configFilePath(env, cwd));
     const found = config.environments.find((candidate) => candidate.name === name);
@@ -116,8 +127,9 @@ function environmentNamed(
       const known = config.environments.map((candidate) => candidate.name).join(", ");
       throw new UsageError(`--environment ${name}: ${config.file} has no such environment (it has: ${known})`);
     }
-    const { stackName, region, things } = found.config;
-    return { stackName, region, thingTypeName: things.typeName };
+    const { stackName, region, things, tts } = found.config;
+    const { url, applicationIds, configurePubSub } = tts;
+    return { stackName, region, thingTypeName: things.typeName, tts: { url, applicationIds, configurePubSub } };
   } catch (error) {
     if (error instanceof DeploymentConfigError) throw new UsageError(error.message);
     throw error;

@@ -10,6 +10,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy/index.js"
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Construct } from "constructs";
 import { ttsTopicPrefix } from "../../functions/core/tts-events.ts";
+import { ttsRoleName } from "../../functions/tts/pubsub.ts";
 import type { Account } from "../account.ts";
 import { allow, policyDocument, WILDCARD_ONLY_ACTIONS } from "../iam/policy-document.ts";
 
@@ -43,7 +44,7 @@ export class TtsAccessRole extends Construct {
     this.externalId = new Password(this, "external-id", { length: 40, special: false }).result;
 
     this.role = new IamRole(this, "role", {
-      name: `${stackName}-tts`,
+      name: ttsRoleName(stackName),
       description: `The Things Stack (stack name ${stackName}) publishing into and subscribing from AWS IoT Core`,
       // TTS keeps its session for an hour at most.
       maxSessionDuration: 3600,

@@ -13,8 +13,8 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation/inde
 import type { ITerraformDependable } from "cdktf";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { ttsPubSubId } from "../../functions/tts/pubsub.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
-import { ttsPubSubId } from "./tts-settings-outputs.ts";
 
 /** The key the provider adds the lifecycle information under (its default, named explicitly). */
 export const LIFECYCLE_KEY = "tf";

@@ -5,10 +5,17 @@
  * The TTS side (keys, rights, pub/sub) is not checked yet.
  */
 import { type CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeThingTypeCommand, type IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
+import {
+  DescribeEndpointCommand,
+  DescribeThingTypeCommand,
+  type IoTClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-iot";
 import { paginateListStateMachines, type SFNClient } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from "@aws-sdk/client-sqs";
-import { iotClientFor } from "../../functions/runtime/aws-clients.ts";
+import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
+import { ApiKeys, apiKeySecretName } from "../../functions/tts/api-keys.ts";
+import { ttsRoleName } from "../../functions/tts/pubsub.ts";
 import { stateMachineLogGroupName, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
@@ -16,7 +23,11 @@ import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
 import { PROGRAM } from "../program.ts";
 import { again, awsCommand, type Target } from "../target.ts";
-import { type CheckResult, checklist, failed, passed, topErrors } from "./checks.ts";
+import { type CheckResult, checklist, failed, passed, skippedCheck, topErrors } from "./checks.ts";
+import { ttsChecks } from "./tts-checks.ts";
+
+/** As the functions' TTS calls (`TTS_REQUEST_TIMEOUT_MS`'s default). */
+const TTS_TIMEOUT_MS = 10_000;
 
 const HOUR_MS = 3_600_000;
 const FAILURE_EVENTS = ["ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"];
@@ -45,7 +56,8 @@ Exit codes: 0 every check passed; 1 a check failed; 2 usage.`,
     if (output.json) output.printJson({ ok, target: context.target.description, checks: results });
     else {
       output.line(`${PROGRAM} doctor — ${context.target.description}`);
-      for (const line of checklist(results, (pass, text) => output.style(pass ? "green" : "red", text))) {
+      const colour = { passed: "green", failed: "red", skipped: "dim" } as const;
+      for (const line of checklist(results, (status, text) => output.style(colour[status], text))) {
         output.line(line);
       }
       const failures = results.filter((result) => !result.ok).length;
@@ -60,6 +72,7 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
   const logs = logsClientFor(target);
   const sqs = sqsClientFor(target);
   const iot = iotClientFor(target.sdkEnvironment);
+  const secrets = secretsManagerClientFor(target.sdkEnvironment);
   try {
     const access = await checkAccess(sfn, target);
     if (!access.ok) return [access.result];
@@ -71,14 +84,62 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
       await checkThingType(iot, target),
       ...(await Promise.all(machines.map((machine) => checkDeadLetters(sqs, machine, target)))),
       await checkRecentFailures(logs, machines, target),
+      ...(await checkTts(target, { iot, secrets, accountId: access.accountId })),
     ];
   } finally {
-    for (const client of [sfn, logs, sqs, iot]) client.destroy();
+    for (const client of [sfn, logs, sqs, iot, secrets]) client.destroy();
   }
 }
 
+async function checkTts(
+  target: Target,
+  clients: { iot: IoTClient; secrets: ReturnType<typeof secretsManagerClientFor>; accountId: string | undefined },
+): Promise<CheckResult[]> {
+  const { tts } = target;
+  if (tts === undefined) {
+    return [
+      skippedCheck("TTS", "not checked: no deployment configuration names the TTS applications (add --environment)"),
+    ];
+  }
+  const secretName = apiKeySecretName(target.stackName);
+  const keys = new ApiKeys({ client: clients.secrets, secretId: secretName, ttlSeconds: 0 });
+  // Without iot:DescribeEndpoint the pub/sub's address is not compared; everything else still is.
+  const endpointAddress = await clients.iot
+    .send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }))
+    .then((found) => found.endpointAddress ?? "")
+    .catch(() => "");
+  const environment = environmentOf(target);
+  return ttsChecks({
+    stackName: target.stackName,
+    tts,
+    secretName,
+    apiKey: (applicationId) => keys.lookup(applicationId),
+    pubSubTarget: {
+      region: target.sdkEnvironment["AWS_REGION"] ?? "",
+      roleArn: `arn:aws:iam::${clients.accountId ?? "<account>"}:role/${ttsRoleName(target.stackName)}`,
+      stackName: target.stackName,
+      endpointAddress,
+    },
+    putKeyFix: (applicationId) =>
+      awsCommand(
+        target,
+        `secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"${applicationId}": "<API key>"}'`,
+      ),
+    pubSubFix:
+      tts.configurePubSub && environment !== undefined
+        ? `the stack sets it (configurePubSub): re-apply with npx cdktf deploy ${environment}`
+        : undefined,
+    timeoutMs: TTS_TIMEOUT_MS,
+  });
+}
+
+function environmentOf(target: Target): string | undefined {
+  const at = target.arguments.indexOf("--environment");
+  return at < 0 ? undefined : target.arguments[at + 1];
+}
+
 function deployFix(target: Target): string {
-  const environment = target.arguments[target.arguments.indexOf("--environment") + 1];
+  const environment = environmentOf(target);
   if (target.arguments.includes("--local") || environment === undefined) {
     return `start the embedded default (npm start${target.stackName === "local" ? "" : ` -- --stack-name ${target.stackName}`}), or check --stack-name`;
   }
@@ -88,7 +149,10 @@ function deployFix(target: Target): string {
 async function checkAccess(
   sfn: SFNClient,
   target: Target,
-): Promise<{ ok: true; result: CheckResult; stateMachines: ReadonlySet<string> } | { ok: false; result: CheckResult }> {
+): Promise<
+  | { ok: true; result: CheckResult; stateMachines: ReadonlySet<string>; accountId: string | undefined }
+  | { ok: false; result: CheckResult }
+> {
   const check = "AWS credentials and region";
   const region = target.sdkEnvironment["AWS_REGION"];
   if (region === undefined) {
@@ -96,10 +160,15 @@ async function checkAccess(
   }
   try {
     const names = new Set<string>();
+    let accountId: string | undefined;
     for await (const page of paginateListStateMachines({ client: sfn }, {})) {
-      for (const machine of page.stateMachines ?? []) if (machine.name !== undefined) names.add(machine.name);
+      for (const machine of page.stateMachines ?? []) {
+        if (machine.name !== undefined) names.add(machine.name);
+        // arn:aws:states:<region>:<account>:stateMachine:<name>: the account the role ARN must be in.
+        accountId ??= machine.stateMachineArn?.split(":")[4];
+      }
     }
-    return { ok: true, result: passed(check, `Step Functions answers in ${region}`), stateMachines: names };
+    return { ok: true, result: passed(check, `Step Functions answers in ${region}`), stateMachines: names, accountId };
   } catch (error) {
     const { name, message } = error as Error;
     return {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "../../local/aws/local-account.ts";
 import { LOCAL_OPTIONS } from "../../local/runtime/config.ts";
+import { DEFAULT_APPLICATION_ID } from "../../local/tts-simulator/index.ts";
 import { formatDuration, parseDuration } from "../../operate/durations.ts";
 import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
 import { awsCommand, resolveTarget } from "../../operate/target.ts";
@@ -15,6 +16,11 @@ describe("LOCAL_DEFAULT", () => {
     expect(LOCAL_DEFAULT.credentials).toEqual(LOCAL_CREDENTIALS);
     expect(LOCAL_DEFAULT.stackName).toBe(LOCAL_OPTIONS["stack-name"].schema.parse(undefined));
     expect(LOCAL_ACCOUNT_ID).toMatch(/^\d{12}$/);
+  });
+
+  it("names the simulator's TTS API and its one application", () => {
+    expect(LOCAL_DEFAULT.tts.url).toBe(`http://127.0.0.1:${LOCAL_OPTIONS["tts-port"].schema.parse(undefined)}`);
+    expect(LOCAL_DEFAULT.tts.applicationIds).toEqual([DEFAULT_APPLICATION_ID]);
   });
 });
 
@@ -35,6 +41,8 @@ describe("resolveTarget", () => {
       AWS_ACCESS_KEY_ID: "AKIA-REAL",
     });
     expect(target.sdkEnvironment["AWS_ENDPOINT_URL"]).toBeUndefined();
+    expect(target.tts).toMatchObject({ applicationIds: [expect.any(String)], configurePubSub: expect.any(Boolean) });
+    expect(resolveTarget({ endpointUrl: "http://127.0.0.1:1", stackName: "x" }, env).tts).toBeUndefined();
   });
 
   it("--local: the embedded default with its credentials, never the caller's", () => {
