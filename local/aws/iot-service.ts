@@ -1,4 +1,4 @@
-/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, DescribeEndpoint. */
+/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, topic rules (read), DescribeEndpoint. */
 import { z } from "zod";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { invalidRequest } from "./errors.ts";
@@ -6,6 +6,7 @@ import { booleanQuery, defined, integerQuery } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
 import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
 import { AttributesSchema, type ThingRegistry } from "./thing-registry.ts";
+import type { TopicRuleCatalogue } from "./topic-rule-catalogue.ts";
 
 const ENDPOINT_TYPES = new Set(["iot:Data", "iot:Data-ATS", "iot:CredentialProvider", "iot:Jobs"]);
 const BAD_REQUEST = "InvalidRequestException";
@@ -30,8 +31,12 @@ const createThingTypeBody = z.object({
     .optional(),
 });
 
-export function createIotService(options: { registry: ThingRegistry; endpointAddress: () => string }): AwsService {
-  const { registry } = options;
+export function createIotService(options: {
+  registry: ThingRegistry;
+  topicRules: TopicRuleCatalogue;
+  endpointAddress: () => string;
+}): AwsService {
+  const { registry, topicRules } = options;
   const body = <T>(request: AwsRequest, schema: z.ZodType<T>): T => parseJsonBody(request.body, schema, BAD_REQUEST);
   const json = (value: unknown) => ({ json: value });
 
@@ -99,6 +104,26 @@ export function createIotService(options: { registry: ThingRegistry; endpointAdd
       path: "/thing-types/{thingTypeName}",
       operation: "DescribeThingType",
       handle: ({ thingTypeName = "" }) => json(registry.describeThingType(thingTypeName)),
+    },
+    {
+      method: "GET",
+      path: "/rules/{ruleName}",
+      operation: "GetTopicRule",
+      handle: ({ ruleName = "" }) => json(topicRules.getTopicRule(ruleName)),
+    },
+    {
+      method: "GET",
+      path: "/rules",
+      operation: "ListTopicRules",
+      handle: (_, { query }) =>
+        json(
+          topicRules.listTopicRules({
+            topic: query.get("topic") ?? undefined,
+            ruleDisabled: booleanQuery(query, "ruleDisabled"),
+            maxResults: integerQuery(query, "maxResults"),
+            nextToken: query.get("nextToken") ?? undefined,
+          }),
+        ),
     },
     {
       method: "GET",

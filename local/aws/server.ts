@@ -27,6 +27,7 @@ import { createSqsService } from "./sqs-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
 import { ThingRegistry } from "./thing-registry.ts";
+import { type LocalTopicRule, TopicRuleCatalogue } from "./topic-rule-catalogue.ts";
 
 export interface AwsEndpointOptions {
   /** Default 127.0.0.1. */
@@ -45,6 +46,8 @@ export interface AwsEndpointOptions {
   readonly logs?: LogSource;
   /** Share it with the runtime that dead-letters into it; by default one is opened in `dataDir`. */
   readonly sqsQueues?: SqsQueues;
+  /** The topic rules the runtime evaluates, for GetTopicRule and ListTopicRules; none by default. */
+  readonly topicRules?: readonly LocalTopicRule[];
 }
 
 export interface AwsEndpoint {
@@ -79,7 +82,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   let port = options.port;
   const services = new Map<string, AwsService>(
     [
-      createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
+      createIotService({
+        registry,
+        topicRules: new TopicRuleCatalogue(options.topicRules ?? [], { region, createdAt: new Date() }),
+        endpointAddress: () => `${host}:${port}`,
+      }),
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
       createLogsService({ source: options.logs ?? { groups: () => [] }, region }),

@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
-import { topicRules } from "../../workflows/catalogue.ts";
+import { stateMachineName, topicRules } from "../../workflows/catalogue.ts";
 import {
   type AwsEndpoint,
   AwsError,
@@ -27,6 +27,7 @@ import {
 } from "../aws/index.ts";
 import { type LocalBroker, startBroker } from "../broker/broker.ts";
 import { freePort, urlHost } from "../net/listen.ts";
+import { compileRule } from "../rules/index.ts";
 import {
   DEFAULT_APPLICATION_ID,
   startTtsApi,
@@ -168,6 +169,11 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       region: LOCAL_REGION,
       dataDir,
       executionStore: store,
+      topicRules: topicRules(config.stackName).map((rule) => ({
+        rule,
+        topicPattern: compileRule(rule.sql).topicFilter,
+        stateMachineName: stateMachineName(config.stackName, rule.workflow),
+      })),
       // Express history lives only in CloudWatch Logs on AWS: the same `aws logs …` reads serve it here.
       logs: executionLogSource({
         store,

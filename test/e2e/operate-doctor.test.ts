@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
+import { topicRules } from "../../workflows/catalogue.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
 import { againstRuntime, runOperatorCli } from "../support/operator-cli.ts";
 
@@ -38,9 +39,12 @@ describe("tts-aws-iot doctor", () => {
       "✓ log group /aws/vendedlogs/states/e2e-upstream: exists",
       "✓ log group /aws/vendedlogs/states/e2e-downlink: exists",
       "✓ thing type lorawan: exists",
+      "✓ topic rules: all 11 exist and are enabled",
+      "- functions: not checked (needs Lambda's GetFunction; the workflows' executions show a missing function as Lambda.ResourceNotFoundException)",
       "✓ dead-letter queue e2e-upstream-rules-dlq: empty",
       "✓ dead-letter queue e2e-downlink-rules-dlq: empty",
       "✓ executions of the last hour: none failed",
+      "- TTS: not checked: no deployment configuration names the TTS applications (add --environment)",
     ]);
     expect(run.stdout).toMatch(/all checks passed\n$/);
   });
@@ -82,7 +86,7 @@ describe("tts-aws-iot doctor", () => {
     expect(run.stdout).toContain(
       `    fix: see which and why: npx tts-aws-iot executions --status FAILED --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e\n`,
     );
-    expect(run.stdout).toMatch(/1 of 9 checks failed\n$/);
+    expect(run.stdout).toMatch(/1 of 12 checks failed\n$/);
   });
 
   it("✗ for every missing piece of a stack that is not there", async () => {
@@ -97,6 +101,9 @@ describe("tts-aws-iot doctor", () => {
       "state machine elsewhere-downlink: does not exist",
       "log group /aws/vendedlogs/states/elsewhere-upstream: does not exist: the workflow's history is nowhere",
       "log group /aws/vendedlogs/states/elsewhere-downlink: does not exist: the workflow's history is nowhere",
+      `topic rules: missing: ${topicRules("elsewhere")
+        .map((rule) => rule.name)
+        .join(", ")}`,
       "dead-letter queue elsewhere-upstream-rules-dlq: does not exist",
       "dead-letter queue elsewhere-downlink-rules-dlq: does not exist",
     ]);
