@@ -1,9 +1,9 @@
-/** Runs the operator CLI (`operate/main.ts`, the package's `bin`) as a child process: real argv, real exit code. */
+/** Runs the operator CLI through the package's `bin` (`operate/bin.js`) as a child process: real argv, real exit code. */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 
-export const OPERATOR_CLI = join(import.meta.dirname, "..", "..", "operate", "main.ts");
+export const OPERATOR_CLI = join(import.meta.dirname, "..", "..", "operate", "bin.js");
 
 export interface CliRun {
   readonly code: number;
