@@ -8,6 +8,8 @@ export const LOCAL_DEFAULT = {
   region: "us-east-1",
   credentials: { accessKeyId: "local", secretAccessKey: "local" },
   stackName: "local",
+  /** The broker standing in for IoT Core's data plane, for `verify`'s republish stage. */
+  mqttUrl: "mqtt://127.0.0.1:1883",
   /** The simulator's TTS HTTP API and its one application (`npm start` puts the application's key in the secret). */
   tts: { url: "http://127.0.0.1:1885", applicationIds: ["tts-aws-iot-sim"], configurePubSub: false },
 } as const;

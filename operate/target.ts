@@ -32,6 +32,8 @@ export interface Target {
   readonly stackName: string;
   /** Unknown for a bare `--endpoint-url` (no deployment configuration names it). */
   readonly tts: TargetTts | undefined;
+  /** A broker that serves the deployment's topics to a plain MQTT client: the embedded default's; none on AWS. */
+  readonly mqttUrl: string | undefined;
   /** The thing type the stack creates things with (the environment's, else the functions' default). */
   readonly thingTypeName: string;
   /** The options that name this target again, for the commands a fix suggests. */
@@ -66,6 +68,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     return {
       stackName,
       tts: LOCAL_DEFAULT.tts,
+      mqttUrl: LOCAL_DEFAULT.mqttUrl,
       thingTypeName,
       arguments: args,
       sdkEnvironment: {
@@ -89,6 +92,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   return {
     stackName,
     tts: deployment?.tts,
+    mqttUrl: undefined,
     thingTypeName,
     arguments: args,
     sdkEnvironment,

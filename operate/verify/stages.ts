@@ -4,7 +4,7 @@
  */
 import { formatDuration } from "../durations.ts";
 
-export const STAGES = ["publish", "execution", "thing", "shadow", "cleanup"] as const;
+export const STAGES = ["publish", "execution", "thing", "shadow", "republish", "cleanup"] as const;
 export type StageName = (typeof STAGES)[number];
 
 export interface StageOutcome {

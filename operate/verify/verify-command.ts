@@ -2,7 +2,9 @@
  * `verify`: an end-to-end smoke test of a live deployment. Publishes a synthetic TTS uplink for a test
  * device on the stack's TTS topic, as TTS would, then waits (bounded) for its upstream execution to
  * succeed (from the workflow's log group), for its thing to exist and for its `lorawan` shadow to hold
- * the uplink's values; then deletes the test thing and its shadow, also when a stage failed.
+ * the uplink's values, and (where a plain MQTT broker serves the deployment's topics: the embedded
+ * default) for the uplink republished on `lorawan/<thing>/uplink`; then deletes the test thing and its
+ * shadow, also when a stage failed.
  */
 import { randomBytes } from "node:crypto";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
@@ -20,6 +22,7 @@ import {
   ResourceNotFoundException as ShadowNotFound,
 } from "@aws-sdk/client-iot-data-plane";
 import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
+import { republishTopic } from "../../functions/core/tts-events.ts";
 import { iotClientFor } from "../../functions/runtime/aws-clients.ts";
 import { stateMachineLogGroupName, stateMachineName, topicRules } from "../../workflows/catalogue.ts";
 import { iotDataClientForTarget, logsClientFor } from "../clients.ts";
@@ -31,6 +34,7 @@ import { PROGRAM } from "../program.ts";
 import { sleep } from "../sleep.ts";
 import { again, awsCommand, type Target } from "../target.ts";
 import { UsageError } from "../usage-error.ts";
+import { type RepublishWatch, watchRepublish } from "./republish-watch.ts";
 import {
   failed,
   failedStage,
@@ -58,7 +62,7 @@ const LIFECYCLE_PATTERN = `{ ${["ExecutionStarted", "ExecutionSucceeded", "Execu
 export const verifyCommand: Command = {
   name: "verify",
   summary: "end-to-end smoke test: a synthetic uplink through to its thing and shadow, then clean up",
-  usage: "verify [--timeout S] [--keep]",
+  usage: "verify [--timeout S] [--keep] [--mqtt-url URL]",
   help: `Publishes a synthetic TTS uplink for a new test device (verify-<time>-<random>, application
 tts-aws-iot-verify, no DevEUI: its thing is <stack>_<device id>) on thethings/lorawan/<stack>/uplink,
 as TTS would, then checks, in order, one line each (✓/✗ with the time it took):
@@ -67,6 +71,10 @@ as TTS would, then checks, in order, one line each (✓/✗ with the time it too
              with includeExecutionData, the default)
   thing      its thing exists (DescribeThing)
   shadow     its lorawan shadow reports the uplink's values (GetThingShadow)
+  republish  the uplink arrives, unchanged, on lorawan/<thing>/uplink (subscribed over MQTT before
+             the publish; with --local the embedded default's broker, else --mqtt-url). Not checked
+             on AWS: IoT Core takes subscribers only over TLS with certificates or over WebSocket
+             signed with SigV4, which verify does not do
   cleanup    the test shadow and thing are deleted (DeleteThingShadow, DeleteThing), also after a
              failed stage
 A failed stage ends the waiting (the stages after it are skipped) and says where to look.
@@ -76,15 +84,17 @@ iot:GetThingShadow, iot:DeleteThingShadow and logs:FilterLogEvents.
 Options:
   --timeout <s>   seconds to wait for the whole run, 1 to 900 (default ${DEFAULT_TIMEOUT_SECONDS})
   --keep          leave the test thing and its shadow (to look at them); prints their name
+  --mqtt-url <u>  the broker to watch the republished message on (plain MQTT, e.g. mqtt://host:1883)
   --json          {"ok", "target", "device", "failedStage"?, "stages": [{"stage", "status", "durationMs", "detail", "hint"?}]}
 
 Exit codes: 0 every stage passed; 1 a stage failed (cleanup included); 2 usage.`,
-  options: { timeout: { type: "string" }, keep: { type: "boolean" } },
+  options: { timeout: { type: "string" }, keep: { type: "boolean" }, "mqtt-url": { type: "string" } },
   async run(context) {
     const timeoutMs = timeoutOption(context) * 1000;
     const report = await runVerify(context.target, {
       timeoutMs,
       keep: context.values["keep"] === true,
+      mqttUrl: stringOption(context.values, "mqtt-url") ?? context.target.mqttUrl,
       signal: context.signal,
     });
     printReport(context, report);
@@ -109,6 +119,7 @@ interface VerifyReport {
 interface VerifyOptions {
   readonly timeoutMs: number;
   readonly keep: boolean;
+  readonly mqttUrl: string | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -122,6 +133,9 @@ interface Run {
   readonly publishedAt: number;
   readonly deadline: number;
   readonly signal: AbortSignal;
+  readonly mqttUrl: string | undefined;
+  /** Subscribed before the publish; the error when that failed. */
+  republished?: RepublishWatch | Error;
   /** The upstream execution, once found: later hints point at it. */
   execution?: ExecutionSummary;
 }
@@ -136,12 +150,14 @@ async function runVerify(target: Target, options: VerifyOptions): Promise<Verify
     publishedAt: started,
     deadline: started + options.timeoutMs,
     signal: options.signal,
+    mqttUrl: options.mqttUrl,
   };
   const stages: Record<Exclude<StageName, "cleanup">, (run: Run) => Promise<StageOutcome>> = {
     publish,
     execution: awaitExecution,
     thing: awaitThing,
     shadow: awaitShadow,
+    republish: awaitRepublish,
   };
   const results: StageResult[] = [];
   try {
@@ -154,12 +170,15 @@ async function runVerify(target: Target, options: VerifyOptions): Promise<Verify
         );
       } else if (failedStage(results) !== undefined) {
         results.push(skipped(stage, "skipped: an earlier stage failed"));
+      } else if (stage === "republish" && run.mqttUrl === undefined) {
+        results.push(skipped(stage, REPUBLISH_NOT_CHECKED));
       } else {
         results.push(await timed(stage, () => stages[stage](run)));
       }
     }
   } finally {
     for (const client of [run.iot, run.logs, run.iotData]) client?.destroy();
+    if (run.republished !== undefined && !(run.republished instanceof Error)) await run.republished.close();
   }
   return { uplink: run.uplink, stages: results, failedStage: failedStage(results), totalMs: Date.now() - started };
 }
@@ -205,7 +224,16 @@ function waited(run: Run): string {
   return run.signal.aborted ? "(interrupted)" : `within ${formatDuration(run.deadline - run.publishedAt)}`;
 }
 
+const REPUBLISH_NOT_CHECKED =
+  "not checked: no broker to watch it on (--mqtt-url; on AWS IoT Core subscribing needs SigV4 or certificates)";
+
 async function publish(run: Run): Promise<StageOutcome> {
+  if (run.mqttUrl !== undefined) {
+    const topic = republishTopic(run.uplink.thingName, "uplink");
+    run.republished = await watchRepublish(run.mqttUrl, topic, `tts-aws-iot-${run.uplink.deviceId}`).catch(
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+  }
   run.iotData = await iotDataClientForTarget(run.target, run.iot);
   await run.iotData.send(new PublishCommand({ topic: run.uplink.topic, qos: 1, payload: run.uplink.payload }));
   return passed(`uplink of test device ${run.uplink.deviceId} published on ${run.uplink.topic}`);
@@ -301,6 +329,29 @@ async function awaitShadow(run: Run): Promise<StageOutcome> {
     );
   }
   return passed(`${SHADOW_NAME} shadow reports the uplink's ${Object.keys(expectedShadow).length} values`);
+}
+
+async function awaitRepublish(run: Run): Promise<StageOutcome> {
+  const topic = republishTopic(run.uplink.thingName, "uplink");
+  const watch = run.republished;
+  if (watch === undefined || watch instanceof Error) {
+    return failed(
+      `could not subscribe to ${topic} at ${run.mqttUrl}: ${watch?.message ?? "no subscription"}`,
+      "is the broker there (--mqtt-url), and does it take this client?",
+    );
+  }
+  const sent = Buffer.from(run.uplink.payload);
+  const arrived = await poll(run, async () => (watch.received.length > 0 ? watch.received : undefined));
+  if (arrived === undefined) {
+    return failed(`nothing on ${topic} ${waited(run)}`, `did the Republish step run? ${showExecution(run)}`);
+  }
+  if (!arrived.some((payload) => sent.equals(payload))) {
+    return failed(
+      `a message on ${topic} differs from the uplink published`,
+      `see what it published: ${showExecution(run)}`,
+    );
+  }
+  return passed(`the uplink arrived unchanged on ${topic}`);
 }
 
 async function cleanup(run: Run): Promise<StageOutcome> {

@@ -56,7 +56,7 @@ interface Report {
 
 describe("tts-aws-iot verify", () => {
   it("passes every stage on a healthy deployment and leaves no test thing behind", async () => {
-    const run = await verify("e2e");
+    const run = await verify("e2e", "--mqtt-url", ctx.runtime.urls.mqtt);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split("\n");
     expect(lines[1]).toMatch(/^test device verify-[a-z0-9]+-[0-9a-f]{8} \(thing e2e_verify-[a-z0-9]+-[0-9a-f]{8}\)$/);
@@ -65,8 +65,12 @@ describe("tts-aws-iot verify", () => {
       ["✓", "execution"],
       ["✓", "thing"],
       ["✓", "shadow"],
+      ["✓", "republish"],
       ["✓", "cleanup"],
     ]);
+    expect(run.stdout).toMatch(
+      /^✓ republish\s+\S+\s+the uplink arrived unchanged on lorawan\/e2e_verify-\S+\/uplink$/m,
+    );
     expect(run.stdout).toMatch(/^✓ execution\s+\S+\s+uplink-\S+ succeeded/m);
     expect(run.stdout).toMatch(/^✓ cleanup\s+\S+\s+deleted the lorawan shadow and thing e2e_verify-/m);
     expect(lines.at(-1)).toMatch(/^all stages passed in \S+$/);
@@ -83,8 +87,10 @@ describe("tts-aws-iot verify", () => {
       ["execution", "passed"],
       ["thing", "passed"],
       ["shadow", "passed"],
+      ["republish", "skipped"],
       ["cleanup", "skipped"],
     ]);
+    expect(report.stages.find((stage) => stage.stage === "republish")?.detail).toMatch(/^not checked: no broker/);
     const { thingName, deviceId } = report.device;
     expect(await testThings()).toEqual([thingName]);
     const shadow = (await shadowOf(thingName)) as { payload: Uint8Array };
@@ -98,6 +104,25 @@ describe("tts-aws-iot verify", () => {
     expect(await testThings()).toEqual([]);
   });
 
+  it("fails at the republish stage, naming it, when the broker to watch on is not there", async () => {
+    const run = await verify("e2e", "--mqtt-url", "mqtt://127.0.0.1:9", "--json");
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.failedStage).toBe("republish");
+    expect(report.stages.map((stage) => [stage.stage, stage.status])).toEqual([
+      ["publish", "passed"],
+      ["execution", "passed"],
+      ["thing", "passed"],
+      ["shadow", "passed"],
+      ["republish", "failed"],
+      ["cleanup", "passed"],
+    ]);
+    expect(report.stages[4]!.detail).toMatch(
+      /^could not subscribe to lorawan\/e2e_verify-\S+\/uplink at mqtt:\/\/127\.0\.0\.1:9: /,
+    );
+    expect(await testThings()).toEqual([]);
+  });
+
   it("fails at the execution stage when no rule listens to the stack's topic, and still cleans up", async () => {
     const started = Date.now();
     const run = await verify("nobody-listens", "--timeout", "3");
@@ -108,6 +133,7 @@ describe("tts-aws-iot verify", () => {
     expect(run.stdout).toMatch(/^ {4}hint: is nobody-listens the right stack\?/m);
     expect(run.stdout).toMatch(/^- thing\s+skipped: an earlier stage failed$/m);
     expect(run.stdout).toMatch(/^- shadow\s+skipped: an earlier stage failed$/m);
+    expect(run.stdout).toMatch(/^- republish\s+skipped: an earlier stage failed$/m);
     expect(run.stdout).toMatch(/^✓ cleanup\s+\S+\s+nothing to delete: no test thing was made$/m);
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("stage execution failed (cleanup ran)");
     expect(await testThings()).toEqual([]);

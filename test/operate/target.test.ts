@@ -22,6 +22,10 @@ describe("LOCAL_DEFAULT", () => {
     expect(LOCAL_DEFAULT.tts.url).toBe(`http://127.0.0.1:${LOCAL_OPTIONS["tts-port"].schema.parse(undefined)}`);
     expect(LOCAL_DEFAULT.tts.applicationIds).toEqual([DEFAULT_APPLICATION_ID]);
   });
+
+  it("names the embedded default's broker, for verify's republish stage", () => {
+    expect(LOCAL_DEFAULT.mqttUrl).toBe(`mqtt://127.0.0.1:${LOCAL_OPTIONS["mqtt-port"].schema.parse(undefined)}`);
+  });
 });
 
 describe("resolveTarget", () => {
