@@ -22,6 +22,8 @@ const GLOBAL_OPTIONS = {
   local: { type: "boolean" },
   "stack-name": { type: "string" },
   region: { type: "string" },
+  "tts-url": { type: "string" },
+  "tts-application": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsOptionsConfig;
@@ -34,6 +36,8 @@ const GLOBAL_HELP = `Where (one of):
 Also:
   --stack-name <name>    override the stack name (with --local: the one npm start runs, default "local")
   --region <region>      override the region
+  --tts-url <url>        override the TTS cluster URL (doctor's TTS checks)
+  --tts-application <id> override the TTS application (with a bare --endpoint-url: give both)
   --json                 machine-readable output
   -h, --help             this help
 
@@ -83,6 +87,8 @@ export async function runCli(argv: readonly string[], env: Environment, signal: 
         local: values.local === true,
         stackName: stringOption(values, "stack-name"),
         region: stringOption(values, "region"),
+        ttsUrl: stringOption(values, "tts-url"),
+        ttsApplication: stringOption(values, "tts-application"),
       },
       env,
     );

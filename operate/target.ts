@@ -19,6 +19,10 @@ export interface TargetOptions {
   readonly local?: boolean | undefined;
   readonly stackName?: string | undefined;
   readonly region?: string | undefined;
+  /** Override the TTS cluster URL (e.g. a TTS simulator on another port). */
+  readonly ttsUrl?: string | undefined;
+  /** Override the TTS application (with a bare --endpoint-url: names it, with --tts-url). */
+  readonly ttsApplication?: string | undefined;
 }
 
 /** The TTS side of a deployment: where its applications live and whether the stack sets their pub/sub. */
@@ -55,6 +59,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   const stackName = options.stackName ?? deployment?.stackName ?? (options.local ? LOCAL_DEFAULT.stackName : undefined);
   if (stackName === undefined) throw new UsageError("--endpoint-url needs --stack-name or --environment");
   if (!STACK_NAME_PATTERN.test(stackName)) throw new UsageError(`--stack-name ${stackName}: not a stack name`);
+  const tts = ttsOf(options, options.local ? LOCAL_DEFAULT.tts : deployment?.tts);
   const thingTypeName = deployment?.thingTypeName ?? SETTINGS["ensure-thing"].shape.THING_TYPE_NAME.parse(undefined);
   const args = [
     ...(options.environment === undefined ? [] : ["--environment", options.environment]),
@@ -62,12 +67,14 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     ...(options.endpointUrl === undefined ? [] : ["--endpoint-url", options.endpointUrl]),
     ...(options.stackName === undefined ? [] : ["--stack-name", options.stackName]),
     ...(options.region === undefined ? [] : ["--region", options.region]),
+    ...(options.ttsUrl === undefined ? [] : ["--tts-url", options.ttsUrl]),
+    ...(options.ttsApplication === undefined ? [] : ["--tts-application", options.ttsApplication]),
   ];
 
   if (options.local) {
     return {
       stackName,
-      tts: LOCAL_DEFAULT.tts,
+      tts,
       mqttUrl: LOCAL_DEFAULT.mqttUrl,
       thingTypeName,
       arguments: args,
@@ -91,12 +98,31 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
   const where = options.endpointUrl ?? `environment ${options.environment}`;
   return {
     stackName,
-    tts: deployment?.tts,
+    tts,
     mqttUrl: undefined,
     thingTypeName,
     arguments: args,
     sdkEnvironment,
     description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
+  };
+}
+
+/** The deployment's (or the embedded default's) TTS side with `--tts-url` / `--tts-application` applied. */
+function ttsOf(options: TargetOptions, configured: TargetTts | undefined): TargetTts | undefined {
+  const { ttsUrl, ttsApplication } = options;
+  if (ttsUrl !== undefined && !/^https?:\/\/[^/]/.test(ttsUrl))
+    throw new UsageError(`--tts-url ${ttsUrl}: not an http(s) URL`);
+  if (configured === undefined) {
+    if (ttsUrl === undefined && ttsApplication === undefined) return undefined;
+    if (ttsUrl === undefined || ttsApplication === undefined) {
+      throw new UsageError("without --environment or --local, give both --tts-url and --tts-application");
+    }
+    return { url: ttsUrl, applicationIds: [ttsApplication], configurePubSub: false };
+  }
+  return {
+    url: ttsUrl ?? configured.url,
+    applicationIds: ttsApplication === undefined ? configured.applicationIds : [ttsApplication],
+    configurePubSub: configured.configurePubSub,
   };
 }
 

@@ -2,10 +2,12 @@
  * `tts-aws-iot doctor` against the embedded default, run as a child process: a healthy deployment passes,
  * and each broken part gives its ✗ with a fix and exit 1.
  */
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { GetQueueUrlCommand, PurgeQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
+import { DEFAULT_APPLICATION_ID } from "../../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
@@ -87,6 +89,30 @@ describe("tts-aws-iot doctor", () => {
       `    fix: see which and why: npx tts-aws-iot executions --status FAILED --endpoint-url ${ctx.runtime.urls.aws} --stack-name e2e\n`,
     );
     expect(run.stdout).toMatch(/1 of 12 checks failed\n$/);
+  });
+
+  it("✗ for an application without a key in the secret, with the put command; rights and pub/sub not checked", async () => {
+    const secrets = new SecretsManagerClient(clientConfig(ctx.runtime.sdkEnvironment));
+    const secretId = ctx.runtime.apiKeySecretArn;
+    await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: "{}" }));
+    try {
+      const run = await doctor("--tts-url", ctx.runtime.urls.tts, "--tts-application", DEFAULT_APPLICATION_ID);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        `✗ TTS API key of application ${DEFAULT_APPLICATION_ID}: no TTS API key for application "${DEFAULT_APPLICATION_ID}" in the deployment's secret`,
+      );
+      expect(run.stdout).toContain(
+        `    fix: aws secretsmanager put-secret-value --secret-id e2e/tts-api-keys --secret-string '{"${DEFAULT_APPLICATION_ID}": "<API key>"}' --region us-east-1 --endpoint-url ${ctx.runtime.urls.aws}\n`,
+      );
+      expect(run.stdout).toContain(
+        `- TTS rights of application ${DEFAULT_APPLICATION_ID}'s key: not checked: no key\n`,
+      );
+      expect(run.stdout).toContain(`- TTS pub/sub of application ${DEFAULT_APPLICATION_ID}: not checked: no key\n`);
+    } finally {
+      const restored = JSON.stringify({ [DEFAULT_APPLICATION_ID]: ctx.runtime.config.ttsApiKey });
+      await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: restored }));
+      secrets.destroy();
+    }
   });
 
   it("✗ for every missing piece of a stack that is not there", async () => {

@@ -28,6 +28,26 @@ describe("LOCAL_DEFAULT", () => {
   });
 });
 
+describe("resolveTarget: the TTS side", () => {
+  it("--tts-url and --tts-application override the configured or embedded default's TTS", () => {
+    const local = resolveTarget({ local: true, ttsUrl: "http://127.0.0.1:9999" }, {});
+    expect(local.tts).toEqual({ ...LOCAL_DEFAULT.tts, url: "http://127.0.0.1:9999" });
+    expect(local.arguments).toEqual(["--local", "--tts-url", "http://127.0.0.1:9999"]);
+    const bare = { endpointUrl: "http://127.0.0.1:1", stackName: "x" };
+    expect(resolveTarget({ ...bare, ttsUrl: "http://h:1", ttsApplication: "app1" }, {}).tts).toEqual({
+      url: "http://h:1",
+      applicationIds: ["app1"],
+      configurePubSub: false,
+    });
+  });
+
+  it("a bare --endpoint-url needs both, and the URL must be http(s): usage errors", () => {
+    const bare = { endpointUrl: "http://127.0.0.1:1", stackName: "x" };
+    expect(() => resolveTarget({ ...bare, ttsUrl: "http://h:1" }, {})).toThrow(UsageError);
+    expect(() => resolveTarget({ local: true, ttsUrl: "h:1" }, {})).toThrow(UsageError);
+  });
+});
+
 describe("resolveTarget", () => {
   const env = {
     AWS_PROFILE: "ops",
