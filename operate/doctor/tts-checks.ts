@@ -84,6 +84,9 @@ async function applicationChecks(context: TtsCheckContext, applicationId: string
   return results;
 }
 
+const unreachableFix = (context: TtsCheckContext) =>
+  `check the TTS URL (${context.tts.url}: tts.url of the configuration, or --tts-url) and that TTS is up`;
+
 const consoleKeys = (applicationId: string) => `in the TTS console: Applications › ${applicationId} › API keys`;
 
 async function rightsResult(
@@ -101,7 +104,7 @@ async function rightsResult(
   }
   if (lookup.kind === "unreachable") {
     return {
-      result: failed(check, lookup.message, `check tts.url (${context.tts.url}) and that TTS is up`),
+      result: failed(check, lookup.message, unreachableFix(context)),
       canReadPubSub: false,
     };
   }
@@ -111,7 +114,7 @@ async function rightsResult(
         ? `the key is unknown or expired: create one with ${required.join(", ")} ${consoleKeys(call.applicationId)}, then ${context.putKeyFix(call.applicationId)}`
         : lookup.status === 404 || lookup.status === 403
           ? `is ${call.applicationId} an application of ${context.tts.url}, and the key one of its keys?`
-          : `check tts.url (${context.tts.url}) and that TTS is up`;
+          : unreachableFix(context);
     return { result: failed(check, lookup.message, fix), canReadPubSub: false };
   }
   const missing = missingTtsRights(lookup.rights, required);
@@ -141,7 +144,7 @@ async function pubSubResult(
     `set it in the TTS console: Applications › ${call.applicationId} › Integrations › AWS IoT (pub/sub ${pubSubId}): ${where}`;
   switch (lookup.kind) {
     case "unreachable":
-      return failed(check, lookup.message, `check tts.url (${context.tts.url}) and that TTS is up`);
+      return failed(check, lookup.message, unreachableFix(context));
     case "refused":
       return failed(check, lookup.message, `check the key's rights ${consoleKeys(call.applicationId)}`);
     case "absent": {

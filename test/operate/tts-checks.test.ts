@@ -121,6 +121,9 @@ describe("ttsChecks", () => {
       tts: { url: "http://127.0.0.1:1", applicationIds: [APP], configurePubSub: false },
       fetch: undefined,
     });
-    expect(results[1]).toMatchObject({ ok: false, fix: expect.stringContaining("tts.url") });
+    expect(results[1]).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining("check the TTS URL (http://127.0.0.1:1"),
+    });
   });
 });
