@@ -120,7 +120,8 @@ async function checkTts(
   // Without iot:DescribeEndpoint the pub/sub's address is not compared; everything else still is.
   const endpointAddress = await clients.iot
     .send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }))
-    .then((found) => found.endpointAddress ?? "")
+    // TTS's endpoint_address is a host name (no port); the local endpoint answers host:port.
+    .then((found) => (found.endpointAddress ?? "").replace(/:\d+$/, ""))
     .catch(() => "");
   const environment = environmentOf(target);
   return ttsChecks({
