@@ -39,6 +39,11 @@ export const AWS_IOT_PUBSUB_FIELD_MASK = [
   "provider.aws_iot.deployment.default.stack_name",
 ] as const;
 
+/** A TTS pub/sub id (TTS id rules: lower case, digits, single dashes, ≤ 36) for our stack name. */
+export function ttsPubSubId(stackName: string): string {
+  return `aws-iot-${stackName.toLowerCase()}`.slice(0, 36).replace(/-+$/, "");
+}
+
 export function ttsPubSubPath(applicationId: string, pubSubId: string): string {
   return `/api/v3/as/pubsub/${encodeURIComponent(applicationId)}/${encodeURIComponent(pubSubId)}`;
 }

@@ -6,6 +6,7 @@
  */
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { ttsPubSubId } from "../../functions/tts/pubsub.ts";
 import type { EnvironmentConfig } from "../config/environment-schema.ts";
 
 export interface TtsSettingsOutputsProps {
@@ -17,10 +18,7 @@ export interface TtsSettingsOutputsProps {
   readonly apiKeysSecretArn: string;
 }
 
-/** A TTS pub/sub id (TTS id rules: lower case, digits, single dashes, ≤ 36) for our stack name. */
-export function ttsPubSubId(stackName: string): string {
-  return `aws-iot-${stackName.toLowerCase()}`.slice(0, 36).replace(/-+$/, "");
-}
+export { ttsPubSubId };
 
 export const EXTERNAL_ID_SHELL_VARIABLE = "TTS_EXTERNAL_ID";
 

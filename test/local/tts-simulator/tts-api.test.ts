@@ -302,7 +302,7 @@ describe("TTS downlink queue API", () => {
       expect(json.code).toBe(3);
       expect(json.message).toContain(`invalid \`${field}\``);
       expect(json.details[0]).toMatchObject({
-        namespace: "pkg/ttnpb",
+        namespace: "pkg/errors",
         name: "validation",
         code: 3,
         attributes: { field },
