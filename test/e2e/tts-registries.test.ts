@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { sdkClients } from "../../local/harness/embedded-runtime.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
+import { provisioningCalls } from "../support/tts-provisioning.ts";
 
 const finished: ExecutionSummary[] = [];
 const ctx = useTestRuntime(
@@ -47,25 +48,9 @@ describe("the embedded default's simulated TTS", () => {
   });
 
   it("lets a device created in the four registries join and update its thing's shadow", async () => {
-    const device = `/applications/${APP}/devices/${IDS.device_id}`;
-    const answers = [
-      await call("POST", `/api/v3/applications/${APP}/devices`, { end_device: { ids: IDS } }),
-      await call("PUT", `/api/v3/js${device}`, {
-        end_device: { ids: IDS, root_keys: { app_key: { key: "2B7E151628AED2A6ABF7158809CF4F3C" } } },
-        field_mask: { paths: ["root_keys.app_key.key"] },
-      }),
-      await call("PUT", `/api/v3/ns${device}`, {
-        end_device: {
-          ids: IDS,
-          frequency_plan_id: "EU_863_870_TTN",
-          lorawan_version: "MAC_V1_0_3",
-          lorawan_phy_version: "PHY_V1_0_3_REV_A",
-          supports_join: true,
-        },
-        field_mask: { paths: ["frequency_plan_id", "lorawan_version", "lorawan_phy_version", "supports_join"] },
-      }),
-      await call("PUT", `/api/v3/as${device}`, { end_device: { ids: IDS }, field_mask: { paths: [] } }),
-    ];
+    const answers = [];
+    for (const { method, path, body } of provisioningCalls(APP, IDS, "2B7E151628AED2A6ABF7158809CF4F3C"))
+      answers.push(await call(method, path, body));
     expect(answers.map(({ status }) => status)).toEqual([200, 200, 200, 200]);
 
     const simulator = ctx.runtime.simulator!;

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { callTts } from "../../../functions/tts/http.ts";
 import { deletePubSubRequest, setAwsIotPubSubRequest } from "../../../functions/tts/pubsub.ts";
 import {
+  DEPLOYMENT_RIGHTS,
   startTtsApi,
   startTtsSimulator,
   type TtsApi,
@@ -15,6 +16,7 @@ import {
   type TtsSimulator,
 } from "../../../local/tts-simulator/index.ts";
 import type { LooseJson } from "../../support/fixtures.ts";
+import { examplePubSub, provisioningCalls } from "../../support/tts-provisioning.ts";
 import { type Subscriber, sleep, startTestBroker, subscribe, type TestBroker } from "./mqtt-harness.ts";
 
 const STACK = "reg-test";
@@ -67,33 +69,11 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 const devicePath = (server: "js" | "ns" | "as" | "", device = DEVICE) =>
   `/api/v3/${server === "" ? "" : `${server}/`}applications/${APP}/devices/${device}`;
 
-/** The four calls of DESIGN §6, in order, as the provisioning workflow makes them. */
+/** The four calls of DESIGN §6, in order, as the provisioning workflow makes them: their statuses. */
 async function provision(): Promise<number[]> {
   const statuses: number[] = [];
-  statuses.push((await call("POST", `/api/v3/applications/${APP}/devices`, { end_device: { ids: IDS } })).status);
-  statuses.push(
-    (
-      await call("PUT", devicePath("js"), {
-        end_device: { ids: IDS, root_keys: { app_key: { key: APP_KEY } } },
-        field_mask: { paths: ["root_keys.app_key.key"] },
-      })
-    ).status,
-  );
-  statuses.push(
-    (
-      await call("PUT", devicePath("ns"), {
-        end_device: {
-          ids: IDS,
-          frequency_plan_id: "EU_863_870_TTN",
-          lorawan_version: "MAC_V1_0_3",
-          lorawan_phy_version: "PHY_V1_0_3_REV_A",
-          supports_join: true,
-        },
-        field_mask: { paths: ["frequency_plan_id", "lorawan_version", "lorawan_phy_version", "supports_join"] },
-      })
-    ).status,
-  );
-  statuses.push((await call("PUT", devicePath("as"), { end_device: { ids: IDS }, field_mask: { paths: [] } })).status);
+  for (const { method, path, body } of provisioningCalls(APP, IDS, APP_KEY))
+    statuses.push((await call(method, path, body)).status);
   return statuses;
 }
 
@@ -135,17 +115,8 @@ describe("TTS answers over HTTP", () => {
   it("lists the key's rights with the implied ones, and what the key is, never its secret", async () => {
     expect(await call("GET", `/api/v3/applications/${APP}/rights`)).toEqual({
       status: 200,
-      json: {
-        rights: [
-          "RIGHT_APPLICATION_INFO",
-          "RIGHT_APPLICATION_SETTINGS_BASIC",
-          "RIGHT_APPLICATION_DEVICES_READ",
-          "RIGHT_APPLICATION_DEVICES_WRITE",
-          "RIGHT_APPLICATION_DEVICES_WRITE_KEYS",
-          "RIGHT_APPLICATION_TRAFFIC_READ",
-          "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE",
-        ],
-      },
+      // A key given alone holds what the deployment needs, none implying more.
+      json: { rights: [...DEPLOYMENT_RIGHTS] },
     });
     const info = await call("GET", "/api/v3/auth_info");
     expect(info.json).toEqual({
@@ -197,15 +168,7 @@ describe("TTS answers over HTTP", () => {
   });
 
   it("takes configure-tts-pubsub's own set and delete, through the functions' TTS module", async () => {
-    const pubSub = {
-      applicationId: APP,
-      pubSubId: "aws-iot-prod",
-      region: "eu-west-1",
-      roleArn: "arn:aws:iam::123456789012:role/prod-tts",
-      externalId: "abc123",
-      endpointAddress: "a1b2c3-ats.iot.eu-west-1.amazonaws.com",
-      stackName: "prod",
-    };
+    const pubSub = examplePubSub(APP);
     const send = (request: { method: "PUT" | "DELETE"; path: string; body?: unknown }) =>
       callTts({ ttsUrl: tts.url, apiKey: KEY, timeoutMs: 5_000, ...request });
     expect(await send(setAwsIotPubSubRequest(pubSub))).toMatchObject({ reached: true, status: 200 });

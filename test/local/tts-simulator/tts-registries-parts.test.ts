@@ -34,6 +34,7 @@ import {
 import { authorizeRequest } from "../../../local/tts-simulator/tts-api-auth.ts";
 import { TtsApiError } from "../../../local/tts-simulator/tts-api-errors.ts";
 import { matchRoute, ROUTES } from "../../../local/tts-simulator/tts-api-routes.ts";
+import { examplePubSub } from "../../support/tts-provisioning.ts";
 
 const APP = "app-1";
 const KEY = "NNSXS.ABCDEF.SECRET";
@@ -367,15 +368,7 @@ describe("end device registries", () => {
 });
 
 describe("pub/sub registry", () => {
-  const pubSub = {
-    applicationId: APP,
-    pubSubId: "aws-iot-prod",
-    region: "eu-west-1",
-    roleArn: "arn:aws:iam::123456789012:role/prod-tts",
-    externalId: "abc123",
-    endpointAddress: "a1b2c3-ats.iot.eu-west-1.amazonaws.com",
-    stackName: "prod",
-  };
+  const pubSub = examplePubSub(APP);
 
   it("takes exactly what configure-tts-pubsub sends, and answers it back as TTS's JSON names it", () => {
     const registry = new PubSubRegistry();
