@@ -1,10 +1,10 @@
 /**
  * Who may call the simulated TTS API: one API key per application, each with TTS rights. A request is
  * checked in this order, each step TTS's answer: route (404/405) → Authorization present (401) →
- * revoked keys fault (401) → application exists (404) → key is the application's (401) → the key
- * holds the route's rights (403 `no_application_rights` when it holds none, else
- * `insufficient_application_rights` naming the `missing` ones). No body is needed for any of it, so
- * the server answers before reading one.
+ * revoked keys fault (401) → key is the simulator's application's (401 `api_key_not_found`) → the key
+ * holds the route's rights (403 `no_application_rights` when it holds none — as for any other
+ * application, where an application key has no rights — else `insufficient_application_rights`
+ * naming the `missing` ones). No body is needed for any of it, so the server answers before reading one.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { FaultInjector } from "./fault-injector.ts";
@@ -31,7 +31,7 @@ export interface RequestHead {
 
 export interface AuthorizedRequest {
   readonly route: MatchedRoute;
-  /** The application the key belongs to (the path's, or for `auth_info` the simulator's one application). */
+  /** The path's application, or for `auth_info` the one the key belongs to (the simulator's). */
   readonly applicationId: string;
   readonly key: string;
   /** What the key may do now: its rights with those they imply, minus withheld ones. */
@@ -56,13 +56,13 @@ export function authorizeRequest(context: AuthContext, head: RequestHead): Autho
   const key = bearerKey(head.authorization);
   if (key === undefined) throw ttsErrors.unauthenticated();
   if (context.faults.rejectingKeys) throw ttsErrors.apiKeyNotFound();
-  const applicationId = route.params["application_id"] ?? context.applicationId;
-  if (applicationId !== context.applicationId) throw ttsErrors.applicationNotFound(applicationId);
-  const grant = grantOf(context.apiKeys, applicationId);
+  const grant = grantOf(context.apiKeys, context.applicationId);
   if (grant === undefined || !sameKey(key, grant.key)) throw ttsErrors.apiKeyNotFound();
+  const applicationId = route.params["application_id"] ?? context.applicationId;
 
   const withheld = context.faults.withheldRights;
-  const rights = impliedRights(grant.rights).filter((right) => !withheld.has(right));
+  const rights =
+    applicationId === context.applicationId ? impliedRights(grant.rights).filter((right) => !withheld.has(right)) : [];
   const requireRights = (required: readonly TtsRight[]) => {
     if (required.length === 0) return;
     if (rights.length === 0) throw ttsErrors.noApplicationRights(applicationId);

@@ -118,6 +118,11 @@ describe("TTS answers over HTTP", () => {
       // A key given alone holds what the deployment needs, none implying more.
       json: { rights: [...DEPLOYMENT_RIGHTS] },
     });
+    // TTS lists no rights (200 `{}`) on an application the key does not belong to; anything else there is 403.
+    expect(await call("GET", "/api/v3/applications/other-app/rights")).toEqual({ status: 200, json: {} });
+    expect((await call("GET", "/api/v3/as/pubsub/other-app")).json["details"]).toMatchObject([
+      { name: "no_application_rights", attributes: { uid: "other-app" } },
+    ]);
     const info = await call("GET", "/api/v3/auth_info");
     expect(info.json).toEqual({
       api_key: {
