@@ -283,7 +283,13 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         stackName: config.stackName,
         bindHost: config.bindHost,
       });
-      ttsApi.pubsubs.set(pubSub.applicationId, pubSub.pubSubId, localPubSubSetBody(pubSub), new Date());
+      try {
+        ttsApi.pubsubs.set(pubSub.applicationId, pubSub.pubSubId, localPubSubSetBody(pubSub), new Date());
+      } catch (error) {
+        // TTS's own rules refuse the pub/sub (a stack name with "--" makes no pub/sub id): the runtime
+        // serves on, and `doctor` reports the missing pub/sub as it would on AWS.
+        console.error(`The simulated TTS refused this deployment's AWS IoT pub/sub: ${(error as Error).message}`);
+      }
     }
 
     let closing: Promise<ShutdownReport> | undefined;
