@@ -8,6 +8,7 @@ import { SETTINGS, type SettingsEnvironment } from "../../functions/settings.ts"
 import { WORKFLOW_LOG_LEVELS, type WorkflowLogLevel } from "../../infra/config/environment-schema.ts";
 import { configFilePath, loadDeploymentConfig } from "../../infra/config/load-config.ts";
 import { DEFAULT_MAX_EXECUTION_BYTES, DEFAULT_MAX_EXECUTIONS } from "../aws/execution-store.ts";
+import { DEPLOYMENT_RIGHTS, parseRights, type TtsRight } from "../tts-simulator/rights.ts";
 import { DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES } from "./inbox/inbox.ts";
 
 type ThingSetting = keyof SettingsEnvironment<"ensure-thing">;
@@ -66,6 +67,21 @@ export const LOCAL_OPTIONS = {
       .default("NNSXS.LOCAL-SIMULATOR-API-KEY"),
     help: "API key the TTS simulator accepts; the local secret holds it for enqueue-downlink",
     secret: true,
+  },
+  "tts-api-key-rights": {
+    env: "TTS_API_KEY_RIGHTS",
+    schema: z
+      .string()
+      .default(DEPLOYMENT_RIGHTS.join(","))
+      .transform((text, context): TtsRight[] => {
+        try {
+          return parseRights(text);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    help: "TTS rights of that key (comma-separated RIGHT_APPLICATION_… names): fewer to see how the bridge copes",
   },
   "data-dir": {
     env: "DATA_DIR",
@@ -144,6 +160,7 @@ export interface LocalConfig {
   readonly devices: number;
   readonly interval: number;
   readonly ttsApiKey: string;
+  readonly ttsApiKeyRights: readonly TtsRight[];
   readonly dataDir: string;
   readonly thingTypeName: string;
   readonly thingNameScheme: ThingNameScheme;

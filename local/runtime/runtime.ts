@@ -45,6 +45,7 @@ import { functionEnvironments } from "./function-environments.ts";
 import { localHandlers } from "./handlers.ts";
 import { boundHeapGrowth } from "./heap-growth.ts";
 import { Inbox, InboxClosedError } from "./inbox/inbox.ts";
+import { localAwsIotPubSub, localPubSubSetBody } from "./local-pubsub.ts";
 import { RuleDeadLetters } from "./rule-dead-letters.ts";
 import { createRulesEngine, type RuleFailure } from "./topic-rules.ts";
 
@@ -66,7 +67,10 @@ export interface LocalRuntime {
   readonly workflows: LocalWorkflows;
   /** Absent with `--devices 0`: then nothing holds TTS's client id, and a real TTS (or a test) can connect. */
   readonly simulator: TtsSimulator | undefined;
-  /** The simulator's TTS HTTP API (downlink queue); absent with `--devices 0`. */
+  /**
+   * The simulator's TTS HTTP API (downlink queue, rights, pub/sub and device registries); absent with
+   * `--devices 0`. Its pub/sub registry holds this deployment's AWS IoT pub/sub from the start.
+   */
   readonly ttsApi: TtsApi | undefined;
   /** The Secrets Manager secret holding `{"<applicationId>": "<TTS API key>"}`. */
   readonly apiKeySecretArn: string;
@@ -275,10 +279,23 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       ttsApi = await startTtsApi({
         host: config.bindHost,
         port: ttsPort,
+        // Devices created through the registries (the provisioning workflow) join this fleet.
         simulator: started,
-        apiKeys: new Map([[started.fleet.applicationId, config.ttsApiKey]]),
+        apiKeys: new Map([[started.fleet.applicationId, { key: config.ttsApiKey, rights: config.ttsApiKeyRights }]]),
       });
       cleanups.push(() => ttsApi!.close());
+      const pubSub = localAwsIotPubSub({
+        applicationId: started.fleet.applicationId,
+        stackName: config.stackName,
+        bindHost: config.bindHost,
+      });
+      try {
+        ttsApi.pubsubs.set(pubSub.applicationId, pubSub.pubSubId, localPubSubSetBody(pubSub), new Date());
+      } catch (error) {
+        // TTS's own rules refuse the pub/sub (a stack name with "--" makes no pub/sub id): the runtime
+        // serves on, and `doctor` reports the missing pub/sub as it would on AWS.
+        console.error(`The simulated TTS refused this deployment's AWS IoT pub/sub: ${(error as Error).message}`);
+      }
     }
 
     let closing: Promise<ShutdownReport> | undefined;

@@ -13,7 +13,8 @@ import {
   parseFault,
   type RefusalStatus,
 } from "./fault-spec.ts";
-import type { DownlinkQueueAction } from "./tts-api-routes.ts";
+import type { TtsRight } from "./rights.ts";
+import type { RouteName } from "./tts-api-routes.ts";
 
 export { InvalidFaultError, type RefusalStatus };
 
@@ -31,9 +32,10 @@ export interface RequestFault {
   readonly answerDelayMs?: number;
 }
 
-type CountedFault = Exclude<Fault, { kind: "rejectKey" }>;
-/** A counted fault with what is left of its count; `rejectKey` lasts until cleared. */
-export type PendingFault = (CountedFault & { readonly remaining: number }) | Extract<Fault, { kind: "rejectKey" }>;
+type LastingFault = Extract<Fault, { kind: "rejectKey" | "withholdRights" }>;
+type CountedFault = Exclude<Fault, LastingFault>;
+/** A counted fault with what is left of its count; `rejectKey` and `withholdRights` last until cleared. */
+export type PendingFault = (CountedFault & { readonly remaining: number }) | LastingFault;
 
 const ANSWER_KINDS = ["errorBeforeProcessing", "errorAfterProcessing", "reset"] as const;
 const REQUEST_KINDS: readonly FaultKind[] = ["delay", ...ANSWER_KINDS, "slowAnswer"];
@@ -41,19 +43,32 @@ const REQUEST_KINDS: readonly FaultKind[] = ["delay", ...ANSWER_KINDS, "slowAnsw
 export class FaultInjector {
   private pendingFaults: Array<{ readonly fault: CountedFault; remaining: number }> = [];
   private keysRejected = false;
+  private readonly rightsWithheld = new Set<TtsRight>();
 
   /** Adds a fault after those already pending; returns it as stored (`count` filled in). */
   inject(input: FaultInput): Fault {
     const fault = parseFault(input);
     if (fault.kind === "rejectKey") this.keysRejected = true;
+    else if (fault.kind === "withholdRights") for (const right of fault.rights) this.rightsWithheld.add(right);
     else this.pendingFaults.push({ fault, remaining: fault.count });
     return fault;
   }
 
-  /** Pending faults in the order asked, `rejectKey` last. */
+  /** Pending faults in the order asked, then `withholdRights` (all rights withheld, in one) and `rejectKey`. */
   pending(): PendingFault[] {
-    const counted = this.pendingFaults.map(({ fault, remaining }) => ({ ...fault, remaining }));
+    const counted: PendingFault[] = this.pendingFaults.map(({ fault, remaining }) => ({ ...fault, remaining }));
+    if (this.rightsWithheld.size > 0) counted.push({ kind: "withholdRights", rights: [...this.rightsWithheld] });
     return this.keysRejected ? [...counted, { kind: "rejectKey" }] : counted;
+  }
+
+  /** The API keys lose these rights until `reset()`: a key that lacks a right the deployment needs. */
+  withholdRights(rights: readonly TtsRight[]): void {
+    this.inject({ kind: "withholdRights", rights: [...rights] });
+  }
+
+  /** Rights no key holds now. */
+  get withheldRights(): ReadonlySet<TtsRight> {
+    return this.rightsWithheld;
   }
 
   /** The next `count` requests are answered with `status` (and `Retry-After` when given), nothing done. */
@@ -92,13 +107,14 @@ export class FaultInjector {
   reset(): void {
     this.pendingFaults = [];
     this.keysRejected = false;
+    this.rightsWithheld.clear();
   }
 
   /**
-   * Called once per incoming TTS API request with its route action (none for an unknown route):
+   * Called once per incoming TTS API request with its route's name (none for an unknown route):
    * consumes at most one fault of each stage among those for any action or for this one.
    */
-  takeRequestFault(action?: DownlinkQueueAction): RequestFault {
+  takeRequestFault(action?: RouteName): RequestFault {
     const delay = this.take(["delay"], action);
     const answer = this.take(ANSWER_KINDS, action);
     const slowAnswer = this.take(["slowAnswer"], action);
@@ -112,7 +128,7 @@ export class FaultInjector {
   }
 
   /** Whether `takeRequestFault(action)` would find a fault now (nothing is consumed). */
-  hasRequestFault(action?: DownlinkQueueAction): boolean {
+  hasRequestFault(action?: RouteName): boolean {
     return this.pendingFaults.some(({ fault }) => REQUEST_KINDS.includes(fault.kind) && appliesTo(fault, action));
   }
 
@@ -123,7 +139,7 @@ export class FaultInjector {
 
   private take<K extends CountedFault["kind"]>(
     kinds: readonly K[],
-    action: DownlinkQueueAction | undefined,
+    action: RouteName | undefined,
   ): Extract<CountedFault, { kind: K }> | undefined {
     const index = this.pendingFaults.findIndex(
       ({ fault }) => (kinds as readonly string[]).includes(fault.kind) && appliesTo(fault, action),
@@ -136,7 +152,7 @@ export class FaultInjector {
   }
 }
 
-function appliesTo(fault: CountedFault, action: DownlinkQueueAction | undefined): boolean {
+function appliesTo(fault: CountedFault, action: RouteName | undefined): boolean {
   return !("action" in fault) || fault.action === undefined || fault.action === action;
 }
 

@@ -10,13 +10,15 @@
  *   reset                  read the body, process it or not (`processed`), drop the connection unanswered
  *   nack                   the device does not acknowledge the next `count` confirmed downlinks
  *   rejectKey              every API key is refused with 401 until the faults are cleared
+ *   withholdRights         the API keys lose `rights` (403 where a route needs one) until the faults are cleared
  *
- * Counted kinds apply to the next `count` (1) requests of route `action` (push, replace, list; any
- * request when absent).
+ * Counted kinds apply to the next `count` (1) requests of route `action` (a route name of
+ * tts-api-routes.ts: push, replace, list, is.create, js.set, …; any request when absent).
  */
 import { z } from "zod";
 import { fieldPath } from "./downlink-request.ts";
-import { DOWNLINK_QUEUE_ACTIONS } from "./tts-api-routes.ts";
+import { APPLICATION_RIGHTS } from "./rights.ts";
+import { ROUTE_NAMES } from "./tts-api-routes.ts";
 
 export class InvalidFaultError extends Error {
   override readonly name = "InvalidFaultError";
@@ -48,7 +50,12 @@ const oneOf = (values: readonly (string | number)[]) =>
     .join(", ")} or ${String(values.at(-1))}`;
 
 const count = wholeNumber(1, "a whole number ≥ 1").default(1);
-const action = z.enum(DOWNLINK_QUEUE_ACTIONS, { error: must(oneOf(DOWNLINK_QUEUE_ACTIONS)) }).optional();
+const action = z.enum(ROUTE_NAMES, { error: must(oneOf(ROUTE_NAMES)) }).optional();
+const rights = z
+  .array(z.enum(APPLICATION_RIGHTS, { error: must(oneOf(APPLICATION_RIGHTS)) }), {
+    error: must("a list of TTS application rights"),
+  })
+  .min(1, { error: "must name at least one right" });
 const delayMs = z
   .number({ error: must(`a number of milliseconds from 0 to ${MAX_DELAY_MS}`) })
   .min(0, { error: must(`a number of milliseconds from 0 to ${MAX_DELAY_MS}`) })
@@ -82,6 +89,7 @@ const FAULT_SCHEMAS = {
   }),
   nack: z.strictObject({ kind: z.literal("nack"), count }),
   rejectKey: z.strictObject({ kind: z.literal("rejectKey") }),
+  withholdRights: z.strictObject({ kind: z.literal("withholdRights"), rights }),
 };
 
 export type FaultKind = keyof typeof FAULT_SCHEMAS;
@@ -95,6 +103,7 @@ const FaultSchema = z.discriminatedUnion("kind", [
   FAULT_SCHEMAS.reset,
   FAULT_SCHEMAS.nack,
   FAULT_SCHEMAS.rejectKey,
+  FAULT_SCHEMAS.withholdRights,
 ]);
 
 /** A fault as asked for: `count` may be left out (1). */

@@ -32,13 +32,25 @@ export interface SimulatedFleetOptions {
   readonly startedAt?: Date;
 }
 
+/** A device registered through TTS's device registries (all four), as the simulator takes it into the fleet. */
+export interface ProvisionedDevice {
+  readonly applicationId: string;
+  readonly deviceId: string;
+  readonly devEui: string;
+  readonly joinEui: string;
+  /** The Identity Server's `attributes`; TTS puts them in the device's messages. */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
 export class SimulatedFleet implements Iterable<SimulatedDevice> {
   readonly stackName: string;
   readonly applicationId: string;
   readonly seed: number;
   readonly gateways: readonly SimulatedGateway[];
-  readonly devices: readonly SimulatedDevice[];
-  private readonly byId: ReadonlyMap<string, SimulatedDevice>;
+  private readonly byId: Map<string, SimulatedDevice>;
+  /** `afterUplink` listeners of the whole fleet: devices added later get them too. */
+  private readonly listeners = new Set<AfterUplinkListener>();
+  private readonly unsubscribes = new Map<SimulatedDevice, Map<AfterUplinkListener, () => void>>();
 
   constructor(init: {
     stackName: string;
@@ -51,16 +63,51 @@ export class SimulatedFleet implements Iterable<SimulatedDevice> {
     this.applicationId = init.applicationId;
     this.seed = init.seed;
     this.gateways = init.gateways;
-    this.devices = init.devices;
     this.byId = new Map(init.devices.map((device) => [device.deviceId, device]));
   }
 
+  /** The devices now, in the order they joined the fleet (a snapshot). */
+  get devices(): readonly SimulatedDevice[] {
+    return [...this.byId.values()];
+  }
+
   get size(): number {
-    return this.devices.length;
+    return this.byId.size;
   }
 
   [Symbol.iterator](): Iterator<SimulatedDevice> {
     return this.devices[Symbol.iterator]();
+  }
+
+  /**
+   * Adds a provisioned device (or returns the one of that ID already there): placed on the site and
+   * heard by the gateways like the others, deterministically from the seed and its DevEUI.
+   */
+  add(provisioned: ProvisionedDevice): SimulatedDevice {
+    const existing = this.byId.get(provisioned.deviceId);
+    if (existing !== undefined) return existing;
+    const device = buildDevice({
+      random: new SeededRandom(deriveSeed(this.seed, "provisioned", provisioned.devEui)),
+      gateways: this.gateways,
+      deviceId: provisioned.deviceId,
+      applicationId: this.applicationId,
+      devEui: provisioned.devEui,
+      joinEui: provisioned.joinEui,
+      attributes: provisioned.attributes ?? {},
+    });
+    this.byId.set(device.deviceId, device);
+    for (const listener of this.listeners) this.subscribe(device, listener);
+    return device;
+  }
+
+  /** Takes the device out of the fleet (it stops talking); false if it was not there. */
+  remove(deviceId: string): boolean {
+    const device = this.byId.get(deviceId);
+    if (device === undefined) return false;
+    this.byId.delete(deviceId);
+    for (const unsubscribe of this.unsubscribes.get(device)?.values() ?? []) unsubscribe();
+    this.unsubscribes.delete(device);
+    return true;
   }
 
   find(deviceId: string): SimulatedDevice | undefined {
@@ -73,12 +120,23 @@ export class SimulatedFleet implements Iterable<SimulatedDevice> {
     return device;
   }
 
-  /** `afterUplink` on every device at once; returns one unsubscribe for all. */
+  /** `afterUplink` on every device, present and added later; returns one unsubscribe for all. */
   afterUplink(listener: AfterUplinkListener): () => void {
-    const unsubscribes = this.devices.map((device) => device.afterUplink(listener));
+    this.listeners.add(listener);
+    for (const device of this.byId.values()) this.subscribe(device, listener);
     return () => {
-      for (const unsubscribe of unsubscribes) unsubscribe();
+      this.listeners.delete(listener);
+      for (const byListener of this.unsubscribes.values()) {
+        byListener.get(listener)?.();
+        byListener.delete(listener);
+      }
     };
+  }
+
+  private subscribe(device: SimulatedDevice, listener: AfterUplinkListener): void {
+    const byListener = this.unsubscribes.get(device) ?? new Map<AfterUplinkListener, () => void>();
+    this.unsubscribes.set(device, byListener);
+    byListener.set(listener, device.afterUplink(listener));
   }
 }
 
@@ -128,30 +186,51 @@ export function createSimulatedDevices(options: SimulatedFleetOptions): Simulate
     connectedAt: epochNanosOf(options.startedAt ?? new Date()),
   });
   const joinEui = simulatedJoinEui(seed);
-  const devices = Array.from({ length: options.count }, (_, index) => {
-    const random = new SeededRandom(deriveSeed(seed, "device", index));
-    // Uniform over the disc: radius ∝ √u.
-    const location = offsetPoint(
-      SITE_CENTER,
-      SITE_RADIUS_METERS * Math.sqrt(random.next()),
-      random.between(0, 2 * Math.PI),
-      Math.round(random.between(0, 30)),
-    );
-    return new SimulatedDevice({
+  const devices = Array.from({ length: options.count }, (_, index) =>
+    buildDevice({
+      random: new SeededRandom(deriveSeed(seed, "device", index)),
+      gateways,
       deviceId: simulatedDeviceId(index),
       applicationId,
       devEui: simulatedDevEui(seed, index),
       joinEui,
-      location: { ...location, latitude: roundTo(location.latitude, 6), longitude: roundTo(location.longitude, 6) },
-      links: deviceLinks(location, gateways, random),
-      sensorBaseline: initialSensorReading(random),
-      versionIds: SIMULATED_VERSION_IDS,
-      networkIds: { net_id: TTN_NET_ID, tenant_id: "ttn", cluster_id: "eu1" },
       attributes: { simulator: "tts-aws-iot", stack: options.stackName },
-      random: random.fork("traffic"),
-    });
-  });
+    }),
+  );
   return new SimulatedFleet({ stackName: options.stackName, applicationId, seed, gateways, devices });
+}
+
+/** A device somewhere on the site, its links to the gateways and its sensor, all drawn from `random`. */
+function buildDevice(init: {
+  random: SeededRandom;
+  gateways: readonly SimulatedGateway[];
+  deviceId: string;
+  applicationId: string;
+  devEui: string;
+  joinEui: string;
+  attributes: Readonly<Record<string, string>>;
+}): SimulatedDevice {
+  const { random } = init;
+  // Uniform over the disc: radius ∝ √u.
+  const location = offsetPoint(
+    SITE_CENTER,
+    SITE_RADIUS_METERS * Math.sqrt(random.next()),
+    random.between(0, 2 * Math.PI),
+    Math.round(random.between(0, 30)),
+  );
+  return new SimulatedDevice({
+    deviceId: init.deviceId,
+    applicationId: init.applicationId,
+    devEui: init.devEui,
+    joinEui: init.joinEui,
+    location: { ...location, latitude: roundTo(location.latitude, 6), longitude: roundTo(location.longitude, 6) },
+    links: deviceLinks(location, init.gateways, random),
+    sensorBaseline: initialSensorReading(random),
+    versionIds: SIMULATED_VERSION_IDS,
+    networkIds: { net_id: TTN_NET_ID, tenant_id: "ttn", cluster_id: "eu1" },
+    attributes: init.attributes,
+    random: random.fork("traffic"),
+  });
 }
 
 function roundTo(value: number, decimals: number): number {

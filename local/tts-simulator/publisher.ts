@@ -5,7 +5,7 @@
 import type { MqttClient } from "mqtt";
 import { TTS_EVENTS, ttsTopicPrefix } from "../../functions/core/tts-events.ts";
 import { InvalidSimulatorOptionsError, TtsSimulatorStoppedError } from "./errors.ts";
-import { createSimulatedDevices, type SimulatedFleet } from "./fleet.ts";
+import { createSimulatedDevices, type ProvisionedDevice, type SimulatedFleet } from "./fleet.ts";
 import { connectLikeTts, ttsClientId } from "./mqtt-connection.ts";
 import { firstUplinkDelayMs, joinDelayMs, nextUplinkDelayMs } from "./schedule.ts";
 import { deriveSeed, SeededRandom } from "./seeded-random.ts";
@@ -44,6 +44,13 @@ export interface TtsSimulator {
   publishJoin(deviceId: string): Promise<TtsJoinAcceptJson>;
   /** Publishes any message under the stack's prefix, e.g. `publish("downlink/sent", …)`; objects as JSON. QoS 1. */
   publish(topicSuffix: string, message: unknown): Promise<void>;
+  /**
+   * A device provisioned in TTS's registries joins the fleet and, when traffic is scheduled, joins
+   * the network and sends uplinks like the others. Adding one already there changes nothing.
+   */
+  addDevice(device: ProvisionedDevice): SimulatedDevice;
+  /** The device leaves the fleet and stops talking (deleted from TTS's registries); false if it was not there. */
+  removeDevice(deviceId: string): boolean;
   stats(): TtsSimulatorStats;
   /** Clears every timer, waits briefly for in-flight publishes, disconnects. Idempotent. */
   stop(): Promise<void>;
@@ -78,14 +85,26 @@ export async function startTtsSimulator(options: TtsSimulatorOptions): Promise<T
   const onError = options.onError ?? defaultOnError;
   const client = await connectLikeTts(options.mqttUrl, options.clientId ?? ttsClientId(options.stackName), onError);
   const session = new SimulatorSession(client, fleet, onError);
-  if (options.scheduled ?? true) session.startTraffic(options.intervalSeconds * 1000);
+  const scheduled = options.scheduled ?? true;
+  const intervalMs = options.intervalSeconds * 1000;
+  if (scheduled) session.startTraffic(intervalMs);
   return {
     fleet,
-    devices: fleet.devices,
+    get devices() {
+      return fleet.devices;
+    },
     topicPrefix: session.topicPrefix,
     publishUplink: async (deviceId) => session.publishUplink(fleet.get(deviceId)),
     publishJoin: async (deviceId) => session.publishJoin(fleet.get(deviceId)),
     publish: async (topicSuffix, message) => session.publish(topicSuffix, message),
+    addDevice: (provisioned) => {
+      const known = fleet.find(provisioned.deviceId);
+      if (known !== undefined) return known;
+      const device = fleet.add(provisioned);
+      if (scheduled) session.startDevice(device, intervalMs);
+      return device;
+    },
+    removeDevice: (deviceId) => fleet.remove(deviceId),
     stats: () => session.stats(),
     stop: () => session.stop(),
   };
@@ -114,21 +133,25 @@ class SimulatorSession {
   }
 
   startTraffic(intervalMs: number): void {
-    for (const device of this.fleet) {
-      // Timing has its own stream: the messages a seed produces must not depend on scheduling.
-      const random = new SeededRandom(deriveSeed(this.fleet.seed, "schedule", device.deviceId));
-      const sendUplinks = (): void => {
-        this.background(this.publishUplink(device), () =>
-          this.later(nextUplinkDelayMs(intervalMs, random), sendUplinks),
-        );
-      };
-      const join = (): void => {
-        this.background(this.publishJoin(device), (joined) =>
-          joined ? this.later(firstUplinkDelayMs(intervalMs, random), sendUplinks) : this.later(intervalMs, join),
-        );
-      };
-      this.later(joinDelayMs(intervalMs, random), join);
-    }
+    for (const device of this.fleet) this.startDevice(device, intervalMs);
+  }
+
+  /** Joins, then sends uplinks, for as long as the device is in the fleet. */
+  startDevice(device: SimulatedDevice, intervalMs: number): void {
+    // Timing has its own stream: the messages a seed produces must not depend on scheduling.
+    const random = new SeededRandom(deriveSeed(this.fleet.seed, "schedule", device.deviceId));
+    const inFleet = () => this.fleet.find(device.deviceId) === device;
+    const sendUplinks = (): void => {
+      if (!inFleet()) return;
+      this.background(this.publishUplink(device), () => this.later(nextUplinkDelayMs(intervalMs, random), sendUplinks));
+    };
+    const join = (): void => {
+      if (!inFleet()) return;
+      this.background(this.publishJoin(device), (joined) =>
+        joined ? this.later(firstUplinkDelayMs(intervalMs, random), sendUplinks) : this.later(intervalMs, join),
+      );
+    };
+    this.later(joinDelayMs(intervalMs, random), join);
   }
 
   async publishJoin(device: SimulatedDevice): Promise<TtsJoinAcceptJson> {

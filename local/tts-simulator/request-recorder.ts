@@ -6,6 +6,7 @@
  */
 import { InvalidSimulatorOptionsError } from "./errors.ts";
 import type { FaultKind } from "./fault-spec.ts";
+import { redactSecrets } from "./secret-redaction.ts";
 
 export interface RecordedRequest {
   /** 0 for the first request the server saw, then 1, 2, …: the position among all requests, dropped ones included. */
@@ -14,7 +15,10 @@ export interface RecordedRequest {
   /** Path and query string, as sent. */
   readonly path: string;
   readonly hasAuthorization: boolean;
-  /** Parsed JSON; the raw text when it is not JSON; undefined when empty or not read (refused before). */
+  /**
+   * Parsed JSON with secrets redacted (key values, see secret-redaction.ts); the raw text when it is
+   * not JSON; undefined when empty or not read (refused before).
+   */
   readonly body: unknown;
   /** undefined while the request is still being answered (e.g. delayed), or when it never is (a reset, a client gone). */
   readonly status: number | undefined;
@@ -108,9 +112,11 @@ export class RequestRecorder {
 
 function bodyForRecord(text: string): unknown {
   if (text === "") return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     return text;
   }
+  return redactSecrets(parsed);
 }

@@ -1,6 +1,8 @@
 /**
- * The simulated TTS v3 HTTP API (downlink queue of the Application Server) on node:http, next to
- * the simulator's MQTT session: what the downlink workflow's Enqueue step calls in the local runtime.
+ * The simulated TTS v3 HTTP API on node:http, next to the simulator's MQTT session: the Application
+ * Server's downlink queue (what the downlink workflow's Enqueue step calls in the local runtime), the
+ * key's rights, the pub/sub registry and the four end device registries (routes in tts-api-routes.ts).
+ * A device complete in all four registries joins the simulator's fleet (provisioned-devices.ts).
  * Every request is recorded (even refused ones) so tests can count exactly what TTS saw, the newest
  * ones within a bound (request-recorder.ts). The same port serves the simulator's own
  * `/simulator/faults` (fault-api.ts), which is neither recorded nor faulted.
@@ -11,12 +13,21 @@ import { listen, urlHost } from "../net/listen.ts";
 import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
 import type { QueuedDownlink } from "./downlink-messages.ts";
 import { DownlinkService } from "./downlink-service.ts";
+import { EndDeviceRegistries } from "./end-device-registries.ts";
 import { type ControlResponse as Answer, handleControlRequest, isControlPath } from "./fault-api.ts";
 import { type ErrorAnswer, FaultInjector, type RequestFault, requestFaultKinds } from "./fault-injector.ts";
+import { provisionedDevice } from "./provisioned-devices.ts";
 import type { TtsSimulator } from "./publisher.ts";
+import { PubSubRegistry } from "./pubsub-registry.ts";
 import { type RecordedRequest, type RecorderLimits, RequestRecorder } from "./request-recorder.ts";
 import { TtsApiError, ttsErrorBody, ttsErrors } from "./tts-api-errors.ts";
-import { type ApiKeys, type ApiRequest, authorizeApiRequest, handleApiRequest } from "./tts-api-handler.ts";
+import {
+  type ApiKeys,
+  type ApiRequest,
+  authorizeApiRequest,
+  handleApiRequest,
+  type TtsApiContext,
+} from "./tts-api-handler.ts";
 import { matchRoute } from "./tts-api-routes.ts";
 
 /**
@@ -31,9 +42,16 @@ export interface TtsApiOptions {
   readonly host: string;
   /** 0: any free port. */
   readonly port: number;
-  /** The running simulator: its devices and its MQTT session (lifecycle messages go out through it). */
-  readonly simulator: Pick<TtsSimulator, "fleet" | "publish">;
-  /** The API key of each application (what TTS would accept as `Authorization: Bearer <key>`). */
+  /**
+   * The running simulator: its devices and its MQTT session (lifecycle messages go out through it).
+   * With `addDevice`/`removeDevice`, devices provisioned through the registries join its fleet.
+   */
+  readonly simulator: Pick<TtsSimulator, "fleet" | "publish"> &
+    Partial<Pick<TtsSimulator, "addDevice" | "removeDevice">>;
+  /**
+   * The API key of each application (what TTS would accept as `Authorization: Bearer <key>`), alone
+   * (then it holds `DEPLOYMENT_RIGHTS`) or with its rights.
+   */
   readonly apiKeys: ApiKeys;
   /** Pass one to configure faults before the first request; otherwise a fresh one. */
   readonly faults?: FaultInjector;
@@ -44,6 +62,8 @@ export interface TtsApiOptions {
   readonly recorderLimits?: RecorderLimits;
   /** Downlinks one device's queue holds; default TTS's, `DOWNLINK_QUEUE_CAPACITY` (10,000). */
   readonly downlinkQueueCapacity?: number;
+  /** Devices each end device registry holds; default `DEFAULT_MAX_REGISTERED_DEVICES` (10,000). */
+  readonly maxRegisteredDevices?: number;
 }
 
 export interface TtsApi {
@@ -52,6 +72,10 @@ export interface TtsApi {
   readonly port: number;
   readonly faults: FaultInjector;
   queue(applicationId: string, deviceId: string): readonly QueuedDownlink[];
+  /** The four end device registries' state, e.g. `registries.join.get(app, dev)` (copies; root keys included). */
+  readonly registries: EndDeviceRegistries;
+  /** The Application Server's pub/sub registry; `pubsubs.set(…)` seeds one as TTS's Set would. */
+  readonly pubsubs: PubSubRegistry;
   /**
    * The recorded requests with `seq` ≥ `since` (default 0: all of them), oldest first. Throws
    * `RecordedRequestsDroppedError` when some of those are no longer kept rather than return fewer.
@@ -75,7 +99,31 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.downlinkQueueCapacity === undefined ? {} : { queueCapacity: options.downlinkQueueCapacity }),
   });
-  const context = { fleet, apiKeys: options.apiKeys, faults, downlinks };
+  const registries = new EndDeviceRegistries(options.maxRegisteredDevices);
+  const pubsubs = new PubSubRegistry();
+  const { addDevice, removeDevice } = options.simulator;
+  /** The devices this API added to the fleet: only those leave it when their registrations go. */
+  const joined = new Set<string>();
+  const onDeviceChanged = (applicationId: string, deviceId: string) => {
+    if (addDevice === undefined || removeDevice === undefined) return;
+    const provisioned = provisionedDevice(registries, applicationId, deviceId);
+    if (provisioned !== undefined && !joined.has(deviceId) && fleet.find(deviceId) === undefined) {
+      addDevice(provisioned);
+      joined.add(deviceId);
+    } else if (provisioned === undefined && joined.delete(deviceId)) {
+      removeDevice(deviceId);
+    }
+  };
+  const context: TtsApiContext = {
+    fleet,
+    apiKeys: options.apiKeys,
+    faults,
+    downlinks,
+    registries,
+    pubsubs,
+    now,
+    onDeviceChanged,
+  };
   const recorder = new RequestRecorder(options.recorderLimits);
   const closing = new AbortController();
 
@@ -107,6 +155,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     const head = {
       method: request.method ?? "GET",
       pathname: url.pathname,
+      search: url.search,
       authorization: request.headers.authorization,
     };
     const record = recorder.start({
@@ -120,7 +169,7 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
       send(response, answer);
     };
     const route = matchRoute(head.method, url.pathname);
-    const action = route.kind === "route" ? route.route.action : undefined;
+    const action = route.kind === "route" ? route.route.definition.name : undefined;
     try {
       const refusal = faults.hasRequestFault(action) ? undefined : refusalWithoutBody(head);
       // TTS's answer, given before the body is read: a client without a valid key gets nothing buffered.
@@ -186,6 +235,8 @@ export async function startTtsApi(options: TtsApiOptions): Promise<TtsApi> {
     port,
     faults,
     queue: (applicationId, deviceId) => downlinks.queues.list(applicationId, deviceId),
+    registries,
+    pubsubs,
     requests: ({ since = 0 } = {}) => recorder.since(since),
     get requestCount() {
       return recorder.count;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../local/runtime/config.ts";
+import { DEPLOYMENT_RIGHTS } from "../../../local/tts-simulator/rights.ts";
 
 const EXAMPLE_CONFIG = { TTS_AWS_IOT_CONFIG: join(import.meta.dirname, "..", "..", "..", "tts-aws-iot.config.json") };
 
@@ -84,6 +85,16 @@ describe("local runtime configuration", () => {
     expect(() => resolveConfig({ "tts-api-key": key }, {})).toThrow(/--tts-api-key = \(hidden, 27 characters\)/);
     expect(() => resolveConfig({}, { TTS_API_KEY: key })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining("REAL KEY") }),
+    );
+  });
+
+  it("gives the simulated TTS key the deployment's rights, or those named, refusing unknown ones", () => {
+    expect(resolveConfig({}, {}).ttsApiKeyRights).toEqual(DEPLOYMENT_RIGHTS);
+    expect(resolveConfig({}, { TTS_API_KEY_RIGHTS: "RIGHT_APPLICATION_LINK" }).ttsApiKeyRights).toEqual([
+      "RIGHT_APPLICATION_LINK",
+    ]);
+    expect(() => resolveConfig({ "tts-api-key-rights": "RIGHT_APPLICATION_INFO,RIGHT_ROOT" }, {})).toThrow(
+      /--tts-api-key-rights = "RIGHT_APPLICATION_INFO,RIGHT_ROOT": unknown TTS application right\(s\) RIGHT_ROOT/,
     );
   });
 

@@ -247,7 +247,7 @@ describe("/simulator/faults", () => {
       [{ kind: "errorAfterProcessing", status: 429 }, "`status` must be 500, 502, 503 or 504, got 429"],
       [
         { kind: "teleport" },
-        '`kind` must be delay, slowAnswer, errorBeforeProcessing, errorAfterProcessing, reset, nack or rejectKey, got "teleport"',
+        '`kind` must be delay, slowAnswer, errorBeforeProcessing, errorAfterProcessing, reset, nack, rejectKey or withholdRights, got "teleport"',
       ],
       [[{ kind: "nack" }], "a fault is a JSON object with a `kind`"],
     ];

@@ -1,26 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { FaultInjector, InvalidFaultError, requestFaultKinds } from "../../../local/tts-simulator/fault-injector.ts";
 import { type FaultInput, parseFault } from "../../../local/tts-simulator/fault-spec.ts";
+import { APPLICATION_RIGHTS } from "../../../local/tts-simulator/rights.ts";
 import { formatMessage, TtsApiError, ttsErrorBody, ttsErrors } from "../../../local/tts-simulator/tts-api-errors.ts";
 import { bearerKey } from "../../../local/tts-simulator/tts-api-handler.ts";
-import { matchRoute } from "../../../local/tts-simulator/tts-api-routes.ts";
+import { matchRoute, ROUTE_NAMES } from "../../../local/tts-simulator/tts-api-routes.ts";
 
 describe("TTS API routes", () => {
   const base = "/api/v3/as/applications/app-1/devices/dev-1/down";
 
   it("match push, replace and list with their methods", () => {
-    expect(matchRoute("POST", `${base}/push`)).toEqual({
-      kind: "route",
-      route: { applicationId: "app-1", deviceId: "dev-1", action: "push" },
-    });
-    expect(matchRoute("POST", `${base}/replace`)).toEqual({
-      kind: "route",
-      route: { applicationId: "app-1", deviceId: "dev-1", action: "replace" },
-    });
-    expect(matchRoute("GET", base)).toEqual({
-      kind: "route",
-      route: { applicationId: "app-1", deviceId: "dev-1", action: "list" },
-    });
+    const matched = (method: string, path: string) => {
+      const match = matchRoute(method, path);
+      return match.kind === "route" ? { name: match.route.definition.name, params: match.route.params } : match;
+    };
+    const params = { application_id: "app-1", device_id: "dev-1" };
+    expect(matched("POST", `${base}/push`)).toEqual({ name: "push", params });
+    expect(matched("POST", `${base}/replace`)).toEqual({ name: "replace", params });
+    expect(matched("GET", base)).toEqual({ name: "list", params });
   });
 
   it("tell an unknown path from a wrong method", () => {
@@ -190,13 +187,21 @@ describe("fault validation", () => {
     [null, "a fault is a JSON object with a `kind`, got null"],
     [
       { kind: "explode" },
-      '`kind` must be delay, slowAnswer, errorBeforeProcessing, errorAfterProcessing, reset, nack or rejectKey, got "explode"',
+      '`kind` must be delay, slowAnswer, errorBeforeProcessing, errorAfterProcessing, reset, nack, rejectKey or withholdRights, got "explode"',
     ],
     [{ count: 1 }, "`kind` is required"],
     [{ kind: "slowAnswer" }, "`delayMs` is required"],
     [{ kind: "slowAnswer", delayMs: -1 }, "`delayMs` must be a number of milliseconds from 0 to 3600000, got -1"],
     [{ kind: "delay", delayMs: 1, count: 0 }, "`count` must be a whole number ≥ 1, got 0"],
-    [{ kind: "delay", delayMs: 1, action: "pop" }, '`action` must be push, replace or list, got "pop"'],
+    [
+      { kind: "delay", delayMs: 1, action: "pop" },
+      `\`action\` must be ${ROUTE_NAMES.slice(0, -1).join(", ")} or ${ROUTE_NAMES.at(-1)}, got "pop"`,
+    ],
+    [{ kind: "withholdRights", rights: [] }, "`rights` must name at least one right"],
+    [
+      { kind: "withholdRights", rights: ["RIGHT_EVERYTHING"] },
+      `\`rights[0]\` must be ${APPLICATION_RIGHTS.slice(0, -1).join(", ")} or ${APPLICATION_RIGHTS.at(-1)}, got "RIGHT_EVERYTHING"`,
+    ],
     [{ kind: "errorAfterProcessing", status: 429 }, "`status` must be 500, 502, 503 or 504, got 429"],
     [{ kind: "errorBeforeProcessing", status: "503" }, '`status` must be 429, 500, 502, 503 or 504, got "503"'],
     [

@@ -250,10 +250,11 @@ describe("TTS downlink queue API", () => {
         name: "api_key_not_found",
       },
       {
+        // TTS: an application's key has no rights on another application (pkg/auth/rights/require.go).
         response: await call("GET", downPath("sim-sensor-001", "", "other-app")),
-        status: 404,
-        code: 5,
-        name: "application_not_found",
+        status: 403,
+        code: 7,
+        name: "no_application_rights",
       },
       { response: await call("GET", downPath("sim-sensor-999")), status: 404, code: 5, name: "end_device_not_found" },
       { response: await call("GET", "/api/v3/as/applications"), status: 404, code: 5, name: "route_not_found" },
@@ -302,7 +303,7 @@ describe("TTS downlink queue API", () => {
       expect(json.code).toBe(3);
       expect(json.message).toContain(`invalid \`${field}\``);
       expect(json.details[0]).toMatchObject({
-        namespace: "pkg/ttnpb",
+        namespace: "pkg/errors",
         name: "validation",
         code: 3,
         attributes: { field },
