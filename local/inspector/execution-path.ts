@@ -56,6 +56,8 @@ export function executionPath(
 ): ExecutionPath {
   const runs: MutableRun[] = [];
   const open: MutableRun[] = [];
+  /** aws-local-stepfunctions exits a task whose error a Catch took: the state entered next tells. */
+  let lastExited: MutableRun | undefined;
   for (const event of events) {
     const details = event.details ?? {};
     const name = typeof details["name"] === "string" ? details["name"] : undefined;
@@ -69,6 +71,10 @@ export function executionPath(
         failures: [],
         ...text("input", details["input"]),
       };
+      if (lastExited !== undefined && lastExited.failures.length > 0 && isCaughtBy(lastExited, name, true)) {
+        lastExited.outcome = "caught";
+      }
+      lastExited = undefined;
       runs.push(run);
       open.push(run);
       // Entering a Catch target closes the state that failed.
@@ -83,6 +89,7 @@ export function executionPath(
       run.exitedAt = at;
       Object.assign(run, text("output", details["output"]));
       open.splice(open.indexOf(run), 1);
+      lastExited = run;
     } else if (event.type === "TaskFailed" || event.type === "LambdaFunctionFailed") {
       const run = open.findLast((candidate) => candidate.type === "Task");
       run?.failures.push({ ...text("error", details["error"]), ...text("cause", details["cause"]) });
@@ -113,11 +120,14 @@ export function executionPath(
     ...(failedRun === undefined || status === "SUCCEEDED" ? {} : { failedNode: stateNodeId(failedRun.name) }),
   };
 
-  function isCaughtBy(candidate: MutableRun, target: string): boolean {
+  /** `exited`: the state ended with an output, which its Next would also have followed. */
+  function isCaughtBy(candidate: MutableRun, target: string, exited = false): boolean {
     if (candidate.failures.length === 0 && candidate.type !== "Parallel") return false;
-    return graph.edges.some(
-      (edge) => edge.kind === "catch" && edge.from === stateNodeId(candidate.name) && edge.to === stateNodeId(target),
-    );
+    const from = stateNodeId(candidate.name);
+    const to = stateNodeId(target);
+    const leadsTo = (kind: string) =>
+      graph.edges.some((edge) => edge.kind === kind && edge.from === from && edge.to === to);
+    return leadsTo("catch") && !(exited && leadsTo("next"));
   }
 }
 
@@ -136,6 +146,7 @@ function isTaken(
 function finishRun(run: MutableRun): StateRun {
   const { failures, ...rest } = run;
   // The last failure is the state's error when it failed or was caught; the others were retried.
+  // A caught state's output is the Catch's result, not the task's: it is shown, as the console does.
   const final = run.outcome === "failed" || run.outcome === "caught" ? failures.at(-1) : undefined;
   return {
     ...rest,
