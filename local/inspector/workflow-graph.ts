@@ -40,7 +40,7 @@ export interface WorkflowGraph {
   readonly height: number;
 }
 
-export const NODE_WIDTH = 180;
+export const NODE_WIDTH = 220;
 export const NODE_HEIGHT = 36;
 const GAP_X = 28;
 const GAP_Y = 40;
@@ -80,7 +80,7 @@ function addMachine(
         edges.push({ from: id, to: stateNodeId(branch.StartAt), kind: "branch" });
         addMachine(branch, joinNodeId(name), nodes, edges);
       }
-      nodes.push({ id: after, label: `${name} (all branches done)`, kind: "join" });
+      nodes.push({ id: after, label: "all branches done", kind: "join" });
     }
     if (state.Type === "Choice") {
       for (const rule of state.Choices) {

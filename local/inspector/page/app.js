@@ -1,6 +1,6 @@
 // The inspector's page: hash routes (#/executions?…, #/execution/<arn>, #/things, #/thing/<name>), each a
 // view rendered from the server's JSON, kept up to date by its server-sent events.
-import { clear, formatDuration, formatTime, getJson, h } from "./dom.js";
+import { append, clear, formatDuration, formatTime, getJson, h } from "./dom.js";
 import { renderGraph } from "./graph.js";
 import { dataView, pretty } from "./json-view.js";
 
@@ -13,6 +13,8 @@ let workflows; // { stackName, workflows: { name: graph } }
 let current = {};
 
 const enc = encodeURIComponent;
+/** Replaces the view (children left out when null or false). */
+const show = (...children) => append(clear(main), children);
 
 function route() {
   const hash = location.hash.replace(/^#/, "") || "/executions";
@@ -37,7 +39,7 @@ function route() {
           ? () => thingView(decodeURIComponent(id))
           : () => executionsView(params);
   render().catch((error) => {
-    clear(main).append(h("p", { class: "error", role: "alert" }, `Could not load: ${error.message}`));
+    show(h("p", { class: "error", role: "alert" }, `Could not load: ${error.message}`));
   });
 }
 
@@ -90,7 +92,7 @@ async function executionsView(params) {
   const table = h("div", { class: "table-wrap" });
   const pager = h("nav", { class: "pager", "aria-label": "Pages" });
   const count = h("p", { class: "count", "aria-live": "polite" });
-  clear(main).append(h("h2", {}, "Executions"), form, count, table, pager);
+  show(h("h2", {}, "Executions"), form, count, table, pager);
 
   const load = async () => {
     const query = new URLSearchParams({
@@ -201,7 +203,7 @@ async function executionView(executionArn) {
     { class: "runs" },
     detail.runs.map((run, index) => h("li", {}, stateRunView(run, index, base))),
   );
-  clear(main).append(
+  show(
     h(
       "p",
       {},
@@ -262,12 +264,12 @@ function stateRunView(run, index, base) {
   details.addEventListener("toggle", () => {
     if (!details.open || rendered) return;
     rendered = true;
-    details.append(
+    append(details, [
       run.error ? h("p", { class: "error-name" }, `Error: ${run.error}`) : null,
       run.cause ? dataView("Cause", run.cause, `${data}cause`, { open: true }) : null,
       run.input ? dataView("Input", run.input, `${data}input`, { open: true }) : null,
       run.output ? dataView("Output", run.output, `${data}output`) : null,
-    );
+    ]);
   });
   return details;
 }
@@ -277,7 +279,7 @@ function stateRunView(run, index, base) {
 async function thingsView() {
   const { things, truncated } = await getJson("/api/things");
   const columns = ["devEUI", "deviceID", "applicationID"];
-  clear(main).append(
+  show(
     h("h2", {}, "Things"),
     h(
       "p",
@@ -333,7 +335,7 @@ async function thingView(thingName) {
   const feedback = h("ol", { class: "messages feedback", "aria-live": "polite", "aria-label": "Downlink feedback" });
   const form = downlinkForm(thingName, feedback);
   const executions = h("div", { class: "table-wrap" }, executionsTable(recent.rows));
-  clear(main).append(
+  show(
     h("p", {}, h("a", { href: "#/things" }, "← All things")),
     h("h2", {}, `Thing ${thingName}`),
     h(

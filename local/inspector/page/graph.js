@@ -2,7 +2,7 @@
 // states the execution went through and transitions it took are highlighted, the failed state marked.
 
 const SVG = "http://www.w3.org/2000/svg";
-const NODE_WIDTH = 180;
+const NODE_WIDTH = 220;
 const NODE_HEIGHT = 36;
 
 function svg(tag, attributes = {}, ...children) {
@@ -137,5 +137,5 @@ export function renderGraph(graph, path, onSelect) {
 }
 
 function shorten(label) {
-  return label.length > 24 ? `${label.slice(0, 23)}…` : label;
+  return label.length > 28 ? `${label.slice(0, 27)}…` : label;
 }
