@@ -44,7 +44,7 @@ try {
   await page.locator('tr[data-status="SUCCEEDED"]', { hasText: "uplink" }).first().locator("a").first().click();
   await page.locator("svg.graph").waitFor();
   await page.locator('[data-node="state:Republish"]').click();
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.wheel(0, -10_000);
   await shot("execution");
   await page.locator('details[data-state="Republish"]').scrollIntoViewIfNeeded();
   await shot("execution-states");
