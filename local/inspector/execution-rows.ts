@@ -2,7 +2,7 @@
  * The executions list: one row per kept execution, summarised from the log records Step Functions writes
  * for it (the same summary `tts-aws-iot executions` prints from a log group), filtered and paged.
  */
-import { type ExecutionSummary, parseLogRecord, summarise } from "../../operate/executions/execution-summary.ts";
+import { type ExecutionSummary, type LogRecord, summarise } from "../../operate/executions/execution-summary.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionRecord } from "../aws/execution-store.ts";
 import { EXECUTION_STATUSES, type ExecutionStatus } from "../aws/stored-execution.ts";
@@ -33,10 +33,14 @@ export function rowOf(
   workflow: WorkflowName,
   namePrefixes: readonly string[],
 ): ExecutionRow {
-  const records = execution.events.flatMap((event) => {
-    const record = parseLogRecord(JSON.stringify(logRecord(execution, event, { includeExecutionData: true })));
-    return record === undefined ? [] : [record];
-  });
+  // The records as `parseLogRecord` reads them from a log group, without the round trip through text.
+  const records: LogRecord[] = execution.events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    details: logRecord(execution, event, { includeExecutionData: true })["details"] as Record<string, unknown>,
+    timestamp: event.timestamp.getTime(),
+    executionArn: execution.executionArn,
+  }));
   const [row] = summarise(workflow, records, namePrefixes);
   return row!;
 }
