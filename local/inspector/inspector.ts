@@ -30,6 +30,8 @@ export const PREVIEW_CHARS = 4096;
 /** A downlink request is a small JSON document (AWS IoT's own limit is 128 KB). */
 const MAX_REQUEST_BYTES = 128 * 1024;
 const HEARTBEAT_MS = 15_000;
+const MAX_STREAM_BACKLOG_BYTES = 1024 * 1024;
+const PUBLISH_TIMEOUT_MS = 10_000;
 const PAGE_DIR = join(import.meta.dirname, "page");
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",
@@ -65,6 +67,26 @@ class NotFoundError extends Error {
   override readonly name = "NotFound";
 }
 
+/** The broker did not acknowledge the downlink request in time (it is shutting down, or gone). */
+export class BrokerUnavailableError extends Error {
+  override readonly name = "BrokerUnavailable";
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BrokerUnavailableError(`the broker did not take the request within ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const { store, stackName } = options;
   const definitions = new Map(
@@ -84,14 +106,23 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   );
   const messages = new RepublishedMessages();
   const streams = new Set<ServerResponse>();
-  const redact = (text: string) => {
-    let safe = text;
-    for (const secret of options.secrets()) if (secret.length > 0) safe = safe.replaceAll(secret, "[secret]");
+  const redact = (json: string) => {
+    let safe = json;
+    for (const secret of options.secrets()) {
+      if (secret.length === 0) continue;
+      // As it stands in JSON text: a key may hold `"` or `\`, which JSON escapes.
+      for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)]))
+        safe = safe.replaceAll(form, "[secret]");
+    }
     return safe;
   };
   const broadcast = (event: string, data: unknown) => {
     const frame = `event: ${event}\ndata: ${redact(JSON.stringify(data))}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const stream of streams) {
+      // A page that stopped reading (a suspended tab) is dropped rather than buffered for: it reconnects.
+      if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) stream.destroy();
+      else stream.write(frame);
+    }
   };
 
   const mqttClient: MqttClient = await mqtt.connectAsync(options.mqttUrl, {
@@ -153,7 +184,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
           throw new InvalidRequestError("the downlink request must be a JSON object");
         }
         // Published as is: the downlink workflow validates it and answers on lorawan/<thing>/downlink/failed.
-        await mqttClient.publishAsync(DOWNLINK_REQUEST_TOPIC, text, { qos: 1 });
+        await withTimeout(mqttClient.publishAsync(DOWNLINK_REQUEST_TOPIC, text, { qos: 1 }), PUBLISH_TIMEOUT_MS);
         return { published: DOWNLINK_REQUEST_TOPIC };
       },
     },
@@ -200,6 +231,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       sendJson(response, 400, { error: error.name, message: error.message });
     } else if (error instanceof NotFoundError || error instanceof ThingNotFoundError) {
       sendJson(response, 404, { error: error.name, message: error.message });
+    } else if (error instanceof BrokerUnavailableError) {
+      sendJson(response, 503, { error: error.name, message: error.message });
     } else {
       console.error("[inspector]", error);
       sendJson(response, 500, { error: "InternalError", message: (error as Error).message });

@@ -183,6 +183,38 @@ describe("the execution inspector in Chromium", () => {
   }, 60_000);
 });
 
+describe("the inspector's HTTP API", () => {
+  it("answers bad requests with named errors and keeps serving", async () => {
+    const call = async (path: string, init?: RequestInit) => {
+      const response = await fetch(`${inspectorUrl}${path}`, init);
+      return { status: response.status, body: (await response.json()) as { error: string } };
+    };
+    const post = (body: string) => ({ method: "POST", body });
+    expect(await call("api/downlink", post("thingName=x"))).toMatchObject({
+      status: 400,
+      body: { error: "InvalidRequest" },
+    });
+    expect(await call("api/downlink", post("[1]"))).toMatchObject({ status: 400, body: { error: "InvalidRequest" } });
+    expect(await call("api/downlink", post(JSON.stringify({ pad: "x".repeat(200_000) })))).toMatchObject({
+      status: 413,
+      body: { error: "RequestTooLarge" },
+    });
+    expect(await call("api/executions?status=BROKEN")).toMatchObject({
+      status: 400,
+      body: { error: "InvalidRequest" },
+    });
+    expect(await call("api/executions?offset=-1")).toMatchObject({ status: 400, body: { error: "InvalidRequest" } });
+    expect(await call(`api/executions/${encodeURIComponent("arn:aws:states:x")}`)).toMatchObject({
+      status: 404,
+      body: { error: "NotFound" },
+    });
+    expect(await call("api/things/no-such-thing")).toMatchObject({ status: 404, body: { error: "ThingNotFound" } });
+    expect(await call("..%2Fpackage.json")).toMatchObject({ status: 404, body: { error: "NotFound" } });
+    expect(await call("api/downlink")).toMatchObject({ status: 405, body: { error: "MethodNotAllowed" } });
+    expect((await call("api/workflows")).status).toBe(200);
+  });
+});
+
 async function readEventStream(url: string, forMs: number): Promise<string> {
   const controller = new AbortController();
   const response = await fetch(url, { signal: controller.signal });

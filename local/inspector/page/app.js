@@ -115,7 +115,7 @@ async function executionsView(params) {
       pager.append(h("button", { type: "button", onclick: () => go({ offset: page.offset + PAGE_SIZE }) }, "Older →"));
   };
   await load();
-  current = { onExecution: debounce(load) };
+  current = { onExecution: throttle(load) };
 }
 
 function executionsTable(rows) {
@@ -377,7 +377,7 @@ async function thingView(thingName) {
       messages,
     ),
   );
-  const reloadExecutions = debounce(async () => {
+  const reloadExecutions = throttle(async () => {
     const page = await getJson(`/api/executions?thing=${enc(thingName)}&limit=10`);
     clear(executions).append(executionsTable(page.rows));
   });
@@ -448,11 +448,26 @@ function downlinkForm(thingName, feedback) {
 
 // ---- Live updates ----------------------------------------------------------------------------------
 
-function debounce(action, ms = 400) {
+/**
+ * At most one run of `action` per `ms`, the last call always followed by a run: executions may end
+ * hundreds of times a second, and a plain debounce would then never run.
+ */
+function throttle(action, ms = 500) {
   let timer;
+  let again = false;
   return () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => action().catch(() => undefined), ms);
+    if (timer !== undefined) {
+      again = true;
+      return;
+    }
+    action().catch(() => undefined);
+    timer = setTimeout(function next() {
+      timer = undefined;
+      if (!again) return;
+      again = false;
+      action().catch(() => undefined);
+      timer = setTimeout(next, ms);
+    }, ms);
   };
 }
 

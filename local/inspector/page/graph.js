@@ -45,38 +45,7 @@ export function renderGraph(graph, path, onSelect) {
     role: "group",
     "aria-label": "Workflow graph",
   });
-  root.append(
-    svg(
-      "defs",
-      {},
-      svg(
-        "marker",
-        {
-          id: "arrow",
-          viewBox: "0 0 10 10",
-          refX: 9,
-          refY: 5,
-          markerWidth: 7,
-          markerHeight: 7,
-          orient: "auto-start-reverse",
-        },
-        svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head" }),
-      ),
-      svg(
-        "marker",
-        {
-          id: "arrow-taken",
-          viewBox: "0 0 10 10",
-          refX: 9,
-          refY: 5,
-          markerWidth: 7,
-          markerHeight: 7,
-          orient: "auto-start-reverse",
-        },
-        svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow-head taken" }),
-      ),
-    ),
-  );
+  root.append(svg("defs", {}, arrowHead("arrow", "arrow-head"), arrowHead("arrow-taken", "arrow-head taken")));
   graph.edges.forEach((edge, index) => {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
@@ -134,6 +103,19 @@ export function renderGraph(graph, path, onSelect) {
     root.append(group);
   }
   return root;
+}
+
+function arrowHead(id, className) {
+  const marker = {
+    id,
+    viewBox: "0 0 10 10",
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: "auto-start-reverse",
+  };
+  return svg("marker", marker, svg("path", { d: "M 0 0 L 10 5 L 0 10 z", class: className }));
 }
 
 function shorten(label) {
