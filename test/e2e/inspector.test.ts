@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { thingNameFor } from "../../functions/core/thing-name.ts";
 import { launchChromium } from "../../local/harness/chromium.ts";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
+import { uplinkOfSize } from "../../local/harness/large-uplink.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
 import { freePort } from "../../local/net/listen.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
@@ -123,6 +124,36 @@ describe("the execution inspector in Chromium", () => {
     await page.locator("button", { hasText: "Send downlink" }).click();
     await page.locator(`.feedback li[data-topic="lorawan/${thing}/downlink/queued"]`).waitFor(WAIT);
     expect(await page.locator(`.feedback`).textContent()).toContain("inspector-");
+  }, 60_000);
+
+  it("opens an execution near the size limits at once, its large data in previews until asked for", async () => {
+    // 126 KB of uplink under AWS IoT's 128 KB: base64 in the rule event, copied from state to state.
+    await tts.publishAsync("thethings/lorawan/e2e/uplink", uplinkOfSize(fixture("uplink"), 126_000), { qos: 1 });
+    await page.goto(`${inspectorUrl}#/executions`);
+    const rows = page.locator(`tr[data-status="SUCCEEDED"]`, { hasText: FIXTURE_THING });
+    await expect.poll(() => rows.count(), WAIT).toBeGreaterThanOrEqual(2);
+    const detail = page.waitForResponse((response) =>
+      /\/api\/executions\/[^/]+$/.test(new URL(response.url()).pathname),
+    );
+    await rows.first().locator("a").first().click();
+    const answer = await detail;
+    // The whole execution holds megabytes of state data; the view's answer holds previews of it.
+    expect((await answer.body()).length).toBeLessThan(100_000);
+    await page.locator(`details[data-state="EnsureThing"] summary`).first().click();
+    const input = page.locator(`details[data-state="EnsureThing"] details.data`, { hasText: "Input" });
+    const showAll = input.locator("button", { hasText: "Show all" });
+    await showAll.waitFor(WAIT);
+    await showAll.click();
+    await expect
+      .poll(
+        () =>
+          input
+            .locator("pre")
+            .textContent()
+            .then((text) => text?.length ?? 0),
+        WAIT,
+      )
+      .toBeGreaterThan(160_000);
   }, 60_000);
 
   it("never serves the TTS API key, not even when a thing's attribute carries it", async () => {
