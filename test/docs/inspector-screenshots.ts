@@ -31,9 +31,9 @@ try {
   await tts.endAsync();
 
   const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, colorScheme: "light" });
-  const shot = async (name: string) => {
+  const shot = async (name: string, fullPage = false) => {
     await sleep(300);
-    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage });
     console.log(`docs/inspector/${name}.png`);
   };
 
@@ -52,7 +52,8 @@ try {
   await page.goto(`${url}#/executions?status=FAILED`);
   await page.locator('tr[data-status="FAILED"]').first().locator("a").first().click();
   await page.locator("section.failure").waitFor();
-  await shot("failed-execution");
+  // The whole page: the error and cause above, the graph with the failed state below.
+  await shot("failed-execution", true);
 
   const device = runtime.simulator!.devices[0]!;
   const thing = thingNameFor(device.endDeviceIds, "DevEUI", "local");
