@@ -38,6 +38,9 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `  AWS endpoint      ${urls.aws}    (IoT, IoT data plane, Secrets Manager, Step Functions, SQS)`,
     `  TTS traffic       ${traffic}`,
     `  TTS API           ${tts}`,
+    runtime.inspector === undefined
+      ? "  inspector         off (--inspector-port 0)"
+      : `  inspector         ${runtime.inspector.url}    (executions, things, shadows, downlinks in the browser)`,
     `  state             ${runtime.dataDir}`,
     "",
     "  Watch what applications receive:",

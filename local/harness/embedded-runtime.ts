@@ -18,7 +18,7 @@ export function temporaryDataDir(): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** The defaults of `npm start`, but every port free and no simulated devices unless asked. */
+/** The defaults of `npm start`, but every port free, no inspector and no simulated devices unless asked. */
 export function startEmbeddedRuntime(
   overrides: Partial<LocalConfig> & { dataDir: string; stackName: string },
   hooks: RuntimeHooks = {},
@@ -29,6 +29,8 @@ export function startEmbeddedRuntime(
     mqttWsPort: 0,
     awsPort: 0,
     ttsPort: 0,
+    // 0 is no inspector (the other ports' 0 is a free port): tests that want it pass a free port.
+    inspectorPort: 0,
     devices: 0,
     ...overrides,
   };

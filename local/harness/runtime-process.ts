@@ -27,6 +27,7 @@ export function startCli(
     "mqtt-ws-port": "0",
     "aws-port": "0",
     "tts-port": "0",
+    "inspector-port": "0",
     devices: "0",
     ...options,
   };

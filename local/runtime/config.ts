@@ -42,6 +42,11 @@ export const LOCAL_OPTIONS = {
     help: "AWS-compatible endpoint (IoT, IoT data, Secrets Manager, Step Functions)",
   },
   "tts-port": { env: "TTS_PORT", schema: Port.default(1885), help: "TTS simulator HTTP API port" },
+  "inspector-port": {
+    env: "INSPECTOR_PORT",
+    schema: Port.default(8080),
+    help: "execution inspector web page (0 = no inspector)",
+  },
   // The options that become function settings carry their variable's name and schema (typed against
   // `functions/settings.ts`): one spelling locally and in Lambda. The switches stay on/off on the command line.
   "stack-name": {
@@ -156,6 +161,7 @@ export interface LocalConfig {
   readonly mqttWsPort: number;
   readonly awsPort: number;
   readonly ttsPort: number;
+  readonly inspectorPort: number;
   readonly stackName: string;
   readonly devices: number;
   readonly interval: number;
@@ -218,6 +224,7 @@ export function resolveConfig(options: OptionValues, env: Readonly<Record<string
     "--mqtt-ws-port": config.mqttWsPort,
     "--aws-port": config.awsPort,
     "--tts-port": config.ttsPort,
+    "--inspector-port": config.inspectorPort,
   };
   const taken = new Map<number, string>();
   for (const [option, port] of Object.entries(ports)) {

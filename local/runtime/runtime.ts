@@ -14,7 +14,7 @@ import {
   ResourceExistsException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
+import { iotClientFor, iotDataClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { stateMachineName, topicRules } from "../../workflows/catalogue.ts";
 import {
@@ -26,6 +26,8 @@ import {
   startAwsEndpoint,
 } from "../aws/index.ts";
 import { type LocalBroker, startBroker } from "../broker/broker.ts";
+import { type Inspector, startInspector } from "../inspector/inspector.ts";
+import { ThingsReader } from "../inspector/things-reader.ts";
 import { freePort, urlHost } from "../net/listen.ts";
 import { compileRule } from "../rules/index.ts";
 import {
@@ -74,6 +76,8 @@ export interface LocalRuntime {
   readonly ttsApi: TtsApi | undefined;
   /** The Secrets Manager secret holding `{"<applicationId>": "<TTS API key>"}`. */
   readonly apiKeySecretArn: string;
+  /** The execution inspector's web page; absent with `--inspector-port 0`. */
+  readonly inspector: Inspector | undefined;
   readonly urls: { readonly mqtt: string; readonly mqttWs: string; readonly aws: string; readonly tts: string };
   /** Environment for AWS SDK clients and the AWS CLI aimed at the local endpoint. */
   readonly sdkEnvironment: Readonly<Record<string, string>>;
@@ -229,6 +233,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     const ttsPort = config.ttsPort === 0 ? await freePort(config.bindHost) : config.ttsPort;
     const ttsUrl = `http://${urlHost(config.bindHost)}:${ttsPort}`;
 
+    let inspector: Inspector | undefined;
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
       store,
@@ -242,7 +247,10 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         }),
         sdkEnvironment,
       ),
-      ...(hooks.onExecution ? { onFinished: hooks.onExecution } : {}),
+      onFinished: (summary) => {
+        hooks.onExecution?.(summary);
+        inspector?.executionChanged(summary.executionArn);
+      },
       ...(hooks.retryIntervalMs !== undefined ? { retryIntervalMs: hooks.retryIntervalMs } : {}),
       ...(hooks.waitMs !== undefined ? { waitMs: hooks.waitMs } : {}),
     });
@@ -298,6 +306,22 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       }
     }
 
+    if (config.inspectorPort !== 0) {
+      const iotData = iotDataClientFor(sdkEnvironment, undefined);
+      cleanups.push(async () => iotData.destroy());
+      const started = await startInspector({
+        host: config.bindHost,
+        port: config.inspectorPort,
+        stackName: config.stackName,
+        store,
+        things: new ThingsReader(iot, iotData, config.stackName),
+        mqttUrl: urls.mqtt,
+        secrets: () => [config.ttsApiKey],
+      });
+      cleanups.push(() => started.close());
+      inspector = started;
+    }
+
     let closing: Promise<ShutdownReport> | undefined;
     return {
       config,
@@ -308,6 +332,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       simulator,
       ttsApi,
       apiKeySecretArn,
+      inspector,
       urls: { ...urls, tts: ttsApi?.url ?? ttsUrl },
       sdkEnvironment,
       ruleFailures,

@@ -100,5 +100,14 @@ describe("local runtime configuration", () => {
 
   it("refuses two endpoints on one port", () => {
     expect(() => resolveConfig({ "aws-port": "1883" }, {})).toThrow("--mqtt-port and --aws-port are both 1883");
+    expect(() => resolveConfig({ "inspector-port": "4566" }, {})).toThrow(
+      "--aws-port and --inspector-port are both 4566",
+    );
+  });
+
+  it("serves the inspector on 8080 unless moved, and not at all with port 0", () => {
+    expect(resolveConfig({}, {}).inspectorPort).toBe(8080);
+    expect(resolveConfig({}, { INSPECTOR_PORT: "9090" }).inspectorPort).toBe(9090);
+    expect(resolveConfig({ "inspector-port": "0" }, {}).inspectorPort).toBe(0);
   });
 });
