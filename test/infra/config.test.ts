@@ -62,8 +62,15 @@ describe("deployment configuration", () => {
         apiKeys: "manual",
         configurePubSub: false,
       },
-      things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
-      workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
+      things: {
+        typeName: "lorawan",
+        nameScheme: "DevEUI",
+        shadowMetrics: true,
+        shadowDecodedPayload: false,
+        cacheTtlSeconds: 10_800,
+      },
+      // ERROR, not ALL: logging every execution's data would be most of the cost (docs/cost.md).
+      workflows: { logLevel: "ERROR", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
       alarmActions: [],
       tags: {},
