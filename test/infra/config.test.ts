@@ -77,6 +77,15 @@ describe("deployment configuration", () => {
     });
   });
 
+  it("takes a thing cache expiry within the function setting's bounds (1 s to a day)", () => {
+    const ttl = (cacheTtlSeconds: unknown) =>
+      parseDeploymentConfig(configWith({ things: { cacheTtlSeconds } }))[0]!.config.things.cacheTtlSeconds;
+    expect(ttl(3_600)).toBe(3_600);
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 0 } }))).toContain("things.cacheTtlSeconds");
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 86_401 } }))).toContain("things.cacheTtlSeconds");
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 1.5 } }))).toContain("things.cacheTtlSeconds");
+  });
+
   it("maps each TTS flavour to the account TTS assumes the role from", () => {
     const parse = (tts: Record<string, unknown>) =>
       parseDeploymentConfig(configWith({ tts: { url: "https://x.example.com", applicationIds: ["app"], ...tts } }))[0]!
