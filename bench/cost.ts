@@ -10,7 +10,7 @@
  * Writes its section of bench/results.md.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { FUNCTIONS } from "../functions/catalogue.ts";
 import { THING_CACHE_TTL_SECONDS } from "../functions/settings.ts";
 import { configFilePath, loadDeploymentConfig, parseDeploymentConfig } from "../infra/config/load-config.ts";
@@ -137,7 +137,7 @@ console.log(
   `\n${writeResultsSection({
     title: "AWS cost per million uplinks",
     preface:
-      `${new Date().toISOString()} — ${file}; us-east-1 list prices (docs/cost.md); uplink every ` +
+      `${new Date().toISOString()} — ${relative(process.cwd(), file)}; us-east-1 list prices (docs/cost.md); uplink every ` +
       `${UPLINK_INTERVAL_SECONDS / 60} min, thing cache TTL default ${THING_CACHE_TTL_SECONDS.fallback} s, one subscriber.`,
     rows,
     footer: "Run alone: `node bench/cost.ts`. Model: bench/cost-model.ts, docs/cost.md.",
