@@ -5,7 +5,7 @@
  * `tsc`; the README's table is checked against these definitions. Non-secret settings only: the TTS
  * API key is read from Secrets Manager. Validated once per container.
  */
-import { z } from "zod";
+
 import type { FunctionName } from "./catalogue.ts";
 import { ConfigurationError } from "./core/errors.ts";
 import {
@@ -14,77 +14,88 @@ import {
   THING_NAME_PATTERN,
   THING_NAME_SCHEMES,
 } from "./core/thing-name.ts";
+import * as z from "./core/zod.ts";
 import type { Environment } from "./runtime/aws-clients.ts";
 
-function onOff(fallback: "on" | "off") {
+function onOff(fallback: "on" | "off", description: string) {
   return z
-    .enum(["on", "off", "true", "false"])
-    .default(fallback)
-    .transform((value) => value === "on" || value === "true");
+    .pipe(
+      z._default(z.enum(["on", "off", "true", "false"]), fallback),
+      z.transform((value) => value === "on" || value === "true"),
+    )
+    .check(z.describe(description));
+}
+
+/** An integer variable with bounds and a default, e.g. `THING_CACHE_MAX_ENTRIES=10000`. */
+function integer(bounds: { min: number; max: number; fallback: number }, description: string) {
+  return z
+    ._default(z.coerce.number().check(z.int(), z.minimum(bounds.min), z.maximum(bounds.max)), bounds.fallback)
+    .check(z.describe(description));
 }
 
 const IOT_DATA_ENDPOINT = z
-  .string()
-  .min(1)
-  .optional()
-  .describe("the account's IoT data endpoint (host name); unset, the SDK's default");
+  .optional(z.string().check(z.minLength(1)))
+  .check(z.describe("the account's IoT data endpoint (host name); unset, the SDK's default"));
 
 /** An http(s) URL without credentials in it: the URL sits in the Lambda environment and in messages. */
-const TTS_URL = z
-  .url({ protocol: /^https?$/ })
-  .refine(
+const TTS_URL = z.url({ protocol: /^https?$/ }).check(
+  z.refine(
     (url) => new URL(url).username === "" && new URL(url).password === "",
     "must not contain a user name or password",
-  )
-  .describe("TTS cluster URL, e.g. `https://eu1.cloud.thethings.network`");
+  ),
+  z.describe("TTS cluster URL, e.g. `https://eu1.cloud.thethings.network`"),
+);
 
 const TTS_API_KEY_SECRET_ARN = z
   .string()
-  .min(1)
-  .describe('secret holding `{"<applicationId>": "<API key>"}` (one key per TTS application)');
+  .check(z.minLength(1), z.describe('secret holding `{"<applicationId>": "<API key>"}` (one key per TTS application)'));
 
-const TTS_API_KEY_CACHE_SECONDS = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(3_600)
-  .default(300)
-  .describe("how long a read key is reused (forgotten at once when TTS refuses it)");
+const TTS_API_KEY_CACHE_SECONDS = integer(
+  { min: 0, max: 3_600, fallback: 300 },
+  "how long a read key is reused (forgotten at once when TTS refuses it)",
+);
 
 function ttsRequestTimeoutMs(fallback: number) {
-  return z.coerce.number().int().min(100).max(60_000).default(fallback).describe("timeout of one TTS call");
+  return integer({ min: 100, max: 60_000, fallback }, "timeout of one TTS call");
 }
+
+/**
+ * Known-thing cache expiry. LoRaWAN devices send every 5–60 minutes; under TTN's fair use (30 s of
+ * airtime a day) a device at SF12 sends about hourly. Three hours keeps a device in a warm container's
+ * cache across two missed uplinks at that rate, so steady-state uplinks make no DescribeThing; a thing
+ * deleted by hand is created again within this time. README "Thing cache".
+ */
+export const THING_CACHE_TTL_SECONDS = { min: 1, max: 86_400, fallback: 10_800 } as const;
 
 export const SETTINGS = {
   "ensure-thing": z.object({
     STACK_NAME: z
       .string()
-      .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
-      .max(
-        MAX_STACK_NAME_LENGTH,
-        `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
-      )
-      .describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
-    THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan").describe("thing type of created things"),
-    THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI").describe("`DevEUI` or `DeviceID`"),
-    THING_CACHE_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(86_400)
-      .default(600)
-      .describe("known-thing cache: seconds an entry is kept"),
-    THING_CACHE_MAX_ENTRIES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(1_000_000)
-      .default(10_000)
-      .describe("known-thing cache: entries kept at most"),
+      .check(
+        z.regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -"),
+        z.maxLength(
+          MAX_STACK_NAME_LENGTH,
+          `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
+        ),
+        z.describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
+      ),
+    THING_TYPE_NAME: z
+      ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
+      .check(z.describe("thing type of created things")),
+    THING_NAME_SCHEME: z._default(z.enum(THING_NAME_SCHEMES), "DevEUI").check(z.describe("`DevEUI` or `DeviceID`")),
+    THING_CACHE_TTL_SECONDS: integer(
+      THING_CACHE_TTL_SECONDS,
+      "known-thing cache: seconds an entry is kept (config `things.cacheTtlSeconds`)",
+    ),
+    THING_CACHE_MAX_ENTRIES: integer(
+      { min: 1, max: 1_000_000, fallback: 10_000 },
+      "known-thing cache: entries kept at most",
+    ),
   }),
   "update-shadow": z.object({
-    SHADOW_METRICS: onOff("on").describe("`off` skips shadow updates (they cost money)"),
-    SHADOW_DECODED_PAYLOAD: onOff("off").describe(
+    SHADOW_METRICS: onOff("on", "`off` skips shadow updates (they cost money)"),
+    SHADOW_DECODED_PAYLOAD: onOff(
+      "off",
       "also report the uplink's `decoded_payload` (config `things.shadowDecodedPayload`)",
     ),
     IOT_DATA_ENDPOINT,
@@ -96,12 +107,9 @@ export const SETTINGS = {
     TTS_API_KEY_SECRET_ARN,
     TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
     TTS_API_KEY_CACHE_SECONDS,
-    TTS_RETRY_AFTER_MAX_SECONDS: z.coerce
-      .number()
-      .min(0)
-      .max(60)
-      .default(10)
-      .describe("longest `Retry-After` honoured: the workflow waits that long before pushing again"),
+    TTS_RETRY_AFTER_MAX_SECONDS: z
+      ._default(z.coerce.number().check(z.minimum(0), z.maximum(60)), 10)
+      .check(z.describe("longest `Retry-After` honoured: the workflow waits that long before pushing again")),
   }),
   "downlink-claim": z.object({ IOT_DATA_ENDPOINT }),
   "find-queued-downlink": z.object({
@@ -117,7 +125,7 @@ export const SETTINGS = {
     TTS_API_KEY_SECRET_ARN,
     TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000),
   }),
-} as const satisfies Record<FunctionName, z.ZodObject>;
+} as const satisfies Record<FunctionName, z.ZodMiniObject>;
 
 /** A function's settings as it uses them (defaults applied, numbers and switches parsed). */
 export type Settings<F extends FunctionName> = z.output<(typeof SETTINGS)[F]>;
@@ -137,7 +145,7 @@ export type SettingsEnvironment<F extends FunctionName> = keyof SettingsInput<F>
 
 /** Reads a function's settings from its environment (other variables, e.g. the SDK's, are ignored). */
 export function loadSettings<F extends FunctionName>(name: F, env: Environment): Settings<F> {
-  const result = SETTINGS[name].safeParse(env);
+  const result = z.safeParse(SETTINGS[name], env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new ConfigurationError(`invalid function environment: ${problems.join("; ")}`);

@@ -3,9 +3,10 @@
  * per TTS application when `tts.configurePubSub` is on (see `configure-tts-pubsub.ts`). The provider
  * adds `tf: {"action": "create"|"update"|"delete", "prev_input": <previous input> | null}` to the input.
  */
-import { z } from "zod";
+
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
 import { ttsIdSchema } from "../core/tts-id.ts";
+import * as z from "../core/zod.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -17,18 +18,17 @@ const PUB_SUB_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
 
 export const ConfigureTtsPubSubInputSchema = z.object({
   applicationId: ttsIdSchema("application ID"),
-  pubSubId: z.string().max(36).regex(PUB_SUB_ID_PATTERN, "is not a TTS pub/sub id"),
-  region: z.string().min(1),
-  roleArn: z.string().startsWith("arn:", "must be an ARN"),
-  externalId: z.string().min(1),
-  endpointAddress: z.string().min(1),
-  stackName: z.string().regex(STACK_NAME_PATTERN, "is not a TTS stack name"),
+  pubSubId: z.string().check(z.maxLength(36), z.regex(PUB_SUB_ID_PATTERN, "is not a TTS pub/sub id")),
+  region: z.string().check(z.minLength(1)),
+  roleArn: z.string().check(z.startsWith("arn:", "must be an ARN")),
+  externalId: z.string().check(z.minLength(1)),
+  endpointAddress: z.string().check(z.minLength(1)),
+  stackName: z.string().check(z.regex(STACK_NAME_PATTERN, "is not a TTS stack name")),
   tf: z.object({
     action: z.enum(["create", "update", "delete"]),
-    prev_input: z
-      .object({ applicationId: z.string().optional(), pubSubId: z.string().optional() })
-      .nullable()
-      .optional(),
+    prev_input: z.optional(
+      z.nullable(z.object({ applicationId: z.optional(z.string()), pubSubId: z.optional(z.string()) })),
+    ),
   }),
 });
 

@@ -3,15 +3,15 @@
  * raw MQTT payload base64-encoded, so that a message that is not JSON still reaches the workflow and
  * fails visibly (or gets `failed` feedback) instead of being dropped by the rules engine.
  */
-import { z } from "zod";
+import * as z from "./zod.ts";
 
 export const RuleEventSchema = z.object({
-  topic: z.string().min(1),
+  topic: z.string().check(z.minLength(1)),
   /** The MQTT payload as published, base64 (`encode(*, 'base64')`). */
   payload: z.base64(),
-  clientId: z.string().optional(),
+  clientId: z.optional(z.string()),
   /** Rule evaluation time, ms since the epoch (`timestamp()`). */
-  timestamp: z.number().int().nonnegative().optional(),
+  timestamp: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 export type RuleEvent = z.infer<typeof RuleEventSchema>;

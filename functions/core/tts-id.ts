@@ -2,7 +2,7 @@
  * TTS identifiers (application, device, gateway ids) as TTS validates them: `api/identifiers.proto`
  * of lorawan-stack gives each `pattern: "^[a-z0-9](?:[-]?[a-z0-9]){2,}$"` and `max_len: 36`.
  */
-import { z } from "zod";
+import * as z from "./zod.ts";
 
 export const TTS_ID_PATTERN = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
 export const TTS_ID_MAX_LENGTH = 36;
@@ -18,6 +18,8 @@ export function isTtsId(value: string): boolean {
 export function ttsIdSchema(what: string) {
   return z
     .string()
-    .max(TTS_ID_MAX_LENGTH, `is not a TTS ${what}: longer than ${TTS_ID_MAX_LENGTH} characters`)
-    .regex(TTS_ID_PATTERN, `is not a TTS ${what}: a-z, 0-9 and single inner dashes, at least 3 characters`);
+    .check(
+      z.maxLength(TTS_ID_MAX_LENGTH, `is not a TTS ${what}: longer than ${TTS_ID_MAX_LENGTH} characters`),
+      z.regex(TTS_ID_PATTERN, `is not a TTS ${what}: a-z, 0-9 and single inner dashes, at least 3 characters`),
+    );
 }

@@ -4,86 +4,81 @@
  * The schema checks only what we read; everything else passes through untouched so the republished
  * message stays the TTS message.
  */
-import { z } from "zod";
+
 import { IOT_MESSAGE_LIMITS } from "./aws-limits.ts";
 import { InvalidTtsMessageError } from "./errors.ts";
 import { decodeJsonPayload, echoed } from "./json-payload.ts";
 import { TTS_EVENT_KINDS, TTS_EVENTS, type TtsEventKind } from "./tts-events.ts";
 import { ttsIdSchema } from "./tts-id.ts";
+import * as z from "./zod.ts";
 
 const EUI64_PATTERN = /^[0-9A-Fa-f]{16}$/;
 
-const Eui64 = z.string().regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)");
+const Eui64 = z.string().check(z.regex(EUI64_PATTERN, "must be 16 hexadecimal digits (an EUI-64)"));
 /** RFC 3339 with any sub-second precision (TTS gives nanoseconds). */
 const Timestamp = z.iso.datetime({ offset: true });
 
 export const EndDeviceIdsSchema = z.looseObject({
   device_id: ttsIdSchema("device ID"),
   application_ids: z.looseObject({ application_id: ttsIdSchema("application ID") }),
-  dev_eui: Eui64.optional(),
-  join_eui: Eui64.optional(),
-  dev_addr: z
-    .string()
-    .regex(/^[0-9A-Fa-f]{8}$/, "must be 8 hexadecimal digits")
-    .optional(),
+  dev_eui: z.optional(Eui64),
+  join_eui: z.optional(Eui64),
+  dev_addr: z.optional(z.string().check(z.regex(/^[0-9A-Fa-f]{8}$/, "must be 8 hexadecimal digits"))),
 });
 
 const LocationSchema = z.looseObject({
   latitude: z.number(),
   longitude: z.number(),
-  altitude: z.number().optional(),
-  accuracy: z.number().optional(),
-  source: z.string().optional(),
+  altitude: z.optional(z.number()),
+  accuracy: z.optional(z.number()),
+  source: z.optional(z.string()),
 });
 
 const RxMetadataSchema = z.looseObject({
-  gateway_ids: z.looseObject({ gateway_id: ttsIdSchema("gateway ID"), eui: z.string().optional() }),
-  rssi: z.number().optional(),
-  channel_rssi: z.number().optional(),
-  snr: z.number().optional(),
+  gateway_ids: z.looseObject({ gateway_id: ttsIdSchema("gateway ID"), eui: z.optional(z.string()) }),
+  rssi: z.optional(z.number()),
+  channel_rssi: z.optional(z.number()),
+  snr: z.optional(z.number()),
 });
 
 const LoraDataRateSchema = z.looseObject({
-  bandwidth: z.number().int().positive().optional(),
-  spreading_factor: z.number().int().positive().optional(),
-  coding_rate: z.string().optional(),
+  bandwidth: z.optional(z.number().check(z.int(), z.positive())),
+  spreading_factor: z.optional(z.number().check(z.int(), z.positive())),
+  coding_rate: z.optional(z.string()),
 });
 
 const UplinkMessageSchema = z.looseObject({
-  session_key_id: z.string().optional(),
-  f_port: z.number().int().optional(),
-  f_cnt: z.number().int().nonnegative().optional(),
-  frm_payload: z.string().optional(),
-  decoded_payload: z.record(z.string(), z.unknown()).optional(),
-  rx_metadata: z.array(RxMetadataSchema).optional(),
-  settings: z
-    .looseObject({
-      data_rate: z.looseObject({ lora: LoraDataRateSchema.optional() }).optional(),
+  session_key_id: z.optional(z.string()),
+  f_port: z.optional(z.number().check(z.int())),
+  f_cnt: z.optional(z.number().check(z.int(), z.nonnegative())),
+  frm_payload: z.optional(z.string()),
+  decoded_payload: z.optional(z.record(z.string(), z.unknown())),
+  rx_metadata: z.optional(z.array(RxMetadataSchema)),
+  settings: z.optional(
+    z.looseObject({
+      data_rate: z.optional(z.looseObject({ lora: z.optional(LoraDataRateSchema) })),
       // TTS renders uint64 as a JSON string.
-      frequency: z.union([z.string().regex(/^\d+$/), z.number().int()]).optional(),
-    })
-    .optional(),
+      frequency: z.optional(z.union([z.string().check(z.regex(/^\d+$/)), z.number().check(z.int())])),
+    }),
+  ),
   // google.protobuf.Duration in JSON: "0.056576s".
-  consumed_airtime: z
-    .string()
-    .regex(/^\d+(\.\d+)?s$/)
-    .optional(),
-  locations: z.record(z.string(), LocationSchema).optional(),
-  received_at: Timestamp.optional(),
+  consumed_airtime: z.optional(z.string().check(z.regex(/^\d+(\.\d+)?s$/))),
+  locations: z.optional(z.record(z.string(), LocationSchema)),
+  received_at: z.optional(Timestamp),
 });
 
 const JoinAcceptSchema = z.looseObject({
-  session_key_id: z.string().optional(),
-  received_at: Timestamp.optional(),
+  session_key_id: z.optional(z.string()),
+  received_at: z.optional(Timestamp),
 });
 
 const DownlinkSentSchema = z.looseObject({
-  session_key_id: z.string().optional(),
-  f_cnt: z.number().int().nonnegative().optional(),
+  session_key_id: z.optional(z.string()),
+  f_cnt: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 const LocationSolvedSchema = z.looseObject({
-  service: z.string().optional(),
+  service: z.optional(z.string()),
   location: LocationSchema,
 });
 
@@ -91,18 +86,18 @@ const AnyObject = z.looseObject({});
 
 const ApplicationUpSchema = z.looseObject({
   end_device_ids: EndDeviceIdsSchema,
-  correlation_ids: z.array(z.string()).optional(),
-  received_at: Timestamp.optional(),
-  uplink_message: UplinkMessageSchema.optional(),
-  join_accept: JoinAcceptSchema.optional(),
-  downlink_queued: AnyObject.optional(),
-  downlink_sent: DownlinkSentSchema.optional(),
-  downlink_failed: AnyObject.optional(),
-  downlink_ack: AnyObject.optional(),
-  downlink_nack: AnyObject.optional(),
-  downlink_queue_invalidated: AnyObject.optional(),
-  location_solved: LocationSolvedSchema.optional(),
-  service_data: AnyObject.optional(),
+  correlation_ids: z.optional(z.array(z.string())),
+  received_at: z.optional(Timestamp),
+  uplink_message: z.optional(UplinkMessageSchema),
+  join_accept: z.optional(JoinAcceptSchema),
+  downlink_queued: z.optional(AnyObject),
+  downlink_sent: z.optional(DownlinkSentSchema),
+  downlink_failed: z.optional(AnyObject),
+  downlink_ack: z.optional(AnyObject),
+  downlink_nack: z.optional(AnyObject),
+  downlink_queue_invalidated: z.optional(AnyObject),
+  location_solved: z.optional(LocationSolvedSchema),
+  service_data: z.optional(AnyObject),
 });
 
 export type ApplicationUp = z.infer<typeof ApplicationUpSchema>;

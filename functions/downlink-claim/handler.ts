@@ -1,8 +1,8 @@
 /** Claim / ReleaseClaim steps: one execution at a time per application correlationId (see `downlink-claim.ts`). */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { z } from "zod";
 import { CORRELATION_ID_PATTERN } from "../core/downlink/request.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -11,9 +11,9 @@ import { claimCorrelationId, releaseCorrelationId } from "./downlink-claim.ts";
 
 export const DownlinkClaimInputSchema = z.object({
   action: z.enum(["claim", "release"]),
-  thingName: z.string().regex(THING_NAME_PATTERN),
-  correlationId: z.string().regex(CORRELATION_ID_PATTERN),
-  executionName: z.string().min(1),
+  thingName: z.string().check(z.regex(THING_NAME_PATTERN)),
+  correlationId: z.string().check(z.regex(CORRELATION_ID_PATTERN)),
+  executionName: z.string().check(z.minLength(1)),
 });
 
 export interface DownlinkClaimContext {

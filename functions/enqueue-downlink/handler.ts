@@ -1,6 +1,7 @@
 /** Push step: one push of a validated downlink to the device's TTS queue (see `enqueue-downlink.ts`). */
-import { z } from "zod";
+
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
+import * as z from "../core/zod.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -9,10 +10,10 @@ import { pushDownlink } from "./enqueue-downlink.ts";
 
 export const EnqueueDownlinkInputSchema = z.object({
   request: DownlinkRequestShapeSchema,
-  applicationId: z.string().min(1),
-  deviceId: z.string().min(1),
+  applicationId: z.string().check(z.minLength(1)),
+  deviceId: z.string().check(z.minLength(1)),
   correlationIds: z.array(z.string()),
-  attempt: z.number().int().min(1),
+  attempt: z.number().check(z.int(), z.minimum(1)),
 });
 
 export type EnqueueDownlinkContext = TtsStepContext<"enqueue-downlink">;

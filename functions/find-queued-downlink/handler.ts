@@ -1,5 +1,5 @@
 /** CheckQueue / FindDuplicate step: is a downlink with this correlation id in the device's TTS queue? */
-import { z } from "zod";
+import * as z from "../core/zod.ts";
 import type { Environment } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -7,9 +7,9 @@ import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../
 import { findQueuedDownlink } from "./find-queued-downlink.ts";
 
 export const FindQueuedDownlinkInputSchema = z.object({
-  applicationId: z.string().min(1),
-  deviceId: z.string().min(1),
-  correlationId: z.string().min(1),
+  applicationId: z.string().check(z.minLength(1)),
+  deviceId: z.string().check(z.minLength(1)),
+  correlationId: z.string().check(z.minLength(1)),
 });
 
 export type FindQueuedDownlinkContext = TtsStepContext<"find-queued-downlink">;

@@ -4,10 +4,10 @@
  * then fails with. It must work from any point of failure, even when validation never ran.
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { z } from "zod";
 import { failureFeedback, failureOf } from "../core/downlink/feedback.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import { executionCorrelationId } from "../core/downlink/steps.ts";
+import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
@@ -16,14 +16,14 @@ import { loadSettings } from "../settings.ts";
 
 /** The downlink workflow's state at the point of failure (see `workflows/downlink-workflow.ts`). */
 export const PublishFeedbackInputSchema = z.object({
-  executionName: z.string().min(1),
+  executionName: z.string().check(z.minLength(1)),
   state: z.object({
     /** Absent when the Validate step itself failed. */
-    validation: z
-      .object({ request: DownlinkRequestShapeSchema.nullable(), correlationIds: z.array(z.string()) })
-      .optional(),
+    validation: z.optional(
+      z.object({ request: z.nullable(DownlinkRequestShapeSchema), correlationIds: z.array(z.string()) }),
+    ),
     /** DescribeThing's result (Step Functions SDK integrations answer in PascalCase), once resolved. */
-    thing: z.looseObject({ Attributes: z.record(z.string(), z.string()).optional() }).optional(),
+    thing: z.optional(z.looseObject({ Attributes: z.optional(z.record(z.string(), z.string())) })),
     /** A failure a step diagnosed, or what a Catch caught (`{Error, Cause}`). */
     failed: z.unknown(),
   }),

@@ -3,8 +3,8 @@
  * `lorawan/<thing>/<event>` topic for applications.
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { z } from "zod";
 import { publishTopicProblem } from "../core/aws-limits.ts";
+import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
@@ -13,12 +13,12 @@ import { loadSettings } from "../settings.ts";
 
 export const RepublishInputSchema = z.object({
   // Only our own `lorawan/…` tree, never a wildcard: a bug upstream must not publish elsewhere.
-  topic: z
-    .string()
-    .regex(/^lorawan\/[^#+]+$/, "must be a lorawan/… topic without wildcards")
-    .refine((topic) => publishTopicProblem(topic) === undefined, {
+  topic: z.string().check(
+    z.regex(/^lorawan\/[^#+]+$/, "must be a lorawan/… topic without wildcards"),
+    z.refine((topic) => publishTopicProblem(topic) === undefined, {
       error: (issue) => publishTopicProblem(String(issue.input)) ?? "is not a topic AWS IoT publishes on",
     }),
+  ),
   payload: z.base64(),
 });
 

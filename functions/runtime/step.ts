@@ -4,13 +4,13 @@
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
-import type { z } from "zod";
+import type * as z from "../core/zod.ts";
 import { transientAwsErrors } from "./middleware/transient-aws-errors.ts";
 import { validateInput } from "./middleware/validate-input.ts";
 
 export type StepHandler<Input, Output> = (event: Input, context?: Context) => Promise<Output>;
 
-export function step<S extends z.ZodType, Output>(
+export function step<S extends z.ZodMiniType, Output>(
   inputSchema: S,
   run: (input: z.output<S>) => Promise<Output>,
 ): StepHandler<z.input<S>, Output> {

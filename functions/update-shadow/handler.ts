@@ -4,10 +4,10 @@
  * message tells nothing new.
  */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { z } from "zod";
 import { type ShadowReport, shadowReportFor } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import { parseTtsPayload } from "../core/tts-message.ts";
+import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -15,7 +15,7 @@ import { loadSettings, type Settings } from "../settings.ts";
 import { updateShadowWithinLimits, withoutPayload } from "./update-shadow.ts";
 
 export const UpdateShadowInputSchema = z.object({
-  thingName: z.string().regex(THING_NAME_PATTERN),
+  thingName: z.string().check(z.regex(THING_NAME_PATTERN)),
   /** The TTS message as the rule delivered it, base64 (the workflow carries it once, undecoded). */
   payload: z.base64(),
   receivedAt: z.iso.datetime({ offset: true }),

@@ -3,17 +3,18 @@
  * request is a *result* (valid: false, with its code), not an error: the workflow routes it to the
  * `failed` feedback with every detail, which a thrown error's cause could not carry.
  */
-import { z } from "zod";
+
 import { correlationIdsWith } from "../core/downlink/application-downlink.ts";
 import { DownlinkRequestError } from "../core/downlink/errors.ts";
 import { executionCorrelationId, type ValidationResult } from "../core/downlink/steps.ts";
 import { parseDownlinkRequest } from "../core/downlink/validation.ts";
 import { RuleEventSchema, ruleEventTime } from "../core/rule-event.ts";
+import * as z from "../core/zod.ts";
 import { step } from "../runtime/step.ts";
 
 export const ValidateDownlinkInputSchema = z.object({
   event: RuleEventSchema,
-  executionName: z.string().min(1),
+  executionName: z.string().check(z.minLength(1)),
 });
 
 export function createValidateDownlinkHandler() {

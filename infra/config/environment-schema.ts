@@ -11,6 +11,7 @@ import {
   THING_NAME_SCHEMES,
 } from "../../functions/core/thing-name.ts";
 import { ttsIdSchema } from "../../functions/core/tts-id.ts";
+import { THING_CACHE_TTL_SECONDS } from "../../functions/settings.ts";
 
 /** TTI's AWS accounts TTS assumes the role from (DESIGN §1); Enterprise brings its own. */
 export const TTS_PRINCIPAL_ACCOUNTS = { cloud: "097768003349", ttn: "678672909819" } as const;
@@ -87,8 +88,21 @@ const ThingsSchema = z
     shadowMetrics: z.boolean().default(true),
     /** Also report each uplink's `decoded_payload` in the shadow (off: it can be large, and personal). */
     shadowDecodedPayload: z.boolean().default(false),
+    /** ensure-thing's known-thing cache expiry (THING_CACHE_TTL_SECONDS): longer than the devices' uplink interval. */
+    cacheTtlSeconds: z
+      .number()
+      .int()
+      .min(THING_CACHE_TTL_SECONDS.min)
+      .max(THING_CACHE_TTL_SECONDS.max)
+      .default(THING_CACHE_TTL_SECONDS.fallback),
   })
-  .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false });
+  .default({
+    typeName: "lorawan",
+    nameScheme: "DevEUI",
+    shadowMetrics: true,
+    shadowDecodedPayload: false,
+    cacheTtlSeconds: THING_CACHE_TTL_SECONDS.fallback,
+  });
 
 /** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */
 export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
@@ -96,13 +110,17 @@ export type WorkflowLogLevel = (typeof WORKFLOW_LOG_LEVELS)[number];
 
 const WorkflowsSchema = z
   .strictObject({
-    /** `ALL` + execution data is what makes per-state input/output visible in the console. */
-    logLevel: z.enum(WORKFLOW_LOG_LEVELS).default("ALL"),
+    /**
+     * `ERROR` by default: failed executions are logged with their data, successful ones not at all.
+     * `ALL` + execution data shows every state's input and output in the console, but its ~57 KB of
+     * log per execution is most of the cost per uplink (docs/cost.md).
+     */
+    logLevel: z.enum(WORKFLOW_LOG_LEVELS).default("ERROR"),
     includeExecutionData: z.boolean().default(true),
     /** X-Ray for the state machines and the functions. */
     tracing: z.boolean().default(true),
   })
-  .default({ logLevel: "ALL", includeExecutionData: true, tracing: true });
+  .default({ logLevel: "ERROR", includeExecutionData: true, tracing: true });
 
 const LogRetention = z
   .number()

@@ -120,6 +120,7 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
       STACK_NAME: ({ config }) => config.stackName,
       THING_TYPE_NAME: ({ config }) => config.things.typeName,
       THING_NAME_SCHEME: ({ config }) => config.things.nameScheme,
+      THING_CACHE_TTL_SECONDS: ({ config }) => String(config.things.cacheTtlSeconds),
     },
   },
   "update-shadow": {

@@ -51,7 +51,7 @@ export const LOCAL_OPTIONS = {
   // `functions/settings.ts`): one spelling locally and in Lambda. The switches stay on/off on the command line.
   "stack-name": {
     env: "STACK_NAME" satisfies ThingSetting,
-    schema: SETTINGS["ensure-thing"].shape.STACK_NAME.default("local"),
+    schema: z._default(SETTINGS["ensure-thing"].shape.STACK_NAME, "local"),
     help: "TTS stack name: TTS publishes under thethings/lorawan/<stack-name>/",
   },
   devices: {

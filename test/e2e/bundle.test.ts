@@ -26,6 +26,37 @@ describe("function bundles", () => {
     expect(bundle.bytes).toBe(Buffer.byteLength(code));
   });
 
+  // Each SDK client is ~15–130 KiB of bundle and tens of ms of import: only the ones the function calls.
+  // Each client's Smithy namespace, as its schemas carry it.
+  const SDK_CLIENTS = {
+    iot: '"com.amazonaws.iot"',
+    iotData: '"com.amazonaws.iotdataplane"',
+    secretsManager: '"com.amazonaws.secretsmanager"',
+  } as const;
+  const CLIENTS_USED: Record<FunctionName, readonly (keyof typeof SDK_CLIENTS)[]> = {
+    "ensure-thing": ["iot"],
+    "update-shadow": ["iotData"],
+    republish: ["iotData"],
+    "validate-downlink": [],
+    "enqueue-downlink": ["secretsManager"],
+    "downlink-claim": ["iotData"],
+    "find-queued-downlink": ["secretsManager"],
+    "publish-feedback": ["iotData"],
+    "configure-tts-pubsub": ["secretsManager"],
+  };
+
+  it.each(bundles)("%s: only the SDK clients it calls, and zod/mini rather than zod", (name, bundle) => {
+    const code = readFileSync(join(bundle.directory, BUNDLE_FILE), "utf8");
+    const clients = (Object.keys(SDK_CLIENTS) as (keyof typeof SDK_CLIENTS)[]).filter((client) =>
+      code.includes(SDK_CLIENTS[client]),
+    );
+    expect(clients).toEqual(CLIENTS_USED[name]);
+    // keepNames keeps zod's class names: mini's schemas are ZodMini…, classic's Zod… (460 KiB).
+    expect(code).toContain("ZodMiniObject");
+    expect(code).not.toMatch(/"ZodObject"/);
+    expect(bundle.bytes).toBeLessThan(512 * 1024);
+  });
+
   it("is content-addressed: the same code gives the same directory and hash", () => {
     const [name, first] = bundles[0]!;
     const again = bundleFunction(name, FUNCTIONS[name].entry, other);

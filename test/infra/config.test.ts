@@ -62,12 +62,28 @@ describe("deployment configuration", () => {
         apiKeys: "manual",
         configurePubSub: false,
       },
-      things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
-      workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
+      things: {
+        typeName: "lorawan",
+        nameScheme: "DevEUI",
+        shadowMetrics: true,
+        shadowDecodedPayload: false,
+        cacheTtlSeconds: 10_800,
+      },
+      // ERROR, not ALL: logging every execution's data would be most of the cost (docs/cost.md).
+      workflows: { logLevel: "ERROR", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
       alarmActions: [],
       tags: {},
     });
+  });
+
+  it("takes a thing cache expiry within the function setting's bounds (1 s to a day)", () => {
+    const ttl = (cacheTtlSeconds: unknown) =>
+      parseDeploymentConfig(configWith({ things: { cacheTtlSeconds } }))[0]!.config.things.cacheTtlSeconds;
+    expect(ttl(3_600)).toBe(3_600);
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 0 } }))).toContain("things.cacheTtlSeconds");
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 86_401 } }))).toContain("things.cacheTtlSeconds");
+    expect(problemsOf(configWith({ things: { cacheTtlSeconds: 1.5 } }))).toContain("things.cacheTtlSeconds");
   });
 
   it("maps each TTS flavour to the account TTS assumes the role from", () => {

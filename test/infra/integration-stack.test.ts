@@ -145,6 +145,7 @@ describe("integration stack: functions", () => {
       STACK_NAME: STACK,
       THING_TYPE_NAME: "lorawan",
       THING_NAME_SCHEME: "DevEUI",
+      THING_CACHE_TTL_SECONDS: "10800",
     });
     expect(environmentOf("update-shadow")).toEqual({
       SHADOW_METRICS: "on",

@@ -7,7 +7,7 @@
  * Compatible with TTS's AWS IoT default integration (thingName, bytes | payload, fPort, confirmed,
  * highPriority); `replace` and `correlationId` are ours. Validated by `validation.ts`.
  */
-import { z } from "zod";
+import * as z from "../zod.ts";
 
 /** Where applications publish downlink requests. */
 export const DOWNLINK_REQUEST_TOPIC = "lorawan/downlink";
@@ -103,7 +103,7 @@ export const DownlinkRequestShapeSchema = z.custom<DownlinkRequest>(
           z.object({ kind: z.literal("bytes"), frmPayload: z.string() }),
           z.object({ kind: z.literal("payload"), decodedPayload: z.record(z.string(), z.unknown()) }),
         ]),
-        fPort: z.number().int(),
+        fPort: z.number().check(z.int()),
         confirmed: z.boolean(),
         priority: z.enum(["HIGH", "NORMAL"]),
         replace: z.boolean(),

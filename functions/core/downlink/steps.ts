@@ -3,7 +3,7 @@
  * keys whatever happened (null where not applicable): a JSONPath that names a missing key is a
  * `States.Runtime` failure that no Catch can handle, so the ASL must never meet one.
  */
-import { z } from "zod";
+import * as z from "../zod.ts";
 import type { DownlinkErrorCode } from "./errors.ts";
 import type { DownlinkRequest } from "./request.ts";
 
@@ -11,18 +11,18 @@ import type { DownlinkRequest } from "./request.ts";
 export const StepFailureSchema = z.object({
   code: z.string(),
   message: z.string(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-  thingName: z.string().optional(),
-  correlationId: z.string().optional(),
-  downlink: z.record(z.string(), z.unknown()).optional(),
+  attributes: z.optional(z.record(z.string(), z.unknown())),
+  thingName: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
+  downlink: z.optional(z.record(z.string(), z.unknown())),
   /** TTS's own gRPC code, when TTS refused. */
-  grpcCode: z.number().int().optional(),
+  grpcCode: z.optional(z.number().check(z.int())),
 });
 
 export type StepFailure = z.infer<typeof StepFailureSchema> & { code: DownlinkErrorCode };
 
 /** What a Catch puts at its ResultPath: the error name and the cause text. */
-export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 export interface ValidationResult {
   readonly valid: boolean;

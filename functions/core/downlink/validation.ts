@@ -22,9 +22,9 @@
  * the downlink.
  */
 import { distance } from "fastest-levenshtein";
-import { z } from "zod";
 import { decodeJsonPayload } from "../json-payload.ts";
 import { THING_NAME_PATTERN } from "../thing-name.ts";
+import * as z from "../zod.ts";
 import { ttsDownlinkParts } from "./application-downlink.ts";
 import { DOWNLINK_ERRORS, DownlinkRequestError, type DownlinkRequestErrorCode } from "./errors.ts";
 import {
@@ -69,11 +69,11 @@ type Rule =
       readonly error: (value: unknown) => Refusal;
     };
 
-const ThingNameSchema = z.string().regex(THING_NAME_PATTERN);
+const ThingNameSchema = z.string().check(z.regex(THING_NAME_PATTERN));
 /** Canonical base64: zod's check (standard alphabet, padded) and a round trip (no stray bits). */
-const Base64Schema = z.base64().refine((text) => Buffer.from(text, "base64").toString("base64") === text);
-const FPortSchema = z.number().int().min(LIMITS.minFPort).max(LIMITS.maxFPort);
-const CorrelationIdSchema = z.string().regex(CORRELATION_ID_PATTERN);
+const Base64Schema = z.base64().check(z.refine((text) => Buffer.from(text, "base64").toString("base64") === text));
+const FPortSchema = z.number().check(z.int(), z.minimum(LIMITS.minFPort), z.maximum(LIMITS.maxFPort));
+const CorrelationIdSchema = z.string().check(z.regex(CORRELATION_ID_PATTERN));
 
 /** Every check of a request object, in the order of `DOWNLINK_REQUEST_ERROR_CODES`. */
 export const VALIDATION_RULES: readonly Rule[] = [
@@ -284,7 +284,7 @@ function refusal(message: string, attributes?: Record<string, unknown>): Refusal
   return { message, ...(attributes !== undefined ? { attributes } : {}) };
 }
 
-function passes(schema: z.ZodType): (value: unknown) => boolean {
+function passes(schema: z.ZodMiniType): (value: unknown) => boolean {
   return (value) => schema.safeParse(value).success;
 }
 

@@ -1,9 +1,9 @@
 import type { MiddlewareObj } from "@middy/core";
-import type { z } from "zod";
 import { InvalidStepInputError } from "../../core/errors.ts";
+import type * as z from "../../core/zod.ts";
 
 /** Rejects a step input that does not match its schema, and hands the handler the parsed value. */
-export function validateInput(schema: z.ZodType): MiddlewareObj {
+export function validateInput(schema: z.ZodMiniType): MiddlewareObj {
   return {
     name: "validateInput",
     before: (request) => {

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench`: every function's Lambda bundle, built exactly as the stack builds it
+ * (`infra/bundle/bundle-function.ts`), its size, and its cold start — import of the bundle plus the
+ * first call of its `handler`, in a fresh Node 22 process each time, median of RUNS.
+ *
+ * The first call is a real one on the bundle's own code path (settings, SDK client, serialisation,
+ * signing, HTTP): it goes to the embedded default's local AWS endpoint and its simulated TTS HTTP API
+ * on 127.0.0.1, which answer in well under a millisecond, so the figure is the function's own cost.
+ * Each row says how that call ended (`configure-tts-pubsub` gets the simulator's 404: it has no pub/sub API).
+ *
+ * Writes its section of bench/results.md.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
+import { buildBundle } from "../infra/bundle/bundle-function.ts";
+import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { functionEnvironments } from "../local/runtime/function-environments.ts";
+import { writeResultsSection } from "./results-file.ts";
+
+const RUNS = 7;
+const STACK = "bench";
+/** The project's Node 22 (the `node` devDependency), as Lambda's nodejs22.x runs it. */
+const NODE = resolve("node_modules/.bin/node");
+const BUNDLE_LIMIT_BYTES = 400 * 1024;
+const COLD_START_TARGET_MS = 120;
+
+interface ColdStart {
+  readonly importMs: number;
+  readonly callMs: number;
+  /** User + system CPU of import and call: what a busy machine (other processes) inflates least. */
+  readonly cpuMs: number;
+  readonly outcome: string;
+}
+
+/** Runs in the fresh process: import, then the first call; prints the times and how the call ended. */
+const PROBE = `
+const bundle = process.argv[1];
+const event = JSON.parse(process.argv[2]);
+const cpu = process.cpuUsage();
+const started = performance.now();
+const { handler } = await import(bundle);
+const imported = performance.now();
+let outcome = "ok";
+try { await handler(event, {}); } catch (error) { outcome = String(error?.name ?? error); }
+const called = performance.now();
+const { user, system } = process.cpuUsage(cpu);
+console.log(JSON.stringify({ importMs: imported - started, callMs: called - imported, cpuMs: (user + system) / 1000, outcome }));
+`;
+
+// Asynchronous: the endpoint answering the first call runs in this process.
+async function coldStart(bundle: string, event: unknown, env: Record<string, string>): Promise<ColdStart> {
+  const { stdout } = await promisify(execFile)(
+    NODE,
+    ["--input-type=module", "-e", PROBE, bundle, JSON.stringify(event)],
+    {
+      env: { PATH: process.env["PATH"] ?? "", ...env },
+    },
+  );
+  return JSON.parse(stdout) as ColdStart;
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+const dataDir = temporaryDataDir();
+const scratch = mkdtempSync(join(tmpdir(), "tts-aws-iot-lambdas-"));
+const runtime = await startEmbeddedRuntime(
+  { dataDir: dataDir.path, stackName: STACK, devices: 1 },
+  { simulatorScheduled: false },
+);
+try {
+  const device = runtime.simulator!.fleet.devices[0]!;
+  const uplink = JSON.parse(readFileSync(join(import.meta.dirname, "../test/fixtures/tts/uplink.json"), "utf8"));
+  uplink.end_device_ids = {
+    ...uplink.end_device_ids,
+    device_id: device.deviceId,
+    application_ids: { application_id: device.applicationId },
+    dev_eui: device.devEui,
+  };
+  const uplinkPayload = Buffer.from(JSON.stringify(uplink)).toString("base64");
+  const thingName = device.devEui;
+  const correlationId = "bench-cold-start";
+  const downlinkRequest = { thingName, bytes: "AQ==", fPort: 10, correlationId };
+  const request = {
+    thingName,
+    content: { kind: "bytes", frmPayload: "AQ==" },
+    fPort: 10,
+    confirmed: false,
+    priority: "NORMAL",
+    replace: false,
+    correlationId,
+  };
+  const ids = { applicationId: device.applicationId, deviceId: device.deviceId };
+  const executionName = "bench-cold-start";
+  // In catalogue order: ensure-thing creates the thing the shadow and claim steps address.
+  const events: Record<FunctionName, unknown> = {
+    "ensure-thing": { topic: `thethings/lorawan/${STACK}/uplink`, payload: uplinkPayload, timestamp: Date.now() },
+    "update-shadow": { thingName, payload: uplinkPayload, receivedAt: new Date().toISOString() },
+    republish: { topic: `lorawan/${thingName}/uplink`, payload: uplinkPayload },
+    "validate-downlink": {
+      event: { topic: "lorawan/downlink", payload: Buffer.from(JSON.stringify(downlinkRequest)).toString("base64") },
+      executionName,
+    },
+    "enqueue-downlink": { request, ...ids, correlationIds: [correlationId], attempt: 1 },
+    "downlink-claim": { action: "claim", thingName, correlationId, executionName },
+    "find-queued-downlink": { ...ids, correlationId },
+    "publish-feedback": { executionName, state: { failed: { Error: "States.Timeout", Cause: "bench" } } },
+    "configure-tts-pubsub": {
+      applicationId: device.applicationId,
+      pubSubId: "bench-pubsub",
+      region: "eu-west-1",
+      roleArn: "arn:aws:iam::000000000000:role/bench",
+      externalId: "bench",
+      endpointAddress: "bench.iot.eu-west-1.amazonaws.com",
+      stackName: STACK,
+      tf: { action: "create", prev_input: null },
+    },
+  };
+  const environments = functionEnvironments(runtime.config, {
+    url: runtime.urls.tts,
+    apiKeySecretArn: runtime.apiKeySecretArn,
+  });
+
+  const rows: [string, string][] = [];
+  const overTarget: string[] = [];
+  for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+    const contents = buildBundle(FUNCTIONS[name].entry);
+    const file = join(scratch, `${name}.mjs`);
+    writeFileSync(file, contents);
+    const env = { ...runtime.sdkEnvironment, ...(environments[name] as Record<string, string>) };
+    const runs: ColdStart[] = [];
+    for (let run = 0; run < RUNS; run++) runs.push(await coldStart(file, events[name], env));
+    const importMs = median(runs.map((run) => run.importMs));
+    const totalMs = median(runs.map((run) => run.importMs + run.callMs));
+    const cpuMs = median(runs.map((run) => run.cpuMs));
+    const outcomes = [...new Set(runs.map((run) => run.outcome))].join(", ");
+    rows.push([`${name}: bundle`, kib(contents.byteLength)]);
+    rows.push([
+      `${name}: import + first call`,
+      `${ms(totalMs)} (import ${ms(importMs)}; CPU ${ms(cpuMs)}; first call: ${outcomes})`,
+    ]);
+    if (contents.byteLength > BUNDLE_LIMIT_BYTES) overTarget.push(`${name} bundle ${kib(contents.byteLength)}`);
+    if (totalMs > COLD_START_TARGET_MS) overTarget.push(`${name} cold start ${ms(totalMs)}`);
+    console.log(
+      `${name}: ${kib(contents.byteLength)}, ${ms(totalMs)} (import ${ms(importMs)}, CPU ${ms(cpuMs)}) — ${outcomes}`,
+    );
+  }
+  const rendered = writeResultsSection({
+    title: "Lambda bundles and cold starts",
+    preface:
+      `${new Date().toISOString()} — ${availableParallelism()} × ${cpus()[0]?.model ?? "CPU"}, ` +
+      `Node ${execFileSync(NODE, ["--version"]).toString().trim()}, load average ${loadavg()[0]!.toFixed(1)}; bundles as the stack builds them; ` +
+      `cold start = import + first call in a fresh process, median of ${RUNS}, calls answered by the local endpoint ` +
+      `and simulated TTS API on 127.0.0.1. Targets: bundle ≤ ${kib(BUNDLE_LIMIT_BYTES)}, ≤ ${COLD_START_TARGET_MS} ms.`,
+    rows,
+    footer: "Run alone: `node bench/lambdas.ts`.",
+  });
+  console.log(`\n${rendered}`);
+  if (overTarget.length > 0) console.log(`over target: ${overTarget.join("; ")}`);
+} finally {
+  await runtime.close();
+  dataDir.remove();
+  rmSync(scratch, { recursive: true, force: true });
+}
