@@ -25,6 +25,17 @@ export interface TargetOptions {
   readonly ttsApplication?: string | undefined;
 }
 
+export interface WorkflowLogging {
+  readonly logLevel: string;
+  readonly includeExecutionData: boolean;
+}
+
+/** Whether successful executions and their input (which names the thing) reach the log groups. */
+export function logsSuccesses(target: Target): boolean {
+  const logging = target.workflowLogging;
+  return logging === undefined || (logging.logLevel === "ALL" && logging.includeExecutionData);
+}
+
 /** The TTS side of a deployment: where its applications live and whether the stack sets their pub/sub. */
 export interface TargetTts {
   readonly url: string;
@@ -40,6 +51,11 @@ export interface Target {
   readonly mqttUrl: string | undefined;
   /** The thing type the stack creates things with (the environment's, else the functions' default). */
   readonly thingTypeName: string;
+  /**
+   * How the workflows log, from the deployment configuration; unknown for `--endpoint-url`. The embedded
+   * default logs at `ALL` with execution data.
+   */
+  readonly workflowLogging: WorkflowLogging | undefined;
   /** The options that name this target again, for the commands a fix suggests. */
   readonly arguments: readonly string[];
   /** The SDK's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, …) for `clientConfig`. */
@@ -77,6 +93,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
       tts,
       mqttUrl: LOCAL_DEFAULT.mqttUrl,
       thingTypeName,
+      workflowLogging: { logLevel: "ALL", includeExecutionData: true },
       arguments: args,
       sdkEnvironment: {
         ...env,
@@ -101,6 +118,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     tts,
     mqttUrl: undefined,
     thingTypeName,
+    workflowLogging: deployment?.workflowLogging,
     arguments: args,
     sdkEnvironment,
     description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
@@ -149,7 +167,7 @@ function environmentNamed(
   name: string,
   env: Environment,
   cwd: string,
-): { stackName: string; region: string; thingTypeName: string; tts: TargetTts } {
+): { stackName: string; region: string; thingTypeName: string; tts: TargetTts; workflowLogging: WorkflowLogging } {
   try {
     const config = loadDeploymentConfig(configFilePath(env, cwd));
     const found = config.environments.find((candidate) => candidate.name === name);
@@ -157,9 +175,16 @@ function environmentNamed(
       const known = config.environments.map((candidate) => candidate.name).join(", ");
       throw new UsageError(`--environment ${name}: ${config.file} has no such environment (it has: ${known})`);
     }
-    const { stackName, region, things, tts } = found.config;
+    const { stackName, region, things, tts, workflows } = found.config;
     const { url, applicationIds, configurePubSub } = tts;
-    return { stackName, region, thingTypeName: things.typeName, tts: { url, applicationIds, configurePubSub } };
+    const { logLevel, includeExecutionData } = workflows;
+    return {
+      stackName,
+      region,
+      thingTypeName: things.typeName,
+      tts: { url, applicationIds, configurePubSub },
+      workflowLogging: { logLevel, includeExecutionData },
+    };
   } catch (error) {
     if (error instanceof DeploymentConfigError) throw new UsageError(error.message);
     throw error;

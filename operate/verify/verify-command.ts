@@ -32,7 +32,7 @@ import { LogGroupMissingError, readExecutionRecords } from "../executions/execut
 import { type ExecutionSummary, summarise } from "../executions/execution-summary.ts";
 import { PROGRAM } from "../program.ts";
 import { sleep } from "../sleep.ts";
-import { again, awsCommand, type Target } from "../target.ts";
+import { again, awsCommand, logsSuccesses, type Target } from "../target.ts";
 import { UsageError } from "../usage-error.ts";
 import { type RepublishWatch, watchRepublish } from "./republish-watch.ts";
 import {
@@ -172,6 +172,8 @@ async function runVerify(target: Target, options: VerifyOptions): Promise<Verify
         results.push(skipped(stage, "skipped: an earlier stage failed"));
       } else if (stage === "republish" && run.mqttUrl === undefined) {
         results.push(skipped(stage, REPUBLISH_NOT_CHECKED));
+      } else if (stage === "execution" && !logsSuccesses(target)) {
+        results.push(skipped(stage, executionNotLogged(target)));
       } else {
         results.push(await timed(stage, () => stages[stage](run)));
       }
@@ -222,6 +224,13 @@ async function poll<T>(
 
 function waited(run: Run): string {
   return run.signal.aborted ? "(interrupted)" : `within ${formatDuration(run.deadline - run.publishedAt)}`;
+}
+
+/** At `ERROR` (the deployed default) a success leaves no log record: the thing and shadow stages show it ran. */
+function executionNotLogged(target: Target): string {
+  const { logLevel } = target.workflowLogging ?? {};
+  const how = logLevel === "ALL" ? "without execution data" : `at ${logLevel}`;
+  return `not checked: the workflows log ${how}, so a success leaves no record naming the thing; the thing and shadow stages show it ran, failures show in ${again(target, "executions --status FAILED")}`;
 }
 
 const REPUBLISH_NOT_CHECKED =
