@@ -140,8 +140,10 @@ async function checkTts(
         target,
         `secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"${applicationId}": "<API key>"}'`,
       ),
-    pubSubFix:
-      tts.configurePubSub && environment !== undefined
+    pubSubFix: target.arguments.includes("--local")
+      ? // The simulated TTS has no console; the embedded default registers the pub/sub when it starts.
+        `restart the embedded default (${startCommand(target)}): it registers the pub/sub in its simulated TTS`
+      : tts.configurePubSub && environment !== undefined
         ? `the stack sets it (configurePubSub): re-apply with npx cdktf deploy ${environment}`
         : undefined,
     timeoutMs: TTS_TIMEOUT_MS,
@@ -166,10 +168,14 @@ function environmentOf(target: Target): string | undefined {
   return at < 0 ? undefined : target.arguments[at + 1];
 }
 
+function startCommand(target: Target): string {
+  return `npm start${target.stackName === "local" ? "" : ` -- --stack-name ${target.stackName}`}`;
+}
+
 function deployFix(target: Target): string {
   const environment = environmentOf(target);
   if (target.arguments.includes("--local") || environment === undefined) {
-    return `start the embedded default (npm start${target.stackName === "local" ? "" : ` -- --stack-name ${target.stackName}`}), or check --stack-name`;
+    return `start the embedded default (${startCommand(target)}), or check --stack-name`;
   }
   return `deploy the stack: npx cdktf deploy ${environment}`;
 }

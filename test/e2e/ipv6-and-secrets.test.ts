@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { banner } from "../../local/cli/banner.ts";
 import { sdkClients } from "../../local/harness/embedded-runtime.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
+import { DEFAULT_APPLICATION_ID } from "../../local/tts-simulator/index.ts";
 import { useTestRuntime } from "../support/local-runtime.ts";
+import { againstRuntime, runOperatorCli } from "../support/operator-cli.ts";
 
 const KEY = "NNSXS.THIS-KEY-MUST-NEVER-BE-PRINTED";
 const ctx = useTestRuntime({ bindHost: "::1", devices: 1, ttsApiKey: KEY }, { simulatorScheduled: false });
@@ -40,5 +42,26 @@ describe("the embedded default on ::1", () => {
     expect(text).toContain(
       `logs filter-log-events --log-group-name /aws/vendedlogs/states/e2e-upstream --start-time $(( ($(date +%s) - 3600) * 1000 )) --filter-pattern '{ $.type = "ExecutionFailed" }'`,
     );
+  });
+
+  it("passes doctor's TTS checks: the seeded pub/sub, with no host name to give, leaves the address to TTS", async () => {
+    const target = againstRuntime(ctx.runtime);
+    const run = await runOperatorCli(
+      [
+        "doctor",
+        ...target.args,
+        "--tts-url",
+        ctx.runtime.urls.tts,
+        "--tts-application",
+        DEFAULT_APPLICATION_ID,
+        "--json",
+      ],
+      target.env,
+    );
+    const { checks } = JSON.parse(run.stdout) as { checks: { check: string; ok: boolean; detail: string }[] };
+    expect(checks.filter((check) => check.check.startsWith("TTS ") && !check.ok)).toEqual([]);
+    expect(checks.at(-1)?.detail).toBe("aws-iot-e2e (stack e2e, us-east-1) points at this deployment");
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).not.toContain(KEY);
   });
 });

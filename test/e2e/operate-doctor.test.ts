@@ -6,7 +6,10 @@ import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { GetQueueUrlCommand, PurgeQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, describe, expect, it } from "vitest";
 import { clientConfig } from "../../functions/runtime/aws-clients.ts";
+import { callTts } from "../../functions/tts/http.ts";
+import { deletePubSubRequest, setAwsIotPubSubRequest, type TtsPubSubRequest } from "../../functions/tts/pubsub.ts";
 import { connect } from "../../local/harness/mqtt-client.ts";
+import { localAwsIotPubSub } from "../../local/runtime/local-pubsub.ts";
 import { DEFAULT_APPLICATION_ID } from "../../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
 import { topicRules } from "../../workflows/catalogue.ts";
@@ -14,13 +17,54 @@ import { useTestRuntime } from "../support/local-runtime.ts";
 import { againstRuntime, runOperatorCli } from "../support/operator-cli.ts";
 
 const finished: ExecutionSummary[] = [];
-const ctx = useTestRuntime({}, { onExecution: (summary) => finished.push(summary) });
+// One simulated device for the simulated TTS and its application, sending nothing by itself.
+const ctx = useTestRuntime(
+  { devices: 1 },
+  { onExecution: (summary) => finished.push(summary), simulatorScheduled: false },
+);
 let sqs: SQSClient | undefined;
 afterAll(() => sqs?.destroy());
 
 function doctor(...extra: string[]) {
   const target = againstRuntime(ctx.runtime);
   return runOperatorCli(["doctor", ...target.args, ...extra], target.env);
+}
+
+/** `doctor` with the TTS side named: the runtime's simulated TTS and its one application. */
+function doctorWithTts(...extra: string[]) {
+  return doctor("--tts-url", ctx.runtime.urls.tts, "--tts-application", DEFAULT_APPLICATION_ID, ...extra);
+}
+
+/** The pub/sub `npm start` seeds for stack e2e (what configure-tts-pubsub would set), to change and restore. */
+function seededPubSub() {
+  return localAwsIotPubSub({
+    applicationId: DEFAULT_APPLICATION_ID,
+    stackName: "e2e",
+    bindHost: ctx.runtime.config.bindHost,
+  });
+}
+
+/** A pub/sub request sent to the simulated TTS as an operator would: HTTP, with the deployment's key. */
+async function sendToTts(request: TtsPubSubRequest): Promise<void> {
+  const answer = await callTts({
+    ttsUrl: ctx.runtime.urls.tts,
+    apiKey: ctx.runtime.config.ttsApiKey,
+    ...request,
+    timeoutMs: 10_000,
+  });
+  expect(answer.reached && answer.ok, JSON.stringify(answer)).toBe(true);
+}
+
+/** The names of the checks a `--json` run failed. */
+function failedChecks(stdout: string): string[] {
+  const { checks } = JSON.parse(stdout) as { checks: Check[] };
+  return checks.filter((check) => !check.ok).map((check) => check.check);
+}
+
+/** The TTS checks of a `--json` run. */
+function ttsResults(stdout: string): Check[] {
+  const { checks } = JSON.parse(stdout) as { checks: Check[] };
+  return checks.filter((check) => check.check.startsWith("TTS "));
 }
 
 interface Check {
@@ -49,6 +93,92 @@ describe("tts-aws-iot doctor", () => {
       "- TTS: not checked: no deployment configuration names the TTS applications (add --environment)",
     ]);
     expect(run.stdout).toMatch(/all checks passed\n$/);
+  });
+
+  it("passes TTS: the key is in the secret, grants the deployment's rights, and the seeded pub/sub points here", async () => {
+    const run = await doctorWithTts("--json");
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(ttsResults(run.stdout)).toEqual([
+      {
+        check: `TTS API key of application ${DEFAULT_APPLICATION_ID}`,
+        ok: true,
+        detail: "in secret e2e/tts-api-keys",
+      },
+      {
+        check: `TTS rights of application ${DEFAULT_APPLICATION_ID}'s key`,
+        ok: true,
+        detail: "grants RIGHT_APPLICATION_TRAFFIC_READ, RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE",
+      },
+      {
+        check: `TTS pub/sub of application ${DEFAULT_APPLICATION_ID}`,
+        ok: true,
+        detail: "aws-iot-e2e (stack e2e, us-east-1) points at this deployment",
+      },
+    ]);
+  });
+
+  it("✗ for a key without the downlink right, naming it, with where to grant it", async () => {
+    const faults = ctx.runtime.ttsApi!.faults;
+    faults.withholdRights(["RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE"]);
+    try {
+      const run = await doctorWithTts("--json");
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(failedChecks(run.stdout)).toEqual([`TTS rights of application ${DEFAULT_APPLICATION_ID}'s key`]);
+      const [, rights, pubSub] = ttsResults(run.stdout);
+      expect(rights).toEqual({
+        check: `TTS rights of application ${DEFAULT_APPLICATION_ID}'s key`,
+        ok: false,
+        detail: "lacks RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE (to enqueue downlinks (down/push, down/replace))",
+        fix: `grant the key RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE in the TTS console: Applications › ${DEFAULT_APPLICATION_ID} › API keys`,
+      });
+      // Traffic read is still granted: the pub/sub is still read, and still fine.
+      expect(pubSub?.ok).toBe(true);
+    } finally {
+      faults.reset();
+    }
+  });
+
+  it("✗ for a deleted pub/sub, with the values to enter in the TTS console", async () => {
+    const seeded = seededPubSub();
+    await sendToTts(deletePubSubRequest(seeded.applicationId, seeded.pubSubId));
+    try {
+      const run = await doctorWithTts();
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toContain(
+        `✗ TTS pub/sub of application ${DEFAULT_APPLICATION_ID}: no AWS IoT pub/sub for stack e2e\n` +
+          `    fix: set it in the TTS console: Applications › ${DEFAULT_APPLICATION_ID} › Integrations › AWS IoT (pub/sub aws-iot-e2e): ` +
+          "region us-east-1, role ARN arn:aws:iam::000000000000:role/e2e-tts, default integration with stack name e2e\n",
+      );
+      expect(run.stdout).toMatch(/\n1 of 14 checks failed\n$/);
+    } finally {
+      await sendToTts(setAwsIotPubSubRequest(seeded));
+    }
+  });
+
+  it("✗ for a pub/sub pointing at another region, stack and endpoint, naming each difference", async () => {
+    const seeded = seededPubSub();
+    await sendToTts(
+      setAwsIotPubSubRequest({
+        ...seeded,
+        region: "eu-west-1",
+        stackName: "other",
+        endpointAddress: "a1b2c3-ats.iot.eu-west-1.amazonaws.com",
+      }),
+    );
+    try {
+      const run = await doctorWithTts("--json");
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(failedChecks(run.stdout)).toEqual([`TTS pub/sub of application ${DEFAULT_APPLICATION_ID}`]);
+      expect(ttsResults(run.stdout).at(-1)).toMatchObject({
+        ok: false,
+        detail:
+          "aws-iot-e2e points elsewhere: region eu-west-1 (expected us-east-1), stack name other (expected e2e), " +
+          // The expected address is the local DescribeEndpoint's (iot:Data-ATS), without its port.
+          "endpoint address a1b2c3-ats.iot.eu-west-1.amazonaws.com (expected 127.0.0.1)",
+      });
+    } finally {
+      await sendToTts(setAwsIotPubSubRequest(seeded));
+    }
   });
 
   it("✗ for a message in a dead-letter queue, with the replay command as the fix", async () => {
