@@ -5,7 +5,7 @@ import { LOCAL_OPTIONS } from "../../local/runtime/config.ts";
 import { DEFAULT_APPLICATION_ID } from "../../local/tts-simulator/index.ts";
 import { formatDuration, parseDuration } from "../../operate/durations.ts";
 import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
-import { awsCommand, resolveTarget } from "../../operate/target.ts";
+import { awsCommand, logsSuccesses, resolveTarget } from "../../operate/target.ts";
 import { UsageError } from "../../operate/usage-error.ts";
 
 describe("LOCAL_DEFAULT", () => {
@@ -139,5 +139,23 @@ describe("durations", () => {
 
   it("formats durations for people", () => {
     expect([850, 1234, 125_000].map(formatDuration)).toEqual(["850ms", "1.2s", "2m5s"]);
+  });
+});
+
+describe("resolveTarget: how the workflows log", () => {
+  it("reads the environment's logging: verify can see successes only at ALL with execution data", () => {
+    const staging = resolveTarget({ environment: "staging" }, {});
+    expect(staging.workflowLogging).toEqual({ logLevel: "ALL", includeExecutionData: true });
+    expect(logsSuccesses(staging)).toBe(true);
+    const production = resolveTarget({ environment: "production-sensors" }, {});
+    expect(production.workflowLogging).toEqual({ logLevel: "ERROR", includeExecutionData: true });
+    expect(logsSuccesses(production)).toBe(false);
+  });
+
+  it("the embedded default logs everything; a bare endpoint is assumed to", () => {
+    expect(logsSuccesses(resolveTarget({ local: true }, {}))).toBe(true);
+    const bare = resolveTarget({ endpointUrl: "http://127.0.0.1:1", stackName: "x" }, {});
+    expect(bare.workflowLogging).toBeUndefined();
+    expect(logsSuccesses(bare)).toBe(true);
   });
 });
