@@ -1,7 +1,7 @@
 /** Push step: one push of a validated downlink to the device's TTS queue (see `enqueue-downlink.ts`). */
 import { z } from "zod";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
-import type { Environment } from "../runtime/aws-clients.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
@@ -27,8 +27,8 @@ export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkConte
   });
 }
 
-export function contextFromEnvironment(env: Environment): EnqueueDownlinkContext {
-  return ttsStepContextFromEnvironment("enqueue-downlink", env);
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): EnqueueDownlinkContext {
+  return ttsStepContextFromEnvironment("enqueue-downlink", env, undefined, sdk);
 }
 
 export const handler = createEnqueueDownlinkHandler(once(() => contextFromEnvironment(process.env)));
