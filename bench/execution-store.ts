@@ -12,7 +12,7 @@
  * Options: --large-uplinks (1000) --ordinary-uplinks (1000) --rate (200) --seconds (120) --only <scenario>.
  * Prints a table and writes it to bench/execution-store.md.
  */
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -22,8 +22,8 @@ import { parseArgs } from "node:util";
 import { ExecutionStore } from "../local/aws/execution-store.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import type { LocalRuntime } from "../local/runtime/runtime.ts";
+import { forkClients } from "./client-process.ts";
 import { markdownTable, percentile } from "./measure.ts";
-import type { ClientCommand, ClientReply } from "./mqtt-clients.ts";
 
 const STACK = "bench";
 const DEVICES = 100;
@@ -79,36 +79,6 @@ writeFileSync(
     "Run: `node bench/execution-store.ts [--large-uplinks N] [--ordinary-uplinks N] [--rate N] [--seconds N] [--only large|ordinary|latency]`.\n",
 );
 console.log(`\n${table}\n\nwritten to bench/execution-store.md`);
-
-/** The bench's MQTT clients in a child process (bench/mqtt-clients.ts), driven one command at a time. */
-function forkClients() {
-  const child = fork(join(import.meta.dirname, "mqtt-clients.ts"), [], {
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  const replies: ClientReply[] = [];
-  let wake: (() => void) | undefined;
-  child.on("message", (reply: ClientReply) => {
-    replies.push(reply);
-    wake?.();
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.on("exit", (code) => reject(new Error(`the bench clients exited (${code})`))),
-  );
-  exited.catch(() => undefined);
-  return {
-    async send<Type extends ClientReply["type"]>(
-      command: ClientCommand,
-      type: Type,
-    ): Promise<Extract<ClientReply, { type: Type }>> {
-      child.send(command);
-      for (;;) {
-        const index = replies.findIndex((reply) => reply.type === type);
-        if (index >= 0) return replies.splice(index, 1)[0] as Extract<ClientReply, { type: Type }>;
-        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited]);
-      }
-    },
-  };
-}
 
 /** The runtime on a fresh data dir, the MQTT clients (TTS, an application) in their own process, joins done. */
 async function setUp(dataDir: string, extra: { maxExecutions?: number } = {}) {

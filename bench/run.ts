@@ -2,58 +2,61 @@
  * `npm run bench`: the embedded default measured end to end, with real MQTT clients as TTS and as
  * an application, through the same rules, ASL and handlers as in AWS.
  *
- * - throughput at saturation: uplinks published as fast as TTS's connection allows, until the last
- *   one is republished;
- * - latency at a fixed, lower rate: TTS publish → republished message received, p50/p99;
  * - AWS API calls per uplink, counted at the local endpoint: a device's first message vs steady state;
- * - CloudWatch Logs bytes per upstream execution (level ALL with execution data, the deployed default),
- *   and how long a FilterLogEvents over the whole log group takes once it holds `maxExecutions`;
+ * - CloudWatch Logs bytes per upstream execution (level ALL with execution data, the deployed default);
+ * - latency at fixed rates (50 uplinks/s for 60 s, 200 uplinks/s for 120 s): TTS publish → republished
+ *   message received, p50/p99, and the event loop's delay meanwhile (a stall shows there);
+ * - throughput at saturation: uplinks published as fast as TTS's connection allows, until the last
+ *   execution ends; and the runtime's CPU time per uplink (process.cpuUsage: far less noisy than
+ *   wall-clock figures on a shared machine);
+ * - RSS with `maxExecutions` (1,000) executions kept, after GC;
+ * - how long a FilterLogEvents over the whole log group takes once it holds them;
  * - nothing lost: every uplink of the run, published with QoS 1, republished exactly once (exit code 1
  *   otherwise).
  *
- * Prints a table and writes it to bench/results.md.
+ * The load runs use MQTT clients in a process of their own (bench/mqtt-clients.ts), as real clients
+ * would: this process's CPU and RSS are the runtime's only.
+ *
+ * Prints a table and writes its section of bench/results.md.
  */
 import { cpus } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { FilterLogEventsCommand, paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
-import { deliveries, percentile } from "./measure.ts";
+import { forkClients } from "./client-process.ts";
+import { type Deliveries, deliveries, percentile } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
-const LATENCY_RATE = Number(process.env["BENCH_LATENCY_RATE"] ?? 50);
-const LATENCY_SECONDS = Number(process.env["BENCH_LATENCY_SECONDS"] ?? 10);
+/** `rate:seconds` pairs. */
+const LATENCY_RUNS = (process.env["BENCH_LATENCY_RUNS"] ?? "50:60,200:120").split(",").map((run) => {
+  const [rate, seconds] = run.split(":").map(Number);
+  return { rate: rate!, seconds: seconds! };
+});
+const MAX_EXECUTIONS = Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000);
 const DEVICES = 100;
 
-const dataDir = temporaryDataDir();
-const runtime = await startEmbeddedRuntime({
-  dataDir: dataDir.path,
-  stackName: STACK,
-  maxExecutions: Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000),
-});
-const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
-const app = await connect(runtime.urls.mqtt, "bench-application");
-const received = await recorder(app, "lorawan/+/uplink");
-const fleet = createSimulatedDevices({ count: DEVICES + 1, stackName: STACK, seed: 7 });
-const [probe, ...devices] = [...fleet];
+// RSS is read after a full GC: what the kept executions hold, not garbage not yet collected.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
 
-const uplinkTopic = `thethings/lorawan/${STACK}/uplink`;
-const publish = (suffix: string, message: unknown) =>
-  tts.publishAsync(`thethings/lorawan/${STACK}/${suffix}`, JSON.stringify(message), { qos: 1 });
-/** Device and frame counter: what tells one uplink from another, sent or republished. */
-const uplinkKey = (message: { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } }) =>
-  `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
-/** When each uplink of the run was published: every uplink goes through publishUplink, so that nothing-lost covers them all. */
-const sentAt = new Map<string, number>();
-const publishUplink = (device: SimulatedDevice) => {
-  const uplink = device.uplink();
-  sentAt.set(uplinkKey(uplink), performance.now());
-  return tts.publishAsync(uplinkTopic, JSON.stringify(uplink), { qos: 1 });
-};
+const dataDir = temporaryDataDir();
+let finished = 0;
+const runtime = await startEmbeddedRuntime(
+  { dataDir: dataDir.path, stackName: STACK, maxExecutions: MAX_EXECUTIONS },
+  {
+    onExecution: () => {
+      finished += 1;
+    },
+  },
+);
 const log = (text: string) => process.stderr.write(`${text}\n`);
 const { logs } = sdkClients(runtime);
 const upstreamLogGroup = stateMachineLogGroupName(stateMachineName(STACK, "upstream"));
@@ -64,74 +67,126 @@ const logMessagesSince = async (startTime: number): Promise<string[]> => {
   }
   return messages;
 };
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const untilFinished = async (count: number, timeoutMs: number) => {
+  const deadline = performance.now() + timeoutMs;
+  while (finished < count && performance.now() < deadline) await sleep(5);
+};
+
+/** Device and frame counter: what tells one uplink from another, sent or republished. */
+type UplinkKey = { end_device_ids: { device_id: string }; uplink_message: { f_cnt?: number } };
+const uplinkKey = (message: UplinkKey) => `${message.end_device_ids.device_id}:${message.uplink_message.f_cnt ?? 0}`;
+
+/** 1. AWS calls per uplink of one device, first message then steady state, and its log bytes; clients in process. */
+async function callsAndLogs() {
+  const tts = await connect(runtime.urls.mqtt, `thethings-${STACK}`);
+  const app = await connect(runtime.urls.mqtt, "bench-application");
+  try {
+    const received = await recorder(app, "lorawan/+/uplink");
+    const [probe] = [...createSimulatedDevices({ count: 1, stackName: STACK, seed: 7 })] as [SimulatedDevice];
+    const sent: string[] = [];
+    const publishUplink = () => {
+      const uplink = probe.uplink();
+      sent.push(uplinkKey(uplink as UplinkKey));
+      return tts.publishAsync(`thethings/lorawan/${STACK}/uplink`, JSON.stringify(uplink), { qos: 1 });
+    };
+    probe.join();
+    runtime.aws.resetStats();
+    await publishUplink();
+    await received.waitFor(1);
+    await runtime.workflows.idle();
+    const firstCalls = runtime.aws.stats();
+    runtime.aws.resetStats();
+    const steadyStart = Date.now();
+    const steadyUplinks = 20;
+    for (let i = 0; i < steadyUplinks; i++) {
+      await publishUplink();
+      await received.waitFor(i + 2);
+    }
+    await runtime.workflows.idle();
+    const steadyCalls = runtime.aws.stats();
+    log(`calls: first ${JSON.stringify(firstCalls)}, steady (${steadyUplinks} uplinks) ${JSON.stringify(steadyCalls)}`);
+    const steadyLogs = await logMessagesSince(steadyStart);
+    const logBytes = steadyLogs.reduce((bytes, message) => bytes + Buffer.byteLength(message), 0) / steadyUplinks;
+    const delivered = deliveries(
+      sent,
+      received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))),
+    );
+    return {
+      firstCalls,
+      steadyCalls,
+      steadyUplinks,
+      logBytes,
+      logRecords: steadyLogs.length / steadyUplinks,
+      delivered,
+    };
+  } finally {
+    await Promise.all([tts.endAsync(), app.endAsync()]);
+  }
+}
 
 try {
-  // 1. AWS calls per uplink: a device's first message, then steady state (warm caches).
-  probe!.join();
-  runtime.aws.resetStats();
-  let expected = received.messages.length + 1;
-  await publishUplink(probe!);
-  await received.waitFor(expected);
-  await runtime.workflows.idle();
-  const firstCalls = runtime.aws.stats();
-  runtime.aws.resetStats();
-  const steadyStart = Date.now();
-  const steadyUplinks = 20;
-  for (let i = 0; i < steadyUplinks; i++) {
-    expected = received.messages.length + 1;
-    await publishUplink(probe!);
-    await received.waitFor(expected);
-  }
-  await runtime.workflows.idle();
-  const steadyCalls = runtime.aws.stats();
-  log(`calls: first ${JSON.stringify(firstCalls)}, steady (${steadyUplinks} uplinks) ${JSON.stringify(steadyCalls)}`);
-  const steadyLogs = await logMessagesSince(steadyStart);
-  const logBytes = steadyLogs.reduce((bytes, message) => bytes + Buffer.byteLength(message), 0) / steadyUplinks;
+  const probe = await callsAndLogs();
 
-  // Warm-up: every device joins once, so the runs below measure uplinks of known devices.
-  await Promise.all(devices.map((device) => publish("join", device.join())));
+  // The load runs: MQTT clients in their own process, every device joined once first.
+  const clients = forkClients();
+  await clients.send(
+    { type: "connect", url: runtime.urls.mqtt, stackName: STACK, devices: DEVICES, ledger: true },
+    "ready",
+  );
+  await clients.send({ type: "joins" }, "published");
   await runtime.workflows.idle();
 
-  // 2. Latency at a fixed lower rate.
-  // Measured before the saturation run, so that run's backlog (GC, disk writes) does not leak into it.
-  const total = LATENCY_RATE * LATENCY_SECONDS;
-  const before = received.messages.length;
-  log(`latency: ${total} uplinks at ${LATENCY_RATE}/s…`);
-  const latencies: number[] = [];
-  const onUplink = (topic: string, payload: Buffer) => {
-    const at = sentAt.get(uplinkKey(JSON.parse(payload.toString())));
-    if (at !== undefined && topic.endsWith("/uplink")) latencies.push(performance.now() - at);
-  };
-  app.on("message", onUplink);
-  const latencyStart = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = latencyStart + (i * 1000) / LATENCY_RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    void publishUplink(devices[i % DEVICES]!);
+  // 2. Latency at fixed rates, before the saturation run, so that its backlog (GC, disk writes) does not leak in.
+  const latencyRows: [string, string][] = [];
+  for (const { rate, seconds } of LATENCY_RUNS) {
+    const count = Math.round(rate * seconds);
+    log(`latency: ${count} uplinks at ${rate}/s…`);
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
+    const cpu = process.cpuUsage();
+    const paced = await clients.send({ type: "paced", rate, count, waitMs: 60_000 }, "latencies");
+    const used = process.cpuUsage(cpu);
+    loopDelay.disable();
+    await runtime.workflows.idle();
+    const latencies = paced.latencies.sort((a, b) => a - b);
+    const over = `(${latencies.length} of ${count} republished, over ${seconds} s)`;
+    latencyRows.push(
+      [`latency p50 at ${rate} uplinks/s`, `${ms(percentile(latencies, 50))} ${over}`],
+      [
+        `latency p99 at ${rate} uplinks/s`,
+        `${ms(percentile(latencies, 99))} (max ${ms(latencies.at(-1) ?? Number.NaN)})`,
+      ],
+      [
+        `  CPU per uplink and event loop delay at ${rate} uplinks/s`,
+        `${((used.user + used.system) / 1000 / count).toFixed(2)} ms; loop delay p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)}`,
+      ],
+    );
   }
-  await received.waitFor(before + total, 120_000);
-  await runtime.workflows.idle();
-  app.off("message", onUplink);
-  // 3. Throughput at saturation.
+
+  // 3. Throughput at saturation, and the runtime's CPU per uplink.
   log(`saturation: ${SATURATION_UPLINKS} uplinks from ${DEVICES} devices…`);
-  const beforeSaturation = received.messages.length;
+  const base = finished;
+  const cpu = process.cpuUsage();
   const started = performance.now();
-  const pending: Promise<unknown>[] = [];
-  for (let i = 0; i < SATURATION_UPLINKS; i++) {
-    pending.push(publishUplink(devices[i % DEVICES]!));
-  }
-  await Promise.all(pending);
+  await clients.send({ type: "burst", count: SATURATION_UPLINKS }, "published");
   const publishedAt = performance.now();
-  await received.waitFor(beforeSaturation + SATURATION_UPLINKS, 300_000);
+  await untilFinished(base + SATURATION_UPLINKS, 300_000);
   const saturationSeconds = (performance.now() - started) / 1000;
+  const saturationCpu = process.cpuUsage(cpu);
   await runtime.workflows.idle();
   const throughput = SATURATION_UPLINKS / saturationSeconds;
-  log(`saturation: ${throughput.toFixed(0)} uplinks/s (published in ${((publishedAt - started) / 1000).toFixed(2)} s)`);
+  const cpuPerUplink = (saturationCpu.user + saturationCpu.system) / 1000 / SATURATION_UPLINKS;
+  log(
+    `saturation: ${throughput.toFixed(0)} uplinks/s, ${cpuPerUplink.toFixed(2)} ms CPU per uplink (published in ${((publishedAt - started) / 1000).toFixed(2)} s)`,
+  );
 
-  latencies.sort((a, b) => a - b);
+  // 4. Memory with the executions kept.
+  collectGarbage();
+  const { rss, heapUsed } = process.memoryUsage();
+  const kept = runtime.aws.executionStore.size;
 
-  // 4. Reading the execution logs back once the log group holds every kept execution: the first read
+  // 5. Reading the execution logs back once the log group holds every kept execution: the first read
   // renders them, later ones reuse what is rendered.
   const failedPattern = { logGroupName: upstreamLogGroup, filterPattern: '{ $.type = "ExecutionFailed" }' };
   const filterTimes: number[] = [];
@@ -140,13 +195,13 @@ try {
     await logs.send(new FilterLogEventsCommand(failedPattern));
     filterTimes.push(performance.now() - start);
   }
-  const kept = runtime.aws.executionStore.size;
-  log(`FilterLogEvents over ${kept} executions: ${filterTimes.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+  log(`FilterLogEvents over ${kept} executions: ${filterTimes.map((time) => time.toFixed(0)).join(", ")} ms`);
 
-  const delivered = deliveries(
-    [...sentAt.keys()],
-    received.messages.map((message) => uplinkKey(JSON.parse(message.payload.toString()))),
-  );
+  // Republished messages may still be on their way to the application.
+  await sleep(500);
+  const { deliveries: loaded } = await clients.send({ type: "tally" }, "tally");
+  await clients.send({ type: "end" }, "ended");
+  const delivered = sumDeliveries(probe.delivered, loaded);
   const ruleFailures = runtime.ruleFailures.length;
   const nothingLost =
     delivered.lost === 0 && delivered.duplicated === 0 && delivered.unexpected === 0 && ruleFailures === 0;
@@ -163,19 +218,23 @@ try {
       "throughput at saturation",
       `${throughput.toFixed(0)} uplinks/s (${SATURATION_UPLINKS} uplinks, ${DEVICES} devices, ${saturationSeconds.toFixed(2)} s)`,
     ],
-    [`latency p50 at ${LATENCY_RATE} uplinks/s`, `${percentile(latencies, 50).toFixed(1)} ms`],
     [
-      `latency p99 at ${LATENCY_RATE} uplinks/s`,
-      `${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} samples)`,
+      "CPU per uplink at saturation",
+      `${cpuPerUplink.toFixed(2)} ms (runtime process; the MQTT clients run in their own)`,
     ],
-    ["AWS calls, first uplink of a device", `${sum(firstCalls)}: ${callsPerUplink(firstCalls, 1)}`],
+    ...latencyRows,
+    [
+      `RSS with ${kept} executions kept`,
+      `${(rss / 2 ** 20).toFixed(1)} MB (heap used ${(heapUsed / 2 ** 20).toFixed(1)} MB after GC)`,
+    ],
+    ["AWS calls, first uplink of a device", `${sum(probe.firstCalls)}: ${callsPerUplink(probe.firstCalls, 1)}`],
     [
       "AWS calls per uplink, steady state",
-      `${+(sum(steadyCalls) / steadyUplinks).toFixed(2)}: ${callsPerUplink(steadyCalls, steadyUplinks)}`,
+      `${+(sum(probe.steadyCalls) / probe.steadyUplinks).toFixed(2)}: ${callsPerUplink(probe.steadyCalls, probe.steadyUplinks)}`,
     ],
     [
       "CloudWatch Logs per upstream execution (ALL, execution data)",
-      `${(logBytes / 1024).toFixed(1)} KB in ${(steadyLogs.length / steadyUplinks).toFixed(1)} records (steady state)`,
+      `${(probe.logBytes / 1024).toFixed(1)} KB in ${probe.logRecords.toFixed(1)} records (steady state)`,
     ],
     [
       "FilterLogEvents, JSON pattern, whole log group",
@@ -191,7 +250,8 @@ try {
     title: "Embedded default, end to end",
     preface: `${new Date().toISOString()} — ${machine}`,
     rows,
-    footer: "Run alone: `node bench/run.ts` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RATE, BENCH_LATENCY_SECONDS).",
+    footer:
+      "Run alone: `node bench/run.ts` (BENCH_SATURATION_UPLINKS, BENCH_LATENCY_RUNS as `rate:seconds,…`, BENCH_MAX_EXECUTIONS).",
   });
   console.log(`\n${section}\nwritten to bench/results.md`);
   if (!nothingLost) {
@@ -200,7 +260,16 @@ try {
   }
 } finally {
   logs.destroy();
-  await Promise.all([tts.endAsync(), app.endAsync()]);
   await runtime.close();
   dataDir.remove();
+}
+
+function sumDeliveries(a: Deliveries, b: Deliveries): Deliveries {
+  return {
+    published: a.published + b.published,
+    republished: a.republished + b.republished,
+    lost: a.lost + b.lost,
+    duplicated: a.duplicated + b.duplicated,
+    unexpected: a.unexpected + b.unexpected,
+  };
 }

@@ -7,7 +7,7 @@
 import { STACK_NAME_PATTERN } from "../core/thing-name.ts";
 import { ttsIdSchema } from "../core/tts-id.ts";
 import * as z from "../core/zod.ts";
-import type { Environment } from "../runtime/aws-clients.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
@@ -40,9 +40,9 @@ export function createConfigureTtsPubSubHandler(context: () => ConfigureTtsPubSu
   );
 }
 
-export function contextFromEnvironment(env: Environment): ConfigureTtsPubSubContext {
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): ConfigureTtsPubSubContext {
   // Keys read afresh on every invocation: Terraform runs this rarely, right after keys may have been put.
-  return ttsStepContextFromEnvironment("configure-tts-pubsub", env, 0);
+  return ttsStepContextFromEnvironment("configure-tts-pubsub", env, 0, sdk);
 }
 
 export const handler = createConfigureTtsPubSubHandler(once(() => contextFromEnvironment(process.env)));

@@ -14,10 +14,13 @@ export const MAX_JSON_DEPTH = 64;
 /** How many characters of a refused value an error message may repeat. */
 export const MAX_ECHOED_CHARACTERS = 40;
 
+/** One for every call: `decode` without `stream` keeps no state between calls, a failed one included. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 export function decodeJsonPayload(payload: Uint8Array, maxDepth = MAX_JSON_DEPTH): DecodedPayload {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(payload);
+    text = STRICT_UTF8.decode(payload);
   } catch (error) {
     return { ok: false, reason: `${(error as Error).message}; ${describeBytes(payload)}` };
   }

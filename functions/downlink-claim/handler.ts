@@ -3,7 +3,7 @@ import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { CORRELATION_ID_PATTERN } from "../core/downlink/request.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import * as z from "../core/zod.ts";
-import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings } from "../settings.ts";
@@ -26,9 +26,9 @@ export function createDownlinkClaimHandler(context: () => DownlinkClaimContext) 
   );
 }
 
-export function contextFromEnvironment(env: Environment): DownlinkClaimContext {
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): DownlinkClaimContext {
   const settings = loadSettings("downlink-claim", env);
-  return { iotData: iotDataClientFor(env, settings.IOT_DATA_ENDPOINT) };
+  return { iotData: iotDataClientFor(env, settings.IOT_DATA_ENDPOINT, sdk) };
 }
 
 export const handler = createDownlinkClaimHandler(once(() => contextFromEnvironment(process.env)));

@@ -2,7 +2,7 @@
 
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import * as z from "../core/zod.ts";
-import type { Environment } from "../runtime/aws-clients.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
@@ -28,8 +28,8 @@ export function createEnqueueDownlinkHandler(context: () => EnqueueDownlinkConte
   });
 }
 
-export function contextFromEnvironment(env: Environment): EnqueueDownlinkContext {
-  return ttsStepContextFromEnvironment("enqueue-downlink", env);
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): EnqueueDownlinkContext {
+  return ttsStepContextFromEnvironment("enqueue-downlink", env, undefined, sdk);
 }
 
 export const handler = createEnqueueDownlinkHandler(once(() => contextFromEnvironment(process.env)));

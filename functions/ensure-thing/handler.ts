@@ -8,7 +8,7 @@ import { type RuleEvent, RuleEventSchema, ruleEventTime } from "../core/rule-eve
 import { thingAttributesFor, thingNameFor } from "../core/thing-name.ts";
 import { republishTopic, type TtsEventKind } from "../core/tts-events.ts";
 import { parseTtsPayload } from "../core/tts-message.ts";
-import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, iotClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
@@ -46,11 +46,11 @@ export function createEnsureThingHandler(context: () => EnsureThingContext) {
   });
 }
 
-export function contextFromEnvironment(env: Environment): EnsureThingContext {
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): EnsureThingContext {
   const config = loadSettings("ensure-thing", env);
   return {
     config,
-    iot: iotClientFor(env),
+    iot: iotClientFor(env, sdk),
     thingTypeName: config.THING_TYPE_NAME,
     knownThings: createKnownThings({
       maxEntries: config.THING_CACHE_MAX_ENTRIES,

@@ -1,6 +1,6 @@
 /** CheckQueue / FindDuplicate step: is a downlink with this correlation id in the device's TTS queue? */
 import * as z from "../core/zod.ts";
-import type { Environment } from "../runtime/aws-clients.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
@@ -18,8 +18,8 @@ export function createFindQueuedDownlinkHandler(context: () => FindQueuedDownlin
   return step(FindQueuedDownlinkInputSchema, async (input) => findQueuedDownlink(input, ttsDeps(context())));
 }
 
-export function contextFromEnvironment(env: Environment): FindQueuedDownlinkContext {
-  return ttsStepContextFromEnvironment("find-queued-downlink", env);
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): FindQueuedDownlinkContext {
+  return ttsStepContextFromEnvironment("find-queued-downlink", env, undefined, sdk);
 }
 
 export const handler = createFindQueuedDownlinkHandler(once(() => contextFromEnvironment(process.env)));

@@ -8,7 +8,7 @@ import { failureFeedback, failureOf } from "../core/downlink/feedback.ts";
 import { DownlinkRequestShapeSchema } from "../core/downlink/request.ts";
 import { executionCorrelationId } from "../core/downlink/steps.ts";
 import * as z from "../core/zod.ts";
-import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -52,8 +52,8 @@ export function createPublishFeedbackHandler(context: () => { readonly iotData: 
   });
 }
 
-export function contextFromEnvironment(env: Environment) {
-  return { iotData: iotDataClientFor(env, loadSettings("publish-feedback", env).IOT_DATA_ENDPOINT) };
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}) {
+  return { iotData: iotDataClientFor(env, loadSettings("publish-feedback", env).IOT_DATA_ENDPOINT, sdk) };
 }
 
 export const handler = createPublishFeedbackHandler(once(() => contextFromEnvironment(process.env)));

@@ -5,7 +5,7 @@
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { publishTopicProblem } from "../core/aws-limits.ts";
 import * as z from "../core/zod.ts";
-import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -39,8 +39,8 @@ export function createRepublishHandler(context: () => RepublishContext) {
   });
 }
 
-export function contextFromEnvironment(env: Environment): RepublishContext {
-  return { iotData: iotDataClientFor(env, loadSettings("republish", env).IOT_DATA_ENDPOINT) };
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): RepublishContext {
+  return { iotData: iotDataClientFor(env, loadSettings("republish", env).IOT_DATA_ENDPOINT, sdk) };
 }
 
 export const handler = createRepublishHandler(once(() => contextFromEnvironment(process.env)));

@@ -6,38 +6,63 @@
  *
  * The IoT data plane needs the account's own endpoint: the function's `IOT_DATA_ENDPOINT` setting
  * (from the `aws_iot_endpoint` data source) wins when set.
+ *
+ * `sdk` adds what an environment record cannot carry: the local runtime passes a request handler that
+ * dispatches to its endpoint in process (same serialisation and signing, no socket). Lambda passes none.
  */
 import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
+
+export type SdkRequestHandler = RequestHandler<HttpRequest, HttpResponse, HttpHandlerOptions> & {
+  updateHttpClientConfig(key: never, value: never): void;
+  httpHandlerConfigs(): object;
+};
+
+/** Client settings no environment variable gives. */
+export interface SdkOverrides {
+  readonly requestHandler?: SdkRequestHandler;
+}
 
 export interface ClientConfig {
   region?: string;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  requestHandler?: SdkRequestHandler;
+  cacheMiddleware?: boolean;
 }
 
-export function iotClientFor(env: Environment): IoTClient {
-  return new IoTClient(clientConfig(env, env["AWS_ENDPOINT_URL_IOT"]));
+export function iotClientFor(env: Environment, sdk: SdkOverrides = {}): IoTClient {
+  return new IoTClient(clientConfig(env, env["AWS_ENDPOINT_URL_IOT"], sdk));
 }
 
-export function iotDataClientFor(env: Environment, iotDataEndpoint: string | undefined): IoTDataPlaneClient {
+export function iotDataClientFor(
+  env: Environment,
+  iotDataEndpoint: string | undefined,
+  sdk: SdkOverrides = {},
+): IoTDataPlaneClient {
   const endpoint = iotDataEndpoint ?? env["AWS_ENDPOINT_URL_IOT_DATA_PLANE"];
-  return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint)));
+  return new IoTDataPlaneClient(clientConfig(env, endpoint === undefined ? undefined : withScheme(endpoint), sdk));
 }
 
-export function secretsManagerClientFor(env: Environment): SecretsManagerClient {
-  return new SecretsManagerClient(clientConfig(env, env["AWS_ENDPOINT_URL_SECRETS_MANAGER"]));
+export function secretsManagerClientFor(env: Environment, sdk: SdkOverrides = {}): SecretsManagerClient {
+  return new SecretsManagerClient(clientConfig(env, env["AWS_ENDPOINT_URL_SECRETS_MANAGER"], sdk));
 }
 
 /**
  * SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override.
  * Without credentials in `env`, the SDK's default provider chain finds them (profile, SSO, role).
  */
-export function clientConfig(env: Environment, serviceEndpoint?: string): ClientConfig {
-  const config: ClientConfig = {};
+export function clientConfig(env: Environment, serviceEndpoint?: string, sdk: SdkOverrides = {}): ClientConfig {
+  const config: ClientConfig = {
+    // The SDK's own option: each command's middleware stack resolved once per client, not on every send
+    // (we never change a client's middleware after building it). Up to 1 ms per request, per its docs.
+    cacheMiddleware: true,
+    ...(sdk.requestHandler === undefined ? {} : { requestHandler: sdk.requestHandler }),
+  };
   const region = env["AWS_REGION"] ?? env["AWS_DEFAULT_REGION"];
   if (region) config.region = region;
   const endpoint = serviceEndpoint ?? env["AWS_ENDPOINT_URL"];

@@ -13,7 +13,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { type Environment, secretsManagerClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, type SdkOverrides, secretsManagerClientFor } from "../runtime/aws-clients.ts";
 
 /** The secret holding a stack's TTS API keys, `{"<applicationId>": "<API key>"}`: the stack creates it, the embedded default too. */
 export function apiKeySecretName(stackName: string): string {
@@ -96,6 +96,11 @@ export function apiKeysFor(
   env: Environment,
   settings: { readonly TTS_API_KEY_SECRET_ARN: string; readonly TTS_API_KEY_CACHE_SECONDS?: number },
   ttlSeconds = settings.TTS_API_KEY_CACHE_SECONDS ?? 0,
+  sdk: SdkOverrides = {},
 ): ApiKeys {
-  return new ApiKeys({ client: secretsManagerClientFor(env), secretId: settings.TTS_API_KEY_SECRET_ARN, ttlSeconds });
+  return new ApiKeys({
+    client: secretsManagerClientFor(env, sdk),
+    secretId: settings.TTS_API_KEY_SECRET_ARN,
+    ttlSeconds,
+  });
 }

@@ -2,7 +2,7 @@
  * What a step that calls TTS is built from: its settings, the application keys and (in tests) a
  * `fetch`; and the `TtsDeps` its pure function takes. One definition for the three TTS steps.
  */
-import type { Environment } from "../runtime/aws-clients.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { type ApiKeys, apiKeysFor } from "./api-keys.ts";
 
@@ -30,7 +30,8 @@ export function ttsStepContextFromEnvironment<F extends TtsFunctionName>(
   name: F,
   env: Environment,
   apiKeyTtlSeconds?: number,
+  sdk: SdkOverrides = {},
 ): TtsStepContext<F> {
   const config = loadSettings(name, env);
-  return { config, apiKeys: apiKeysFor(env, config, apiKeyTtlSeconds) };
+  return { config, apiKeys: apiKeysFor(env, config, apiKeyTtlSeconds, sdk) };
 }

@@ -8,7 +8,7 @@ import { type ShadowReport, shadowReportFor } from "../core/shadow-report.ts";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
 import { parseTtsPayload } from "../core/tts-message.ts";
 import * as z from "../core/zod.ts";
-import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings, type Settings } from "../settings.ts";
@@ -58,9 +58,9 @@ export function createUpdateShadowHandler(context: () => UpdateShadowContext) {
   });
 }
 
-export function contextFromEnvironment(env: Environment): UpdateShadowContext {
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): UpdateShadowContext {
   const config = loadSettings("update-shadow", env);
-  return { config, iotData: iotDataClientFor(env, config.IOT_DATA_ENDPOINT) };
+  return { config, iotData: iotDataClientFor(env, config.IOT_DATA_ENDPOINT, sdk) };
 }
 
 export const handler = createUpdateShadowHandler(once(() => contextFromEnvironment(process.env)));

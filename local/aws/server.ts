@@ -2,15 +2,26 @@
  * The local AWS endpoint: one HTTP server that the AWS SDK v3 and the AWS CLI talk to through
  * `endpoint: "http://127.0.0.1:<port>"` with any credentials. Requests go to a service by their SigV4
  * credential scope (signatures are not checked). State lives in `dataDir`; `close()` flushes it.
+ * `requestHandler` serves the runtime's own SDK clients in process: the same dispatch, no socket.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { SdkRequestHandler } from "../../functions/runtime/aws-clients.ts";
 import { listen, urlHost } from "../net/listen.ts";
 import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody } from "../net/request-body.ts";
 import type { AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
 import { ExecutionStore } from "./execution-store.ts";
-import { type AwsRequestHead, readRequestHead, sendError, sendResponse } from "./http-exchange.ts";
+import {
+  type AwsRequestHead,
+  type EndpointRequest,
+  type EndpointResponse,
+  errorResponse,
+  readRequestHead,
+  successResponse,
+  writeResponse,
+} from "./http-exchange.ts";
+import { inProcessRequestHandler } from "./in-process-handler.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
 import { LOCAL_REGION } from "./local-account.ts";
@@ -58,6 +69,11 @@ export interface AwsEndpoint {
   readonly executionStore: ExecutionStore;
   /** The SQS queues (the workflows' dead-letter queues), for the runtime to create and fill. */
   readonly sqsQueues: SqsQueues;
+  /**
+   * For an SDK client's `requestHandler`: its requests dispatched in process, answered exactly as over
+   * HTTP (same limits, same errors), without a socket. Refuses (`ECONNREFUSED`) once the endpoint is closed.
+   */
+  readonly requestHandler: SdkRequestHandler;
   /** Calls per `<service>:<Operation>` since start or the last `resetStats()`. */
   stats(): Record<string, number>;
   resetStats(): void;
@@ -98,8 +114,10 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     ].map((service) => [service.name, service]),
   );
 
+  const dispatch = (request: EndpointRequest) => dispatchRequest(request, services, stats);
+  let closed = false;
   const server = createServer((incoming, outgoing) => {
-    void handle(incoming, outgoing, services, stats);
+    void serveHttp(incoming, outgoing, dispatch);
   });
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
@@ -113,12 +131,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     region,
     executionStore,
     sqsQueues,
+    requestHandler: inProcessRequestHandler(dispatch, () => closed),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     flush,
     close: async () => {
       // A long poll would hold the close up to 20 s: it answers now, empty or with what is there.
       sqsQueues.close();
+      closed = true;
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
@@ -128,45 +148,64 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   };
 }
 
-async function handle(
+async function serveHttp(
   incoming: IncomingMessage,
   outgoing: ServerResponse,
+  dispatch: (request: EndpointRequest) => Promise<EndpointResponse>,
+): Promise<void> {
+  try {
+    const response = await dispatch({
+      method: incoming.method ?? "GET",
+      url: incoming.url ?? "/",
+      headers: incoming.headers,
+      readBody: (maxBytes) => readBody(incoming, maxBytes),
+    });
+    // A body left unread (an early answer) is not waited for: the connection closes after the answer.
+    writeResponse(outgoing, response, hasPendingBody(incoming) ? { connection: "close" } : {});
+  } catch (error) {
+    // Nobody is left to answer, and a client hanging up is no failure of the endpoint.
+    if (error instanceof ClientAbortedError) return void outgoing.destroy();
+    console.error("Local AWS endpoint could not answer", incoming.method, incoming.url, error);
+    outgoing.destroy();
+  }
+}
+
+/** One request to its service's operation and back: every way in (HTTP, in process) goes through here. */
+async function dispatchRequest(
+  request: EndpointRequest,
   services: ReadonlyMap<string, AwsService>,
   stats: CallStats,
-): Promise<void> {
+): Promise<EndpointResponse> {
   let contentType = JSON_CONTENT_TYPE;
   let serviceName = "";
   try {
-    const head = readRequestHead(incoming);
+    const head = readRequestHead(request);
     serviceName = detectService(head.headers, head.segments);
     const service = services.get(serviceName);
     // Answered before the body is read: no bytes are taken from a request nobody serves.
     if (service === undefined) throw unknownOperation(`The local AWS endpoint does not serve '${serviceName}'`, head);
     contentType = service.contentType;
-    const request = { ...head, body: await readBody(incoming, maxRequestBodyBytes(service.name)) };
-    const operation = service.resolve(request);
-    if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, request);
+    const awsRequest = { ...head, body: await request.readBody(maxRequestBodyBytes(service.name)) };
+    const operation = service.resolve(awsRequest);
+    if (operation === undefined) throw unknownOperation(`No ${serviceName} operation matches`, awsRequest);
     stats.count(`${service.name}:${operation.name}`);
-    sendResponse(outgoing, contentType, await operation.run());
+    return successResponse(contentType, await operation.run());
   } catch (error) {
-    // Nobody is left to answer, and a client hanging up is no failure of the endpoint.
-    if (error instanceof ClientAbortedError) return void outgoing.destroy();
-    const answer = errorAnswer(error, serviceName, incoming);
-    // A body left unread is not waited for: the connection closes after the answer.
-    sendError(outgoing, contentType, answer, hasPendingBody(incoming) ? { connection: "close" } : {});
+    if (error instanceof ClientAbortedError) throw error;
+    return errorResponse(contentType, errorAnswer(error, serviceName, request));
   }
 }
 
 /** The AWS error a failure is answered with; a failure of the endpoint itself also goes to stderr. */
-function errorAnswer(error: unknown, serviceName: string, incoming: IncomingMessage): AwsError {
+function errorAnswer(error: unknown, serviceName: string, request: EndpointRequest): AwsError {
   if (error instanceof RequestBodyTooLargeError) return requestTooLarge(error, serviceName);
   if (!(error instanceof AwsError)) {
-    console.error("Local AWS endpoint failed on", incoming.method, incoming.url, error);
+    console.error("Local AWS endpoint failed on", request.method, request.url, error);
     return internalFailure(error);
   }
   // Answered on purpose (e.g. a Publish while the runtime shuts down): worth a line, not a stack trace.
   if (error.code === "InternalFailureException") {
-    console.error(`Local AWS endpoint answered ${incoming.method} ${incoming.url}: ${error.code}: ${error.message}`);
+    console.error(`Local AWS endpoint answered ${request.method} ${request.url}: ${error.code}: ${error.message}`);
   }
   return error;
 }

@@ -9,7 +9,7 @@ import { parseRule } from "./parser.ts";
 import { readPayload } from "./payload.ts";
 import { RuleSqlError } from "./rule-sql-error.ts";
 import { planSelect, type SelectPlan } from "./select-plan.ts";
-import { topicFilterProblem, topicMatches } from "./topic-filter.ts";
+import { topicFilterProblem, topicMatcher } from "./topic-filter.ts";
 
 export interface RuleMessage {
   readonly topic: string;
@@ -63,7 +63,7 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
   const now = options.now ?? Date.now;
   const newUuid = options.newUuid ?? randomUUID;
 
-  const matches = (topic: string): boolean => topicMatches(topicFilter, topic);
+  const matches = topicMatcher(topicFilter);
 
   function run(message: RuleMessage): RuleOutcome {
     if (!matches(message.topic)) {

@@ -19,22 +19,33 @@ export function topicFilterProblem(filter: string): string | undefined {
 
 /** Whether a published `topic` matches `filter`. Throws TopicFilterError on an invalid filter. */
 export function topicMatches(filter: string, topic: string): boolean {
+  return topicMatcher(filter)(topic);
+}
+
+/**
+ * `filter` checked and split once, for every topic a rule sees (the broker calls each rule on each
+ * message). Throws TopicFilterError on an invalid filter.
+ */
+export function topicMatcher(filter: string): (topic: string) => boolean {
   const problem = topicFilterProblem(filter);
   if (problem !== undefined) throw new TopicFilterError(`invalid topic filter '${filter}': ${problem}`);
-  if (!isPublishableTopic(topic)) return false;
-  // MQTT 3.1.1 §4.7.2: a filter starting with a wildcard never matches a `$` topic such as `$aws/...`.
-  if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) return false;
-
   const filterLevels = filter.split("/");
-  const topicLevels = topic.split("/");
-  for (const [index, level] of filterLevels.entries()) {
-    // `a/#` also matches its parent `a` (MQTT 3.1.1 §4.7.1.2).
-    if (level === "#") return true;
-    const topicLevel = topicLevels[index];
-    if (topicLevel === undefined) return false;
-    if (level !== "+" && level !== topicLevel) return false;
-  }
-  return filterLevels.length === topicLevels.length;
+  // MQTT 3.1.1 §4.7.2: a filter starting with a wildcard never matches a `$` topic such as `$aws/...`.
+  const startsWithWildcard = filter.startsWith("+") || filter.startsWith("#");
+  return (topic) => {
+    if (!isPublishableTopic(topic)) return false;
+    if (startsWithWildcard && topic.startsWith("$")) return false;
+    const topicLevels = topic.split("/");
+    for (let index = 0; index < filterLevels.length; index++) {
+      const level = filterLevels[index];
+      // `a/#` also matches its parent `a` (MQTT 3.1.1 §4.7.1.2).
+      if (level === "#") return true;
+      const topicLevel = topicLevels[index];
+      if (topicLevel === undefined) return false;
+      if (level !== "+" && level !== topicLevel) return false;
+    }
+    return filterLevels.length === topicLevels.length;
+  };
 }
 
 function isPublishableTopic(topic: string): boolean {

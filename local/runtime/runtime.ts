@@ -218,9 +218,11 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     };
+    // In process: the handlers' SDK requests reach the endpoint's dispatch without a socket.
+    const sdk = { requestHandler: aws.requestHandler };
     // The runtime's own clients, configured exactly as the handlers' are.
-    const iot = iotClientFor(sdkEnvironment);
-    const secrets = secretsManagerClientFor(sdkEnvironment);
+    const iot = iotClientFor(sdkEnvironment, sdk);
+    const secrets = secretsManagerClientFor(sdkEnvironment, sdk);
     cleanups.push(async () => {
       iot.destroy();
       secrets.destroy();
@@ -246,6 +248,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
           ...(hooks.ttsRequestTimeoutMs !== undefined ? { requestTimeoutMs: hooks.ttsRequestTimeoutMs } : {}),
         }),
         sdkEnvironment,
+        sdk,
       ),
       onFinished: (summary) => {
         hooks.onExecution?.(summary);

@@ -12,6 +12,14 @@
  * soon as the `NewError` is built (its constructor's first assignment, `this.avoidNew = true`, goes
  * through a setter defined here), or at the next microtask if `evaluate` was called some other way.
  * Hand-written: jsonpath-plus has no option for it, and aws-local-stepfunctions passes its own options.
+ *
+ * Upstream (JSONPath-Plus/JSONPath, src/jsonpath.js): `JSONPath()` called as a function does
+ * `try { return new JSONPath(...) } catch (e) { if (!e.avoidNew) throw e; return e.value; }`, and the
+ * constructor `throw new NewError(ret)` when `evaluate` gives a non-object — exceptions as control
+ * flow on the success path. No upstream issue names it (searched the tracker: #86, #98 and #111 are about
+ * what `wrap: false` returns, not its cost); the fix to propose there is to return the value from the
+ * function form without the throw (e.g. an internal `evaluate` call instead of `new`). Drop this patch
+ * when a release does that: `test/local/workflows/jsonpath-scalar-results.test.ts` pins the results.
  */
 import { JSONPath } from "jsonpath-plus";
 

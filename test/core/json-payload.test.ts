@@ -25,6 +25,13 @@ describe("decodeJsonPayload", () => {
     expect(nestsDeeperThan('{"a": "\\\\", "b": [[[]]]}', 3)).toBe(true);
   });
 
+  it("refuses bytes that are not UTF-8, and decodes the next payload as if nothing happened", () => {
+    // An unfinished sequence (0xE2 0x82 of "€") at the end: a decoder keeping state would carry it over.
+    const refused = decodeJsonPayload(new Uint8Array([0x7b, 0x7d, 0xe2, 0x82]));
+    expect(refused).toMatchObject({ ok: false, reason: expect.stringContaining("encoded data was not valid") });
+    expect(decodeJsonPayload(bytes('{"price":"€5"}'))).toEqual({ ok: true, value: { price: "€5" } });
+  });
+
   it("tells why a payload is not UTF-8 JSON, echoing at most 40 printable characters", () => {
     const refused = decodeJsonPayload(bytes(`x${"y".repeat(5000)}`));
     expect(refused.ok).toBe(false);

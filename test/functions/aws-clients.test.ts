@@ -1,0 +1,48 @@
+/**
+ * SDK clients from an environment record (functions/runtime/aws-clients.ts): the standard variables, and
+ * what only code can give — the request handler the local runtime passes to reach its endpoint in process.
+ */
+import { DescribeThingCommand } from "@aws-sdk/client-iot";
+import { describe, expect, it } from "vitest";
+import { clientConfig, iotClientFor, type SdkRequestHandler } from "../../functions/runtime/aws-clients.ts";
+
+const env = {
+  AWS_REGION: "eu-west-1",
+  AWS_ENDPOINT_URL: "http://127.0.0.1:4566",
+  AWS_ACCESS_KEY_ID: "AKID",
+  AWS_SECRET_ACCESS_KEY: "secret",
+};
+
+describe("clientConfig", () => {
+  it("takes region, endpoint and credentials from the standard variables, and resolves middleware once per command", () => {
+    expect(clientConfig(env)).toEqual({
+      cacheMiddleware: true,
+      region: "eu-west-1",
+      endpoint: "http://127.0.0.1:4566",
+      credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
+    });
+    expect(clientConfig({}, undefined)).toEqual({ cacheMiddleware: true });
+  });
+
+  it("sends every request of a client through the request handler it is given", async () => {
+    const seen: { method: string; path: string; authorization: string | undefined }[] = [];
+    const requestHandler: SdkRequestHandler = {
+      async handle(request) {
+        seen.push({ method: request.method, path: request.path, authorization: request.headers["authorization"] });
+        const body = new TextEncoder().encode(JSON.stringify({ thingName: "t", attributes: {}, version: 1 }));
+        return { response: { statusCode: 200, headers: { "content-type": "application/json" }, body } };
+      },
+      updateHttpClientConfig() {},
+      httpHandlerConfigs: () => ({}),
+    };
+    const iot = iotClientFor(env, { requestHandler });
+    const first = await iot.send(new DescribeThingCommand({ thingName: "t" }));
+    await iot.send(new DescribeThingCommand({ thingName: "t" }));
+    expect(first).toMatchObject({ thingName: "t", version: 1 });
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject({ method: "GET", path: "/things/t" });
+    // Signed as over HTTP: the local endpoint tells the service by the credential scope.
+    expect(seen[0]!.authorization).toMatch(/Credential=AKID\/\d{8}\/eu-west-1\/iot\/aws4_request/);
+    iot.destroy();
+  });
+});
