@@ -9,11 +9,19 @@ import { z } from "zod";
 import type { FunctionName } from "./catalogue.ts";
 import { ConfigurationError } from "./core/errors.ts";
 import {
+  FREQUENCY_PLAN_ID_PATTERN,
+  LORAWAN_VERSIONS,
+  type LorawanVersion,
+  REGIONAL_PARAMETERS_VERSIONS,
+  type RegionalParametersVersion,
+} from "./core/provisioning/device-attributes.ts";
+import {
   MAX_STACK_NAME_LENGTH,
   STACK_NAME_PATTERN,
   THING_NAME_PATTERN,
   THING_NAME_SCHEMES,
 } from "./core/thing-name.ts";
+import { ttsIdSchema } from "./core/tts-id.ts";
 import type { Environment } from "./runtime/aws-clients.ts";
 
 function onOff(fallback: "on" | "off") {
@@ -55,17 +63,25 @@ function ttsRequestTimeoutMs(fallback: number) {
   return z.coerce.number().int().min(100).max(60_000).default(fallback).describe("timeout of one TTS call");
 }
 
+const STACK_NAME = z
+  .string()
+  .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
+  .max(
+    MAX_STACK_NAME_LENGTH,
+    `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
+  )
+  .describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`);
+
+const THING_TYPE_NAME = z
+  .string()
+  .regex(THING_NAME_PATTERN)
+  .default("lorawan")
+  .describe("thing type of created things");
+
 export const SETTINGS = {
   "ensure-thing": z.object({
-    STACK_NAME: z
-      .string()
-      .regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -")
-      .max(
-        MAX_STACK_NAME_LENGTH,
-        `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
-      )
-      .describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
-    THING_TYPE_NAME: z.string().regex(THING_NAME_PATTERN).default("lorawan").describe("thing type of created things"),
+    STACK_NAME,
+    THING_TYPE_NAME,
     THING_NAME_SCHEME: z.enum(THING_NAME_SCHEMES).default("DevEUI").describe("`DevEUI` or `DeviceID`"),
     THING_CACHE_TTL_SECONDS: z.coerce
       .number()
@@ -117,6 +133,39 @@ export const SETTINGS = {
     TTS_API_KEY_SECRET_ARN,
     TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000),
   }),
+  "validate-device-thing": z.object({
+    STACK_NAME,
+    THING_TYPE_NAME,
+    TTS_APPLICATION_ID: ttsIdSchema("application ID").describe(
+      "the deployment's TTS application: devices are created in it unless the thing names another",
+    ),
+    FREQUENCY_PLAN_ID: z
+      .string()
+      .regex(FREQUENCY_PLAN_ID_PATTERN)
+      .describe("frequency plan of devices whose thing has no `frequencyPlanID`, e.g. `EU_863_870_TTN`"),
+    LORAWAN_VERSION: z
+      .enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]])
+      .default("1.0.3")
+      .describe("LoRaWAN version of devices whose thing has no `lorawanVersion`"),
+    REGIONAL_PARAMETERS_VERSION: z
+      .enum(Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]])
+      .default("1.0.3-a")
+      .describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`"),
+  }),
+  "register-end-device": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+    TTS_API_KEY_CACHE_SECONDS,
+  }),
+  "register-root-keys": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+    TTS_API_KEY_CACHE_SECONDS,
+  }),
+  "record-provisioning": z.object({}),
+  "provisioning-feedback": z.object({ IOT_DATA_ENDPOINT }),
 } as const satisfies Record<FunctionName, z.ZodObject>;
 
 /** A function's settings as it uses them (defaults applied, numbers and switches parsed). */

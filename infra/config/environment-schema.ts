@@ -5,6 +5,13 @@
  */
 import { z } from "zod";
 import {
+  FREQUENCY_PLAN_ID_PATTERN,
+  LORAWAN_VERSIONS,
+  type LorawanVersion,
+  REGIONAL_PARAMETERS_VERSIONS,
+  type RegionalParametersVersion,
+} from "../../functions/core/provisioning/device-attributes.ts";
+import {
   MAX_STACK_NAME_LENGTH,
   STACK_NAME_PATTERN,
   THING_NAME_PATTERN,
@@ -79,6 +86,41 @@ const TtsSchema = z
     }
   });
 
+/**
+ * Creating devices in TTS from AWS IoT things (DESIGN §6). Off by default: when on, Terraform turns on
+ * the account's thing registry events (account-wide). Deleting the TTS device with the thing is an
+ * opt-in of its own: TTS users were hurt by deletions that followed things.
+ */
+const ProvisioningSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    deleteInTts: z.boolean().default(false),
+    /** For things without `frequencyPlanID`, e.g. `EU_863_870_TTN`; required when enabled (a wrong plan cannot join). */
+    frequencyPlanId: z
+      .string()
+      .regex(FREQUENCY_PLAN_ID_PATTERN, "must be a TTS frequency plan id such as EU_863_870_TTN")
+      .optional(),
+    /** For things without `lorawanVersion`. */
+    lorawanVersion: z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]).default("1.0.3"),
+    /** For things without `regionalParametersVersion`. */
+    regionalParametersVersion: z
+      .enum(Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]])
+      .default("1.0.3-a"),
+  })
+  .superRefine((provisioning, context) => {
+    if (provisioning.enabled && provisioning.frequencyPlanId === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["frequencyPlanId"],
+        message: "is required when provisioning is enabled: the frequency plan of things without frequencyPlanID",
+      });
+    }
+    if (provisioning.deleteInTts && !provisioning.enabled) {
+      context.addIssue({ code: "custom", path: ["deleteInTts"], message: "needs provisioning.enabled" });
+    }
+  })
+  .default({ enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" });
+
 const ThingsSchema = z
   .strictObject({
     typeName: z.string().regex(THING_NAME_PATTERN, "must be a valid IoT thing type name").default("lorawan"),
@@ -87,8 +129,15 @@ const ThingsSchema = z
     shadowMetrics: z.boolean().default(true),
     /** Also report each uplink's `decoded_payload` in the shadow (off: it can be large, and personal). */
     shadowDecodedPayload: z.boolean().default(false),
+    provisioning: ProvisioningSchema,
   })
-  .default({ typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false });
+  .default({
+    typeName: "lorawan",
+    nameScheme: "DevEUI",
+    shadowMetrics: true,
+    shadowDecodedPayload: false,
+    provisioning: { enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" },
+  });
 
 /** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */
 export const WORKFLOW_LOG_LEVELS = ["ALL", "ERROR", "FATAL", "OFF"] as const;
