@@ -137,7 +137,7 @@ export const SETTINGS = {
     STACK_NAME,
     THING_TYPE_NAME,
     TTS_APPLICATION_ID: ttsIdSchema("application ID").describe(
-      "the deployment's TTS application: devices are created in it unless the thing names another",
+      "the deployment's TTS application, where devices are created (a thing's `applicationID` must name it)",
     ),
     FREQUENCY_PLAN_ID: z
       .string()

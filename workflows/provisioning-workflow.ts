@@ -14,11 +14,13 @@
  * create it.
  */
 import type { ChoiceState, StateMachineDefinition } from "./asl.ts";
-import { catchAllTo, lambdaTask, TRANSIENT_ERRORS, TRANSIENT_RETRY } from "./lambda-task.ts";
+import { catchAllTo, lambdaTask, TRANSIENT_RETRY } from "./lambda-task.ts";
 import type { FunctionArns } from "./workflow-types.ts";
 
-/** The Lambda service's transient failures and TTS's (unreached, 408, 429, 5xx), with the same backoff. */
-export const TTS_TRANSIENT_RETRY = { ...TRANSIENT_RETRY, ErrorEquals: [...TRANSIENT_ERRORS, "TtsUnavailable"] };
+/** TTS unreached or answering 408, 429 or 5xx: the same backoff as the Lambda service's own transient failures. */
+export const TTS_UNAVAILABLE_RETRY = { ...TRANSIENT_RETRY, ErrorEquals: ["TtsUnavailable"] } as const;
+
+const TTS_CALL_RETRY = [TRANSIENT_RETRY, TTS_UNAVAILABLE_RETRY];
 
 const REGISTRIES = { is: "IS", js: "JS", ns: "NS", as: "AS" } as const;
 type Registry = keyof typeof REGISTRIES;
@@ -36,7 +38,7 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
       payload: { action, registry, ...devicePayload },
       resultSelector: action === "create" ? { "created.$": "$.Payload.created" } : { "deleted.$": "$.Payload.deleted" },
       resultPath: options.resultPath,
-      retry: [TTS_TRANSIENT_RETRY],
+      retry: TTS_CALL_RETRY,
       catch: catchAllTo(options.catchTo, options.catchPath),
       next: options.next,
     });
@@ -110,7 +112,7 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
         payload: { "device.$": device },
         resultSelector: { "created.$": "$.Payload.created" },
         resultPath: "$.js",
-        retry: [TTS_TRANSIENT_RETRY],
+        retry: TTS_CALL_RETRY,
         catch: catchAllTo("RollBackFromJS"),
         next: "CreateInNS",
       }),

@@ -243,3 +243,10 @@ export type TtsFlavour = EnvironmentConfig["tts"]["flavour"];
 export function ttsPrincipalAccount(tts: EnvironmentConfig["tts"]): string {
   return tts.flavour === "enterprise" ? tts.principalAccountId : TTS_PRINCIPAL_ACCOUNTS[tts.flavour];
 }
+
+/** The deployment's one TTS application (see ONE_APPLICATION_PER_STACK_NAME). */
+export function deploymentApplicationId(tts: EnvironmentConfig["tts"]): string {
+  const [applicationId] = tts.applicationIds;
+  if (applicationId === undefined) throw new Error("tts.applicationIds must list one application");
+  return applicationId;
+}

@@ -127,7 +127,12 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     };
     // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
     const rules = createRulesEngine(
-      topicRules(config.stackName),
+      topicRules(
+        config.stackName,
+        config.provisioning === "on"
+          ? { thingTypeName: config.thingTypeName, deleteInTts: config.deleteInTts === "on" }
+          : undefined,
+      ),
       {
         start: (workflow, input, { namePrefix, rule, message }) => {
           // StartExecution's own check, before the message is accepted: its refusal is the rule's error action.
@@ -228,6 +233,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         functionEnvironments(config, {
           url: ttsUrl,
           apiKeySecretArn,
+          applicationId: DEFAULT_APPLICATION_ID,
           ...(hooks.ttsRequestTimeoutMs !== undefined ? { requestTimeoutMs: hooks.ttsRequestTimeoutMs } : {}),
         }),
         sdkEnvironment,

@@ -62,12 +62,28 @@ describe("deployment configuration", () => {
         apiKeys: "manual",
         configurePubSub: false,
       },
-      things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
+      things: {
+        typeName: "lorawan",
+        nameScheme: "DevEUI",
+        shadowMetrics: true,
+        shadowDecodedPayload: false,
+        provisioning: { enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" },
+      },
       workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
       alarmActions: [],
       tags: {},
     });
+  });
+
+  it.each([
+    [{ enabled: true }, "things.provisioning.frequencyPlanId", "is required when provisioning is enabled"],
+    [{ deleteInTts: true, frequencyPlanId: "EU_863_870_TTN" }, "things.provisioning.deleteInTts", "needs provisioning.enabled"],
+    [{ enabled: true, frequencyPlanId: "EU 868" }, "things.provisioning.frequencyPlanId", "frequency plan id"],
+    [{ enabled: true, frequencyPlanId: "EU_863_870_TTN", lorawanVersion: "1.0.4" }, "things.provisioning.lorawanVersion", ""],
+  ])("refuses the provisioning settings %j (%s)", (provisioning, path, message) => {
+    expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(path);
+    if (message !== "") expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(message);
   });
 
   it("maps each TTS flavour to the account TTS assumes the role from", () => {
