@@ -1,7 +1,8 @@
-/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, DescribeEndpoint. */
+/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, event configurations, DescribeEndpoint. */
 import { z } from "zod";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { invalidRequest } from "./errors.ts";
+import type { EventConfigurations } from "./event-configurations.ts";
 import { booleanQuery, defined, integerQuery } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
 import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
@@ -30,8 +31,16 @@ const createThingTypeBody = z.object({
     .optional(),
 });
 
-export function createIotService(options: { registry: ThingRegistry; endpointAddress: () => string }): AwsService {
-  const { registry } = options;
+const updateEventConfigurationsBody = z.object({
+  eventConfigurations: z.record(z.string(), z.object({ Enabled: z.boolean().optional() })).optional(),
+});
+
+export function createIotService(options: {
+  registry: ThingRegistry;
+  events: EventConfigurations;
+  endpointAddress: () => string;
+}): AwsService {
+  const { registry, events } = options;
   const body = <T>(request: AwsRequest, schema: z.ZodType<T>): T => parseJsonBody(request.body, schema, BAD_REQUEST);
   const json = (value: unknown) => ({ json: value });
 
@@ -99,6 +108,19 @@ export function createIotService(options: { registry: ThingRegistry; endpointAdd
       path: "/thing-types/{thingTypeName}",
       operation: "DescribeThingType",
       handle: ({ thingTypeName = "" }) => json(registry.describeThingType(thingTypeName)),
+    },
+    {
+      method: "PATCH",
+      path: "/event-configurations",
+      operation: "UpdateEventConfigurations",
+      handle: (_, request) =>
+        json(events.update(body(request, updateEventConfigurationsBody).eventConfigurations ?? {})),
+    },
+    {
+      method: "GET",
+      path: "/event-configurations",
+      operation: "DescribeEventConfigurations",
+      handle: () => json(events.describe()),
     },
     {
       method: "GET",

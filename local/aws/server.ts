@@ -11,9 +11,10 @@ import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
 import { ExecutionStore } from "./execution-store.ts";
 import { type AwsRequestHead, readRequestHead, sendError, sendResponse } from "./http-exchange.ts";
+import { EventConfigurations } from "./event-configurations.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
-import { LOCAL_REGION } from "./local-account.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./local-account.ts";
 import type { LogSource } from "./logs/log-source.ts";
 import { createLogsService } from "./logs/logs-service.ts";
 import type { PublishFn } from "./publish.ts";
@@ -26,6 +27,7 @@ import { SqsQueues } from "./sqs-queues.ts";
 import { createSqsService } from "./sqs-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
+import { thingEvent } from "./thing-events.ts";
 import { ThingRegistry } from "./thing-registry.ts";
 
 export interface AwsEndpointOptions {
@@ -69,7 +71,19 @@ const JSON_CONTENT_TYPE = "application/json";
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? "127.0.0.1";
   const region = options.region ?? LOCAL_REGION;
-  const registry = new ThingRegistry({ dataDir: options.dataDir, region });
+  const events = new EventConfigurations({ dataDir: options.dataDir });
+  const registry = new ThingRegistry({
+    dataDir: options.dataDir,
+    region,
+    onChange: (operation, thing) => {
+      if (!events.isEnabled("THING")) return;
+      const { topic, message } = thingEvent(operation, thing, LOCAL_ACCOUNT_ID);
+      // Asynchronous, as on AWS: the API call has answered; the event follows through the broker.
+      options.publish(topic, Buffer.from(JSON.stringify(message)), { qos: 1, retain: false }).catch((error: unknown) => {
+        console.error(`Could not publish the registry event on ${topic}:`, error);
+      });
+    },
+  });
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
   const secrets = new SecretStore({ dataDir: options.dataDir, region });
   const executionStore = options.executionStore ?? new ExecutionStore({ dataDir: options.dataDir });
@@ -79,7 +93,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   let port = options.port;
   const services = new Map<string, AwsService>(
     [
-      createIotService({ registry, endpointAddress: () => `${host}:${port}` }),
+      createIotService({ registry, events, endpointAddress: () => `${host}:${port}` }),
       createIotDataService({ shadows, publish: options.publish }),
       createSecretsService(secrets),
       createLogsService({ source: options.logs ?? { groups: () => [] }, region }),
@@ -97,7 +111,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
-    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
+    await Promise.all([registry.flush(), events.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
   };
   return {
     url: `http://${urlHost(host)}:${port}`,

@@ -7,7 +7,12 @@
  */
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CreateThingTypeCommand, type IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
+import {
+  CreateThingTypeCommand,
+  type IoTClient,
+  ResourceAlreadyExistsException,
+  UpdateEventConfigurationsCommand,
+} from "@aws-sdk/client-iot";
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -217,6 +222,10 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       secrets.destroy();
     });
     await ensureThingType(iot, config.thingTypeName);
+    // What Terraform's aws_iot_event_configurations does for a deployment with provisioning on.
+    if (config.provisioning === "on") {
+      await iot.send(new UpdateEventConfigurationsCommand({ eventConfigurations: { THING: { Enabled: true } } }));
+    }
     const apiKeySecretArn = await putApiKeySecret(secrets, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
