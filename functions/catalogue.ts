@@ -50,8 +50,7 @@ export const FUNCTIONS = {
   },
   "register-end-device": {
     entry: "functions/register-end-device/handler.ts",
-    description:
-      "Creates a device in TTS's Identity, Network or Application Server, or deletes it from any registry",
+    description: "Creates a device in TTS's Identity, Network or Application Server, or deletes it from any registry",
   },
   "register-root-keys": {
     entry: "functions/register-root-keys/handler.ts",

@@ -43,13 +43,18 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
       next: options.next,
     });
   const undo = (registry: Registry, next: string) =>
-    registryCall("delete", registry, { "device.$": device }, {
-      resultPath: `$.undo.${registry}`,
-      // A delete that failed is reported in the feedback, and the others still run.
-      catchTo: next,
-      catchPath: `$.undoFailed.${registry}`,
-      next,
-    });
+    registryCall(
+      "delete",
+      registry,
+      { "device.$": device },
+      {
+        resultPath: `$.undo.${registry}`,
+        // A delete that failed is reported in the feedback, and the others still run.
+        catchTo: next,
+        catchPath: `$.undoFailed.${registry}`,
+        next,
+      },
+    );
   /** Rolls back from `registry` down, unless the Identity Server had the device before this execution. */
   const rollBackFrom = (registry: Registry): ChoiceState => ({
     Type: "Choice",
@@ -59,12 +64,17 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
   });
   const deleted = "$.deletedDevice";
   const deleteFrom = (registry: Registry, next: string) =>
-    registryCall("delete", registry, { "device.$": deleted }, {
-      resultPath: `$.deleted.${registry}`,
-      catchTo: "PublishFailed",
-      catchPath: "$.error",
-      next,
-    });
+    registryCall(
+      "delete",
+      registry,
+      { "device.$": deleted },
+      {
+        resultPath: `$.deleted.${registry}`,
+        catchTo: "PublishFailed",
+        catchPath: "$.error",
+        next,
+      },
+    );
 
   return {
     Comment:
@@ -96,7 +106,8 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
       },
       NothingToCreate: {
         Type: "Pass",
-        Comment: "Another deployment's thing, a device TTS has already (keys gone, ids set), or a thing deleted meanwhile",
+        Comment:
+          "Another deployment's thing, a device TTS has already (keys gone, ids set), or a thing deleted meanwhile",
         Parameters: { "thingName.$": "$.thingName", provisioned: false, "reason.$": "$.validation.reason" },
         End: true,
       },

@@ -9,9 +9,9 @@ import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody 
 import type { AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
+import { EventConfigurations } from "./event-configurations.ts";
 import { ExecutionStore } from "./execution-store.ts";
 import { type AwsRequestHead, readRequestHead, sendError, sendResponse } from "./http-exchange.ts";
-import { EventConfigurations } from "./event-configurations.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./local-account.ts";
@@ -79,9 +79,11 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       if (!events.isEnabled("THING")) return;
       const { topic, message } = thingEvent(operation, thing, LOCAL_ACCOUNT_ID);
       // Asynchronous, as on AWS: the API call has answered; the event follows through the broker.
-      options.publish(topic, Buffer.from(JSON.stringify(message)), { qos: 1, retain: false }).catch((error: unknown) => {
-        console.error(`Could not publish the registry event on ${topic}:`, error);
-      });
+      options
+        .publish(topic, Buffer.from(JSON.stringify(message)), { qos: 1, retain: false })
+        .catch((error: unknown) => {
+          console.error(`Could not publish the registry event on ${topic}:`, error);
+        });
     },
   });
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
@@ -111,7 +113,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
-    await Promise.all([registry.flush(), events.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
+    await Promise.all([
+      registry.flush(),
+      events.flush(),
+      shadows.flush(),
+      secrets.flush(),
+      executionStore.flush(),
+      sqsQueues.flush(),
+    ]);
   };
   return {
     url: `http://${urlHost(host)}:${port}`,

@@ -67,7 +67,12 @@ describe("deployment configuration", () => {
         nameScheme: "DevEUI",
         shadowMetrics: true,
         shadowDecodedPayload: false,
-        provisioning: { enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" },
+        provisioning: {
+          enabled: false,
+          deleteInTts: false,
+          lorawanVersion: "1.0.3",
+          regionalParametersVersion: "1.0.3-a",
+        },
       },
       workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
       logRetentionDays: 30,
@@ -78,9 +83,17 @@ describe("deployment configuration", () => {
 
   it.each([
     [{ enabled: true }, "things.provisioning.frequencyPlanId", "is required when provisioning is enabled"],
-    [{ deleteInTts: true, frequencyPlanId: "EU_863_870_TTN" }, "things.provisioning.deleteInTts", "needs provisioning.enabled"],
+    [
+      { deleteInTts: true, frequencyPlanId: "EU_863_870_TTN" },
+      "things.provisioning.deleteInTts",
+      "needs provisioning.enabled",
+    ],
     [{ enabled: true, frequencyPlanId: "EU 868" }, "things.provisioning.frequencyPlanId", "frequency plan id"],
-    [{ enabled: true, frequencyPlanId: "EU_863_870_TTN", lorawanVersion: "1.0.4" }, "things.provisioning.lorawanVersion", ""],
+    [
+      { enabled: true, frequencyPlanId: "EU_863_870_TTN", lorawanVersion: "1.0.4" },
+      "things.provisioning.lorawanVersion",
+      "",
+    ],
   ])("refuses the provisioning settings %j (%s)", (provisioning, path, message) => {
     expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(path);
     if (message !== "") expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(message);

@@ -40,9 +40,7 @@ describe("integration stack: provisioning (things.provisioning)", () => {
         "SELECT operation, thingName, timestamp FROM '$aws/events/thing/+/created' WHERE thingTypeName = 'lorawan' AND attributes.stackName = 'test-stack'",
       ),
     );
-    expect(rule["step_functions"]).toEqual([
-      expect.objectContaining({ execution_name_prefix: "thing-created" }),
-    ]);
+    expect(rule["step_functions"]).toEqual([expect.objectContaining({ execution_name_prefix: "thing-created" })]);
   });
 
   it("deleteInTts adds the deleted thing event rule, which selects the device ids only", () => {
@@ -82,7 +80,9 @@ describe("integration stack: provisioning (things.provisioning)", () => {
     expect(updates.flatMap((statement) => [statement.Resource].flat())).toEqual([
       expect.stringMatching(/^arn:.*:iot:eu-west-1:.*:thing\/\*$/),
     ]);
-    expect(roles("iot:DescribeThing").filter((role) => /validate-device-thing|register-root-keys/.test(role))).toHaveLength(2);
+    expect(
+      roles("iot:DescribeThing").filter((role) => /validate-device-thing|register-root-keys/.test(role)),
+    ).toHaveLength(2);
     const secretReaders = roles("secretsmanager:GetSecretValue");
     expect(secretReaders.some((role) => role.includes("register-root-keys"))).toBe(true);
     expect(secretReaders.some((role) => role.includes("register-end-device"))).toBe(true);

@@ -37,7 +37,11 @@ export function fakeTtsRegistries() {
     if (failure !== undefined) {
       failure.times -= 1;
       if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
-      return error(failure.status, failure.status === 403 ? 7 : failure.status === 400 ? 3 : 14, "error:pkg/fake:injected");
+      return error(
+        failure.status,
+        failure.status === 403 ? 7 : failure.status === 400 ? 3 : 14,
+        "error:pkg/fake:injected",
+      );
     }
     const store = devices[registry];
     const endDevice = (body as { end_device?: { ids: { device_id: string; dev_eui?: string; join_eui?: string } } })

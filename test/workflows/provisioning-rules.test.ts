@@ -43,9 +43,9 @@ function evaluate(rule: typeof created, operation: "CREATED" | "DELETED", event:
 describe("provisioning rules", () => {
   it("exist only when the deployment provisions; deleted only with deleteInTts", () => {
     expect(topicRules(STACK).some((rule) => rule.workflow === "provisioning")).toBe(false);
-    expect(
-      provisioningRules(STACK, { thingTypeName: "lorawan", deleteInTts: false }).map((rule) => rule.name),
-    ).toEqual(["things_prod_eu1_created"]);
+    expect(provisioningRules(STACK, { thingTypeName: "lorawan", deleteInTts: false }).map((rule) => rule.name)).toEqual(
+      ["things_prod_eu1_created"],
+    );
     expect([created?.name, deleted?.name]).toEqual(["things_prod_eu1_created", "things_prod_eu1_deleted"]);
   });
 

@@ -3,12 +3,7 @@
  * calling the real handler in process, IoT and Secrets Manager mocked, TTS's four registries faked
  * in memory: the saga, its rollback at each registry, idempotence, and that no key is in any event.
  */
-import {
-  DescribeThingCommand,
-  IoTClient,
-  ResourceNotFoundException,
-  UpdateThingCommand,
-} from "@aws-sdk/client-iot";
+import { DescribeThingCommand, IoTClient, ResourceNotFoundException, UpdateThingCommand } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient, PublishCommand } from "@aws-sdk/client-iot-data-plane";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { StateMachine } from "aws-local-stepfunctions";
@@ -22,8 +17,8 @@ import { loadSettings } from "../../functions/settings.ts";
 import { ApiKeys } from "../../functions/tts/api-keys.ts";
 import type { TtsRegistry } from "../../functions/tts/end-devices.ts";
 import { createValidateDeviceThingHandler } from "../../functions/validate-device-thing/handler.ts";
-import { allStates } from "../../workflows/asl.ts";
 import { type LocalHandlers, localFunctionArn, taskOverrides } from "../../local/workflows/task-overrides.ts";
+import { allStates } from "../../workflows/asl.ts";
 import { provisioningWorkflow } from "../../workflows/provisioning-workflow.ts";
 import { fakeTtsRegistries } from "../support/fake-tts-registries.ts";
 
@@ -55,7 +50,11 @@ const allEventText: string[] = [];
 function handlers(): LocalHandlers {
   const iot = new IoTClient({ region: "eu-west-1" });
   const iotData = new IoTDataPlaneClient({ region: "eu-west-1" });
-  const apiKeys = new ApiKeys({ client: new SecretsManagerClient({ region: "eu-west-1" }), secretId: "s", ttlSeconds: 60 });
+  const apiKeys = new ApiKeys({
+    client: new SecretsManagerClient({ region: "eu-west-1" }),
+    secretId: "s",
+    ttlSeconds: 60,
+  });
   const ttsEnv = { TTS_URL: "https://tts.example.com", TTS_API_KEY_SECRET_ARN: "s" };
   const ttsContext = <F extends "register-end-device" | "register-root-keys">(name: F) => ({
     config: loadSettings(name, ttsEnv),
@@ -83,7 +82,7 @@ function handlers(): LocalHandlers {
 }
 
 async function run(input: object) {
-  const execution = machine.run(input, {
+  const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: taskOverrides(definition, { handlers: handlers() }) as never,
       retryIntervalOverrides: Object.fromEntries(taskNames.map((name) => [name, 0])),
@@ -187,23 +186,26 @@ describe("provisioning workflow: a created thing", () => {
     ["js", "PUT", ["js", "is"]],
     ["ns", "PUT", ["ns", "js", "is"]],
     ["as", "PUT", ["as", "ns", "js", "is"]],
-  ])("a refusal by %s rolls back what was created, in reverse order, and fails with the cause", async (registry, method, undone) => {
-    tts.fail(registry, method, 400);
-    const { error } = await created();
-    expect(error?.name).toBe("TtsRejected");
-    expect(tts.holding(DEVICE_ID)).toEqual([]);
-    const deletes = tts.calls.filter((call) => call.method === "DELETE").map((call) => call.registry);
-    expect(deletes).toEqual(undone);
-    expect(iotMock.commandCalls(UpdateThingCommand)).toEqual([]);
-    const [failed] = feedback();
-    expect(failed?.topic).toBe(`lorawan/${THING}/provisioning/failed`);
-    expect(failed?.message).toMatchObject({
-      thingName: THING,
-      error: { name: "TtsRejected", message: expect.stringContaining("TTS answered 400") },
-      rolledBack: undone,
-      rollbackFailed: [],
-    });
-  });
+  ])(
+    "a refusal by %s rolls back what was created, in reverse order, and fails with the cause",
+    async (registry, method, undone) => {
+      tts.fail(registry, method, 400);
+      const { error } = await created();
+      expect(error?.name).toBe("TtsRejected");
+      expect(tts.holding(DEVICE_ID)).toEqual([]);
+      const deletes = tts.calls.filter((call) => call.method === "DELETE").map((call) => call.registry);
+      expect(deletes).toEqual(undone);
+      expect(iotMock.commandCalls(UpdateThingCommand)).toEqual([]);
+      const [failed] = feedback();
+      expect(failed?.topic).toBe(`lorawan/${THING}/provisioning/failed`);
+      expect(failed?.message).toMatchObject({
+        thingName: THING,
+        error: { name: "TtsRejected", message: expect.stringContaining("TTS answered 400") },
+        rolledBack: undone,
+        rollbackFailed: [],
+      });
+    },
+  );
 
   it("a refusal by the Identity Server (403, the key's rights) creates nothing and rolls nothing back", async () => {
     tts.fail("is", "POST", 403);
@@ -276,7 +278,11 @@ describe("provisioning workflow: a created thing", () => {
   });
 
   it.each([
-    ["a device TTS has already (ids set, no keys)", { devEUI: THING, stackName: "prod", deviceID: "d1", applicationID: "app-one" }, "lorawan"],
+    [
+      "a device TTS has already (ids set, no keys)",
+      { devEUI: THING, stackName: "prod", deviceID: "d1", applicationID: "app-one" },
+      "lorawan",
+    ],
     ["another deployment's thing", { ...KEYED, stackName: "other" }, "lorawan"],
     ["a thing of another type", KEYED, "sensor"],
   ])("skips %s quietly", async (_, attributes, type) => {
@@ -306,7 +312,11 @@ describe("provisioning workflow: a deleted thing (deleteInTts)", () => {
     expect(feedback()).toEqual([
       {
         topic: `lorawan/${THING}/provisioning/deleted`,
-        message: { thingName: THING, device: { applicationId: "app-one", deviceId: DEVICE_ID }, time: expect.any(String) },
+        message: {
+          thingName: THING,
+          device: { applicationId: "app-one", deviceId: DEVICE_ID },
+          time: expect.any(String),
+        },
       },
     ]);
   });

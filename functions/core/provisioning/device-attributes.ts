@@ -106,7 +106,11 @@ export interface EndDeviceSpec {
 export type Attributes = Readonly<Record<string, string | undefined>>;
 
 /** Checks every attribute; the device to create, or a `DeviceAttributeError` naming each problem. */
-export function endDeviceSpec(thingName: string, attributes: Attributes, defaults: ProvisioningDefaults): EndDeviceSpec {
+export function endDeviceSpec(
+  thingName: string,
+  attributes: Attributes,
+  defaults: ProvisioningDefaults,
+): EndDeviceSpec {
   const problems: DeviceAttributeErrorName[] = [];
   const present = (name: string): string | undefined => {
     const value = attributes[name];
@@ -141,7 +145,11 @@ export function endDeviceSpec(thingName: string, attributes: Attributes, default
     ? REGIONAL_PARAMETERS_VERSIONS[phyAttribute as RegionalParametersVersion]
     : undefined;
   if (phyVersion === undefined) problems.push("UnsupportedRegionalParametersVersion");
-  if (macVersion !== undefined && phyVersion !== undefined && (macVersion === "MAC_V1_1") !== phyVersion.startsWith("PHY_V1_1")) {
+  if (
+    macVersion !== undefined &&
+    phyVersion !== undefined &&
+    (macVersion === "MAC_V1_1") !== phyVersion.startsWith("PHY_V1_1")
+  ) {
     problems.push("IncompatibleRegionalParametersVersion");
   }
 

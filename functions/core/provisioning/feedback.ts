@@ -36,7 +36,11 @@ export interface FailedFeedback {
   /** Registries the device was created in and deleted from again, in the order of the deletes. */
   readonly rolledBack: readonly TtsRegistry[];
   /** Registries the compensation could not delete it from: the operator must, with the reason. */
-  readonly rollbackFailed: readonly { readonly registry: TtsRegistry; readonly error: string; readonly message: string }[];
+  readonly rollbackFailed: readonly {
+    readonly registry: TtsRegistry;
+    readonly error: string;
+    readonly message: string;
+  }[];
   readonly time: string;
 }
 

@@ -102,7 +102,11 @@ describe("thing registry events ($aws/events/thing/<name>/created|updated|delete
       // The event carries every attribute, keys included: AWS's format, which is why our rules select none.
       attributes: { devEUI: "0004A30B001C0530", appKey: "00112233445566778899AABBCCDDEEFF" },
     });
-    expect(second).toMatchObject({ operation: "UPDATED", versionNumber: 2, attributes: { devEUI: "0004A30B001C0530" } });
+    expect(second).toMatchObject({
+      operation: "UPDATED",
+      versionNumber: 2,
+      attributes: { devEUI: "0004A30B001C0530" },
+    });
     expect(third).toMatchObject({ operation: "DELETED", thingTypeName: "lorawan", thingId: created.thingId });
     expect(new Set(events.map(({ json }) => json["eventId"])).size).toBe(3);
   });
