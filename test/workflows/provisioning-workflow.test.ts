@@ -265,6 +265,14 @@ describe("provisioning workflow: a created thing", () => {
     expect(tts.devices.is.has(DEVICE_ID)).toBe(true);
   });
 
+  it("EUIs another device of another id holds (409, then no device of this id) are a TtsDeviceConflict", async () => {
+    tts.fail("is", "POST", 409);
+    const { error } = await created();
+    expect(error?.name).toBe("TtsDeviceConflict");
+    expect(error?.message).toContain("another device with these EUIs");
+    expect(registryCalls()).toEqual(["POST is", "GET is"]);
+  });
+
   it("invalid attributes fail validation with the problem's name, before any TTS call", async () => {
     thingWith({ devEUI: THING, joinEUI: "70B3D57ED0000000", stackName: "prod", appKey: "short" });
     const { error } = await created();
