@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
-import { topicRules } from "../../workflows/catalogue.ts";
+import { topicRules, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 import {
   type AwsEndpoint,
   AwsError,
@@ -104,6 +104,8 @@ export interface RuntimeHooks {
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
   boundHeapGrowth();
   const dataDir = resolve(config.dataDir);
+  // As deployed: the provisioning state machine (and its queue) only when provisioning is on.
+  const workflowNames = WORKFLOW_NAMES.filter((name) => name !== "provisioning" || config.provisioning === "on");
   await mkdir(dataDir, { recursive: true });
   // Before anything reads the state: another runtime's writes would be lost otherwise.
   const releaseDataDir = await lockDataDir(dataDir);
@@ -206,7 +208,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       },
     });
     cleanups.push(() => aws.close());
-    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
+    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName, workflowNames);
 
     const sdkEnvironment = {
       AWS_ENDPOINT_URL: aws.url,
@@ -235,6 +237,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
 
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
+      workflows: workflowNames,
       store,
       region: LOCAL_REGION,
       sdk: sdkIntegrations({ iot }),

@@ -9,8 +9,14 @@ import { DescribeThingTypeCommand, type IoTClient, ResourceNotFoundException } f
 import { paginateListStateMachines, type SFNClient } from "@aws-sdk/client-sfn";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type SQSClient } from "@aws-sdk/client-sqs";
 import { iotClientFor } from "../../functions/runtime/aws-clients.ts";
-import { stateMachineLogGroupName, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import {
+  OPTIONAL_WORKFLOWS,
+  stateMachineLogGroupName,
+  stateMachineName,
+  WORKFLOW_NAMES,
+} from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
@@ -63,7 +69,11 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
   try {
     const access = await checkAccess(sfn, target);
     if (!access.ok) return [access.result];
-    const machines = WORKFLOW_NAMES.map((workflow) => stateMachineName(target.stackName, workflow));
+    const machineOf = (workflow: WorkflowName) => stateMachineName(target.stackName, workflow);
+    // A workflow the configuration leaves off (provisioning) is not missing when it is not there.
+    const machines = WORKFLOW_NAMES.filter(
+      (workflow) => !OPTIONAL_WORKFLOWS.has(workflow) || access.stateMachines.has(machineOf(workflow)),
+    ).map(machineOf);
     return [
       access.result,
       ...machines.map((machine) => checkStateMachine(machine, access.stateMachines, target)),
