@@ -43,6 +43,27 @@ export const FUNCTIONS = {
     description:
       "Creates, updates or deletes an application's TTS AWS IoT pub/sub; invoked by Terraform when tts.configurePubSub is on",
   },
+  "validate-device-thing": {
+    entry: "functions/validate-device-thing/handler.ts",
+    description:
+      "Reads a new thing from the registry and checks its LoRaWAN attributes before its device is created in TTS",
+  },
+  "register-end-device": {
+    entry: "functions/register-end-device/handler.ts",
+    description: "Creates a device in TTS's Identity, Network or Application Server, or deletes it from any registry",
+  },
+  "register-root-keys": {
+    entry: "functions/register-root-keys/handler.ts",
+    description: "Reads a thing's root keys from the registry and sets them in TTS's Join Server",
+  },
+  "record-provisioning": {
+    entry: "functions/record-provisioning/handler.ts",
+    description: "Records deviceID/applicationID on a provisioned thing and removes its root key attributes",
+  },
+  "provisioning-feedback": {
+    entry: "functions/provisioning-feedback/handler.ts",
+    description: "Publishes a provisioning outcome on lorawan/<thing>/provisioning/{created,failed,deleted}",
+  },
 } as const;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -9,11 +9,19 @@
 import type { FunctionName } from "./catalogue.ts";
 import { ConfigurationError } from "./core/errors.ts";
 import {
+  FREQUENCY_PLAN_ID_PATTERN,
+  LORAWAN_VERSIONS,
+  type LorawanVersion,
+  REGIONAL_PARAMETERS_VERSIONS,
+  type RegionalParametersVersion,
+} from "./core/provisioning/device-attributes.ts";
+import {
   MAX_STACK_NAME_LENGTH,
   STACK_NAME_PATTERN,
   THING_NAME_PATTERN,
   THING_NAME_SCHEMES,
 } from "./core/thing-name.ts";
+import { ttsIdSchema } from "./core/tts-id.ts";
 import * as z from "./core/zod.ts";
 import type { Environment } from "./runtime/aws-clients.ts";
 
@@ -67,21 +75,25 @@ function ttsRequestTimeoutMs(fallback: number) {
  */
 export const THING_CACHE_TTL_SECONDS = { min: 1, max: 86_400, fallback: 10_800 } as const;
 
+const STACK_NAME = z
+  .string()
+  .check(
+    z.regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -"),
+    z.maxLength(
+      MAX_STACK_NAME_LENGTH,
+      `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
+    ),
+    z.describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
+  );
+
+const THING_TYPE_NAME = z
+  ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
+  .check(z.describe("thing type of created things"));
+
 export const SETTINGS = {
   "ensure-thing": z.object({
-    STACK_NAME: z
-      .string()
-      .check(
-        z.regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -"),
-        z.maxLength(
-          MAX_STACK_NAME_LENGTH,
-          `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
-        ),
-        z.describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
-      ),
-    THING_TYPE_NAME: z
-      ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
-      .check(z.describe("thing type of created things")),
+    STACK_NAME,
+    THING_TYPE_NAME,
     THING_NAME_SCHEME: z._default(z.enum(THING_NAME_SCHEMES), "DevEUI").check(z.describe("`DevEUI` or `DeviceID`")),
     THING_CACHE_TTL_SECONDS: integer(
       THING_CACHE_TTL_SECONDS,
@@ -125,6 +137,46 @@ export const SETTINGS = {
     TTS_API_KEY_SECRET_ARN,
     TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000),
   }),
+  "validate-device-thing": z.object({
+    STACK_NAME,
+    THING_TYPE_NAME,
+    TTS_APPLICATION_ID: ttsIdSchema("application ID").check(
+      z.describe(
+        "the deployment's TTS application, where devices are created (a thing's `applicationID` must name it)",
+      ),
+    ),
+    FREQUENCY_PLAN_ID: z
+      .string()
+      .check(
+        z.regex(FREQUENCY_PLAN_ID_PATTERN),
+        z.describe("frequency plan of devices whose thing has no `frequencyPlanID`, e.g. `EU_863_870_TTN`"),
+      ),
+    LORAWAN_VERSION: z
+      ._default(z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]), "1.0.3")
+      .check(z.describe("LoRaWAN version of devices whose thing has no `lorawanVersion`")),
+    REGIONAL_PARAMETERS_VERSION: z
+      ._default(
+        z.enum(
+          Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]],
+        ),
+        "1.0.3-a",
+      )
+      .check(z.describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`")),
+  }),
+  "register-end-device": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+    TTS_API_KEY_CACHE_SECONDS,
+  }),
+  "register-root-keys": z.object({
+    TTS_URL,
+    TTS_API_KEY_SECRET_ARN,
+    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+    TTS_API_KEY_CACHE_SECONDS,
+  }),
+  "record-provisioning": z.object({}),
+  "provisioning-feedback": z.object({ IOT_DATA_ENDPOINT }),
 } as const satisfies Record<FunctionName, z.ZodMiniObject>;
 
 /** A function's settings as it uses them (defaults applied, numbers and switches parsed). */

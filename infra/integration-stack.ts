@@ -10,6 +10,8 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
 import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
+import type { TopicRule } from "../workflows/topic-rule.ts";
+import type { WorkflowName } from "../workflows/workflow-types.ts";
 import { Account } from "./account.ts";
 import { bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
 import { type EnvironmentConfig, ttsPrincipalAccount } from "./config/environment-schema.ts";
@@ -17,6 +19,7 @@ import { environmentOf, FUNCTION_SETTINGS, type FunctionContext } from "./lambda
 import { WorkflowFunction } from "./lambda/workflow-function.ts";
 import { StackAlarms } from "./monitoring/stack-alarms.ts";
 import { StackDashboard } from "./monitoring/stack-dashboard.ts";
+import { ThingRegistryEvents } from "./provisioning/thing-registry-events.ts";
 import { configureStateBackend, defaultStateBackend } from "./state-backend.ts";
 import { ThingType } from "./thing-type.ts";
 import { TtsAccessRole } from "./tts/tts-access-role.ts";
@@ -36,12 +39,40 @@ export interface IntegrationStackProps {
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
+/** The provisioning workflow's functions: deployed with it, only when `things.provisioning.enabled`. */
+export const PROVISIONING_FUNCTIONS: readonly FunctionName[] = [
+  "validate-device-thing",
+  "register-end-device",
+  "register-root-keys",
+  "record-provisioning",
+  "provisioning-feedback",
+];
+
 /**
  * The functions an environment deploys: all of the catalogue, except `configure-tts-pubsub` (which may
- * read every application's API key) unless Terraform is to configure the pub/sub with it.
+ * read every application's API key) unless Terraform is to configure the pub/sub with it, and the
+ * provisioning functions unless provisioning is on.
  */
-function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
-  return FUNCTION_NAMES.filter((name) => name !== "configure-tts-pubsub" || config.tts.configurePubSub);
+export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
+  return FUNCTION_NAMES.filter(
+    (name) =>
+      (name !== "configure-tts-pubsub" || config.tts.configurePubSub) &&
+      (!PROVISIONING_FUNCTIONS.includes(name) || config.things.provisioning.enabled),
+  );
+}
+
+/** The workflows an environment deploys: provisioning only when enabled. */
+export function deployedWorkflowNames(config: EnvironmentConfig): WorkflowName[] {
+  return WORKFLOW_NAMES.filter((name) => name !== "provisioning" || config.things.provisioning.enabled);
+}
+
+/** The rules of an environment: with provisioning on, the thing registry event rules too. */
+export function deployedTopicRules(config: EnvironmentConfig): TopicRule[] {
+  const { provisioning, typeName } = config.things;
+  return topicRules(
+    config.stackName,
+    provisioning.enabled ? { thingTypeName: typeName, deleteInTts: provisioning.deleteInTts } : undefined,
+  );
 }
 
 export class IntegrationStack extends TerraformStack {
@@ -97,8 +128,9 @@ export class IntegrationStack extends TerraformStack {
       functions.map(({ name, deployed }) => [name, deployed.function.arn]),
     );
 
-    const rules = topicRules(stackName);
-    const workflows = WORKFLOW_NAMES.map((workflow) => {
+    if (config.things.provisioning.enabled) new ThingRegistryEvents(this, "thing-registry-events");
+    const rules = deployedTopicRules(config);
+    const workflows = deployedWorkflowNames(config).map((workflow) => {
       const machine = new WorkflowStateMachine(this, `workflow-${workflow}`, {
         workflow,
         config,

@@ -5,6 +5,8 @@
 import type { StateMachineDefinition } from "./asl.ts";
 import { downlinkRules } from "./downlink-rules.ts";
 import { downlinkWorkflow } from "./downlink-workflow.ts";
+import { type ProvisioningRuleOptions, provisioningRules } from "./provisioning-rules.ts";
+import { provisioningWorkflow } from "./provisioning-workflow.ts";
 import type { TopicRule } from "./topic-rule.ts";
 import { upstreamRules } from "./upstream-rules.ts";
 import { upstreamWorkflow } from "./upstream-workflow.ts";
@@ -19,6 +21,11 @@ export const WORKFLOWS = {
     description: "Application downlink requests on lorawan/downlink → TTS downlink queue, or failed feedback",
     definition: (arnOf: FunctionArns, settings: WorkflowSettings) => downlinkWorkflow(arnOf, settings),
   },
+  provisioning: {
+    description:
+      "AWS IoT things of ours created or deleted → their device created in (or deleted from) TTS's four registries, with rollback",
+    definition: (arnOf: FunctionArns, _settings: WorkflowSettings) => provisioningWorkflow(arnOf),
+  },
 } as const satisfies Record<
   WorkflowName,
   { description: string; definition: (arnOf: FunctionArns, settings: WorkflowSettings) => StateMachineDefinition }
@@ -26,8 +33,19 @@ export const WORKFLOWS = {
 
 export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 
-export function topicRules(stackName: string): TopicRule[] {
-  return [...upstreamRules(stackName), ...downlinkRules(stackName)];
+/**
+ * Workflows a deployment has only when its configuration turns them on (`things.provisioning`):
+ * the operator tools skip them where they are not deployed rather than report them missing.
+ */
+export const OPTIONAL_WORKFLOWS: ReadonlySet<WorkflowName> = new Set(["provisioning"]);
+
+/** With `provisioning` (when the deployment creates devices from things), the thing registry event rules too. */
+export function topicRules(stackName: string, provisioning?: ProvisioningRuleOptions): TopicRule[] {
+  return [
+    ...upstreamRules(stackName),
+    ...downlinkRules(stackName),
+    ...(provisioning !== undefined ? provisioningRules(stackName, provisioning) : []),
+  ];
 }
 
 /** One state machine per workflow and deployment, e.g. `prod-eu1-upstream`. */

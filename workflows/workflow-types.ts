@@ -4,7 +4,7 @@
  */
 import type { FunctionName } from "../functions/catalogue.ts";
 
-export type WorkflowName = "upstream" | "downlink";
+export type WorkflowName = "upstream" | "downlink" | "provisioning";
 
 /** How a definition names the Lambdas it invokes: real ARNs on AWS, in-process handlers locally. */
 export type FunctionArns = (name: FunctionName) => string;

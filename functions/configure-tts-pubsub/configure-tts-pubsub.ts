@@ -8,7 +8,7 @@
  * Every failure is thrown (Terraform shows it and the apply fails): a missing key, TTS's refusal with
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
-import type { ApiKeys } from "../tts/api-keys.ts";
+import { type ApiKeys, TtsApiKeyMissingError } from "../tts/api-keys.ts";
 import { answerText, callTts } from "../tts/http.ts";
 import {
   type AwsIotPubSub,
@@ -18,12 +18,9 @@ import {
 } from "../tts/pubsub.ts";
 import type { TtsDeps } from "../tts/step-context.ts";
 
-export type PubSubAction = "create" | "update" | "delete";
+export { TtsApiKeyMissingError };
 
-/** The application's key is not in the deployment's secret (or the secret is not readable JSON). */
-export class TtsApiKeyMissingError extends Error {
-  override readonly name = "TtsApiKeyMissing";
-}
+export type PubSubAction = "create" | "update" | "delete";
 
 /** TTS answered with a non-2xx status (other than 404 on delete). */
 export class TtsPubSubRefusedError extends Error {

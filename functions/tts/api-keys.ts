@@ -24,6 +24,11 @@ export class ApiKeySecretError extends Error {
   override readonly name = "ApiKeySecretError";
 }
 
+/** The application's key is not in the deployment's secret (or the secret is not readable JSON). */
+export class TtsApiKeyMissingError extends Error {
+  override readonly name = "TtsApiKeyMissing";
+}
+
 /** An application's key, or why the deployment has none for it (a state to report, not a failure of ours). */
 export type ApiKeyLookup = { readonly apiKey: string } | { readonly missing: string };
 
@@ -57,6 +62,13 @@ export class ApiKeys {
       if (error instanceof ApiKeySecretError) return { missing: error.message };
       throw error;
     }
+  }
+
+  /** The application's key, or a `TtsApiKeyMissingError` saying why there is none. */
+  async require(applicationId: string): Promise<string> {
+    const key = await this.lookup(applicationId);
+    if ("missing" in key) throw new TtsApiKeyMissingError(key.missing);
+    return key.apiKey;
   }
 
   /** After TTS refused a key: the next call reads the secret again (it may have been rotated). */

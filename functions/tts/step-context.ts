@@ -6,7 +6,12 @@ import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { type ApiKeys, apiKeysFor } from "./api-keys.ts";
 
-export type TtsFunctionName = "enqueue-downlink" | "find-queued-downlink" | "configure-tts-pubsub";
+export type TtsFunctionName =
+  | "enqueue-downlink"
+  | "find-queued-downlink"
+  | "configure-tts-pubsub"
+  | "register-end-device"
+  | "register-root-keys";
 
 export interface TtsStepContext<F extends TtsFunctionName> {
   readonly config: Settings<F>;

@@ -5,6 +5,13 @@
  */
 import { z } from "zod";
 import {
+  FREQUENCY_PLAN_ID_PATTERN,
+  LORAWAN_VERSIONS,
+  type LorawanVersion,
+  REGIONAL_PARAMETERS_VERSIONS,
+  type RegionalParametersVersion,
+} from "../../functions/core/provisioning/device-attributes.ts";
+import {
   MAX_STACK_NAME_LENGTH,
   STACK_NAME_PATTERN,
   THING_NAME_PATTERN,
@@ -80,6 +87,41 @@ const TtsSchema = z
     }
   });
 
+/**
+ * Creating devices in TTS from AWS IoT things (DESIGN §6). Off by default: when on, Terraform turns on
+ * the account's thing registry events (account-wide). Deleting the TTS device with the thing is an
+ * opt-in of its own: TTS users were hurt by deletions that followed things.
+ */
+const ProvisioningSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    deleteInTts: z.boolean().default(false),
+    /** For things without `frequencyPlanID`, e.g. `EU_863_870_TTN`; required when enabled (a wrong plan cannot join). */
+    frequencyPlanId: z
+      .string()
+      .regex(FREQUENCY_PLAN_ID_PATTERN, "must be a TTS frequency plan id such as EU_863_870_TTN")
+      .optional(),
+    /** For things without `lorawanVersion`. */
+    lorawanVersion: z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]).default("1.0.3"),
+    /** For things without `regionalParametersVersion`. */
+    regionalParametersVersion: z
+      .enum(Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]])
+      .default("1.0.3-a"),
+  })
+  .superRefine((provisioning, context) => {
+    if (provisioning.enabled && provisioning.frequencyPlanId === undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["frequencyPlanId"],
+        message: "is required when provisioning is enabled: the frequency plan of things without frequencyPlanID",
+      });
+    }
+    if (provisioning.deleteInTts && !provisioning.enabled) {
+      context.addIssue({ code: "custom", path: ["deleteInTts"], message: "needs provisioning.enabled" });
+    }
+  })
+  .default({ enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" });
+
 const ThingsSchema = z
   .strictObject({
     typeName: z.string().regex(THING_NAME_PATTERN, "must be a valid IoT thing type name").default("lorawan"),
@@ -95,6 +137,7 @@ const ThingsSchema = z
       .min(THING_CACHE_TTL_SECONDS.min)
       .max(THING_CACHE_TTL_SECONDS.max)
       .default(THING_CACHE_TTL_SECONDS.fallback),
+    provisioning: ProvisioningSchema,
   })
   .default({
     typeName: "lorawan",
@@ -102,6 +145,7 @@ const ThingsSchema = z
     shadowMetrics: true,
     shadowDecodedPayload: false,
     cacheTtlSeconds: THING_CACHE_TTL_SECONDS.fallback,
+    provisioning: { enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" },
   });
 
 /** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */
@@ -211,4 +255,11 @@ export type TtsFlavour = EnvironmentConfig["tts"]["flavour"];
 /** The AWS account TTS assumes our role from. */
 export function ttsPrincipalAccount(tts: EnvironmentConfig["tts"]): string {
   return tts.flavour === "enterprise" ? tts.principalAccountId : TTS_PRINCIPAL_ACCOUNTS[tts.flavour];
+}
+
+/** The deployment's one TTS application (see ONE_APPLICATION_PER_STACK_NAME). */
+export function deploymentApplicationId(tts: EnvironmentConfig["tts"]): string {
+  const [applicationId] = tts.applicationIds;
+  if (applicationId === undefined) throw new Error("tts.applicationIds must list one application");
+  return applicationId;
 }

@@ -13,11 +13,12 @@
  */
 import type { FunctionName } from "../../functions/catalogue.ts";
 import { CLAIMS_SHADOW } from "../../functions/core/downlink/claims.ts";
+import { PROVISIONING_OUTCOMES, provisioningTopic } from "../../functions/core/provisioning/feedback.ts";
 import { SHADOW_NAME } from "../../functions/core/shadow-report.ts";
 import { republishTopic, TTS_EVENT_KINDS } from "../../functions/core/tts-events.ts";
 import type { SettingsEnvironment } from "../../functions/settings.ts";
 import type { Account } from "../account.ts";
-import type { EnvironmentConfig } from "../config/environment-schema.ts";
+import { deploymentApplicationId, type EnvironmentConfig } from "../config/environment-schema.ts";
 import { allow, type PolicyStatement } from "../iam/policy-document.ts";
 
 export interface FunctionContext {
@@ -83,12 +84,21 @@ const readTtsApiKeys = ({ ttsApiKeysSecretArn }: FunctionContext): PolicyStateme
 ];
 
 const TTS_ACCESS: Pick<
-  EnvironmentBuilder<"enqueue-downlink" | "find-queued-downlink" | "configure-tts-pubsub">,
+  EnvironmentBuilder<
+    "enqueue-downlink" | "find-queued-downlink" | "configure-tts-pubsub" | "register-end-device" | "register-root-keys"
+  >,
   "TTS_URL" | "TTS_API_KEY_SECRET_ARN"
 > = {
   TTS_URL: ({ config }) => config.tts.url,
   TTS_API_KEY_SECRET_ARN: ({ ttsApiKeysSecretArn }) => ttsApiKeysSecretArn,
 };
+
+/**
+ * IAM cannot narrow thing ARNs by attribute or thing type: `thing/*` is as narrow as the provisioning
+ * functions' registry calls can be. What keeps them to our things is the rule's WHERE (our type, our
+ * stackName) and ValidateAttributes' check of both before anything is written.
+ */
+const DEVICE_THINGS = "thing/*";
 
 /** A workflow step of one TTS call (the downlink's Push and its looks into the queue). */
 const TTS_CALL = {
@@ -181,6 +191,46 @@ export const FUNCTION_SETTINGS: { readonly [F in FunctionName]: FunctionSettings
         ["iot:Publish"],
         [account.iot("topic/lorawan/*/downlink/failed"), account.iot("topic/lorawan/downlink/failed")],
         "PublishDownlinkFailed",
+      ),
+    ],
+    environment: { IOT_DATA_ENDPOINT },
+  },
+  "validate-device-thing": {
+    ...IOT_CALLS,
+    permissions: ({ account }) => [allow(["iot:DescribeThing"], [account.iot(DEVICE_THINGS)], "ReadDeviceThings")],
+    environment: {
+      STACK_NAME: ({ config }) => config.stackName,
+      THING_TYPE_NAME: ({ config }) => config.things.typeName,
+      TTS_APPLICATION_ID: ({ config }) => deploymentApplicationId(config.tts),
+      // Required by the configuration schema when provisioning is enabled, the only case this function is deployed.
+      FREQUENCY_PLAN_ID: ({ config }) => config.things.provisioning.frequencyPlanId ?? "",
+      LORAWAN_VERSION: ({ config }) => config.things.provisioning.lorawanVersion,
+      REGIONAL_PARAMETERS_VERSION: ({ config }) => config.things.provisioning.regionalParametersVersion,
+    },
+  },
+  "register-end-device": TTS_CALL,
+  "register-root-keys": {
+    ...TTS_CALL,
+    // The root keys are read from the thing itself, by this function only.
+    permissions: (context) => [
+      ...readTtsApiKeys(context),
+      allow(["iot:DescribeThing"], [context.account.iot(DEVICE_THINGS)], "ReadRootKeysFromDeviceThings"),
+    ],
+  },
+  "record-provisioning": {
+    ...IOT_CALLS,
+    permissions: ({ account }) => [
+      allow(["iot:UpdateThing"], [account.iot(DEVICE_THINGS)], "RecordDeviceAndRemoveKeysOnThings"),
+    ],
+    environment: {},
+  },
+  "provisioning-feedback": {
+    ...IOT_CALLS,
+    permissions: ({ account }) => [
+      allow(
+        ["iot:Publish"],
+        PROVISIONING_OUTCOMES.map((outcome) => account.iot(`topic/${provisioningTopic("*", outcome)}`)),
+        "PublishProvisioningOutcomes",
       ),
     ],
     environment: { IOT_DATA_ENDPOINT },

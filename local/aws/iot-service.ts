@@ -1,7 +1,8 @@
-/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, topic rules (read), DescribeEndpoint. */
+/** The IoT control plane (REST-JSON, signing name `iot`): things, thing types, topic rules (read), event configurations, DescribeEndpoint. */
 import { z } from "zod";
 import type { AwsRequest, AwsService } from "./aws-request.ts";
 import { invalidRequest } from "./errors.ts";
+import type { EventConfigurations } from "./event-configurations.ts";
 import { booleanQuery, defined, integerQuery } from "./query-params.ts";
 import { parseJsonBody } from "./request-body.ts";
 import { type RestRoute, resolveRestRoute } from "./rest-routes.ts";
@@ -31,12 +32,17 @@ const createThingTypeBody = z.object({
     .optional(),
 });
 
+const updateEventConfigurationsBody = z.object({
+  eventConfigurations: z.record(z.string(), z.object({ Enabled: z.boolean().optional() })).optional(),
+});
+
 export function createIotService(options: {
   registry: ThingRegistry;
   topicRules: TopicRuleCatalogue;
+  events: EventConfigurations;
   endpointAddress: () => string;
 }): AwsService {
-  const { registry, topicRules } = options;
+  const { registry, topicRules, events } = options;
   const body = <T>(request: AwsRequest, schema: z.ZodType<T>): T => parseJsonBody(request.body, schema, BAD_REQUEST);
   const json = (value: unknown) => ({ json: value });
 
@@ -104,6 +110,19 @@ export function createIotService(options: {
       path: "/thing-types/{thingTypeName}",
       operation: "DescribeThingType",
       handle: ({ thingTypeName = "" }) => json(registry.describeThingType(thingTypeName)),
+    },
+    {
+      method: "PATCH",
+      path: "/event-configurations",
+      operation: "UpdateEventConfigurations",
+      handle: (_, request) =>
+        json(events.update(body(request, updateEventConfigurationsBody).eventConfigurations ?? {})),
+    },
+    {
+      method: "GET",
+      path: "/event-configurations",
+      operation: "DescribeEventConfigurations",
+      handle: () => json(events.describe()),
     },
     {
       method: "GET",

@@ -11,6 +11,7 @@ import { ClientAbortedError, hasPendingBody, RequestBodyTooLargeError, readBody 
 import type { AwsService } from "./aws-request.ts";
 import { CallStats } from "./call-stats.ts";
 import { AwsError } from "./errors.ts";
+import { EventConfigurations } from "./event-configurations.ts";
 import { ExecutionStore } from "./execution-store.ts";
 import {
   type AwsRequestHead,
@@ -24,7 +25,7 @@ import {
 import { inProcessRequestHandler } from "./in-process-handler.ts";
 import { createIotService } from "./iot-service.ts";
 import { createIotDataService } from "./iotdata-service.ts";
-import { LOCAL_REGION } from "./local-account.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "./local-account.ts";
 import type { LogSource } from "./logs/log-source.ts";
 import { createLogsService } from "./logs/logs-service.ts";
 import type { PublishFn } from "./publish.ts";
@@ -37,6 +38,7 @@ import { SqsQueues } from "./sqs-queues.ts";
 import { createSqsService } from "./sqs-service.ts";
 import type { StepFunctionsBackend } from "./step-functions-backend.ts";
 import { createStepFunctionsService } from "./step-functions-service.ts";
+import { thingEvent } from "./thing-events.ts";
 import { ThingRegistry } from "./thing-registry.ts";
 import { type LocalTopicRule, TopicRuleCatalogue } from "./topic-rule-catalogue.ts";
 
@@ -88,7 +90,21 @@ const JSON_CONTENT_TYPE = "application/json";
 export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<AwsEndpoint> {
   const host = options.host ?? "127.0.0.1";
   const region = options.region ?? LOCAL_REGION;
-  const registry = new ThingRegistry({ dataDir: options.dataDir, region });
+  const events = new EventConfigurations({ dataDir: options.dataDir });
+  const registry = new ThingRegistry({
+    dataDir: options.dataDir,
+    region,
+    onChange: (operation, thing) => {
+      if (!events.isEnabled("THING")) return;
+      const { topic, message } = thingEvent(operation, thing, LOCAL_ACCOUNT_ID);
+      // Asynchronous, as on AWS: the API call has answered; the event follows through the broker.
+      options
+        .publish(topic, Buffer.from(JSON.stringify(message)), { qos: 1, retain: false })
+        .catch((error: unknown) => {
+          console.error(`Could not publish the registry event on ${topic}:`, error);
+        });
+    },
+  });
   const shadows = new ShadowService({ dataDir: options.dataDir, publish: options.publish });
   const secrets = new SecretStore({ dataDir: options.dataDir, region });
   const executionStore = options.executionStore ?? new ExecutionStore({ dataDir: options.dataDir });
@@ -100,6 +116,7 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
     [
       createIotService({
         registry,
+        events,
         topicRules: new TopicRuleCatalogue(options.topicRules ?? [], { region, createdAt: new Date() }),
         endpointAddress: () => `${host}:${port}`,
       }),
@@ -122,7 +139,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   port = await listen(server, host, options.port, "AWS endpoint port (--aws-port)");
 
   const flush = async (): Promise<void> => {
-    await Promise.all([registry.flush(), shadows.flush(), secrets.flush(), executionStore.flush(), sqsQueues.flush()]);
+    await Promise.all([
+      registry.flush(),
+      events.flush(),
+      shadows.flush(),
+      secrets.flush(),
+      executionStore.flush(),
+      sqsQueues.flush(),
+    ]);
   };
   return {
     url: `http://${urlHost(host)}:${port}`,

@@ -18,6 +18,9 @@ const MAX_PAGE_SIZE = 250;
 
 export type Attributes = Record<string, string>;
 
+/** A thing was created, updated or deleted (with the thing as it is now, or was before its deletion). */
+export type ThingChangeListener = (operation: "CREATED" | "UPDATED" | "DELETED", thing: ThingRecord) => void;
+
 export interface ThingRecord {
   readonly thingName: string;
   readonly thingId: string;
@@ -101,8 +104,11 @@ export class ThingRegistry {
   readonly #things: Map<string, ThingRecord>;
   readonly #thingTypes: Map<string, ThingTypeRecord>;
   readonly #writer: CoalescedJsonWriter;
+  readonly #onChange: ThingChangeListener;
 
-  constructor(options: { dataDir: string; region: string }) {
+  /** @param options.onChange told of every thing created, updated or deleted (the registry events' source) */
+  constructor(options: { dataDir: string; region: string; onChange?: ThingChangeListener }) {
+    this.#onChange = options.onChange ?? (() => undefined);
     const file = join(options.dataDir, "registry.json");
     const stored = readJsonFileSync(file, RegistryFile);
     this.#region = options.region;
@@ -144,6 +150,7 @@ export class ThingRegistry {
       version: 1,
     };
     this.#save(thing);
+    this.#onChange("CREATED", thing);
     return created(thing);
   }
 
@@ -178,12 +185,14 @@ export class ThingRegistry {
     const { thingTypeName: _previousType, ...rest } = thing;
     const thingTypeName = request.removeThingType === true ? undefined : (request.thingTypeName ?? thing.thingTypeName);
     assertAttributes(attributes, thingTypeName !== undefined);
-    this.#save({
+    const updated: ThingRecord = {
       ...rest,
       ...(thingTypeName === undefined ? {} : { thingTypeName }),
       attributes,
       version: thing.version + 1,
-    });
+    };
+    this.#save(updated);
+    this.#onChange("UPDATED", updated);
     return {};
   }
 
@@ -194,6 +203,7 @@ export class ThingRegistry {
     assertExpectedVersion(thing, request.expectedVersion);
     this.#things.delete(request.thingName);
     this.#writer.schedule();
+    this.#onChange("DELETED", thing);
     return {};
   }
 

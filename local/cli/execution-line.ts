@@ -6,7 +6,10 @@ import type { ExecutionSummary } from "../workflows/runner.ts";
 export function executionLine(summary: ExecutionSummary, now: Date = new Date()): string {
   const time = now.toISOString().slice(11, 23);
   const output = (summary.output ?? {}) as { thingName?: unknown };
-  const thing = typeof output.thingName === "string" ? output.thingName : "-";
+  // A failed execution has no output; the provisioning rules put the thing's name in the input.
+  const input = (summary.input ?? {}) as { thingName?: unknown };
+  const named = typeof output.thingName === "string" ? output.thingName : input.thingName;
+  const thing = typeof named === "string" ? named : "-";
   const status = summary.status === "SUCCEEDED" ? "ok    " : summary.status === "FAILED" ? "FAILED" : summary.status;
   const reason = summary.error !== undefined ? `  ${summary.error}: ${truncate(causeMessage(summary.cause))}` : "";
   return `${time}  ${summary.workflow.padEnd(9)} ${eventOf(summary).padEnd(20)} ${thing.padEnd(24)} ${status} ${String(summary.durationMs).padStart(5)} ms${reason}`;

@@ -113,6 +113,23 @@ export const LOCAL_OPTIONS = {
     schema: z.enum(["on", "off"]).default("off"),
     help: "also report each uplink's decoded_payload in the shadow (on|off)",
   },
+  // Devices created in TTS from things (`things.provisioning` in the deployment configuration); off as there.
+  provisioning: {
+    env: "PROVISIONING",
+    schema: z.enum(["on", "off"]).default("off"),
+    help: "create a thing's device in TTS when a thing of ours is created, with the registry events on (on|off)",
+  },
+  "delete-in-tts": {
+    env: "DELETE_IN_TTS",
+    schema: z.enum(["on", "off"]).default("off"),
+    help: "with provisioning on, also delete the TTS device when its thing is deleted (on|off)",
+  },
+  "frequency-plan-id": {
+    env: "FREQUENCY_PLAN_ID" satisfies keyof SettingsEnvironment<"validate-device-thing">,
+    // The simulator's devices are EU868 ones.
+    schema: z._default(SETTINGS["validate-device-thing"].shape.FREQUENCY_PLAN_ID, "EU_863_870_TTN"),
+    help: "frequency plan of provisioned devices whose thing has no frequencyPlanID",
+  },
   // Step Functions' logging configuration, with the deployed defaults (`workflows` in the deployment configuration).
   "workflow-log-level": {
     env: "WORKFLOW_LOG_LEVEL",
@@ -172,6 +189,9 @@ export interface LocalConfig {
   readonly thingNameScheme: ThingNameScheme;
   readonly shadowMetrics: "on" | "off";
   readonly shadowDecodedPayload: "on" | "off";
+  readonly provisioning: "on" | "off";
+  readonly deleteInTts: "on" | "off";
+  readonly frequencyPlanId: string;
   readonly workflowLogLevel: WorkflowLogLevel;
   readonly includeExecutionData: "on" | "off";
   readonly maxExecutions: number;
@@ -259,6 +279,11 @@ function sharedSettings(environment: string, env: Readonly<Record<string, string
     "thing-name-scheme": things.nameScheme,
     "shadow-metrics": things.shadowMetrics ? "on" : "off",
     "shadow-decoded-payload": things.shadowDecodedPayload ? "on" : "off",
+    provisioning: things.provisioning.enabled ? "on" : "off",
+    "delete-in-tts": things.provisioning.deleteInTts ? "on" : "off",
+    ...(things.provisioning.frequencyPlanId !== undefined
+      ? { "frequency-plan-id": things.provisioning.frequencyPlanId }
+      : {}),
     "workflow-log-level": workflows.logLevel,
     "include-execution-data": workflows.includeExecutionData ? "on" : "off",
   };

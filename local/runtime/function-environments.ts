@@ -12,6 +12,8 @@ export type FunctionEnvironments = { readonly [F in FunctionName]: SettingsEnvir
 export interface LocalTts {
   readonly url: string;
   readonly apiKeySecretArn: string;
+  /** The simulator's application: the one the local API key is for. */
+  readonly applicationId: string;
   /** Unset: the functions' default. */
   readonly requestTimeoutMs?: number;
 }
@@ -36,5 +38,15 @@ export function functionEnvironments(config: LocalConfig, tts: LocalTts): Functi
     "find-queued-downlink": ttsAccess,
     "publish-feedback": {},
     "configure-tts-pubsub": ttsAccess,
+    "validate-device-thing": {
+      STACK_NAME: config.stackName,
+      THING_TYPE_NAME: config.thingTypeName,
+      TTS_APPLICATION_ID: tts.applicationId,
+      FREQUENCY_PLAN_ID: config.frequencyPlanId,
+    },
+    "register-end-device": ttsAccess,
+    "register-root-keys": ttsAccess,
+    "record-provisioning": {},
+    "provisioning-feedback": {},
   };
 }

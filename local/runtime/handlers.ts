@@ -11,11 +11,16 @@ import * as downlinkClaim from "../../functions/downlink-claim/handler.ts";
 import * as enqueueDownlink from "../../functions/enqueue-downlink/handler.ts";
 import * as ensureThing from "../../functions/ensure-thing/handler.ts";
 import * as findQueuedDownlink from "../../functions/find-queued-downlink/handler.ts";
+import * as provisioningFeedback from "../../functions/provisioning-feedback/handler.ts";
 import * as publishFeedback from "../../functions/publish-feedback/handler.ts";
+import * as recordProvisioning from "../../functions/record-provisioning/handler.ts";
+import * as registerEndDevice from "../../functions/register-end-device/handler.ts";
+import * as registerRootKeys from "../../functions/register-root-keys/handler.ts";
 import * as republish from "../../functions/republish/handler.ts";
 import type { Environment, SdkOverrides } from "../../functions/runtime/aws-clients.ts";
 import { once } from "../../functions/runtime/once.ts";
 import * as updateShadow from "../../functions/update-shadow/handler.ts";
+import * as validateDeviceThing from "../../functions/validate-device-thing/handler.ts";
 import * as validateDownlink from "../../functions/validate-downlink/handler.ts";
 import type { LocalHandler, LocalHandlers } from "../workflows/task-overrides.ts";
 import type { FunctionEnvironments } from "./function-environments.ts";
@@ -58,6 +63,31 @@ export function localHandlers(
     "publish-feedback": local(
       publishFeedback.createPublishFeedbackHandler(
         once(() => publishFeedback.contextFromEnvironment(env("publish-feedback"), sdk)),
+      ),
+    ),
+    "validate-device-thing": local(
+      validateDeviceThing.createValidateDeviceThingHandler(
+        once(() => validateDeviceThing.contextFromEnvironment(env("validate-device-thing"))),
+      ),
+    ),
+    "register-end-device": local(
+      registerEndDevice.createRegisterEndDeviceHandler(
+        once(() => registerEndDevice.contextFromEnvironment(env("register-end-device"))),
+      ),
+    ),
+    "register-root-keys": local(
+      registerRootKeys.createRegisterRootKeysHandler(
+        once(() => registerRootKeys.contextFromEnvironment(env("register-root-keys"))),
+      ),
+    ),
+    "record-provisioning": local(
+      recordProvisioning.createRecordProvisioningHandler(
+        once(() => recordProvisioning.contextFromEnvironment(env("record-provisioning"))),
+      ),
+    ),
+    "provisioning-feedback": local(
+      provisioningFeedback.createProvisioningFeedbackHandler(
+        once(() => provisioningFeedback.contextFromEnvironment(env("provisioning-feedback"))),
       ),
     ),
     // No workflow invokes it (Terraform does, on AWS); listed because every catalogue function is.

@@ -45,11 +45,11 @@ export class RuleDeadLetters {
   readonly #queues: SqsQueues;
   readonly #stackName: string;
 
-  /** Creates each workflow's dead-letter queue, or keeps the one (and its messages) from an earlier run. */
-  constructor(queues: SqsQueues, stackName: string) {
+  /** Creates each deployed workflow's dead-letter queue, or keeps the one (and its messages) from an earlier run. */
+  constructor(queues: SqsQueues, stackName: string, workflows: readonly WorkflowName[] = WORKFLOW_NAMES) {
     this.#queues = queues;
     this.#stackName = stackName;
-    for (const workflow of WORKFLOW_NAMES) queues.ensure(this.queueName(workflow), DEAD_LETTER_QUEUE);
+    for (const workflow of workflows) queues.ensure(this.queueName(workflow), DEAD_LETTER_QUEUE);
   }
 
   queueName(workflow: WorkflowName): string {

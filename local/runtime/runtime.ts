@@ -7,7 +7,12 @@
  */
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CreateThingTypeCommand, type IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
+import {
+  CreateThingTypeCommand,
+  type IoTClient,
+  ResourceAlreadyExistsException,
+  UpdateEventConfigurationsCommand,
+} from "@aws-sdk/client-iot";
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -16,7 +21,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { iotClientFor, iotDataClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
-import { stateMachineName, topicRules } from "../../workflows/catalogue.ts";
+import { stateMachineName, topicRules, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 import {
   type AwsEndpoint,
   AwsError,
@@ -108,6 +113,8 @@ export interface RuntimeHooks {
 export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks = {}): Promise<LocalRuntime> {
   boundHeapGrowth();
   const dataDir = resolve(config.dataDir);
+  // As deployed: the provisioning state machine (and its queue) only when provisioning is on.
+  const workflowNames = WORKFLOW_NAMES.filter((name) => name !== "provisioning" || config.provisioning === "on");
   await mkdir(dataDir, { recursive: true });
   // Before anything reads the state: another runtime's writes would be lost otherwise.
   const releaseDataDir = await lockDataDir(dataDir);
@@ -136,7 +143,12 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     };
     // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
     const rules = createRulesEngine(
-      topicRules(config.stackName),
+      topicRules(
+        config.stackName,
+        config.provisioning === "on"
+          ? { thingTypeName: config.thingTypeName, deleteInTts: config.deleteInTts === "on" }
+          : undefined,
+      ),
       {
         start: (workflow, input, { namePrefix, rule, message }) => {
           // StartExecution's own check, before the message is accepted: its refusal is the rule's error action.
@@ -210,7 +222,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       },
     });
     cleanups.push(() => aws.close());
-    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName);
+    deadLetters = new RuleDeadLetters(aws.sqsQueues, config.stackName, workflowNames);
 
     const sdkEnvironment = {
       AWS_ENDPOINT_URL: aws.url,
@@ -228,6 +240,10 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       secrets.destroy();
     });
     await ensureThingType(iot, config.thingTypeName);
+    // What Terraform's aws_iot_event_configurations does for a deployment with provisioning on.
+    if (config.provisioning === "on") {
+      await iot.send(new UpdateEventConfigurationsCommand({ eventConfigurations: { THING: { Enabled: true } } }));
+    }
     const apiKeySecretArn = await putApiKeySecret(secrets, apiKeySecretName(config.stackName), {
       [DEFAULT_APPLICATION_ID]: config.ttsApiKey,
     });
@@ -238,6 +254,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
     let inspector: Inspector | undefined;
     const runningWorkflows = new LocalWorkflows({
       stackName: config.stackName,
+      workflows: workflowNames,
       store,
       region: LOCAL_REGION,
       sdk: sdkIntegrations({ iot }),
@@ -245,6 +262,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         functionEnvironments(config, {
           url: ttsUrl,
           apiKeySecretArn,
+          applicationId: DEFAULT_APPLICATION_ID,
           ...(hooks.ttsRequestTimeoutMs !== undefined ? { requestTimeoutMs: hooks.ttsRequestTimeoutMs } : {}),
         }),
         sdkEnvironment,

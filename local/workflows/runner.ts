@@ -82,6 +82,8 @@ interface LoadedWorkflow {
 
 export interface LocalWorkflowsOptions {
   readonly stackName: string;
+  /** The state machines this deployment has (default: every workflow of the catalogue). */
+  readonly workflows?: readonly WorkflowName[];
   readonly handlers: LocalHandlers;
   /** For workflows with direct SDK integrations (the downlink workflow's DescribeThing). */
   readonly sdk?: SdkIntegrations;
@@ -126,7 +128,7 @@ export class LocalWorkflows {
     this.#concurrency = pLimit(this.#maxConcurrent);
     const createdAt = new Date();
     this.#workflows = new Map(
-      WORKFLOW_NAMES.map((name) => {
+      (options.workflows ?? WORKFLOW_NAMES).map((name) => {
         const definition = WORKFLOWS[name].definition(localFunctionArn, { stackName: options.stackName });
         const smName = stateMachineName(options.stackName, name);
         const overrides = taskOverrides(definition, {

@@ -16,8 +16,14 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type 
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { ApiKeys, apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { ttsRoleName } from "../../functions/tts/pubsub.ts";
-import { stateMachineLogGroupName, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import {
+  OPTIONAL_WORKFLOWS,
+  stateMachineLogGroupName,
+  stateMachineName,
+  WORKFLOW_NAMES,
+} from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
+import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
@@ -85,7 +91,11 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
   try {
     const access = await checkAccess(sfn, target);
     if (!access.ok) return [access.result];
-    const machines = WORKFLOW_NAMES.map((workflow) => stateMachineName(target.stackName, workflow));
+    const machineOf = (workflow: WorkflowName) => stateMachineName(target.stackName, workflow);
+    // A workflow the configuration leaves off (provisioning) is not missing when it is not there.
+    const machines = WORKFLOW_NAMES.filter(
+      (workflow) => !OPTIONAL_WORKFLOWS.has(workflow) || access.stateMachines.has(machineOf(workflow)),
+    ).map(machineOf);
     return [
       access.result,
       ...machines.map((machine) => checkStateMachine(machine, access.stateMachines, target)),

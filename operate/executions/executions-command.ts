@@ -3,7 +3,13 @@
  * history exists only there); `executions show <name|arn>` prints one execution event by event.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { stateMachineLogGroupName, stateMachineName, topicRules, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import {
+  OPTIONAL_WORKFLOWS,
+  stateMachineLogGroupName,
+  stateMachineName,
+  topicRules,
+  WORKFLOW_NAMES,
+} from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT, stringOption } from "../command.ts";
@@ -11,7 +17,7 @@ import { formatDuration, parseDuration } from "../durations.ts";
 import { table } from "../output.ts";
 import { sleep } from "../sleep.ts";
 import { UsageError } from "../usage-error.ts";
-import { readExecutionRecords } from "./execution-logs.ts";
+import { LogGroupMissingError, readExecutionRecords } from "./execution-logs.ts";
 import {
   EXECUTION_STATUSES,
   type ExecutionStatus,
@@ -112,17 +118,34 @@ async function recentExecutions(
   const perWorkflow = await Promise.all(
     WORKFLOW_NAMES.map(async (workflow) => {
       const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-      const read = await readExecutionRecords(logs, group, {
-        startTime,
-        maxEvents: MAX_EVENTS,
-        ...(filterPattern === undefined ? {} : { filterPattern }),
-      });
+      const read = await readOptional(workflow, () =>
+        readExecutionRecords(logs, group, {
+          startTime,
+          maxEvents: MAX_EVENTS,
+          ...(filterPattern === undefined ? {} : { filterPattern }),
+        }),
+      );
       if (read.truncated)
         context.output.note(`note: read the first ${MAX_EVENTS} events of ${group} only; narrow --since`);
       return summarise(workflow, read.records, prefixes);
     }),
   );
   return perWorkflow.flat().sort((a, b) => a.startTime - b.startTime);
+}
+
+/** A workflow the deployment may not have (provisioning off) has no log group: no executions, not an error. */
+async function readOptional(
+  workflow: WorkflowName,
+  read: () => ReturnType<typeof readExecutionRecords>,
+): ReturnType<typeof readExecutionRecords> {
+  try {
+    return await read();
+  } catch (error) {
+    if (OPTIONAL_WORKFLOWS.has(workflow) && error instanceof LogGroupMissingError) {
+      return { records: [], truncated: false };
+    }
+    throw error;
+  }
 }
 
 export function matches(execution: ExecutionSummary, filters: Pick<ListFilters, "status" | "thing">): boolean {
@@ -220,10 +243,9 @@ async function show(context: CommandContext, logs: CloudWatchLogsClient, id: str
   const found: { workflow: WorkflowName; records: LogRecord[] }[] = [];
   for (const workflow of WORKFLOW_NAMES) {
     const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-    const { records } = await readExecutionRecords(logs, group, {
-      filterPattern: filterFor(id),
-      maxEvents: MAX_EVENTS,
-    });
+    const { records } = await readOptional(workflow, () =>
+      readExecutionRecords(logs, group, { filterPattern: filterFor(id), maxEvents: MAX_EVENTS }),
+    );
     const own = records.filter((record) => record.executionArn === id || executionName(record.executionArn) === id);
     if (own.length > 0) found.push({ workflow, records: own });
   }

@@ -68,6 +68,12 @@ describe("deployment configuration", () => {
         shadowMetrics: true,
         shadowDecodedPayload: false,
         cacheTtlSeconds: 10_800,
+        provisioning: {
+          enabled: false,
+          deleteInTts: false,
+          lorawanVersion: "1.0.3",
+          regionalParametersVersion: "1.0.3-a",
+        },
       },
       // ERROR, not ALL: logging every execution's data would be most of the cost (docs/cost.md).
       workflows: { logLevel: "ERROR", includeExecutionData: true, tracing: true },
@@ -84,6 +90,24 @@ describe("deployment configuration", () => {
     expect(problemsOf(configWith({ things: { cacheTtlSeconds: 0 } }))).toContain("things.cacheTtlSeconds");
     expect(problemsOf(configWith({ things: { cacheTtlSeconds: 86_401 } }))).toContain("things.cacheTtlSeconds");
     expect(problemsOf(configWith({ things: { cacheTtlSeconds: 1.5 } }))).toContain("things.cacheTtlSeconds");
+  });
+
+  it.each([
+    [{ enabled: true }, "things.provisioning.frequencyPlanId", "is required when provisioning is enabled"],
+    [
+      { deleteInTts: true, frequencyPlanId: "EU_863_870_TTN" },
+      "things.provisioning.deleteInTts",
+      "needs provisioning.enabled",
+    ],
+    [{ enabled: true, frequencyPlanId: "EU 868" }, "things.provisioning.frequencyPlanId", "frequency plan id"],
+    [
+      { enabled: true, frequencyPlanId: "EU_863_870_TTN", lorawanVersion: "1.0.4" },
+      "things.provisioning.lorawanVersion",
+      "",
+    ],
+  ])("refuses the provisioning settings %j (%s)", (provisioning, path, message) => {
+    expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(path);
+    if (message !== "") expect(() => parseDeploymentConfig(configWith({ things: { provisioning } }))).toThrow(message);
   });
 
   it("maps each TTS flavour to the account TTS assumes the role from", () => {

@@ -30,7 +30,14 @@ export const TEST_ENVIRONMENT: EnvironmentInput = {
     url: "https://example.eu1.cloud.thethings.industries",
     applicationIds: ["app-one"],
   },
-  things: { typeName: "lorawan", nameScheme: "DevEUI", shadowMetrics: true, shadowDecodedPayload: false },
+  // Provisioning on, so that every function and workflow of the catalogue is deployed and looked at.
+  things: {
+    typeName: "lorawan",
+    nameScheme: "DevEUI",
+    shadowMetrics: true,
+    shadowDecodedPayload: false,
+    provisioning: { enabled: true, frequencyPlanId: "EU_863_870_TTN" },
+  },
   workflows: { logLevel: "ALL", includeExecutionData: true, tracing: true },
   logRetentionDays: 30,
   tags: { Owner: "tests" },

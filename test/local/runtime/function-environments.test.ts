@@ -8,6 +8,7 @@ import { functionEnvironments } from "../../../local/runtime/function-environmen
 const tts = {
   url: "http://127.0.0.1:1885",
   apiKeySecretArn: `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:local/tts-api-keys`,
+  applicationId: "simulated-app",
 };
 
 describe("local function environments", () => {
@@ -39,6 +40,15 @@ describe("local function environments", () => {
     expect(loadSettings("enqueue-downlink", environments["enqueue-downlink"])).toMatchObject({
       TTS_URL: tts.url,
       TTS_API_KEY_SECRET_ARN: tts.apiKeySecretArn,
+    });
+  });
+
+  it("provisions into the simulator's application with the runtime's frequency plan", () => {
+    const environments = functionEnvironments(resolveConfig({ "frequency-plan-id": "US_902_928_FSB_2" }, {}), tts);
+    expect(loadSettings("validate-device-thing", environments["validate-device-thing"])).toMatchObject({
+      TTS_APPLICATION_ID: "simulated-app",
+      FREQUENCY_PLAN_ID: "US_902_928_FSB_2",
+      LORAWAN_VERSION: "1.0.3",
     });
   });
 });

@@ -36,7 +36,7 @@ function drained(queue: string): unknown[] {
 describe("local dead letters", () => {
   it("creates one queue per workflow, named like the deployed one (<state machine>-rules-dlq)", () => {
     new RuleDeadLetters(queues, "s1");
-    expect(queues.names()).toEqual(["s1-downlink-rules-dlq", "s1-upstream-rules-dlq"]);
+    expect(queues.names()).toEqual(["s1-downlink-rules-dlq", "s1-provisioning-rules-dlq", "s1-upstream-rules-dlq"]);
     expect(queues.settings("s1-upstream-rules-dlq")).toMatchObject({
       retentionSeconds: 1_209_600,
       maxMessageBytes: 262_144,

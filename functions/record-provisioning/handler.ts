@@ -1,0 +1,20 @@
+/** RecordOnThing step of the provisioning workflow (see `record-provisioning.ts`). */
+import type { IoTClient } from "@aws-sdk/client-iot";
+import { z } from "zod";
+import { EndDeviceSpecSchema } from "../core/provisioning/end-device-input.ts";
+import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
+import { once } from "../runtime/once.ts";
+import { step } from "../runtime/step.ts";
+import { recordProvisioning } from "./record-provisioning.ts";
+
+export const RecordProvisioningInputSchema = z.object({ device: EndDeviceSpecSchema });
+
+export function createRecordProvisioningHandler(context: () => { readonly iot: IoTClient }) {
+  return step(RecordProvisioningInputSchema, async (input) => recordProvisioning(input, context()));
+}
+
+export function contextFromEnvironment(env: Environment) {
+  return { iot: iotClientFor(env) };
+}
+
+export const handler = createRecordProvisioningHandler(once(() => contextFromEnvironment(process.env)));
