@@ -9,12 +9,15 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
-import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
-import type { TopicRule } from "../workflows/topic-rule.ts";
-import type { WorkflowName } from "../workflows/workflow-types.ts";
 import { Account } from "./account.ts";
 import { bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
 import { type EnvironmentConfig, ttsPrincipalAccount } from "./config/environment-schema.ts";
+import {
+  deployedFunctionNames,
+  deployedTopicRules,
+  deployedWorkflowNames,
+  lambdaFunctionName,
+} from "./deployed-pieces.ts";
 import { environmentOf, FUNCTION_SETTINGS, type FunctionContext } from "./lambda/function-settings.ts";
 import { WorkflowFunction } from "./lambda/workflow-function.ts";
 import { StackAlarms } from "./monitoring/stack-alarms.ts";
@@ -35,44 +38,6 @@ export interface IntegrationStackProps {
   readonly bundleCache?: string;
   /** esbuild by default; tests of the stack stand in for it (seconds per function), the real bundles are tested on their own. */
   readonly buildBundle?: (entry: string) => Uint8Array;
-}
-
-export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
-
-/** The provisioning workflow's functions: deployed with it, only when `things.provisioning.enabled`. */
-export const PROVISIONING_FUNCTIONS: readonly FunctionName[] = [
-  "validate-device-thing",
-  "register-end-device",
-  "register-root-keys",
-  "record-provisioning",
-  "provisioning-feedback",
-];
-
-/**
- * The functions an environment deploys: all of the catalogue, except `configure-tts-pubsub` (which may
- * read every application's API key) unless Terraform is to configure the pub/sub with it, and the
- * provisioning functions unless provisioning is on.
- */
-export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
-  return FUNCTION_NAMES.filter(
-    (name) =>
-      (name !== "configure-tts-pubsub" || config.tts.configurePubSub) &&
-      (!PROVISIONING_FUNCTIONS.includes(name) || config.things.provisioning.enabled),
-  );
-}
-
-/** The workflows an environment deploys: provisioning only when enabled. */
-export function deployedWorkflowNames(config: EnvironmentConfig): WorkflowName[] {
-  return WORKFLOW_NAMES.filter((name) => name !== "provisioning" || config.things.provisioning.enabled);
-}
-
-/** The rules of an environment: with provisioning on, the thing registry event rules too. */
-export function deployedTopicRules(config: EnvironmentConfig): TopicRule[] {
-  const { provisioning, typeName } = config.things;
-  return topicRules(
-    config.stackName,
-    provisioning.enabled ? { thingTypeName: typeName, deleteInTts: provisioning.deleteInTts } : undefined,
-  );
 }
 
 export class IntegrationStack extends TerraformStack {
@@ -111,7 +76,7 @@ export class IntegrationStack extends TerraformStack {
     const functions = deployedFunctionNames(config).map((name) => ({
       name,
       deployed: new WorkflowFunction(this, `function-${name}`, {
-        functionName: `${stackName}-${name}`,
+        functionName: lambdaFunctionName(stackName, name),
         description: FUNCTIONS[name].description,
         bundle: bundleFunction(
           name,

@@ -2,6 +2,7 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeEndpointCommand, type IoTClient } from "@aws-sdk/client-iot";
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { clientConfig, iotDataClientFor } from "../functions/runtime/aws-clients.ts";
@@ -11,6 +12,10 @@ export function logsClientFor(target: Target): CloudWatchLogsClient {
   return new CloudWatchLogsClient(
     clientConfig(target.sdkEnvironment, target.sdkEnvironment["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"]),
   );
+}
+
+export function lambdaClientFor(target: Target): LambdaClient {
+  return new LambdaClient(clientConfig(target.sdkEnvironment, target.sdkEnvironment["AWS_ENDPOINT_URL_LAMBDA"]));
 }
 
 export function sfnClientFor(target: Target): SFNClient {

@@ -8,6 +8,7 @@
 import { STACK_NAME_PATTERN } from "../functions/core/thing-name.ts";
 import type { Environment } from "../functions/runtime/aws-clients.ts";
 import { SETTINGS } from "../functions/settings.ts";
+import type { EnvironmentConfig } from "../infra/config/environment-schema.ts";
 import { configFilePath, DeploymentConfigError, loadDeploymentConfig } from "../infra/config/load-config.ts";
 import { LOCAL_DEFAULT } from "./local-default.ts";
 import { PROGRAM } from "./program.ts";
@@ -56,6 +57,8 @@ export interface Target {
    * default logs at `ALL` with execution data.
    */
   readonly workflowLogging: WorkflowLogging | undefined;
+  /** The environment of the deployment configuration (`--environment`): what the stack deploys. */
+  readonly deployment: EnvironmentConfig | undefined;
   /** The options that name this target again, for the commands a fix suggests. */
   readonly arguments: readonly string[];
   /** The SDK's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, …) for `clientConfig`. */
@@ -94,6 +97,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
       mqttUrl: LOCAL_DEFAULT.mqttUrl,
       thingTypeName,
       workflowLogging: { logLevel: "ALL", includeExecutionData: true },
+      deployment: undefined,
       arguments: args,
       sdkEnvironment: {
         ...env,
@@ -119,6 +123,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     mqttUrl: undefined,
     thingTypeName,
     workflowLogging: deployment?.workflowLogging,
+    deployment: deployment?.config,
     arguments: args,
     sdkEnvironment,
     description: `${where} (stack ${stackName}, ${region ?? "no region"})`,
@@ -167,7 +172,14 @@ function environmentNamed(
   name: string,
   env: Environment,
   cwd: string,
-): { stackName: string; region: string; thingTypeName: string; tts: TargetTts; workflowLogging: WorkflowLogging } {
+): {
+  stackName: string;
+  region: string;
+  thingTypeName: string;
+  tts: TargetTts;
+  workflowLogging: WorkflowLogging;
+  config: EnvironmentConfig;
+} {
   try {
     const config = loadDeploymentConfig(configFilePath(env, cwd));
     const found = config.environments.find((candidate) => candidate.name === name);
@@ -184,6 +196,7 @@ function environmentNamed(
       thingTypeName: things.typeName,
       tts: { url, applicationIds, configurePubSub },
       workflowLogging: { logLevel, includeExecutionData },
+      config: found.config,
     };
   } catch (error) {
     if (error instanceof DeploymentConfigError) throw new UsageError(error.message);

@@ -16,21 +16,24 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type 
 import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/aws-clients.ts";
 import { ApiKeys, apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { ttsRoleName } from "../../functions/tts/pubsub.ts";
+import { deployedFunctionNames, deployedTopicRules, lambdaFunctionName } from "../../infra/deployed-pieces.ts";
 import {
   OPTIONAL_WORKFLOWS,
   stateMachineLogGroupName,
   stateMachineName,
+  topicRules,
   WORKFLOW_NAMES,
 } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
-import { logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
+import { lambdaClientFor, logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
 import { PROGRAM } from "../program.ts";
 import { again, awsCommand, type Target } from "../target.ts";
 import { type CheckResult, checklist, failed, passed, skippedCheck, topErrors } from "./checks.ts";
-import { checkTopicRules, deployedTopicRules } from "./rule-checks.ts";
+import { checkFunctions } from "./function-checks.ts";
+import { checkTopicRules, listedTopicRules } from "./rule-checks.ts";
 import { ttsChecks } from "./tts-checks.ts";
 
 /** As the functions' TTS calls (`TTS_REQUEST_TIMEOUT_MS`'s default). */
@@ -50,7 +53,8 @@ each ✗ the one thing to do:
   - each workflow's state machine and its log group exist
   - the thing type exists and is not deprecated
   - every topic rule exists and is enabled (ListTopicRules)
-  - the functions: not checked (no Lambda client yet; locally there is no Lambda API)
+  - every function the environment deploys exists and can run (GetFunctionConfiguration; with
+    --environment, which says which functions there are; locally not applicable: no Lambda API)
   - each dead-letter queue exists and is empty
   - no execution failed, timed out or was aborted in the last hour (count and top error names)
   - per TTS application (needs --environment or --local, which name the TTS URL and applications):
@@ -101,11 +105,11 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
       ...machines.map((machine) => checkStateMachine(machine, access.stateMachines, target)),
       ...(await Promise.all(machines.map((machine) => checkLogGroup(logs, machine, target)))),
       await checkThingType(iot, target),
-      checkTopicRules(target.stackName, await deployedTopicRules(iot), {
+      checkTopicRules(expectedTopicRules(target), await listedTopicRules(iot), {
         deploy: deployFix(target),
         enable: (ruleName) => awsCommand(target, `iot enable-topic-rule --rule-name ${ruleName}`),
       }),
-      checkFunctions(target),
+      await checkDeployedFunctions(target),
       ...(await Promise.all(machines.map((machine) => checkDeadLetters(sqs, machine, target)))),
       await checkRecentFailures(logs, machines, target),
       ...(await checkTts(target, { iot, secrets, accountId: access.accountId })),
@@ -161,16 +165,36 @@ async function checkTts(
 }
 
 /**
- * The functions are not checked: that takes Lambda's GetFunction, and @aws-sdk/client-lambda is not a
- * dependency yet. Locally there is nothing to check: the handlers run in-process, with no Lambda API.
+ * The functions the environment deploys (`deployedFunctionNames`, as the stack). Locally there is
+ * nothing to check: the handlers run in-process, with no Lambda API; a bare `--endpoint-url` names no
+ * configuration to say which functions there should be.
  */
-function checkFunctions(target: Target): CheckResult {
-  return skippedCheck(
-    "functions",
-    target.arguments.includes("--local")
-      ? "not applicable locally: the embedded default runs the handlers in-process (no Lambda API)"
-      : "not checked (needs Lambda's GetFunction; the workflows' executions show a missing function as Lambda.ResourceNotFoundException)",
-  );
+async function checkDeployedFunctions(target: Target): Promise<CheckResult> {
+  if (target.arguments.includes("--local")) {
+    return skippedCheck(
+      "functions",
+      "not applicable locally: the embedded default runs the handlers in-process (no Lambda API)",
+    );
+  }
+  if (target.deployment === undefined) {
+    return skippedCheck(
+      "functions",
+      "not checked: no deployment configuration says which functions to expect (add --environment)",
+    );
+  }
+  const names = deployedFunctionNames(target.deployment).map((name) => lambdaFunctionName(target.stackName, name));
+  const lambda = lambdaClientFor(target);
+  try {
+    return await checkFunctions(lambda, names, { deploy: deployFix(target) });
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** The environment's rules (with provisioning's when it is on); without a configuration, the always-deployed ones. */
+function expectedTopicRules(target: Target): string[] {
+  const rules = target.deployment === undefined ? topicRules(target.stackName) : deployedTopicRules(target.deployment);
+  return rules.map((rule) => rule.name);
 }
 
 function environmentOf(target: Target): string | undefined {

@@ -4,11 +4,10 @@
  * missing rule, which is indistinguishable from missing permissions).
  */
 import { type IoTClient, paginateListTopicRules } from "@aws-sdk/client-iot";
-import { topicRules } from "../../workflows/catalogue.ts";
 import { type CheckResult, failed, passed } from "./checks.ts";
 
 /** Each deployed rule's name and whether it is disabled. */
-export async function deployedTopicRules(iot: IoTClient): Promise<ReadonlyMap<string, boolean>> {
+export async function listedTopicRules(iot: IoTClient): Promise<ReadonlyMap<string, boolean>> {
   const rules = new Map<string, boolean>();
   for await (const page of paginateListTopicRules({ client: iot }, {})) {
     for (const rule of page.rules ?? []) {
@@ -19,12 +18,11 @@ export async function deployedTopicRules(iot: IoTClient): Promise<ReadonlyMap<st
 }
 
 export function checkTopicRules(
-  stackName: string,
+  expected: readonly string[],
   deployed: ReadonlyMap<string, boolean>,
   fixes: { readonly deploy: string; readonly enable: (ruleName: string) => string },
 ): CheckResult {
   const check = "topic rules";
-  const expected = topicRules(stackName).map((rule) => rule.name);
   const missing = expected.filter((name) => !deployed.has(name));
   const disabled = expected.filter((name) => deployed.get(name) === true);
   if (missing.length === 0 && disabled.length === 0) {

@@ -12,7 +12,7 @@ describe("checkTopicRules", () => {
   it("✓ when every rule exists and is enabled; other stacks' rules do not matter", () => {
     const rules = deployed();
     rules.set("tts_other_uplink", true);
-    expect(checkTopicRules("prod", rules, fixes)).toEqual({
+    expect(checkTopicRules(NAMES, rules, fixes)).toEqual({
       check: "topic rules",
       ok: true,
       detail: `all ${NAMES.length} exist and are enabled`,
@@ -23,7 +23,7 @@ describe("checkTopicRules", () => {
     const [first] = NAMES;
     expect(
       checkTopicRules(
-        "prod",
+        NAMES,
         deployed((name) => name === first),
         fixes,
       ),
@@ -38,7 +38,7 @@ describe("checkTopicRules", () => {
   it("✗ for missing rules, with the deploy fix", () => {
     const rules = deployed();
     rules.delete(NAMES[1]!);
-    expect(checkTopicRules("prod", rules, fixes)).toMatchObject({
+    expect(checkTopicRules(NAMES, rules, fixes)).toMatchObject({
       ok: false,
       detail: `missing: ${NAMES[1]}`,
       fix: "deploy it",
