@@ -86,7 +86,7 @@ describe("tts-aws-iot doctor", () => {
       "✓ log group /aws/vendedlogs/states/e2e-downlink: exists",
       "✓ thing type lorawan: exists",
       "✓ topic rules: all 11 exist and are enabled",
-      "- functions: not checked (needs Lambda's GetFunction; the workflows' executions show a missing function as Lambda.ResourceNotFoundException)",
+      "- functions: not checked: no deployment configuration says which functions to expect (add --environment)",
       "✓ dead-letter queue e2e-upstream-rules-dlq: empty",
       "✓ dead-letter queue e2e-downlink-rules-dlq: empty",
       "✓ executions of the last hour: none failed",
