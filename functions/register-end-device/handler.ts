@@ -1,7 +1,7 @@
 /** CreateInIS / CreateInNS / CreateInAS and every delete of the provisioning workflow (see `register-end-device.ts`). */
-import { z } from "zod";
 import { DeviceIdsSchema, EndDeviceSpecSchema } from "../core/provisioning/end-device-input.ts";
-import type { Environment } from "../runtime/aws-clients.ts";
+import * as z from "../core/zod.ts";
+import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { TTS_REGISTRIES } from "../tts/end-devices.ts";
@@ -24,8 +24,8 @@ export function createRegisterEndDeviceHandler(context: () => RegisterEndDeviceC
   });
 }
 
-export function contextFromEnvironment(env: Environment): RegisterEndDeviceContext {
-  return ttsStepContextFromEnvironment("register-end-device", env);
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): RegisterEndDeviceContext {
+  return ttsStepContextFromEnvironment("register-end-device", env, undefined, sdk);
 }
 
 export const handler = createRegisterEndDeviceHandler(once(() => contextFromEnvironment(process.env)));
