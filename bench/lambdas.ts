@@ -151,7 +151,7 @@ try {
     },
     "validate-device-thing": { thingName: provisioned.thingName },
     // The Identity Server's create: the first run creates, the next ones read back the same device (409).
-    "register-end-device": { action: "create", registry: "is", device: provisionedDevice },
+    "register-end-device": { action: "create", registry: "is", device: provisionedDevice, executionId: executionName },
     "register-root-keys": { device: provisionedDevice },
     "record-provisioning": { device: provisionedDevice },
     "provisioning-feedback": {

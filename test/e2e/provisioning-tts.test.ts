@@ -215,6 +215,23 @@ describe("provisioning against the simulated TTS, deleteInTts on", () => {
     90_000,
   );
 
+  it("an Identity Server create whose answer was lost, then a failure: the retry's device is still rolled back", async () => {
+    const { runtime } = harness;
+    const tts = runtime.ttsApi!;
+    // The create is stored but answered 503: the retry meets "already exists" for the device this execution made.
+    tts.faults.inject({ kind: "errorAfterProcessing", action: "is.create", status: 503, count: 1 });
+    tts.faults.inject({ kind: "errorBeforeProcessing", action: "ns.set", status: 503, count: 10 });
+    try {
+      await createThing(runtime, 12);
+      const failed = await nextFeedback(harness, 12);
+      expect(failed.outcome).toBe("failed");
+      expect(failed.json).toMatchObject({ error: { name: "TtsUnavailable" }, rolledBack: ["ns", "js", "is"] });
+      expect(holding(runtime, 12)).toEqual([]);
+    } finally {
+      tts.faults.reset();
+    }
+  }, 60_000);
+
   it("a key without RIGHT_APPLICATION_DEVICES_WRITE_KEYS: TtsUnauthorized naming the right, nothing left", async () => {
     const { runtime } = harness;
     runtime.ttsApi!.faults.withholdRights(["RIGHT_APPLICATION_DEVICES_WRITE_KEYS"]);
