@@ -114,7 +114,8 @@ export function provisioningWorkflow(arnOf: FunctionArns): StateMachineDefinitio
       CreateInIS: registryCall(
         "create",
         "is",
-        { "device.$": device },
+        // Written on the device: a retry after a lost answer tells the device it made from one TTS had.
+        { "device.$": device, "executionId.$": "$$.Execution.Id" },
         { resultPath: "$.is", catchTo: "PublishFailed", catchPath: "$.error", next: "CreateInJS" },
       ),
       CreateInJS: lambdaTask({

@@ -1,8 +1,8 @@
 /** Publishes the provisioning workflow's outcome (see `provisioning-feedback.ts`); a failure's name and message feed the Fail state. */
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
-import { z } from "zod";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
-import { type Environment, iotDataClientFor } from "../runtime/aws-clients.ts";
+import * as z from "../core/zod.ts";
+import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { publish } from "../runtime/iot-publish.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
@@ -13,11 +13,11 @@ import { provisioningFeedback } from "./provisioning-feedback.ts";
 const DeviceIds = z.object({
   applicationId: z.string(),
   deviceId: z.string(),
-  devEui: z.string().optional(),
-  joinEui: z.string().optional(),
+  devEui: z.optional(z.string()),
+  joinEui: z.optional(z.string()),
 });
-const Caught = z.object({ Error: z.string(), Cause: z.string().optional() });
-const ThingName = z.string().regex(THING_NAME_PATTERN);
+const Caught = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+const ThingName = z.string().check(z.regex(THING_NAME_PATTERN));
 
 export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [
   z.object({ outcome: z.literal("created"), thingName: ThingName, device: DeviceIds, newInTts: z.boolean() }),
@@ -26,10 +26,10 @@ export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [
     outcome: z.literal("failed"),
     thingName: ThingName,
     state: z.object({
-      validation: z.object({ device: DeviceIds.optional() }).optional(),
+      validation: z.optional(z.object({ device: z.optional(DeviceIds) })),
       error: Caught,
-      undo: z.partialRecord(z.enum(TTS_REGISTRIES), z.unknown()).optional(),
-      undoFailed: z.partialRecord(z.enum(TTS_REGISTRIES), Caught).optional(),
+      undo: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), z.unknown())),
+      undoFailed: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), Caught)),
     }),
   }),
 ]);
@@ -45,8 +45,8 @@ export function createProvisioningFeedbackHandler(context: () => { readonly iotD
   });
 }
 
-export function contextFromEnvironment(env: Environment) {
-  return { iotData: iotDataClientFor(env, loadSettings("provisioning-feedback", env).IOT_DATA_ENDPOINT) };
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}) {
+  return { iotData: iotDataClientFor(env, loadSettings("provisioning-feedback", env).IOT_DATA_ENDPOINT, sdk) };
 }
 
 export const handler = createProvisioningFeedbackHandler(once(() => contextFromEnvironment(process.env)));

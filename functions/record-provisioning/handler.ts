@@ -1,8 +1,8 @@
 /** RecordOnThing step of the provisioning workflow (see `record-provisioning.ts`). */
 import type { IoTClient } from "@aws-sdk/client-iot";
-import { z } from "zod";
 import { EndDeviceSpecSchema } from "../core/provisioning/end-device-input.ts";
-import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
+import * as z from "../core/zod.ts";
+import { type Environment, iotClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { recordProvisioning } from "./record-provisioning.ts";
@@ -13,8 +13,8 @@ export function createRecordProvisioningHandler(context: () => { readonly iot: I
   return step(RecordProvisioningInputSchema, async (input) => recordProvisioning(input, context()));
 }
 
-export function contextFromEnvironment(env: Environment) {
-  return { iot: iotClientFor(env) };
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}) {
+  return { iot: iotClientFor(env, sdk) };
 }
 
 export const handler = createRecordProvisioningHandler(once(() => contextFromEnvironment(process.env)));

@@ -5,13 +5,17 @@
  * Idempotent, as at-least-once workflows need: the Sets are upserts; a create the Identity Server
  * answers "already exists" (409) is read back, and is a success when it is this very device (same
  * ids and EUIs: a repeated event, or a retry after a lost answer) and a `TtsDeviceConflict` otherwise;
- * a delete of a device already gone succeeds.
+ * a delete of a device already gone succeeds. Whether the device read back is this execution's own
+ * (a retry after a lost answer: `created`, so a later failure rolls it back) is told by the attribute
+ * the create wrote (`CREATED_BY_ATTRIBUTE`).
  */
 import type { EndDeviceSpec } from "../core/provisioning/device-attributes.ts";
 import {
+  createdByValue,
   createInIdentityServer,
   deleteFrom,
   getFromIdentityServer,
+  identityCreatedBy,
   identityEuis,
   isSameDevice,
   serverAddressOf,
@@ -30,27 +34,32 @@ export interface CreatedIn {
   readonly created: boolean;
 }
 
-export async function createEndDevice(
-  input: { readonly registry: "is" | "ns" | "as"; readonly device: EndDeviceSpec },
-  deps: TtsDeps,
-): Promise<CreatedIn> {
+export type CreateInput =
+  | { readonly registry: "is"; readonly device: EndDeviceSpec; readonly executionId: string }
+  | { readonly registry: "ns" | "as"; readonly device: EndDeviceSpec };
+
+export async function createEndDevice(input: CreateInput, deps: TtsDeps): Promise<CreatedIn> {
   const { registry, device } = input;
   if (registry === "ns") await sendToRegistry(setInNetworkServer(device), device.applicationId, deps);
   if (registry === "as") await sendToRegistry(setInApplicationServer(device), device.applicationId, deps);
-  if (registry !== "is") return { registry, created: true };
+  if (input.registry !== "is") return { registry, created: true };
 
+  const createdBy = createdByValue(input.executionId);
   const created = await sendToRegistry(
-    createInIdentityServer(device, serverAddressOf(deps.ttsUrl)),
+    createInIdentityServer(device, serverAddressOf(deps.ttsUrl), createdBy),
     device.applicationId,
     deps,
   );
   if (created.kind === "done") return { registry, created: true };
-  await assertSameDevice(device, deps);
-  return { registry, created: false };
+  const existing = await sameDeviceInIdentityServer(device, deps);
+  return { registry, created: identityCreatedBy(existing) === createdBy };
 }
 
-/** After a 409: is the Identity Server's device of this id this device? Else the id or EUIs are another's. */
-async function assertSameDevice(device: EndDeviceSpec, deps: TtsDeps): Promise<void> {
+/**
+ * After a 409: the Identity Server's device of this id (its body), when it is this device; else the
+ * id or EUIs are another's.
+ */
+async function sameDeviceInIdentityServer(device: EndDeviceSpec, deps: TtsDeps): Promise<unknown> {
   const conflict = (detail: string) =>
     new TtsDeviceConflictError(
       `TTS application "${device.applicationId}" has ${detail}: device "${device.deviceId}" (DevEUI ${device.devEui}, JoinEUI ${device.joinEui}) cannot be created`,
@@ -64,6 +73,7 @@ async function assertSameDevice(device: EndDeviceSpec, deps: TtsDeps): Promise<v
     throw error;
   }
   if (!isSameDevice(identityEuis(existing.body), device)) throw conflict("a device of this id with other EUIs");
+  return existing.body;
 }
 
 export async function deleteEndDevice(

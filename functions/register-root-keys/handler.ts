@@ -1,8 +1,8 @@
 /** CreateInJS step of the provisioning workflow (see `register-root-keys.ts`). */
 import type { IoTClient } from "@aws-sdk/client-iot";
-import { z } from "zod";
 import { EndDeviceSpecSchema } from "../core/provisioning/end-device-input.ts";
-import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
+import * as z from "../core/zod.ts";
+import { type Environment, iotClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { type TtsStepContext, ttsDeps, ttsStepContextFromEnvironment } from "../tts/step-context.ts";
@@ -19,8 +19,11 @@ export function createRegisterRootKeysHandler(context: () => RegisterRootKeysCon
   });
 }
 
-export function contextFromEnvironment(env: Environment): RegisterRootKeysContext {
-  return { ...ttsStepContextFromEnvironment("register-root-keys", env), iot: iotClientFor(env) };
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): RegisterRootKeysContext {
+  return {
+    ...ttsStepContextFromEnvironment("register-root-keys", env, undefined, sdk),
+    iot: iotClientFor(env, sdk),
+  };
 }
 
 export const handler = createRegisterRootKeysHandler(once(() => contextFromEnvironment(process.env)));

@@ -3,7 +3,8 @@
  * `*EndDeviceRegistry` services of lorawan-stack), as pure request builders and answer classification:
  *
  * - Identity Server: `POST /api/v3/applications/{app}/devices`, body `CreateEndDeviceRequest`
- *   `{"end_device": …}` (ids, EUIs, server addresses). TTS's create request has no field mask (the
+ *   `{"end_device": …}` (ids, EUIs, server addresses, the attribute naming the execution that creates
+ *   it: `CREATED_BY_ATTRIBUTE`). TTS's create request has no field mask (the
  *   console sends none either); `GET …/devices/{dev}?field_mask=…` reads it back,
  *   `DELETE …/devices/{dev}` deletes it.
  * - Join / Network / Application Server: `PUT /api/v3/{js|ns|as}/applications/{app}/devices/{dev}`,
@@ -13,6 +14,7 @@
  * Root keys appear only in the Join Server request, built from the thing's attributes by the one
  * step that reads them; every other request is built from the key-free `EndDeviceSpec`.
  */
+import { createHash } from "node:crypto";
 import type { EndDeviceSpec } from "../core/provisioning/device-attributes.ts";
 import { answerText, type TtsAnswer } from "./http.ts";
 
@@ -62,10 +64,28 @@ export const NETWORK_SERVER_FIELD_MASK = [
 
 export const APPLICATION_SERVER_FIELD_MASK = ["ids.dev_eui", "ids.join_eui"] as const;
 
-/** What the Identity Server's copy is compared by when it answers "already exists". */
-export const IDENTITY_FIELD_MASK = ["ids.dev_eui", "ids.join_eui"] as const;
+/**
+ * The Identity Server attribute that says which workflow execution created the device. A create whose
+ * answer was lost is retried and meets "already exists": this tells the execution's own device (rolled
+ * back if a later step fails) from one TTS had before (left alone). TTS attribute keys match
+ * `^[a-z0-9](?:[-]?[a-z0-9]){2,}$`, values have at most 200 characters: the value is a digest of the
+ * execution's ARN, which can be longer.
+ */
+export const CREATED_BY_ATTRIBUTE = "aws-iot-provisioning";
 
-export function createInIdentityServer(device: EndDeviceSpec, serverAddress: string): TtsEndDeviceRequest {
+export function createdByValue(executionId: string): string {
+  return createHash("sha256").update(executionId).digest("hex").slice(0, 32);
+}
+
+/** What the Identity Server's copy is compared by when it answers "already exists". */
+export const IDENTITY_FIELD_MASK = ["ids.dev_eui", "ids.join_eui", "attributes"] as const;
+
+/** `createdBy`: `createdByValue` of the execution creating it. */
+export function createInIdentityServer(
+  device: EndDeviceSpec,
+  serverAddress: string,
+  createdBy: string,
+): TtsEndDeviceRequest {
   return {
     method: "POST",
     path: `/api/v3/applications/${encodeURIComponent(device.applicationId)}/devices`,
@@ -75,6 +95,7 @@ export function createInIdentityServer(device: EndDeviceSpec, serverAddress: str
         join_server_address: serverAddress,
         network_server_address: serverAddress,
         application_server_address: serverAddress,
+        attributes: { [CREATED_BY_ATTRIBUTE]: createdBy },
       },
     },
   };
@@ -202,6 +223,12 @@ export function identityEuis(body: unknown): { readonly devEui?: string; readonl
   const devEui = eui(ids.dev_eui);
   const joinEui = eui(ids.join_eui);
   return { ...(devEui !== undefined ? { devEui } : {}), ...(joinEui !== undefined ? { joinEui } : {}) };
+}
+
+/** The Identity Server's copy's `CREATED_BY_ATTRIBUTE`, if it has one. */
+export function identityCreatedBy(body: unknown): string | undefined {
+  const value = (body as { attributes?: Record<string, unknown> } | null)?.attributes?.[CREATED_BY_ATTRIBUTE];
+  return typeof value === "string" ? value : undefined;
 }
 
 /** TTS omits zero fields: a device whose JoinEUI is all zeros has none in its JSON. */

@@ -109,14 +109,29 @@ export function retryAfterSeconds(header: string | null, now: number = Date.now(
 async function readErrorBody(response: Response): Promise<{ code?: number; message?: string }> {
   const text = await response.text().catch(() => "");
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; details?: unknown };
+    const missing = missingRights(body.details);
     return {
       ...(typeof body.code === "number" ? { code: body.code } : {}),
-      ...(typeof body.message === "string" ? { message: body.message } : {}),
+      ...(typeof body.message === "string"
+        ? { message: missing.length > 0 ? `${body.message}; missing rights: ${missing.join(", ")}` : body.message }
+        : {}),
     };
   } catch {
     return text.trim() ? { message: text.trim().slice(0, 300) } : {};
   }
+}
+
+/**
+ * The rights a 403 says the key lacks: TTS's `insufficient_application_rights` error names them in
+ * its details' `missing` attribute (lorawan-stack `pkg/auth/rights`), not in its message.
+ */
+function missingRights(details: unknown): string[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((detail) => {
+    const missing = (detail as { attributes?: { missing?: unknown } } | null)?.attributes?.missing;
+    return Array.isArray(missing) ? missing.filter((right): right is string => typeof right === "string") : [];
+  });
 }
 
 function redact(text: string, apiKey: string): string {

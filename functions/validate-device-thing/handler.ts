@@ -1,22 +1,22 @@
 /** ValidateAttributes step of the provisioning workflow (see `validate-device-thing.ts`). */
-import { z } from "zod";
 import { THING_NAME_PATTERN } from "../core/thing-name.ts";
-import { type Environment, iotClientFor } from "../runtime/aws-clients.ts";
+import * as z from "../core/zod.ts";
+import { type Environment, iotClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
 import { step } from "../runtime/step.ts";
 import { loadSettings } from "../settings.ts";
 import { type ValidateDeviceThingDeps, validateDeviceThing } from "./validate-device-thing.ts";
 
-export const ValidateDeviceThingInputSchema = z.object({ thingName: z.string().regex(THING_NAME_PATTERN) });
+export const ValidateDeviceThingInputSchema = z.object({ thingName: z.string().check(z.regex(THING_NAME_PATTERN)) });
 
 export function createValidateDeviceThingHandler(context: () => ValidateDeviceThingDeps) {
   return step(ValidateDeviceThingInputSchema, async (input) => validateDeviceThing(input, context()));
 }
 
-export function contextFromEnvironment(env: Environment): ValidateDeviceThingDeps {
+export function contextFromEnvironment(env: Environment, sdk: SdkOverrides = {}): ValidateDeviceThingDeps {
   const config = loadSettings("validate-device-thing", env);
   return {
-    iot: iotClientFor(env),
+    iot: iotClientFor(env, sdk),
     stackName: config.STACK_NAME,
     thingTypeName: config.THING_TYPE_NAME,
     defaults: {

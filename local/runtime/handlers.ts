@@ -67,27 +67,27 @@ export function localHandlers(
     ),
     "validate-device-thing": local(
       validateDeviceThing.createValidateDeviceThingHandler(
-        once(() => validateDeviceThing.contextFromEnvironment(env("validate-device-thing"))),
+        once(() => validateDeviceThing.contextFromEnvironment(env("validate-device-thing"), sdk)),
       ),
     ),
     "register-end-device": local(
       registerEndDevice.createRegisterEndDeviceHandler(
-        once(() => registerEndDevice.contextFromEnvironment(env("register-end-device"))),
+        once(() => registerEndDevice.contextFromEnvironment(env("register-end-device"), sdk)),
       ),
     ),
     "register-root-keys": local(
       registerRootKeys.createRegisterRootKeysHandler(
-        once(() => registerRootKeys.contextFromEnvironment(env("register-root-keys"))),
+        once(() => registerRootKeys.contextFromEnvironment(env("register-root-keys"), sdk)),
       ),
     ),
     "record-provisioning": local(
       recordProvisioning.createRecordProvisioningHandler(
-        once(() => recordProvisioning.contextFromEnvironment(env("record-provisioning"))),
+        once(() => recordProvisioning.contextFromEnvironment(env("record-provisioning"), sdk)),
       ),
     ),
     "provisioning-feedback": local(
       provisioningFeedback.createProvisioningFeedbackHandler(
-        once(() => provisioningFeedback.contextFromEnvironment(env("provisioning-feedback"))),
+        once(() => provisioningFeedback.contextFromEnvironment(env("provisioning-feedback"), sdk)),
       ),
     ),
     // No workflow invokes it (Terraform does, on AWS); listed because every catalogue function is.

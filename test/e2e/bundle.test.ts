@@ -43,6 +43,11 @@ describe("function bundles", () => {
     "find-queued-downlink": ["secretsManager"],
     "publish-feedback": ["iotData"],
     "configure-tts-pubsub": ["secretsManager"],
+    "validate-device-thing": ["iot"],
+    "register-end-device": ["secretsManager"],
+    "register-root-keys": ["iot", "secretsManager"],
+    "record-provisioning": ["iot"],
+    "provisioning-feedback": ["iotData"],
   };
 
   it.each(bundles)("%s: only the SDK clients it calls, and zod/mini rather than zod", (name, bundle) => {

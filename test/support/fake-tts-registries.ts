@@ -12,7 +12,7 @@ export interface RegistryCall {
   readonly body: unknown;
 }
 
-type Devices = Map<string, { ids: { dev_eui?: string; join_eui?: string } }>;
+type Devices = Map<string, { ids: { dev_eui?: string; join_eui?: string }; attributes?: Record<string, string> }>;
 
 const PATH = /^\/api\/v3(?:\/(js|ns|as))?\/applications\/([^/]+)\/devices(?:\/([^/?]+))?(?:\?.*)?$/;
 
@@ -44,13 +44,20 @@ export function fakeTtsRegistries() {
       );
     }
     const store = devices[registry];
-    const endDevice = (body as { end_device?: { ids: { device_id: string; dev_eui?: string; join_eui?: string } } })
-      ?.end_device;
+    const endDevice = (
+      body as {
+        end_device?: {
+          ids: { device_id: string; dev_eui?: string; join_eui?: string };
+          attributes?: Record<string, string>;
+        };
+      }
+    )?.end_device;
     switch (method) {
       case "POST": {
         const id = endDevice!.ids.device_id;
         if (store.has(id)) return error(409, 6, "error:pkg/identityserver/store:id_taken (ID already taken)");
-        store.set(id, { ids: { ...endDevice!.ids } });
+        const { attributes } = endDevice!;
+        store.set(id, { ids: { ...endDevice!.ids }, ...(attributes === undefined ? {} : { attributes }) });
         return json(200, endDevice);
       }
       case "PUT":

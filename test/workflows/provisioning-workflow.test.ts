@@ -81,8 +81,17 @@ function handlers(): LocalHandlers {
   };
 }
 
+let executions = 0;
+
 async function run(input: object) {
+  executions += 1;
   const execution = machine.run(input as never, {
+    // Each execution its own ARN, as CreateInIS writes it on the device it creates.
+    context: {
+      Execution: {
+        Id: `arn:aws:states:eu-west-1:123456789012:express:prod-provisioning:test-${executions}:${executions}`,
+      },
+    } as never,
     overrides: {
       taskResourceLocalHandlers: taskOverrides(definition, { handlers: handlers() }) as never,
       retryIntervalOverrides: Object.fromEntries(taskNames.map((name) => [name, 0])),

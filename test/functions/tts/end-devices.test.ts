@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { EndDeviceSpec } from "../../../functions/core/provisioning/device-attributes.ts";
 import {
+  CREATED_BY_ATTRIBUTE,
+  createdByValue,
   createInIdentityServer,
   deleteFrom,
   getFromIdentityServer,
+  identityCreatedBy,
   identityEuis,
   isSameDevice,
   registryOutcome,
@@ -38,8 +41,8 @@ describe("TTS end device registry requests (lorawan-stack api/ttn/lorawan/v3/end
     expect(serverAddressOf("http://127.0.0.1:1885")).toBe("127.0.0.1:1885");
   });
 
-  it("Identity Server: POST …/applications/{app}/devices with ids and the servers' addresses (CreateEndDeviceRequest)", () => {
-    expect(createInIdentityServer(device, HOST)).toEqual({
+  it("Identity Server: POST …/applications/{app}/devices with ids, the servers' addresses and who creates it (CreateEndDeviceRequest)", () => {
+    expect(createInIdentityServer(device, HOST, "c0ffee")).toEqual({
       method: "POST",
       path: "/api/v3/applications/app-one/devices",
       body: {
@@ -48,13 +51,25 @@ describe("TTS end device registry requests (lorawan-stack api/ttn/lorawan/v3/end
           join_server_address: HOST,
           network_server_address: HOST,
           application_server_address: HOST,
+          attributes: { "aws-iot-provisioning": "c0ffee" },
         },
       },
     });
     expect(getFromIdentityServer(device)).toEqual({
       method: "GET",
-      path: "/api/v3/applications/app-one/devices/eui-0004a30b001c0530?field_mask=ids.dev_eui,ids.join_eui",
+      path: "/api/v3/applications/app-one/devices/eui-0004a30b001c0530?field_mask=ids.dev_eui,ids.join_eui,attributes",
     });
+  });
+
+  it("who created a device: a TTS attribute (key ≤ 36 of a-z, 0-9, inner dashes; value ≤ 200) of any execution ARN", () => {
+    expect(CREATED_BY_ATTRIBUTE).toMatch(/^[a-z0-9](?:-?[a-z0-9]){2,}$/);
+    const arn = `arn:aws:states:eu-west-1:123456789012:express:prod-eu1-provisioning:${"x".repeat(80)}:${"y".repeat(36)}`;
+    expect(createdByValue(arn)).toMatch(/^[0-9a-f]{32}$/);
+    expect(createdByValue(arn)).toBe(createdByValue(arn));
+    expect(createdByValue(`${arn}z`)).not.toBe(createdByValue(arn));
+    expect(identityCreatedBy({ ids, attributes: { [CREATED_BY_ATTRIBUTE]: "c0ffee", room: "7" } })).toBe("c0ffee");
+    expect(identityCreatedBy({ ids })).toBeUndefined();
+    expect(identityCreatedBy(null)).toBeUndefined();
   });
 
   it("Join Server: PUT …/js/… with the root keys and a field mask naming them (SetEndDeviceRequest)", () => {
@@ -117,7 +132,7 @@ describe("TTS end device registry requests (lorawan-stack api/ttn/lorawan/v3/end
 });
 
 describe("what a registry's answer means", () => {
-  const post = createInIdentityServer(device, HOST);
+  const post = createInIdentityServer(device, HOST, "c0ffee");
   const put = setInNetworkServer(device);
   const del = deleteFrom("as", device);
   const answer = (status: number) => ({ reached: true as const, status, ok: status < 300, message: "m" });
