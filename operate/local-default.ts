@@ -11,5 +11,10 @@ export const LOCAL_DEFAULT = {
   /** The broker standing in for IoT Core's data plane, for `verify`'s republish stage. */
   mqttUrl: "mqtt://127.0.0.1:1883",
   /** The simulator's TTS HTTP API and its one application (`npm start` puts the application's key in the secret). */
-  tts: { url: "http://127.0.0.1:1885", applicationIds: ["tts-aws-iot-sim"], configurePubSub: false },
+  tts: {
+    url: "http://127.0.0.1:1885",
+    applicationIds: ["tts-aws-iot-sim"],
+    configurePubSub: false,
+    provisioning: false,
+  },
 } as const;

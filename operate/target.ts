@@ -42,6 +42,8 @@ export interface TargetTts {
   readonly url: string;
   readonly applicationIds: readonly string[];
   readonly configurePubSub: boolean;
+  /** Devices are created in TTS from things (`things.provisioning.enabled`): the key writes devices. */
+  readonly provisioning: boolean;
 }
 
 export interface Target {
@@ -140,12 +142,13 @@ function ttsOf(options: TargetOptions, configured: TargetTts | undefined): Targe
     if (ttsUrl === undefined || ttsApplication === undefined) {
       throw new UsageError("without --environment or --local, give both --tts-url and --tts-application");
     }
-    return { url: ttsUrl, applicationIds: [ttsApplication], configurePubSub: false };
+    return { url: ttsUrl, applicationIds: [ttsApplication], configurePubSub: false, provisioning: false };
   }
   return {
     url: ttsUrl ?? configured.url,
     applicationIds: ttsApplication === undefined ? configured.applicationIds : [ttsApplication],
     configurePubSub: configured.configurePubSub,
+    provisioning: configured.provisioning,
   };
 }
 
@@ -194,7 +197,7 @@ function environmentNamed(
       stackName,
       region,
       thingTypeName: things.typeName,
-      tts: { url, applicationIds, configurePubSub },
+      tts: { url, applicationIds, configurePubSub, provisioning: things.provisioning.enabled },
       workflowLogging: { logLevel, includeExecutionData },
       config: found.config,
     };

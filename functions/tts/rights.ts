@@ -11,6 +11,9 @@ export const TTS_RIGHTS = {
   settingsBasic: "RIGHT_APPLICATION_SETTINGS_BASIC",
   trafficRead: "RIGHT_APPLICATION_TRAFFIC_READ",
   trafficDownWrite: "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE",
+  devicesRead: "RIGHT_APPLICATION_DEVICES_READ",
+  devicesWrite: "RIGHT_APPLICATION_DEVICES_WRITE",
+  devicesWriteKeys: "RIGHT_APPLICATION_DEVICES_WRITE_KEYS",
 } as const;
 export type TtsRight = (typeof TTS_RIGHTS)[keyof typeof TTS_RIGHTS];
 
@@ -19,6 +22,9 @@ export const RIGHT_USES: Readonly<Record<TtsRight, string>> = {
   [TTS_RIGHTS.trafficDownWrite]: "enqueue downlinks (down/push, down/replace)",
   [TTS_RIGHTS.trafficRead]: "read a device's downlink queue (and the pub/sub)",
   [TTS_RIGHTS.settingsBasic]: "set and delete the pub/sub (configurePubSub)",
+  [TTS_RIGHTS.devicesRead]: "tell a repeated provisioning event from a device TTS already had (provisioning)",
+  [TTS_RIGHTS.devicesWrite]: "create and delete devices in the four registries (provisioning)",
+  [TTS_RIGHTS.devicesWriteKeys]: "give the Join Server a device's root keys (provisioning)",
 };
 
 /**
@@ -26,12 +32,18 @@ export const RIGHT_USES: Readonly<Record<TtsRight, string>> = {
  * the queue (traffic read). With `configurePubSub` the key also sets and deletes the pub/sub, which
  * TTS's Application Server allows with settings basic, traffic read and traffic down write
  * (`pkg/applicationserver/io/pubsub/grpc.go`: Set, Delete). TTS has no pub/sub-specific right.
+ * With provisioning the key creates devices (devices write, and write keys for the Join Server's
+ * root keys) and reads one back after a 409 (devices read).
  */
-export function requiredTtsRights(options: { readonly configurePubSub: boolean }): readonly TtsRight[] {
+export function requiredTtsRights(options: {
+  readonly configurePubSub: boolean;
+  readonly provisioning: boolean;
+}): readonly TtsRight[] {
   return [
     TTS_RIGHTS.trafficRead,
     TTS_RIGHTS.trafficDownWrite,
     ...(options.configurePubSub ? [TTS_RIGHTS.settingsBasic] : []),
+    ...(options.provisioning ? [TTS_RIGHTS.devicesRead, TTS_RIGHTS.devicesWrite, TTS_RIGHTS.devicesWriteKeys] : []),
   ];
 }
 

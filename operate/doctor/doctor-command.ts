@@ -60,7 +60,8 @@ each ✗ the one thing to do:
   - per TTS application (needs --environment or --local, which name the TTS URL and applications):
     the secret <stack>/tts-api-keys holds its API key; with it TTS answers and the key grants
     RIGHT_APPLICATION_TRAFFIC_READ and RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE (and, with configurePubSub,
-    RIGHT_APPLICATION_SETTINGS_BASIC); its AWS IoT pub/sub exists and points at this deployment
+    RIGHT_APPLICATION_SETTINGS_BASIC; with provisioning, RIGHT_APPLICATION_DEVICES_READ, _WRITE and
+    _WRITE_KEYS); its AWS IoT pub/sub exists and points at this deployment
     (region, role ARN <stack>-tts, stack name, endpoint address if set)
 
 Options:

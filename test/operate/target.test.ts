@@ -38,6 +38,7 @@ describe("resolveTarget: the TTS side", () => {
       url: "http://h:1",
       applicationIds: ["app1"],
       configurePubSub: false,
+      provisioning: false,
     });
   });
 

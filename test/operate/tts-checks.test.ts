@@ -28,7 +28,7 @@ async function check(
   const tts = fakeTtsRoutes(answers);
   return ttsChecks({
     stackName: "prod",
-    tts: { url: "https://tts.example", applicationIds: [APP], configurePubSub: false },
+    tts: { url: "https://tts.example", applicationIds: [APP], configurePubSub: false, provisioning: false },
     secretName: "prod/tts-api-keys",
     apiKey: async () => ({ apiKey: "NNSXS.KEY" }),
     pubSubTarget: { region: "eu-west-1", roleArn: ROLE, stackName: "prod", endpointAddress: "" },
@@ -76,7 +76,7 @@ describe("ttsChecks", () => {
     const results = await check(
       { ...HEALTHY, [ttsPubSubPath(APP, "aws-iot-prod")]: { body: pubSub("aws-iot-prod", "other") } },
       {
-        tts: { url: "https://tts.example", applicationIds: [APP], configurePubSub: true },
+        tts: { url: "https://tts.example", applicationIds: [APP], configurePubSub: true, provisioning: false },
         pubSubFix: "re-apply",
       },
     );
@@ -118,7 +118,7 @@ describe("ttsChecks", () => {
 
   it("TTS unreachable: ✗ pointing at tts.url", async () => {
     const results = await check(HEALTHY, {
-      tts: { url: "http://127.0.0.1:1", applicationIds: [APP], configurePubSub: false },
+      tts: { url: "http://127.0.0.1:1", applicationIds: [APP], configurePubSub: false, provisioning: false },
       fetch: undefined,
     });
     expect(results[1]).toMatchObject({

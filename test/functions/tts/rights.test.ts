@@ -12,6 +12,7 @@ import {
   TtsRightsAnswerError,
   ttsRightsPath,
 } from "../../../functions/tts/rights.ts";
+import { DEPLOYMENT_RIGHTS } from "../../../local/tts-simulator/rights.ts";
 import { fakeTtsRoutes } from "../../support/fake-tts.ts";
 
 const READ = "RIGHT_APPLICATION_TRAFFIC_READ";
@@ -20,8 +21,25 @@ const BASIC = "RIGHT_APPLICATION_SETTINGS_BASIC";
 
 describe("requiredTtsRights", () => {
   it("traffic read and down write; with configurePubSub also settings basic (what TTS's pub/sub Set and Delete require)", () => {
-    expect(requiredTtsRights({ configurePubSub: false })).toEqual([READ, DOWN]);
-    expect(requiredTtsRights({ configurePubSub: true })).toEqual([READ, DOWN, BASIC]);
+    expect(requiredTtsRights({ configurePubSub: false, provisioning: false })).toEqual([READ, DOWN]);
+    expect(requiredTtsRights({ configurePubSub: true, provisioning: false })).toEqual([READ, DOWN, BASIC]);
+  });
+
+  it("with provisioning the device rights the four registries ask for: read, write, write keys (JS root keys)", () => {
+    expect(requiredTtsRights({ configurePubSub: false, provisioning: true })).toEqual([
+      READ,
+      DOWN,
+      "RIGHT_APPLICATION_DEVICES_READ",
+      "RIGHT_APPLICATION_DEVICES_WRITE",
+      "RIGHT_APPLICATION_DEVICES_WRITE_KEYS",
+    ]);
+  });
+
+  it("the simulated TTS's default key grants everything a deployment with every option needs", () => {
+    const granted = new Set<string>(DEPLOYMENT_RIGHTS);
+    expect(
+      requiredTtsRights({ configurePubSub: true, provisioning: true }).filter((right) => !granted.has(right)),
+    ).toEqual([]);
   });
 });
 
@@ -32,7 +50,7 @@ describe("parseTtsRights", () => {
   });
 
   it("expands the pseudo-rights: ALL and APPLICATION_ALL grant every right, LINK traffic read and down write", () => {
-    const needed = requiredTtsRights({ configurePubSub: true });
+    const needed = requiredTtsRights({ configurePubSub: true, provisioning: false });
     for (const pseudo of ["RIGHT_ALL", "RIGHT_APPLICATION_ALL"]) {
       expect(missingTtsRights(parseTtsRights({ rights: [pseudo] }), needed)).toEqual([]);
     }
