@@ -12,7 +12,7 @@
 import { hasNullInArray, IOT_MESSAGE_LIMITS, SHADOW_LIMITS } from "../../functions/core/aws-limits.ts";
 import { jsonEqual } from "../json/json-equal.ts";
 import { AwsError, invalidRequest } from "./errors.ts";
-import { isEmptyObject, isJsonObject, type JsonObject, type JsonValue, nestingDepth } from "./json-value.ts";
+import { cloneJson, isEmptyObject, isJsonObject, type JsonObject, type JsonValue, nestingDepth } from "./json-value.ts";
 
 /** The request itself is an MQTT-sized message; the 8 KB limit is on the merged state. */
 export const MAX_SHADOW_REQUEST_BYTES = IOT_MESSAGE_LIMITS.maxPayloadBytes;
@@ -112,8 +112,8 @@ export function applyShadowUpdate(
     throw new AwsError("ConflictException", "Version conflict", 409);
   }
 
-  const state: ShadowState = structuredClone(existing?.state ?? {});
-  const metadata: ShadowState = structuredClone(existing?.metadata ?? {});
+  const state: ShadowState = cloneJson(existing?.state ?? {});
+  const metadata: ShadowState = cloneJson(existing?.metadata ?? {});
   for (const section of SECTIONS) {
     const patch = request.state === null ? null : request.state[section];
     if (patch === undefined) continue;
@@ -178,8 +178,8 @@ export function shadowDocument(record: ShadowRecord | undefined, nowSeconds: num
   if (record === undefined || record.deleted) return undefined;
   const delta = shadowDelta(record.state);
   return {
-    state: { ...structuredClone(record.state), ...(delta === undefined ? {} : { delta }) },
-    metadata: structuredClone(record.metadata),
+    state: { ...cloneJson(record.state), ...(delta === undefined ? {} : { delta }) },
+    metadata: cloneJson(record.metadata),
     version: record.version,
     timestamp: nowSeconds,
   };
@@ -211,7 +211,7 @@ function diff(desired: JsonObject, reported: JsonObject): JsonObject {
       const nested = diff(wanted, actual);
       if (!isEmptyObject(nested)) delta[key] = nested;
     } else if (!jsonEqual(wanted, actual)) {
-      delta[key] = structuredClone(wanted);
+      delta[key] = cloneJson(wanted);
     }
   }
   return delta;
@@ -236,7 +236,7 @@ function mergeInto(target: JsonObject, patch: JsonObject, metadata: JsonObject, 
         metadata[key] = childMetadata;
       }
     } else {
-      target[key] = structuredClone(value);
+      target[key] = cloneJson(value);
       metadata[key] = metadataFor(value, nowSeconds);
     }
   }

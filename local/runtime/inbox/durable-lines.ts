@@ -3,7 +3,9 @@
  * is opened with O_DSYNC, so each write returns once its data is on disk (an fdatasync in the same
  * system call, one trip to libuv's thread pool instead of two: under a busy event loop each trip costs).
  * Appends that arrive while a write is under way wait for the next one, so one disk flush covers
- * every line of a batch (group commit): the cost per line stays small under load.
+ * every line of a batch (group commit): the cost per line stays small under load. Lines whose loss
+ * in a crash is harmless (`appendLazily`) start no write of their own: they ride with the next one, or
+ * go after `lazyDelayMs`; at low rates that halves the syncs, and an append never waits behind them.
  *
  * Hand-written: write-file-atomic replaces whole files (used here for compaction) and no maintained
  * library does group-committed appends. A crash can tear the last line; `open` cuts it off before
@@ -18,6 +20,9 @@ import { readJsonLinesSync } from "../../aws/json-lines-journal.ts";
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
 const APPEND_DURABLY = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC;
+
+/** How long a lazy line waits for a write to ride with: short, so that a crash reruns little. */
+const DEFAULT_LAZY_DELAY_MS = 50;
 
 interface Waiter {
   readonly resolve: () => void;
@@ -34,20 +39,29 @@ export class DurableLines {
   #compaction: { readonly snapshot: () => string; readonly waiter: Waiter; readonly done: Promise<void> } | undefined;
   #writing: Promise<void> | undefined;
   #broken: Error | undefined;
+  readonly #lazyDelayMs: number;
+  #lazyTimer: NodeJS.Timeout | undefined;
+  /** The batch holds a line someone waits for (or lazy lines that waited long enough). */
+  #urgent = false;
 
-  private constructor(file: string, handle: FileHandle, size: number) {
+  private constructor(file: string, handle: FileHandle, size: number, lazyDelayMs: number) {
     this.file = file;
     this.#handle = handle;
     this.#size = size;
+    this.#lazyDelayMs = lazyDelayMs;
   }
 
   /** Opens (or creates) `file`, cuts a torn last line, and calls `onEntry` with each entry in order. */
-  static async open(file: string, onEntry: (entry: unknown, lineNumber: number) => void): Promise<DurableLines> {
+  static async open(
+    file: string,
+    onEntry: (entry: unknown, lineNumber: number) => void,
+    options: { lazyDelayMs?: number } = {},
+  ): Promise<DurableLines> {
     await mkdir(dirname(file), { recursive: true });
     const size = readJsonLinesSync(file, (entry, _text, lineNumber) => onEntry(entry, lineNumber), {
       cutGarbageLastLine: true,
     });
-    return new DurableLines(file, await open(file, APPEND_DURABLY), size);
+    return new DurableLines(file, await open(file, APPEND_DURABLY), size, options.lazyDelayMs ?? DEFAULT_LAZY_DELAY_MS);
   }
 
   /** Bytes on disk, as of the last write. */
@@ -65,7 +79,20 @@ export class DurableLines {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     this.#batch.push(`${line}\n`);
     const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#urgent = true;
     this.#kick();
+    return written;
+  }
+
+  /**
+   * Like `append`, but starts no write of its own: for a line whose loss in a crash is harmless. It is
+   * written with the next `append` or compaction, or after `lazyDelayMs`, whichever comes first.
+   */
+  appendLazily(entry: unknown): Promise<void> {
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    this.#batch.push(`${JSON.stringify(entry)}\n`);
+    const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    if (this.#writing === undefined) this.#armLazyTimer();
     return written;
   }
 
@@ -88,20 +115,37 @@ export class DurableLines {
 
   /** Writes what is pending, then closes the file. */
   async close(): Promise<void> {
+    if (this.#batch.length > 0) {
+      this.#urgent = true;
+      this.#kick();
+    }
     await this.#writing;
     await this.#handle.close();
   }
 
   #kick(): void {
+    clearTimeout(this.#lazyTimer);
+    this.#lazyTimer = undefined;
     this.#writing ??= this.#writeAll().finally(() => {
       this.#writing = undefined;
+      // Lazy lines that came during the last write.
+      if (this.#batch.length > 0) this.#armLazyTimer();
     });
+  }
+
+  #armLazyTimer(): void {
+    this.#lazyTimer ??= setTimeout(() => {
+      this.#lazyTimer = undefined;
+      this.#urgent = true;
+      this.#kick();
+    }, this.#lazyDelayMs);
   }
 
   async #writeAll(): Promise<void> {
     // Start once the current task is done: every append it makes joins this batch.
     await Promise.resolve();
-    while (this.#batch.length > 0 || this.#compaction !== undefined) {
+    while (this.#urgent || this.#compaction !== undefined) {
+      this.#urgent = false;
       const compaction = this.#compaction;
       const batch = this.#batch;
       const waiters = compaction ? [...this.#waiters, compaction.waiter] : this.#waiters;

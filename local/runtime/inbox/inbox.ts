@@ -178,8 +178,9 @@ export class Inbox {
     if (open === undefined) return;
     this.#open.delete(id);
     this.#bytes -= open.bytes;
-    // Not awaited: losing a done mark in a crash runs the entry once more, which at-least-once allows.
-    this.#journal.append({ done: id }).catch((error: unknown) => this.#reportWriteError(error));
+    // Not awaited, and lazily written: losing a done mark in a crash runs the entry once more, which
+    // at-least-once allows.
+    this.#journal.appendLazily({ done: id }).catch((error: unknown) => this.#reportWriteError(error));
     this.#admitWaiting();
     this.#compactIfDue();
     this.#notify();

@@ -28,6 +28,26 @@ describe("durable lines", () => {
     await reopened.lines.close();
   });
 
+  it("writes a lazy line with the next append, after its delay when none comes, and at close", async () => {
+    const file = journalFile();
+    const never = await DurableLines.open(file, () => undefined, { lazyDelayMs: 3_600_000 });
+    const lazy = never.appendLazily({ done: "a" });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readFileSync(file, "utf8")).toBe("");
+    await never.append({ id: "b" });
+    await lazy;
+    expect(readFileSync(file, "utf8")).toBe('{"done":"a"}\n{"id":"b"}\n');
+    const atClose = never.appendLazily({ done: "b" });
+    await never.close();
+    await atClose;
+    expect(readFileSync(file, "utf8")).toBe('{"done":"a"}\n{"id":"b"}\n{"done":"b"}\n');
+
+    const soon = await DurableLines.open(file, () => undefined, { lazyDelayMs: 1 });
+    await soon.appendLazily({ done: "c" });
+    expect(readFileSync(file, "utf8").trimEnd().split("\n").at(-1)).toBe('{"done":"c"}');
+    await soon.close();
+  });
+
   it("cuts a torn last line before appending, so the line after it is whole", async () => {
     const file = journalFile();
     writeFileSync(file, '{"a":1}\n{"a":2}\n{"a":');
