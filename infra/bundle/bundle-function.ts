@@ -9,10 +9,11 @@
  * same directory and the same `sourceCodeHash` on every machine, and concurrent synths never write
  * half a file another one reads.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type BuildOptions, buildSync } from "esbuild";
+import type { BuildOptions } from "esbuild";
 
 export const BUNDLE_FILE = "index.mjs";
 /** `index.mjs` exports `handler`. */
@@ -55,12 +56,20 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
   };
 }
 
-/** Builds the bundle in memory (no files written). */
+/**
+ * Builds the bundle in memory (no files written), in a child process: the plugin that lets unused SDK
+ * schemas be dropped (`literal-schema-keys.ts`) needs esbuild's asynchronous API, and this stays
+ * synchronous for the stack's constructors.
+ */
 export function buildBundle(entry: string, options: BundleOptions = {}): Uint8Array {
-  const result = buildSync(esbuildOptions(entry, options));
-  const output = result.outputFiles?.[0];
-  if (output === undefined) throw new Error(`esbuild produced no output for ${entry}`);
-  return output.contents;
+  const script = join(import.meta.dirname, "build-bundle-process.ts");
+  const args = [script, entry, ...(options.externalAwsSdk ? ["--external-aws-sdk"] : [])];
+  try {
+    return execFileSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new Error(`building the bundle of ${entry} failed${stderr ? `: ${stderr}` : ""}`);
+  }
 }
 
 const built = new Map<string, FunctionBundle>();
