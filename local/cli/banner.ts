@@ -5,7 +5,6 @@ import { apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { LOCAL_DEFAULT } from "../../operate/local-default.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
-import { LOCAL_ACCOUNT_ID } from "../aws/index.ts";
 import type { LocalRuntime } from "../runtime/runtime.ts";
 import { FAULTS_PATH, type FaultInput } from "../tts-simulator/index.ts";
 
@@ -58,7 +57,9 @@ export function banner(runtime: LocalRuntime, exampleThing: string | undefined):
     `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, FAILED_EXECUTIONS)}`,
     `    ${awsEnv} aws --endpoint-url ${urls.aws} ${filterLogEvents(upstreamLogs, LAST_HOUR, ONE_EXECUTION)}`,
     "  Messages whose workflow could not start (the rules' dead-letter queue, as deployed):",
-    `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url ${urls.aws}/${LOCAL_ACCOUNT_ID}/${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --max-number-of-messages 10`,
+    // The queue URL is asked for, not built: on AWS it is https://sqs.<region>.amazonaws.com/<account>/<name>.
+    `    url=$(${awsEnv} aws --endpoint-url ${urls.aws} sqs get-queue-url --queue-name ${deadLetterQueueName(stateMachineName(config.stackName, "upstream"))} --query QueueUrl --output text)`,
+    `    ${awsEnv} aws --endpoint-url ${urls.aws} sqs receive-message --queue-url "$url" --max-number-of-messages 10`,
     '  Check it, list executions, re-drive dead letters (README "Operating a deployment"; --environment <name> on AWS):',
     `    npx tts-aws-iot doctor ${operatorTarget(urls.aws, config.stackName)}`,
     `    npx tts-aws-iot executions ${operatorTarget(urls.aws, config.stackName)} --status failed`,
