@@ -9,14 +9,14 @@
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
 import { type ApiKeys, TtsApiKeyMissingError } from "../tts/api-keys.ts";
-import { answerText, callTts } from "../tts/http.ts";
+import { answerText } from "../tts/http.ts";
 import {
   type AwsIotPubSub,
   deletePubSubRequest,
   setAwsIotPubSubRequest,
   type TtsPubSubRequest,
 } from "../tts/pubsub.ts";
-import type { TtsDeps } from "../tts/step-context.ts";
+import { callTtsWith, type TtsDeps } from "../tts/step-context.ts";
 
 export { TtsApiKeyMissingError };
 
@@ -100,13 +100,7 @@ async function send(
   notFoundIsSuccess: boolean,
 ): Promise<number> {
   const what = `${request.method} ${request.path}`;
-  const answer = await callTts({
-    ttsUrl: deps.ttsUrl,
-    apiKey,
-    ...request,
-    timeoutMs: deps.timeoutMs,
-    fetch: deps.fetch,
-  });
+  const answer = await callTtsWith(deps, apiKey, request);
   if (!answer.reached) throw new TtsPubSubUnreachableError(`${what}: ${answer.reason}`);
   if (answer.ok || (notFoundIsSuccess && answer.status === 404)) return answer.status;
   throw new TtsPubSubRefusedError(`${what}: ${answerText(answer)}`, answer.status);

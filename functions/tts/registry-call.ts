@@ -11,8 +11,7 @@ import {
   TtsRejectedError,
   TtsUnauthorizedError,
 } from "./end-devices.ts";
-import { callTts } from "./http.ts";
-import type { TtsDeps } from "./step-context.ts";
+import { callTtsWith, type TtsDeps } from "./step-context.ts";
 
 export async function sendToRegistry(
   request: TtsEndDeviceRequest,
@@ -20,13 +19,7 @@ export async function sendToRegistry(
   deps: TtsDeps,
 ): Promise<{ readonly kind: "done" | "exists"; readonly body?: unknown }> {
   const apiKey = await deps.apiKeys.require(applicationId);
-  const answer = await callTts({
-    ttsUrl: deps.ttsUrl,
-    apiKey,
-    ...request,
-    timeoutMs: deps.timeoutMs,
-    fetch: deps.fetch,
-  });
+  const answer = await callTtsWith(deps, apiKey, request);
   const outcome: RegistryOutcome = registryOutcome(request, answer);
   switch (outcome.kind) {
     case "done":

@@ -5,6 +5,7 @@
 import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { type ApiKeys, apiKeysFor } from "./api-keys.ts";
+import { callTts, type TtsAnswer, type TtsCall } from "./http.ts";
 
 export type TtsFunctionName =
   | "enqueue-downlink"
@@ -24,6 +25,15 @@ export interface TtsDeps {
   readonly ttsUrl: string;
   readonly timeoutMs: number;
   readonly fetch?: typeof fetch | undefined;
+}
+
+/** One TTS call with the step's cluster URL, timeout and fetch. */
+export function callTtsWith(
+  deps: TtsDeps,
+  apiKey: string,
+  request: Pick<TtsCall, "method" | "path" | "body">,
+): Promise<TtsAnswer> {
+  return callTts({ ttsUrl: deps.ttsUrl, apiKey, ...request, timeoutMs: deps.timeoutMs, fetch: deps.fetch });
 }
 
 export function ttsDeps({ config, apiKeys, fetch }: TtsStepContext<TtsFunctionName>): TtsDeps {
