@@ -61,6 +61,8 @@ export interface Target {
   readonly workflowLogging: WorkflowLogging | undefined;
   /** The environment of the deployment configuration (`--environment`): what the stack deploys. */
   readonly deployment: EnvironmentConfig | undefined;
+  /** The embedded default (`--local`): its handlers run in-process, its TTS is the simulator. */
+  readonly local: boolean;
   /** The options that name this target again, for the commands a fix suggests. */
   readonly arguments: readonly string[];
   /** The SDK's standard variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, …) for `clientConfig`. */
@@ -100,6 +102,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
       thingTypeName,
       workflowLogging: { logLevel: "ALL", includeExecutionData: true },
       deployment: undefined,
+      local: true,
       arguments: args,
       sdkEnvironment: {
         ...env,
@@ -126,6 +129,7 @@ export function resolveTarget(options: TargetOptions, env: Environment, cwd = pr
     thingTypeName,
     workflowLogging: deployment?.workflowLogging,
     deployment: deployment?.config,
+    local: false,
     arguments: args,
     sdkEnvironment,
     description: `${where} (stack ${stackName}, ${region ?? "no region"})`,

@@ -155,7 +155,7 @@ async function checkTts(
         target,
         `secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"${applicationId}": "<API key>"}'`,
       ),
-    pubSubFix: target.arguments.includes("--local")
+    pubSubFix: target.local
       ? // The simulated TTS has no console; the embedded default registers the pub/sub when it starts.
         `restart the embedded default (${startCommand(target)}): it registers the pub/sub in its simulated TTS`
       : tts.configurePubSub && environment !== undefined
@@ -171,7 +171,7 @@ async function checkTts(
  * configuration to say which functions there should be.
  */
 async function checkDeployedFunctions(target: Target): Promise<CheckResult> {
-  if (target.arguments.includes("--local")) {
+  if (target.local) {
     return skippedCheck(
       "functions",
       "not applicable locally: the embedded default runs the handlers in-process (no Lambda API)",
@@ -209,7 +209,7 @@ function startCommand(target: Target): string {
 
 function deployFix(target: Target): string {
   const environment = environmentOf(target);
-  if (target.arguments.includes("--local") || environment === undefined) {
+  if (target.local || environment === undefined) {
     return `start the embedded default (${startCommand(target)}), or check --stack-name`;
   }
   return `deploy the stack: npx cdktf deploy ${environment}`;
