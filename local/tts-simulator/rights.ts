@@ -3,6 +3,7 @@
  * application API key holds them, with the rights TTS lets one right imply (`pkg/ttnpb/rights.go`,
  * `Right.Implied`). A simulated API key belongs to one application, so only application rights exist here.
  */
+import { requiredTtsRights } from "../../functions/tts/rights.ts";
 import { InvalidSimulatorOptionsError } from "./errors.ts";
 
 /** Name → enum number; JSON carries the name, TTS sorts nothing, the simulator sorts by number. */
@@ -27,16 +28,14 @@ const APPLICATION_RIGHT_NUMBERS = {
 export type TtsRight = keyof typeof APPLICATION_RIGHT_NUMBERS;
 export const APPLICATION_RIGHTS = (Object.keys(APPLICATION_RIGHT_NUMBERS) as TtsRight[]).sort(byNumber);
 
-/** What the deployment's key needs (README "TTS API key"): traffic, downlinks, the pub/sub, and creating devices with root keys. */
+/**
+ * The simulated key's rights by default: what a deployment with every option on needs
+ * (`requiredTtsRights`, the list `doctor` checks), and the application's info.
+ */
 export const DEPLOYMENT_RIGHTS: readonly TtsRight[] = [
-  "RIGHT_APPLICATION_INFO",
-  "RIGHT_APPLICATION_SETTINGS_BASIC",
-  "RIGHT_APPLICATION_DEVICES_READ",
-  "RIGHT_APPLICATION_DEVICES_WRITE",
-  "RIGHT_APPLICATION_DEVICES_WRITE_KEYS",
-  "RIGHT_APPLICATION_TRAFFIC_READ",
-  "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE",
-];
+  "RIGHT_APPLICATION_INFO" as const,
+  ...requiredTtsRights({ configurePubSub: true, provisioning: true }),
+].sort(byNumber);
 
 export function isTtsRight(value: string): value is TtsRight {
   return Object.hasOwn(APPLICATION_RIGHT_NUMBERS, value);
