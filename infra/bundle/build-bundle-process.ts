@@ -1,11 +1,15 @@
 /**
  * `node infra/bundle/build-bundle-process.ts <entry> [--external-aws-sdk]`: builds one bundle and
- * writes it to stdout. esbuild runs plugins only in its asynchronous API, while the stack is built
- * synchronously (CDK constructs); `buildBundle` runs this in a child process to have both.
+ * writes it to stdout as JSON (`SerializedBundle`). esbuild runs plugins only in its asynchronous API,
+ * while the stack is built synchronously (CDK constructs); `buildBundle` runs this in a child process
+ * to have both.
  */
+import { basename } from "node:path";
 import { build } from "esbuild";
-import { esbuildOptions } from "./bundle-function.ts";
+import { builtinsThroughRequire } from "./builtins-through-require.ts";
+import { BUNDLE_FILE, esbuildOptions, type SerializedBundle } from "./bundle-function.ts";
 import { literalSchemaKeys } from "./literal-schema-keys.ts";
+import { reachableOutputs } from "./reachable-outputs.ts";
 
 const [entry, ...flags] = process.argv.slice(2);
 if (entry === undefined) {
@@ -14,11 +18,17 @@ if (entry === undefined) {
 }
 const result = await build({
   ...esbuildOptions(entry, { externalAwsSdk: flags.includes("--external-aws-sdk") }),
-  plugins: [literalSchemaKeys],
+  plugins: [literalSchemaKeys, builtinsThroughRequire],
+  metafile: true,
 });
-const output = result.outputFiles?.[0];
-if (output === undefined) {
-  process.stderr.write(`esbuild produced no output for ${entry}\n`);
+const { loadedAtImport, reachable } = reachableOutputs(result.metafile!, BUNDLE_FILE);
+const bundle: SerializedBundle = { files: {}, loadedAtImport: [...loadedAtImport].sort() };
+for (const output of result.outputFiles ?? []) {
+  const name = basename(output.path);
+  if (reachable.has(name)) bundle.files[name] = Buffer.from(output.contents).toString("base64");
+}
+if (bundle.files[BUNDLE_FILE] === undefined) {
+  process.stderr.write(`esbuild produced no ${BUNDLE_FILE} for ${entry}\n`);
   process.exit(1);
 }
-process.stdout.write(output.contents);
+process.stdout.write(JSON.stringify(bundle));

@@ -1,13 +1,17 @@
 /**
- * One Lambda bundle per function, built by esbuild at synth time: ESM (`index.mjs`), minified,
- * tree-shaken, for Node 22 on Lambda. The AWS SDK is bundled, not taken from the runtime: that pins
- * the exact SDK version the tests ran against, and the single file measured faster to import than the
- * externalized SDK's module tree, for ~0.1 MB more zip (figures in docs/deploy.md;
- * `npx node infra/bundle/measure-bundles.ts`).
+ * One Lambda bundle per function, built by esbuild at synth time: ESM, minified, tree-shaken, for
+ * Node 22 on Lambda. The AWS SDK is bundled, not taken from the runtime: that pins the exact SDK
+ * version the tests ran against, and the bundle measured faster to import than the externalized SDK's
+ * module tree, for ~0.1 MB more zip (figures in docs/deploy.md; `npx node infra/bundle/measure-bundles.ts`).
  *
- * Bundles are content-addressed (`<cache>/<function>/<sha256>/index.mjs`): the same code gives the
- * same directory and the same `sourceCodeHash` on every machine, and concurrent synths never write
- * half a file another one reads.
+ * Code splitting: `index.mjs` holds what every call runs; what the SDK loads with `import()` (the
+ * credential providers other than the environment's, with their STS/SSO clients, event streams…)
+ * goes into chunks beside it, which Lambda never parses unless a call needs them. The import of
+ * `index.mjs` is most of a cold start, and about half of a single-file bundle was such code.
+ *
+ * Bundles are content-addressed (`<cache>/<function>/<sha256>/`): the same code gives the same
+ * directory and the same `sourceCodeHash` on every machine, and concurrent synths never write half a
+ * bundle another one reads.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -19,12 +23,18 @@ export const BUNDLE_FILE = "index.mjs";
 /** `index.mjs` exports `handler`. */
 export const LAMBDA_HANDLER = "index.handler";
 
+/** The files of a bundle by name (`index.mjs` and its chunks), as they go into the zip. */
+export type BundleFiles = ReadonlyMap<string, Uint8Array>;
+
 export interface FunctionBundle {
-  /** Directory holding only `index.mjs`, to be zipped as the Lambda's code. */
+  /** Directory holding only the bundle's files, to be zipped as the Lambda's code. */
   readonly directory: string;
-  /** Base64 SHA-256 of the bundle: Terraform's `source_code_hash`, stable across rebuilds. */
+  /** Base64 SHA-256 over the bundle's files: Terraform's `source_code_hash`, stable across rebuilds. */
   readonly sha256: string;
+  /** All files: what the zip holds. */
   readonly bytes: number;
+  /** `index.mjs` and the chunks it imports statically: what every cold start parses. */
+  readonly bytesLoadedAtImport: number;
 }
 
 export interface BundleOptions {
@@ -36,9 +46,14 @@ export const DEFAULT_BUNDLE_CACHE = resolve("node_modules/.cache/tts-aws-iot/bun
 
 export function esbuildOptions(entry: string, options: BundleOptions = {}): BuildOptions {
   return {
-    entryPoints: [resolve(entry)],
+    entryPoints: [{ in: resolve(entry), out: "index" }],
     bundle: true,
     format: "esm",
+    splitting: true,
+    outdir: "bundle",
+    outExtension: { ".js": ".mjs" },
+    // Content-hashed names: the same code gives the same files.
+    chunkNames: "[name]-[hash]",
     platform: "node",
     target: "node22",
     // Prefer packages' ESM builds (the SDK's `dist-es`): CJS builds defeat tree-shaking.
@@ -56,20 +71,39 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
   };
 }
 
+/** The bundle's files and which of them every cold start parses. */
+export interface Bundle {
+  readonly files: BundleFiles;
+  /** `index.mjs` and the chunks it imports statically. */
+  readonly loadedAtImport: ReadonlySet<string>;
+}
+
+/** The wire format between `build-bundle-process.ts` and `buildBundle`: files as base64. */
+export interface SerializedBundle {
+  readonly files: Record<string, string>;
+  readonly loadedAtImport: readonly string[];
+}
+
 /**
  * Builds the bundle in memory (no files written), in a child process: the plugin that lets unused SDK
  * schemas be dropped (`literal-schema-keys.ts`) needs esbuild's asynchronous API, and this stays
  * synchronous for the stack's constructors.
  */
-export function buildBundle(entry: string, options: BundleOptions = {}): Uint8Array {
+export function buildBundle(entry: string, options: BundleOptions = {}): Bundle {
   const script = join(import.meta.dirname, "build-bundle-process.ts");
   const args = [script, entry, ...(options.externalAwsSdk ? ["--external-aws-sdk"] : [])];
+  let stdout: Buffer;
   try {
-    return execFileSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+    stdout = execFileSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new Error(`building the bundle of ${entry} failed${stderr ? `: ${stderr}` : ""}`);
   }
+  const serialized = JSON.parse(stdout.toString()) as SerializedBundle;
+  return {
+    files: new Map(Object.entries(serialized.files).map(([name, base64]) => [name, Buffer.from(base64, "base64")])),
+    loadedAtImport: new Set(serialized.loadedAtImport),
+  };
 }
 
 const built = new Map<string, FunctionBundle>();
@@ -82,25 +116,43 @@ export function bundleFunction(
   name: string,
   entry: string,
   cacheDirectory = DEFAULT_BUNDLE_CACHE,
-  build: (entry: string) => Uint8Array = buildBundle,
+  build: (entry: string) => Bundle = buildBundle,
 ): FunctionBundle {
   const key = `${cacheDirectory}\0${entry}`;
   const cached = built.get(key);
   if (cached !== undefined) return cached;
 
-  const contents = build(entry);
-  const sha256 = createHash("sha256").update(contents).digest("base64");
-  const directory = join(cacheDirectory, name, createHash("sha256").update(contents).digest("hex").slice(0, 32));
-  if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, contents);
-  const bundle = { directory, sha256, bytes: contents.byteLength };
+  const { files, loadedAtImport } = build(entry);
+  if (!files.has(BUNDLE_FILE)) throw new Error(`the bundle of ${entry} has no ${BUNDLE_FILE}`);
+  const digest = bundleDigest(files);
+  const directory = join(cacheDirectory, name, digest.toString("hex").slice(0, 32));
+  if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, files);
+  const sizeOf = (names: Iterable<string>) =>
+    [...names].reduce((sum, name) => sum + (files.get(name)?.byteLength ?? 0), 0);
+  const bundle = {
+    directory,
+    sha256: digest.toString("base64"),
+    bytes: sizeOf(files.keys()),
+    bytesLoadedAtImport: sizeOf(loadedAtImport),
+  };
   built.set(key, bundle);
   return bundle;
 }
 
-function writeAtomically(directory: string, contents: Uint8Array): void {
+/** SHA-256 over each file's name and contents, in name order: independent of build order. */
+function bundleDigest(files: BundleFiles): Buffer {
+  const hash = createHash("sha256");
+  for (const name of [...files.keys()].sort()) {
+    const contents = files.get(name)!;
+    hash.update(`${name}\0${contents.byteLength}\0`).update(contents);
+  }
+  return hash.digest();
+}
+
+function writeAtomically(directory: string, files: BundleFiles): void {
   const staging = `${directory}.${process.pid}.tmp`;
   mkdirSync(staging, { recursive: true });
-  writeFileSync(join(staging, BUNDLE_FILE), contents);
+  for (const [name, contents] of files) writeFileSync(join(staging, name), contents);
   try {
     renameSync(staging, directory);
   } catch (error) {
