@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { AwsError } from "./errors.ts";
 import { withHistoryDataLimits } from "./history-data.ts";
 import type { HistoryEvent, HistoryEventType } from "./history-events.ts";
-import { JsonLinesJournal, readJsonLinesSync } from "./json-lines-journal.ts";
+import { type JournalLine, JsonLinesJournal, journalLine, readJsonLinesSync } from "./json-lines-journal.ts";
 import { validateState } from "./state-schema.ts";
 import {
   type ExecutionLine,
@@ -95,7 +95,7 @@ const TERMINAL_EVENT: Readonly<Record<ExecutionOutcome["status"], HistoryEventTy
 interface Entry {
   summary: ExecutionSummary;
   /** Written by a start (the record without history) and a finish (the whole record). */
-  line: string;
+  line: JournalLine;
   bytes: number;
   running?: { readonly record: MutableRecord; readonly texts: string[] };
 }
@@ -161,7 +161,7 @@ export class ExecutionStore {
       events: [],
     };
     const running = { record, texts: [start.input] };
-    const entry: Entry = { summary: record, line: "", bytes: 0, running };
+    const entry: Entry = { summary: record, line: EMPTY_LINE, bytes: 0, running };
     this.#entries.set(record.executionArn, entry);
     this.#append(running, { type: "ExecutionStarted", details: { input: start.input }, timestamp: record.startDate });
     this.#journalLine(entry, record);
@@ -231,14 +231,14 @@ export class ExecutionStore {
       firstFormat ||= !compact;
       const entry = this.#entries.get(line.executionArn);
       if (entry !== undefined) this.#liveBytes -= entry.bytes;
-      const stored = compact ? text : toLine(fromLine(line));
+      const stored = journalLine(compact ? text : toLine(fromLine(line)));
       const { startDate, stopDate, ...rest } = line;
       const summary = summaryOf({
         ...rest,
         startDate: new Date(startDate),
         ...(stopDate === undefined ? {} : { stopDate: new Date(stopDate) }),
       });
-      const kept: Entry = { summary, line: stored, bytes: Buffer.byteLength(stored) + 1 };
+      const kept: Entry = { summary, line: stored, bytes: stored.byteLength + 1 };
       this.#entries.set(line.executionArn, kept);
       this.#liveBytes += kept.bytes;
       for (const victim of this.#evict(kept)) dropped.add(victim);
@@ -295,8 +295,8 @@ export class ExecutionStore {
   }
 
   #journalLine(entry: Entry, record: ExecutionRecord): void {
-    const line = toLine(record);
-    const bytes = Buffer.byteLength(line) + 1;
+    const line = journalLine(toLine(record));
+    const bytes = line.byteLength + 1;
     this.#liveBytes += bytes - entry.bytes;
     entry.line = line;
     entry.bytes = bytes;
@@ -331,7 +331,7 @@ export class ExecutionStore {
   #abortOrphans(): void {
     for (const entry of this.#entries.values()) {
       if (entry.summary.status !== "RUNNING") continue;
-      entry.running = { record: fromLine(JSON.parse(entry.line) as ExecutionLine), texts: [] };
+      entry.running = { record: fromLine(parseLine(entry.line)), texts: [] };
       this.finished(entry.summary.executionArn, {
         status: "ABORTED",
         error: "States.Runtime",
@@ -377,12 +377,16 @@ function summaryOf(record: ExecutionSummary): ExecutionSummary {
  * The running record, or a finished execution as a record whose input, output and events are read from
  * its line on first access: listing thousands of executions parses none of them.
  */
+const EMPTY_LINE: JournalLine = Buffer.alloc(0);
+
+const parseLine = (line: JournalLine): ExecutionLine => JSON.parse(line.toString("utf8")) as ExecutionLine;
+
 function recordOf(entry: Entry): ExecutionRecord {
   if (entry.running !== undefined) return entry.running.record;
   const { line, summary } = entry;
   let full: ExecutionRecord | undefined;
   const read = () => {
-    full ??= fromLine(JSON.parse(line) as ExecutionLine);
+    full ??= fromLine(parseLine(line));
     return full;
   };
   const record = {

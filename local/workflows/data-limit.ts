@@ -18,7 +18,7 @@
 import { StateMachine } from "aws-local-stepfunctions";
 import { DATA_LIMIT_EXCEEDED, STEP_FUNCTIONS_LIMITS } from "../../functions/core/step-functions-limits.ts";
 import { allStates, type StateMachineDefinition } from "../../workflows/asl.ts";
-import { freshStateJson, type StateJson, stateJson } from "./state-json.ts";
+import { StateJsonCache } from "./state-json.ts";
 
 /** A payload over the limit inside an execution: terminal, as on AWS. */
 export class DataLimitExceededError extends Error {
@@ -47,8 +47,8 @@ export interface ExecutionDataSize {
 const MAX = STEP_FUNCTIONS_LIMITS.maxPayloadBytes;
 
 /** @throws ExecutionInputTooLargeError as StartExecution would. */
-export function assertExecutionInputWithinLimit(input: unknown): void {
-  const { bytes } = stateJson(input);
+export function assertExecutionInputWithinLimit(input: unknown, json = new StateJsonCache()): void {
+  const { bytes } = json.of(input);
   if (bytes > MAX) {
     throw new ExecutionInputTooLargeError(
       `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX}`,
@@ -59,9 +59,18 @@ export function assertExecutionInputWithinLimit(input: unknown): void {
 class DataMeter implements ExecutionDataSize {
   maxStateBytes = 0;
   loggedBytes = 0;
-  /** Counts one payload; one over the limit fails its state, and is not logged (the state never gets it). */
-  measure(value: unknown, overLimit: () => string, json: (value: unknown) => StateJson = stateJson): void {
-    const { bytes } = json(value);
+  readonly #json: StateJsonCache;
+
+  constructor(json: StateJsonCache) {
+    this.#json = json;
+  }
+
+  /**
+   * Counts one payload; one over the limit fails its state, and is not logged (the state never gets it).
+   * `fresh`: the value may have changed since its text was made.
+   */
+  measure(value: unknown, overLimit: () => string, fresh = false): void {
+    const { bytes } = fresh ? this.#json.fresh(value) : this.#json.of(value);
     this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
     if (bytes > MAX) throw new DataLimitExceededError(overLimit());
     this.loggedBytes += bytes;
@@ -69,7 +78,7 @@ class DataMeter implements ExecutionDataSize {
 
   /** Counts a payload that was checked elsewhere (the execution's input at StartExecution, its output as the last state's). */
   record(value: unknown): void {
-    const { bytes } = stateJson(value);
+    const { bytes } = this.#json.of(value);
     this.maxStateBytes = Math.max(this.maxStateBytes, bytes);
     this.loggedBytes += bytes;
   }
@@ -97,8 +106,9 @@ export function runWithinDataLimits(
   definition: StateMachineDefinition,
   input: unknown,
   options: RunOptions,
+  json = new StateJsonCache(),
 ): { execution: Execution; size: ExecutionDataSize } {
-  const meter = new DataMeter();
+  const meter = new DataMeter(json);
   meter.record(input); // ExecutionStarted
   const tasks = (options.overrides?.taskResourceLocalHandlers ?? {}) as Record<string, TaskOverride>;
   const resources = taskResourceTypes(definition);
@@ -109,7 +119,7 @@ export function runWithinDataLimits(
         meter.measure(parameters, inputTooLarge(state));
         const result = await run(parameters);
         // The handler may have changed, and returned, the object it was given.
-        meter.measure(result, resultTooLarge(resources.get(state) ?? state), freshStateJson);
+        meter.measure(result, resultTooLarge(resources.get(state) ?? state), true);
         return result;
       },
     ]),

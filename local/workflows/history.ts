@@ -4,24 +4,25 @@
  */
 import type { StateMachine } from "aws-local-stepfunctions";
 import type { NewHistoryEvent } from "../aws/execution-store.ts";
-import { stateJson } from "./state-json.ts";
+import type { StateJsonCache } from "./state-json.ts";
 
 export type EngineEvent = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
-export function historyEventOf(event: EngineEvent): NewHistoryEvent | undefined {
+/** `json`: the execution's texts of its states' data. */
+export function historyEventOf(event: EngineEvent, json: StateJsonCache): NewHistoryEvent | undefined {
   const timestamp = new Date(event.timestamp);
   switch (event.type) {
     case "StateEntered":
       return {
         type: `${event.state.type}StateEntered`,
         timestamp,
-        details: { name: event.state.name, input: stateJson(event.state.input).text },
+        details: { name: event.state.name, input: json.of(event.state.input).text },
       };
     case "StateExited":
       return {
         type: `${event.state.type}StateExited`,
         timestamp,
-        details: { name: event.state.name, output: stateJson(event.state.output ?? null).text },
+        details: { name: event.state.name, output: json.of(event.state.output ?? null).text },
       };
     case "StateFailed":
       if (event.state.type !== "Task") return undefined;

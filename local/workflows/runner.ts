@@ -15,7 +15,7 @@ import "./jsonpath-scalar-results.ts";
 import { assertExecutionInputWithinLimit, type ExecutionDataSize, runWithinDataLimits } from "./data-limit.ts";
 import { historyEventOf } from "./history.ts";
 import type { SdkIntegrations } from "./sdk-integrations.ts";
-import { stateJson } from "./state-json.ts";
+import { StateJsonCache } from "./state-json.ts";
 import { type LocalHandlers, localFunctionArn, type TaskOverrides, taskOverrides } from "./task-overrides.ts";
 
 export interface ExecutionSummary {
@@ -169,7 +169,8 @@ export class LocalWorkflows {
     options: { name?: string; namePrefix?: string } = {},
   ): StartedExecution {
     const workflow = this.#resolve(target);
-    assertExecutionInputWithinLimit(input);
+    const json = new StateJsonCache();
+    assertExecutionInputWithinLimit(input, json);
     const name = options.name ?? (options.namePrefix ? `${options.namePrefix}-${randomUUID()}` : randomUUID());
     const executionArn = `arn:aws:states:${this.#region}:${this.#account}:express:${workflow.stateMachineName}:${name}:${randomUUID()}`;
     const startDate = new Date();
@@ -177,10 +178,10 @@ export class LocalWorkflows {
       executionArn,
       stateMachineArn: workflow.stateMachineArn,
       name,
-      input: stateJson(input).text,
+      input: json.of(input).text,
       startDate,
     });
-    const done = this.#concurrency(() => this.#run(workflow, executionArn, name, input, startDate));
+    const done = this.#concurrency(() => this.#run(workflow, executionArn, name, input, startDate, json));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));
     return { executionArn, startDate, done };
@@ -278,19 +279,26 @@ export class LocalWorkflows {
     name: string,
     input: unknown,
     startDate: Date,
+    json: StateJsonCache,
   ): Promise<ExecutionSummary | undefined> {
     const { store } = this.#options;
-    const { execution, size } = runWithinDataLimits(workflow.machine, workflow.definition, input, {
-      overrides: workflow.runOverrides as never,
-      context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
-      } as never,
-    });
+    const { execution, size } = runWithinDataLimits(
+      workflow.machine,
+      workflow.definition,
+      input,
+      {
+        overrides: workflow.runOverrides as never,
+        context: {
+          Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: input },
+        } as never,
+      },
+      json,
+    );
     if (this.#stopped) execution.abort();
     this.#aborts.add(execution.abort);
     const recording = (async () => {
       for await (const event of execution.eventLogs) {
-        const history = historyEventOf(event);
+        const history = historyEventOf(event, json);
         if (history !== undefined && !this.#stopped) store.appendEvent(executionArn, history);
       }
     })();
@@ -319,7 +327,7 @@ export class LocalWorkflows {
     store.finished(
       executionArn,
       summary.status === "SUCCEEDED"
-        ? { status: "SUCCEEDED", output: stateJson(summary.output ?? null).text }
+        ? { status: "SUCCEEDED", output: json.of(summary.output ?? null).text }
         : { status: summary.status, error: summary.error!, cause: summary.cause! },
     );
     this.#finishedCount += 1;

@@ -1,7 +1,12 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { JsonLinesJournal, MAX_LINE_BYTES, readJsonLinesSync } from "../../../local/aws/json-lines-journal.ts";
+import {
+  JsonLinesJournal,
+  journalLine,
+  MAX_LINE_BYTES,
+  readJsonLinesSync,
+} from "../../../local/aws/json-lines-journal.ts";
 import { makeDataDir, removeDataDir } from "./endpoint-fixture.ts";
 
 let dataDir: string;
@@ -38,7 +43,7 @@ describe("readJsonLinesSync", () => {
     expect(readFileSync(file, "utf8")).toBe('{"kept":1}\n{"kept":2}\n');
 
     const journal = new JsonLinesJournal({ file, bytes: 22 });
-    journal.append('{"next":3}');
+    journal.append(journalLine('{"next":3}'));
     await journal.flush();
     expect(readAll().entries).toEqual([{ kept: 1 }, { kept: 2 }, { next: 3 }]);
   });
@@ -72,8 +77,8 @@ describe("readJsonLinesSync", () => {
 describe("JsonLinesJournal", () => {
   it("coalesces appends and counts the bytes it wrote", async () => {
     const journal = new JsonLinesJournal({ file, delayMs: 10_000 });
-    journal.append('{"a":"é"}');
-    journal.append('{"b":2}');
+    journal.append(journalLine('{"a":"é"}'));
+    journal.append(journalLine('{"b":2}'));
     await journal.flush();
     expect(readFileSync(file, "utf8")).toBe('{"a":"é"}\n{"b":2}\n');
     expect(journal.bytes).toBe(statSync(file).size);
@@ -81,12 +86,14 @@ describe("JsonLinesJournal", () => {
 
   it("rewrites the file atomically in chunks, keeping appends made meanwhile, and leaves no temp file", async () => {
     const journal = new JsonLinesJournal({ file, delayMs: 1 });
-    for (let i = 0; i < 100; i++) journal.append(JSON.stringify({ old: i }));
+    for (let i = 0; i < 100; i++) journal.append(journalLine(JSON.stringify({ old: i })));
     await journal.flush();
-    const kept = Array.from({ length: 50 }, (_, i) => JSON.stringify({ kept: i, pad: "p".repeat(20_000) }));
-    const bytes = kept.reduce((sum, line) => sum + line.length + 1, 0);
+    const kept = Array.from({ length: 50 }, (_, i) =>
+      journalLine(JSON.stringify({ kept: i, pad: "p".repeat(20_000) })),
+    );
+    const bytes = kept.reduce((sum, line) => sum + line.byteLength + 1, 0);
     const rewriting = journal.rewrite(kept, bytes);
-    journal.append('{"after":true}');
+    journal.append(journalLine('{"after":true}'));
     await rewriting;
     await journal.flush();
     const { entries } = readAll();
@@ -98,13 +105,13 @@ describe("JsonLinesJournal", () => {
 
   it("keeps the appends a failed rewrite dropped: the old file stays and gets them, and its size is right", async () => {
     const journal = new JsonLinesJournal({ file, delayMs: 10_000 });
-    journal.append('{"a":1}');
+    journal.append(journalLine('{"a":1}'));
     await journal.flush();
-    journal.append('{"b":2}');
+    journal.append(journalLine('{"b":2}'));
     // The rewrite's temp file cannot be created: a directory stands in its way.
     mkdirSync(`${file}.${process.pid}.tmp`);
-    const rewriting = journal.rewrite(['{"a":1}', '{"b":2}'], 16);
-    journal.append('{"c":3}');
+    const rewriting = journal.rewrite([journalLine('{"a":1}'), journalLine('{"b":2}')], 16);
+    journal.append(journalLine('{"c":3}'));
     await expect(rewriting).rejects.toThrow(/EISDIR/);
     await journal.flush();
     expect(readAll().entries).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
