@@ -60,8 +60,8 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
     mainFields: ["module", "main"],
     minify: true,
     treeShaking: true,
-    // Error class names feed Retry/Catch; ours are explicit, but keep the SDK's readable in logs too.
-    keepNames: true,
+    // No `keepNames`: error names feed Retry/Catch and logs, and every error class of ours, the SDK's
+    // and zod's sets its `name` explicitly; keeping the others' cost ~4 % of the bundle and its import.
     legalComments: "none",
     // Bundled CommonJS dependencies may still call `require` for Node built-ins.
     banner: { js: 'import{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);' },

@@ -107,7 +107,7 @@ describe("function bundles", () => {
       code.includes(SDK_CLIENTS[client]),
     );
     expect(clients).toEqual(CLIENTS_USED[name]);
-    // keepNames keeps zod's class names: mini's schemas are ZodMini…, classic's Zod… (460 KiB).
+    // zod names its classes explicitly: mini's schemas are ZodMini…, classic's Zod… (460 KiB).
     expect(code).toContain("ZodMiniObject");
     expect(code).not.toMatch(/"ZodObject"/);
     // Issue 15's budget; the IoT client's unused schemas are dropped (infra/bundle/literal-schema-keys.ts).
@@ -131,6 +131,25 @@ describe("function bundles", () => {
       },
     );
     expect(output.toString().trim()).toBe("loaded");
+  });
+
+  it("keeps error names without keepNames: the bundled handler fails with the name the source's does", async () => {
+    const bundle = bundles.find(([name]) => name === "validate-downlink")![1];
+    const script = `
+      const { handler } = await import("./${BUNDLE_FILE}");
+      try { await handler({}, {}); console.log("no error"); } catch (error) { console.log(error.name); }`;
+    const bundled = execFileSync(resolve("node_modules/.bin/node"), ["--input-type=module", "-e", script], {
+      cwd: bundle.directory,
+      env: { PATH: process.env["PATH"] ?? "", AWS_REGION: "eu-west-1" },
+    });
+    const { createValidateDownlinkHandler } = await import("../../functions/validate-downlink/handler.ts");
+    const source = await createValidateDownlinkHandler()({} as never, undefined as never).then(
+      () => "no error",
+      (error: Error) => error.name,
+    );
+    expect(source).not.toBe("no error");
+    expect(source).not.toBe("Error");
+    expect(bundled.toString().trim()).toBe(source);
   });
 
   it("is content-addressed: the same code gives the same directory and hash", () => {
