@@ -21,6 +21,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { ExecutionStore } from "../local/aws/execution-store.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
+import { RUNTIME_NODE_FLAGS } from "../local/runtime/heap-growth.ts";
 import type { LocalRuntime } from "../local/runtime/runtime.ts";
 import { forkClients } from "./client-process.ts";
 import { markdownTable, percentile } from "./measure.ts";
@@ -59,11 +60,15 @@ for (const name of Object.keys(SCENARIOS)) {
   log(`${name}…`);
   const args = Object.entries(options).flatMap(([key, value]) => (key === "only" ? [] : [`--${key}`, String(value)]));
   try {
-    const output = execFileSync(process.execPath, ["--expose-gc", import.meta.filename, name, ...args], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "inherit"],
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const output = execFileSync(
+      process.execPath,
+      [...RUNTIME_NODE_FLAGS, "--expose-gc", import.meta.filename, name, ...args],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     rows.push(...(JSON.parse(output.trim().split("\n").at(-1)!) as Rows));
   } catch (error) {
     // One scenario failing (e.g. a machine too loaded for the rate) still reports the others.

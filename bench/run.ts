@@ -27,11 +27,14 @@ import { runInNewContext } from "node:vm";
 import { FilterLogEventsCommand, paginateFilterLogEvents } from "@aws-sdk/client-cloudwatch-logs";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
+import { withRuntimeNodeFlags } from "../local/harness/runtime-node-flags.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
 import { forkClients } from "./client-process.ts";
 import { type Deliveries, deliveries, percentile } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
+
+withRuntimeNodeFlags(import.meta.filename);
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);

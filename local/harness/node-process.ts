@@ -17,14 +17,15 @@ export interface NodeChild {
 
 /**
  * Runs `script` (absolute, or relative to the repository) with the Node running the tests, on loopback only by its args;
- * `env` is added to this process's environment.
+ * `env` is added to this process's environment, `nodeFlags` go to `node` itself.
  */
 export function startNode(
   script: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  nodeFlags: readonly string[] = [],
 ): NodeChild {
-  const child = spawn(process.execPath, [resolve(ROOT, script), ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, resolve(ROOT, script), ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env, NODE_NO_WARNINGS: "1" },

@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RUNTIME_NODE_FLAGS } from "../runtime/heap-growth.ts";
 import { type NodeChild, startNode } from "./node-process.ts";
 
 /** A runtime killed with kill -9 leaves its data-dir lock, which goes stale after 10 s (data-dir-lock.ts). */
@@ -14,7 +15,7 @@ export const CLI_READY = /tts-aws-iot — embedded default/;
 /** The banner's last line: every URL is printed once it is out. */
 const BANNER_END = /Ctrl-C stops cleanly/;
 
-/** `npm start`'s entry point on free loopback ports, with no simulated devices unless `options` says. */
+/** `npm start`'s entry point and `node` flags on free loopback ports, with no simulated devices unless `options` says. */
 export function startCli(
   dataDir: string,
   options: Readonly<Record<string, string>> = {},
@@ -31,10 +32,12 @@ export function startCli(
     devices: "0",
     ...options,
   };
-  return startNode("local/cli/main.ts", [
-    ...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value]),
-    ...moreArgs,
-  ]);
+  return startNode(
+    "local/cli/main.ts",
+    [...Object.entries(settings).flatMap(([name, value]) => [`--${name}`, value]), ...moreArgs],
+    {},
+    RUNTIME_NODE_FLAGS,
+  );
 }
 
 export interface RuntimeProcess {
