@@ -7,6 +7,7 @@ import { type TtsApplicationDownlink, ttsApplicationDownlink } from "../core/dow
 import { DOWNLINK_ERRORS, type DownlinkErrorCode, GRPC_CODES, type GrpcCode } from "../core/downlink/errors.ts";
 import type { DownlinkRequest } from "../core/downlink/request.ts";
 import { answerText, callTts } from "./http.ts";
+import type { TtsTransport } from "./transport.ts";
 
 /** The body of `POST /api/v3/as/applications/{app}/devices/{dev}/down/push|replace`. */
 export interface TtsDownlinkQueueRequest {
@@ -115,7 +116,7 @@ export type TtsPushOutcome =
       readonly retryAfterSeconds: number | undefined;
     };
 
-export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: typeof fetch): Promise<TtsPushOutcome> {
+export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: TtsTransport): Promise<TtsPushOutcome> {
   const path = ttsQueuePath(call.applicationId, call.deviceId, call.request.replace);
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
@@ -156,7 +157,7 @@ export type TtsQueueLookup =
 
 export async function findInTtsQueue(
   call: TtsDeviceCall & { readonly correlationId: string },
-  fetchImpl?: typeof fetch,
+  fetchImpl?: TtsTransport,
 ): Promise<TtsQueueLookup> {
   const answer = await callTts({
     ttsUrl: call.ttsUrl,

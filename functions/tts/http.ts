@@ -4,6 +4,7 @@
  * reached (why). Callers decide what an answer means. The key is redacted from every text returned,
  * in case a server ever echoes it.
  */
+import { nodeTransport, type TtsResponse, type TtsTransport } from "./transport.ts";
 export interface TtsCall {
   readonly ttsUrl: string;
   readonly apiKey: string;
@@ -12,7 +13,7 @@ export interface TtsCall {
   readonly path: string;
   readonly body?: unknown;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
+  readonly fetch?: TtsTransport | undefined;
 }
 
 export type TtsAnswer =
@@ -42,9 +43,9 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOST
 
 export async function callTts(call: TtsCall): Promise<TtsAnswer> {
   const url = new URL(call.path.replace(/^\//, ""), withTrailingSlash(call.ttsUrl)).toString();
-  let response: Response;
+  let response: TtsResponse;
   try {
-    response = await (call.fetch ?? fetch)(url, {
+    response = await (call.fetch ?? nodeTransport)(url, {
       method: call.method,
       headers: {
         authorization: `Bearer ${call.apiKey}`,
@@ -106,7 +107,7 @@ export function retryAfterSeconds(header: string | null, now: number = Date.now(
 }
 
 /** TTS error bodies are JSON; anything else is shown as text, shortened. */
-async function readErrorBody(response: Response): Promise<{ code?: number; message?: string }> {
+async function readErrorBody(response: TtsResponse): Promise<{ code?: number; message?: string }> {
   const text = await response.text().catch(() => "");
   try {
     const body = JSON.parse(text) as { code?: unknown; message?: unknown; details?: unknown };

@@ -18,6 +18,7 @@
  */
 
 import { answerText, callTts } from "./http.ts";
+import type { TtsTransport } from "./transport.ts";
 
 /** A TTS pub/sub id (TTS id rules: lower case, digits, single dashes, ≤ 36) for our stack name. */
 export function ttsPubSubId(stackName: string): string {
@@ -160,7 +161,7 @@ export async function findAwsIotPubSub(
     readonly stackName: string;
     readonly timeoutMs: number;
   },
-  fetchImpl?: typeof fetch,
+  fetchImpl?: TtsTransport,
 ): Promise<TtsPubSubLookup> {
   const get = (path: string) =>
     callTts({

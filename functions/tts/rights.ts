@@ -5,6 +5,7 @@
  * `api/ttn/lorawan/v3/application_services.proto`, `rights.proto`).
  */
 import { answerText, callTts } from "./http.ts";
+import type { TtsTransport } from "./transport.ts";
 
 /** The `Right` enum names we ask for (lorawan-stack `rights.proto`). */
 export const TTS_RIGHTS = {
@@ -94,7 +95,7 @@ export type TtsRightsLookup =
   | { readonly kind: "refused"; readonly status: number; readonly message: string }
   | { readonly kind: "unreachable"; readonly message: string };
 
-export async function readTtsRights(call: TtsApplicationCall, fetchImpl?: typeof fetch): Promise<TtsRightsLookup> {
+export async function readTtsRights(call: TtsApplicationCall, fetchImpl?: TtsTransport): Promise<TtsRightsLookup> {
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
     apiKey: call.apiKey,

@@ -1,11 +1,13 @@
 /**
  * What a step that calls TTS is built from: its settings, the application keys and (in tests) a
- * `fetch`; and the `TtsDeps` its pure function takes. One definition for the three TTS steps.
+ * transport, `fetch` or a stand-in (`transport.ts`); and the `TtsDeps` its pure function takes. One
+ * definition for the TTS steps.
  */
 import type { Environment, SdkOverrides } from "../runtime/aws-clients.ts";
 import { loadSettings, type Settings } from "../settings.ts";
 import { type ApiKeys, apiKeysFor } from "./api-keys.ts";
 import { callTts, type TtsAnswer, type TtsCall } from "./http.ts";
+import type { TtsTransport } from "./transport.ts";
 
 export type TtsFunctionName =
   | "enqueue-downlink"
@@ -17,17 +19,17 @@ export type TtsFunctionName =
 export interface TtsStepContext<F extends TtsFunctionName> {
   readonly config: Settings<F>;
   readonly apiKeys: ApiKeys;
-  readonly fetch?: typeof fetch;
+  readonly fetch?: TtsTransport;
 }
 
 export interface TtsDeps {
   readonly apiKeys: ApiKeys;
   readonly ttsUrl: string;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
+  readonly fetch?: TtsTransport | undefined;
 }
 
-/** One TTS call with the step's cluster URL, timeout and fetch. */
+/** One TTS call with the step's cluster URL, timeout and transport. */
 export function callTtsWith(
   deps: TtsDeps,
   apiKey: string,

@@ -17,7 +17,7 @@ const isBuiltin = (path: string): boolean => path.startsWith("node:") || BUILTIN
 export const builtinsThroughRequire: Plugin = {
   name: "builtins-through-require",
   setup(build) {
-    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+    build.onResolve({ filter: /^[a-z0-9_:/]+$/ }, (args) =>
       // The stand-in's own `require` stays external (a built-in of the runtime), or this would loop.
       (args.kind === "import-statement" || args.kind === "dynamic-import") && isBuiltin(args.path)
         ? { path: args.path.replace(/^node:/, ""), namespace: NAMESPACE }

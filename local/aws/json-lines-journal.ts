@@ -26,7 +26,12 @@ const NEWLINE_BYTES = Buffer.from("\n");
  */
 export type JournalLine = Buffer;
 
-export const journalLine = (text: string): JournalLine => Buffer.from(text, "utf8");
+/** Its own memory, not a slice of Node's shared 8 KiB pool: a kept line would keep the whole slab alive. */
+export function journalLine(text: string): JournalLine {
+  const line = Buffer.allocUnsafeSlow(Buffer.byteLength(text, "utf8"));
+  line.write(text, "utf8");
+  return line;
+}
 
 /**
  * Calls `onLine` with each complete line of `file` (parsed, and as written), in order, and cuts off a

@@ -141,7 +141,8 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       }
       hooks.onRuleFailure?.(failure);
     };
-    // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from there.
+    // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from the
+    // inbox as soon as it is recorded, possibly before that.
     const rules = createRulesEngine(
       topicRules(
         config.stackName,

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +14,16 @@ afterAll(() => {
 });
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 const bundles = names.map((name) => [name, bundleFunction(name, FUNCTIONS[name].entry, cache)] as const);
+/** `import … from"./x.mjs"` and a bare `import"./x.mjs"`; with `import("./x.mjs")`, any import of a chunk. */
+const STATIC_IMPORT = /(?:\bfrom\s*|\bimport\s*)"\.\/([^"]+)"/g;
+const ANY_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)"\.\/([^"]+)"/g;
+/** An ESM import of a Node built-in, `node:`-prefixed or not (the banner's `node:module` aside). */
+const BUILTIN_IMPORT = new RegExp(
+  `(?:\\bfrom|\\bimport\\s*\\(?)\\s*"(?:node:)?(?:${builtinModules
+    .filter((name) => name !== "module")
+    .map((name) => name.replace(/[/]/g, "\\/"))
+    .join("|")})"`,
+);
 /** Every file of a bundle, `index.mjs` first. */
 const filesOf = (directory: string): string[] =>
   readdirSync(directory).sort((a, b) => Number(b === BUNDLE_FILE) - Number(a === BUNDLE_FILE) || a.localeCompare(b));
@@ -27,7 +38,7 @@ function staticClosure(directory: string, from: string): Set<string> {
   for (let pending = [from], file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (closure.has(file)) continue;
     closure.add(file);
-    for (const match of read(directory, file).matchAll(/from\s*"\.\/([^"]+)"/g)) pending.push(match[1]!);
+    for (const match of read(directory, file).matchAll(STATIC_IMPORT)) pending.push(match[1]!);
   }
   return closure;
 }
@@ -59,9 +70,9 @@ describe("function bundles", () => {
     const imported = new Set([BUNDLE_FILE]);
     for (const file of files) {
       const code = read(bundle.directory, file);
-      for (const match of code.matchAll(/(?:from|import\()\s*"\.\/([^"]+)"/g)) imported.add(match[1]!);
+      for (const match of code.matchAll(ANY_IMPORT)) imported.add(match[1]!);
       // An ESM import of a built-in runs its lazy exports (undici behind node:http): builtins-through-require.ts.
-      expect(code).not.toMatch(/(?:from|import\()\s*"node:(?!module")/);
+      expect(code).not.toMatch(BUILTIN_IMPORT);
     }
     expect(files.filter((file) => !imported.has(file))).toEqual([]);
     expect([...imported].filter((file) => !files.includes(file))).toEqual([]);

@@ -103,7 +103,7 @@ export class Inbox {
   /** Accepted, not done; in acceptance order. */
   readonly #open = new Map<string, Open>();
   #bytes = 0;
-  /** Ids accepted and on disk, not yet taken, oldest first (`#head` is the next). */
+  /** Ids recorded (on disk or on their way), not yet taken, oldest first (`#head` is the next). */
   #untaken: string[] = [];
   #head = 0;
   readonly #waiting: WaitingAccept[] = [];

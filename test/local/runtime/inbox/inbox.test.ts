@@ -1,6 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { DurableLines } from "../../../../local/runtime/inbox/durable-lines.ts";
 import { INBOX_FILE, Inbox, InboxClosedError, type WorkflowStart } from "../../../../local/runtime/inbox/inbox.ts";
 import { useDataDirs } from "../../../support/data-dirs.ts";
 
@@ -90,6 +91,31 @@ describe("inbox of accepted messages", () => {
     expect(readFileSync(join(dir, INBOX_FILE), "utf8")).toContain('"fCnt":1');
     inbox.done(taken!.id);
     await inbox.close();
+  });
+
+  it("after a failed write, forgets an entry not taken yet (never run), and keeps a running one until done", async () => {
+    const inbox = await Inbox.open(dataDir());
+    const noSpace = new Error("ENOSPC: no space left on device, write");
+    const append = vi.spyOn(DurableLines.prototype, "appendLine").mockRejectedValue(noSpace);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const first = inbox.accept(uplink(1), { durable: true });
+      const running = inbox.take();
+      const second = inbox.accept(uplink(2), { durable: true });
+      // Neither publisher is acknowledged: both send their message again.
+      await expect(first).rejects.toThrow(/ENOSPC/);
+      await expect(second).rejects.toThrow(/ENOSPC/);
+      expect(fCntOf(running)).toBe(1);
+      expect(inbox.take()).toBeUndefined();
+      expect(inbox.backlog.messages).toBe(1);
+      inbox.done(running!.id);
+      expect(inbox.backlog.messages).toBe(0);
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining(INBOX_FILE), noSpace);
+    } finally {
+      append.mockRestore();
+      errors.mockRestore();
+      await inbox.close();
+    }
   });
 
   it("bounds the backlog by bytes too", async () => {
