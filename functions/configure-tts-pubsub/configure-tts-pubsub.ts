@@ -9,7 +9,7 @@
  * its own message, an unreachable TTS. The API key is never part of an error or of the result.
  */
 import { type ApiKeys, TtsApiKeyMissingError } from "../tts/api-keys.ts";
-import { answerText } from "../tts/http.ts";
+import { answerText, TtsStatusError } from "../tts/http.ts";
 import {
   type AwsIotPubSub,
   deletePubSubRequest,
@@ -23,14 +23,8 @@ export { TtsApiKeyMissingError };
 export type PubSubAction = "create" | "update" | "delete";
 
 /** TTS answered with a non-2xx status (other than 404 on delete). */
-export class TtsPubSubRefusedError extends Error {
+export class TtsPubSubRefusedError extends TtsStatusError {
   override readonly name = "TtsPubSubRefused";
-  readonly status: number;
-
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
 }
 
 /** No answer from TTS (network error, timeout). */

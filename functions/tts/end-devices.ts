@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import type { EndDeviceSpec } from "../core/provisioning/device-attributes.ts";
-import { answerText, type TtsAnswer } from "./http.ts";
+import { answerText, type TtsAnswer, TtsStatusError } from "./http.ts";
 
 export const TTS_REGISTRIES = ["is", "js", "ns", "as"] as const;
 export type TtsRegistry = (typeof TTS_REGISTRIES)[number];
@@ -174,14 +174,8 @@ export class TtsUnauthorizedError extends Error {
 }
 
 /** TTS refused the request for good (400 invalid field, 404 application, 409 on a Set…), with TTS's message. */
-export class TtsRejectedError extends Error {
+export class TtsRejectedError extends TtsStatusError {
   override readonly name = "TtsRejected";
-  readonly status: number;
-
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
 }
 
 /** A different device holds this device id or these EUIs in TTS: this thing cannot be created there. */

@@ -92,6 +92,16 @@ export async function callTts(call: TtsCall): Promise<TtsAnswer> {
   };
 }
 
+/** TTS answered, and refused: its HTTP status with TTS's message. Each kind of refusal names itself. */
+export abstract class TtsStatusError extends Error {
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
 /** `TTS answered 503: <TTS's message>`, for operators and applications. */
 export function answerText(answer: Extract<TtsAnswer, { reached: true }>): string {
   return `TTS answered ${answer.status}${answer.message ? `: ${answer.message}` : ""}`;
