@@ -15,14 +15,13 @@
  * Prints a table and writes it to bench/downlink-faults.md; exits 1 when a target is missed.
  */
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { thingNameFor } from "../functions/core/thing-name.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import type { FaultInput } from "../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../local/workflows/runner.ts";
-import { markdownTable } from "./measure.ts";
+import { machineDescription, markdownTable } from "./measure.ts";
 
 const REQUESTS = Number(process.env["BENCH_FAULT_REQUESTS"] ?? 50);
 const TIMEOUT_MS = 300;
@@ -149,7 +148,7 @@ try {
   }
 
   const table = markdownTable(rows);
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+  const machine = machineDescription();
   const report = `# Benchmark: downlinks under TTS faults\n\n${new Date().toISOString()} — ${machine}\n\n${REQUESTS} requests per fault, each fault on the request's first push; TTS timeout ${TIMEOUT_MS} ms.\nQueued copies per request as \`count× copies\`.\n\n${table}\n\nRun: \`npm run bench\` (BENCH_FAULT_REQUESTS).\n`;
   writeFileSync(join(import.meta.dirname, "downlink-faults.md"), report);
   console.log(`\n${table}\n\nwritten to bench/downlink-faults.md`);

@@ -16,7 +16,6 @@
  * Prints a table and writes it to bench/durable-acceptance.md.
  */
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { temporaryDataDir } from "../local/harness/embedded-runtime.ts";
@@ -24,7 +23,7 @@ import { connect } from "../local/harness/mqtt-client.ts";
 import { type RuntimeProcess, startRuntimeProcess } from "../local/harness/runtime-process.ts";
 import { executedUplinks, joinedDevices, publishUplinks, uplinkKey } from "../local/harness/uplink-ledger.ts";
 import { Inbox } from "../local/runtime/inbox/inbox.ts";
-import { markdownTable } from "./measure.ts";
+import { machineDescription, markdownTable } from "./measure.ts";
 
 const UPLINKS = Number(process.argv[2] ?? process.env["BENCH_DURABLE_UPLINKS"] ?? 20_000);
 const ACCEPTANCE_UPLINKS = Math.min(UPLINKS, 10_000);
@@ -188,7 +187,7 @@ let lost = 0;
 }
 
 const table = markdownTable(rows);
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+const machine = machineDescription();
 const report = `# Benchmark: durable acceptance\n\n${new Date().toISOString()} — ${machine}\n\n\`npm start\` as a child process, QoS 1 uplinks from one MQTT client with ${WINDOW} in flight; ${UPLINKS} uplinks for kill -9 (backlog bound ${KILL_BACKLOG}), ${ACCEPTANCE_UPLINKS} for the acceptance rate.\n\n${table}\n\nRun: \`npm run bench\`, or \`node bench/durable-acceptance.ts [uplinks]\` (BENCH_DURABLE_UPLINKS).\n`;
 writeFileSync(join(import.meta.dirname, "durable-acceptance.md"), report);
 console.log(`\n${table}\n\nwritten to bench/durable-acceptance.md`);

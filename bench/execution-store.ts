@@ -14,7 +14,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -24,7 +23,7 @@ import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedde
 import { RUNTIME_NODE_FLAGS } from "../local/runtime/heap-growth.ts";
 import type { LocalRuntime } from "../local/runtime/runtime.ts";
 import { forkClients } from "./client-process.ts";
-import { markdownTable, percentile } from "./measure.ts";
+import { machineDescription, markdownTable, percentile } from "./measure.ts";
 
 const STACK = "bench";
 const DEVICES = 100;
@@ -77,7 +76,7 @@ for (const name of Object.keys(SCENARIOS)) {
   }
 }
 const table = markdownTable(rows);
-const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+const machine = machineDescription();
 writeFileSync(
   join(import.meta.dirname, "execution-store.md"),
   `# Benchmark: executions journal\n\n${new Date().toISOString()} — ${machine}\n\n${table}\n\n` +

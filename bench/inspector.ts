@@ -6,12 +6,12 @@
  *
  * Options: --executions (1000) --loads (5).
  */
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { launchChromium } from "../local/harness/chromium.ts";
 import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { freePort } from "../local/net/listen.ts";
-import { percentile } from "./measure.ts";
+import { machineDescription, median } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 const { values: options } = parseArgs({
@@ -91,11 +91,6 @@ try {
   const { metrics } = await cdp.send("Performance.getMetrics");
   const heapAfter = metrics.find((metric) => metric.name === "JSHeapUsedSize")!.value;
 
-  const median = (values: number[]) =>
-    percentile(
-      [...values].sort((a, b) => a - b),
-      50,
-    );
   const rows: [string, string][] = [
     ["kept executions", String(kept)],
     [
@@ -111,7 +106,7 @@ try {
     ["open one execution (graph and states)", `${openMs.toFixed(0)} ms`],
     ["page JS heap after filtering and opening one", mb(heapAfter)],
   ];
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}, Chromium ${browser.version()}, load average ${loadavg()[0]!.toFixed(1)}`;
+  const machine = `${machineDescription()}, Chromium ${browser.version()}, load average ${loadavg()[0]!.toFixed(1)}`;
   const section = writeResultsSection({
     title: "Execution inspector in Chromium",
     preface: `${new Date().toISOString()} — ${machine}`,

@@ -20,6 +20,7 @@ import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
 import { BUNDLE_FILE, bundleFunction } from "../infra/bundle/bundle-function.ts";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { functionEnvironments } from "../local/runtime/function-environments.ts";
+import { median } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 const RUNS = 7;
@@ -67,7 +68,6 @@ async function coldStart(bundle: string, event: unknown, env: Record<string, str
   return JSON.parse(stdout) as ColdStart;
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 

@@ -1,4 +1,18 @@
-/** Small statistics for the benchmark. */
+/** Small statistics for the benchmark, and the line saying what machine it ran on. */
+import { cpus } from "node:os";
+
+/** `2 × AMD EPYC, Node v22.…`: the start of every results section's preface. */
+export function machineDescription(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+}
+
+/** The middle value (the lower middle of an even count), of values in any order. */
+export function median(values: readonly number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
 
 export function percentile(sortedValues: readonly number[], p: number): number {
   if (sortedValues.length === 0) return Number.NaN;

@@ -19,7 +19,6 @@
  *
  * Prints a table and writes its section of bench/results.md.
  */
-import { cpus } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
@@ -31,7 +30,7 @@ import { withRuntimeNodeFlags } from "../local/harness/runtime-node-flags.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
 import { forkClients } from "./client-process.ts";
-import { type Deliveries, deliveries, percentile } from "./measure.ts";
+import { type Deliveries, deliveries, machineDescription, percentile } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 withRuntimeNodeFlags(import.meta.filename);
@@ -248,7 +247,7 @@ try {
       `${delivered.published} uplinks published, ${delivered.republished} republished, ${delivered.lost} lost, ${delivered.duplicated} duplicated, ${ruleFailures} rule failures`,
     ],
   ];
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+  const machine = machineDescription();
   const section = writeResultsSection({
     title: "Embedded default, end to end",
     preface: `${new Date().toISOString()} — ${machine}`,

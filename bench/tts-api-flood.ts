@@ -10,7 +10,6 @@
  * Prints a table and writes it to bench/tts-api-flood.md; exits 1 when the target is missed.
  */
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -20,7 +19,7 @@ import {
   MAX_TTS_BODY_BYTES,
   startTtsApi,
 } from "../local/tts-simulator/index.ts";
-import { markdownTable } from "./measure.ts";
+import { machineDescription, markdownTable } from "./measure.ts";
 
 const POSTS = Number(process.env["BENCH_FLOOD_POSTS"] ?? 450);
 const KEY = "NNSXS.BENCH.KEY";
@@ -100,7 +99,7 @@ try {
   if (retainedGrowth > DEFAULT_RECORDER_LIMITS.maxBodyBytes + SLACK_BYTES) missed = true;
 
   const table = markdownTable(rows);
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, Node ${process.version}`;
+  const machine = machineDescription();
   const report = `# Benchmark: the simulated TTS API under a flood of large posts\n\n${new Date().toISOString()} — ${machine}\n\nTarget: retained memory (V8 heap used + external) grows by less than the record's bound (${mib(DEFAULT_RECORDER_LIMITS.maxBodyBytes)}) plus ${mib(SLACK_BYTES)}; RSS also counts the allocator's reserve and the in-process client.\n\n${table}\n\nRun: \`npm run bench\` (BENCH_FLOOD_POSTS).\n`;
   writeFileSync(join(import.meta.dirname, "tts-api-flood.md"), report);
   console.log(`\n${table}\n\nwritten to bench/tts-api-flood.md`);
