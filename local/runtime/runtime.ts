@@ -141,15 +141,17 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       }
       hooks.onRuleFailure?.(failure);
     };
+    // The deployment's rules, once: the engine evaluates them and the endpoint lists them (ListTopicRules).
+    const deployedRules = topicRules(
+      config.stackName,
+      config.provisioning === "on"
+        ? { thingTypeName: config.thingTypeName, deleteInTts: config.deleteInTts === "on" }
+        : undefined,
+    );
     // Every message a rule takes is on disk before its publisher is acknowledged; the runner takes it from the
     // inbox as soon as it is recorded, possibly before that.
     const rules = createRulesEngine(
-      topicRules(
-        config.stackName,
-        config.provisioning === "on"
-          ? { thingTypeName: config.thingTypeName, deleteInTts: config.deleteInTts === "on" }
-          : undefined,
-      ),
+      deployedRules,
       {
         start: (workflow, input, { namePrefix, rule, message }) => {
           // StartExecution's own check, before the message is accepted: its refusal is the rule's error action.
@@ -190,7 +192,7 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
       region: LOCAL_REGION,
       dataDir,
       executionStore: store,
-      topicRules: topicRules(config.stackName).map((rule) => ({
+      topicRules: deployedRules.map((rule) => ({
         rule,
         topicPattern: compileRule(rule.sql).topicFilter,
         stateMachineName: stateMachineName(config.stackName, rule.workflow),

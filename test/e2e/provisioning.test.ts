@@ -4,7 +4,12 @@
  * keep to our type and stackName, things the upstream workflow creates are left alone, invalid
  * attributes fail with their name on the feedback topic, and no key is in any execution's logs.
  */
-import { CreateThingCommand, CreateThingTypeCommand, DescribeEventConfigurationsCommand } from "@aws-sdk/client-iot";
+import {
+  CreateThingCommand,
+  CreateThingTypeCommand,
+  DescribeEventConfigurationsCommand,
+  ListTopicRulesCommand,
+} from "@aws-sdk/client-iot";
 import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sdkClients, temporaryDataDir } from "../../local/harness/embedded-runtime.ts";
@@ -12,7 +17,7 @@ import { executionLogRecords } from "../../local/harness/execution-logs.ts";
 import { connect, recorder } from "../../local/harness/mqtt-client.ts";
 import type { LocalRuntime } from "../../local/runtime/runtime.ts";
 import type { ExecutionSummary } from "../../local/workflows/runner.ts";
-import { stateMachineName } from "../../workflows/catalogue.ts";
+import { stateMachineName, topicRules } from "../../workflows/catalogue.ts";
 import { startTestRuntime } from "../support/local-runtime.ts";
 
 const APP_KEY = "00112233445566778899AABBCCDDEEFF";
@@ -45,6 +50,16 @@ describe("provisioning in the embedded default", () => {
   it("turns the account's THING events on, as Terraform does for a deployment that provisions", async () => {
     const described = await sdkClients(runtime).iot.send(new DescribeEventConfigurationsCommand({}));
     expect(described.eventConfigurations?.["THING"]).toEqual({ Enabled: true });
+  });
+
+  // ListTopicRules (AWS IoT API Reference): every rule the deployment has, its provisioning rules included,
+  // which is what doctor's rule check reads.
+  it("lists the provisioning rules it evaluates (ListTopicRules), as a deployment that provisions has them", async () => {
+    const listed = await sdkClients(runtime).iot.send(new ListTopicRulesCommand({}));
+    const names = (listed.rules ?? []).map((rule) => rule.ruleName).sort();
+    const expected = topicRules(runtime.config.stackName, { thingTypeName: "lorawan", deleteInTts: false });
+    expect(expected.some((rule) => rule.workflow === "provisioning")).toBe(true);
+    expect(names).toEqual(expected.map((rule) => rule.name).sort());
   });
 
   it("fails a thing with invalid attributes with its error name, before any TTS call, on the failed topic", async () => {
