@@ -87,21 +87,25 @@ export class ExecutionRows {
     const rows: ExecutionRow[] = [];
     const kept = new Set<string>();
     for (const execution of executions) {
-      const workflow = this.#workflowOf(execution.stateMachineArn);
-      if (workflow === undefined) continue;
+      const row = this.row(execution);
+      if (row === undefined) continue;
       kept.add(execution.executionArn);
-      // A finished execution's events are read (parsed from its journal line) only when it is new here.
-      const version = execution.status === "RUNNING" ? `RUNNING/${Date.now()}` : execution.status;
-      const cached = this.#cache.get(execution.executionArn);
-      if (cached !== undefined && cached.version === version) {
-        rows.push(cached.row);
-        continue;
-      }
-      const row = rowOf(execution, workflow, this.#namePrefixes);
-      this.#cache.set(execution.executionArn, { version, row });
       rows.push(row);
     }
     if (this.#cache.size > kept.size) for (const arn of this.#cache.keys()) if (!kept.has(arn)) this.#cache.delete(arn);
     return rows;
+  }
+
+  /** One execution's row, cached as the list's are; undefined for another stack's execution. */
+  row(execution: ExecutionRecord): ExecutionRow | undefined {
+    const workflow = this.#workflowOf(execution.stateMachineArn);
+    if (workflow === undefined) return undefined;
+    // A finished execution's events are read (parsed from its journal line) only when it is new here.
+    const version = execution.status === "RUNNING" ? `RUNNING/${Date.now()}` : execution.status;
+    const cached = this.#cache.get(execution.executionArn);
+    if (cached !== undefined && cached.version === version) return cached.row;
+    const row = rowOf(execution, workflow, this.#namePrefixes);
+    this.#cache.set(execution.executionArn, { version, row });
+    return row;
   }
 }

@@ -117,6 +117,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     return safe;
   };
   const broadcast = (event: string, data: unknown) => {
+    // Every republished message passes here: with no page open, nothing to render.
+    if (streams.size === 0) return;
     const frame = `event: ${event}\ndata: ${redact(JSON.stringify(data))}\n\n`;
     for (const stream of streams) {
       // A page that stopped reading (a suspended tab) is dropped rather than buffered for: it reconnects.
@@ -271,7 +273,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (execution === undefined) throw new NotFoundError(`No kept execution ${executionArn}`);
     const workflow = workflowOf(execution.stateMachineArn);
     if (workflow === undefined) throw new NotFoundError(`${executionArn} is not an execution of stack ${stackName}`);
-    const [row] = rows.rows([execution]);
+    // Not `rows([execution])`: that would drop every other cached row.
+    const row = rows.row(execution);
     const path = executionPath(execution.events, execution.status, graphs.get(workflow)!);
     return {
       execution: row,
@@ -321,7 +324,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   return {
     url: `http://${urlHost(options.host)}:${port}/`,
     executionChanged: (executionArn) => {
-      if (streams.size > 0) broadcast("execution", { executionArn });
+      broadcast("execution", { executionArn });
     },
     close: async () => {
       clearInterval(heartbeat);

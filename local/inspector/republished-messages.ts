@@ -39,13 +39,16 @@ export class RepublishedMessages {
   add(topic: string, payload: Uint8Array, receivedAt = Date.now()): RepublishedMessage | undefined {
     const thing = thingOfTopic(topic);
     if (thing === undefined) return undefined;
-    const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
+    // No more bytes than MAX_PAYLOAD_CHARS characters can take (4 each in UTF-8): a 128 KB message is
+    // not decoded whole to keep its first 8 K characters.
+    const head = Math.min(payload.byteLength, 4 * MAX_PAYLOAD_CHARS);
+    const text = Buffer.from(payload.buffer, payload.byteOffset, head).toString("utf8");
     const message: RepublishedMessage = {
       topic,
       thing,
       receivedAt,
       payload: text.slice(0, MAX_PAYLOAD_CHARS),
-      truncated: text.length > MAX_PAYLOAD_CHARS,
+      truncated: text.length > MAX_PAYLOAD_CHARS || payload.byteLength > head,
       bytes: payload.byteLength,
     };
     const ring = this.#rings.get(thing) ?? [];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ExecutionRow, MAX_PAGE_SIZE, pageOf } from "../../../local/inspector/execution-rows.ts";
+import type { ExecutionRecord } from "../../../local/aws/execution-store.ts";
+import { type ExecutionRow, ExecutionRows, MAX_PAGE_SIZE, pageOf } from "../../../local/inspector/execution-rows.ts";
 
 const row = (index: number, overrides: Partial<ExecutionRow> = {}): ExecutionRow => ({
   executionArn: `arn:${index}`,
@@ -48,5 +49,46 @@ describe("pageOf", () => {
     expect(pageOf(rows, { text: "answered 503" }, 0, 50).total).toBe(1);
     expect(pageOf(rows, { text: "ttsunavailable" }, 0, 50).total).toBe(1);
     expect(pageOf(rows, { text: "  " }, 0, 50).total).toBe(121);
+  });
+});
+
+describe("ExecutionRows", () => {
+  const record = (index: number): ExecutionRecord => ({
+    executionArn: `arn:aws:states:us-east-1:000000000000:express:e2e-upstream:uplink-${index}:run`,
+    stateMachineArn: "arn:aws:states:us-east-1:000000000000:stateMachine:e2e-upstream",
+    name: `uplink-${index}`,
+    status: "SUCCEEDED",
+    startDate: new Date(1_000_000 + index),
+    stopDate: new Date(1_000_010 + index),
+    input: "{}",
+    output: "{}",
+    events: [
+      {
+        id: 1,
+        previousEventId: 0,
+        timestamp: new Date(1_000_000 + index),
+        type: "ExecutionStarted",
+        details: { input: "{}" },
+      },
+      {
+        id: 2,
+        previousEventId: 1,
+        timestamp: new Date(1_000_010 + index),
+        type: "ExecutionSucceeded",
+        details: { output: "{}" },
+      },
+    ],
+  });
+  const executions = [record(1), record(2), record(3)];
+
+  it("summarises a finished execution once, and opening one keeps the others' rows", () => {
+    const rows = new ExecutionRows(() => "upstream", ["uplink"]);
+    const first = rows.rows(executions);
+    expect(first.map((row) => row.name)).toEqual(["uplink-1", "uplink-2", "uplink-3"]);
+    expect(rows.row(executions[1]!)).toBe(first[1]);
+    // The same objects: nothing was summarised again.
+    expect(rows.rows(executions)).toEqual(first);
+    rows.rows(executions).forEach((row, index) => expect(row).toBe(first[index]));
+    expect(new ExecutionRows(() => undefined, []).row(executions[0]!)).toBeUndefined();
   });
 });
