@@ -88,7 +88,7 @@ describe("ExecutionRows", () => {
     expect(rows.row(executions[1]!)).toBe(first[1]);
     // The same objects: nothing was summarised again.
     expect(rows.rows(executions)).toEqual(first);
-    rows.rows(executions).forEach((row, index) => expect(row).toBe(first[index]));
+    for (const [index, row] of rows.rows(executions).entries()) expect(row).toBe(first[index]);
     expect(new ExecutionRows(() => undefined, []).row(executions[0]!)).toBeUndefined();
   });
 });
