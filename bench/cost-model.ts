@@ -5,7 +5,7 @@
  * logging level, tracing); durations on AWS are stated assumptions. Explained in docs/cost.md.
  */
 
-export type LogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
+import type { WorkflowLogLevel } from "../infra/config/environment-schema.ts";
 
 /**
  * us-east-1 list prices in USD, first tier, without free tier. Sources (AWS pricing pages): IoT Core
@@ -44,8 +44,8 @@ export const LOG_EVENT_OVERHEAD_BYTES = 26;
 
 /** Step Functions log bytes of one execution, by what the state machine logs. */
 export interface ExecutionLogBytes {
-  readonly withData: Readonly<Record<LogLevel, number>>;
-  readonly withoutData: Readonly<Record<LogLevel, number>>;
+  readonly withData: Readonly<Record<WorkflowLogLevel, number>>;
+  readonly withoutData: Readonly<Record<WorkflowLogLevel, number>>;
 }
 
 export interface UplinkUsage {
@@ -63,7 +63,7 @@ export interface UplinkUsage {
 }
 
 export interface LoggingSettings {
-  readonly logLevel: LogLevel;
+  readonly logLevel: WorkflowLogLevel;
   readonly includeExecutionData: boolean;
   readonly tracing: boolean;
   readonly logRetentionDays: number;

@@ -13,18 +13,18 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { FUNCTIONS } from "../functions/catalogue.ts";
 import { THING_CACHE_TTL_SECONDS } from "../functions/settings.ts";
+import { WORKFLOW_LOG_LEVELS, type WorkflowLogLevel } from "../infra/config/environment-schema.ts";
 import { configFilePath, loadDeploymentConfig, parseDeploymentConfig } from "../infra/config/load-config.ts";
 import { FUNCTION_SETTINGS } from "../infra/lambda/function-settings.ts";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { executionLogRecords } from "../local/harness/execution-logs.ts";
 import { connect } from "../local/harness/mqtt-client.ts";
-import { isLogged } from "../local/workflows/execution-log-records.ts";
+import { isLogged, withoutExecutionData } from "../local/workflows/execution-log-records.ts";
 import { stateMachineName } from "../workflows/catalogue.ts";
 import {
   costPerMillionUplinks,
   type ExecutionLogBytes,
   LOG_EVENT_OVERHEAD_BYTES,
-  type LogLevel,
   officialDesignPerMillion,
   thingCacheMissRate,
   total,
@@ -34,8 +34,6 @@ import {
 import { writeResultsSection } from "./results-file.ts";
 
 const STACK = "bench";
-const LEVELS: readonly LogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
-const EXECUTION_DATA = ["input", "inputDetails", "output", "outputDetails", "parameters"];
 /** A typical LoRaWAN uplink interval (devices send every 5–60 minutes). */
 const UPLINK_INTERVAL_SECONDS = 15 * 60;
 
@@ -58,22 +56,16 @@ async function measuredLogBytes(): Promise<ExecutionLogBytes> {
     const records = (
       await executionLogRecords(logs, stateMachineName(STACK, "upstream"), `{ $.execution_arn = "${arns[1]}" }`)
     ).map((record) => record as unknown as { type: string; details: Record<string, unknown> });
-    const bytes = (level: LogLevel, withData: boolean) =>
+    const bytes = (level: WorkflowLogLevel, withData: boolean) =>
       records
         .filter((record) => isLogged(record.type, level))
-        .map((record) =>
-          withData
-            ? record
-            : {
-                ...record,
-                details: Object.fromEntries(
-                  Object.entries(record.details).filter(([key]) => !EXECUTION_DATA.includes(key)),
-                ),
-              },
-        )
+        .map((record) => (withData ? record : { ...record, details: withoutExecutionData(record.details) }))
         .reduce((sum, record) => sum + Buffer.byteLength(JSON.stringify(record)) + LOG_EVENT_OVERHEAD_BYTES, 0);
     const byLevel = (withData: boolean) =>
-      Object.fromEntries(LEVELS.map((level) => [level, bytes(level, withData)])) as Record<LogLevel, number>;
+      Object.fromEntries(WORKFLOW_LOG_LEVELS.map((level) => [level, bytes(level, withData)])) as Record<
+        WorkflowLogLevel,
+        number
+      >;
     return { withData: byLevel(true), withoutData: byLevel(false) };
   } finally {
     await tts.endAsync();

@@ -59,6 +59,11 @@ export function isLogged(eventType: string, level: WorkflowLogLevel): boolean {
 /** The execution data members `includeExecutionData: false` leaves out; names, errors and causes stay. */
 const EXECUTION_DATA = new Set(["input", "inputDetails", "output", "outputDetails", "parameters"]);
 
+/** A record's `details` as `includeExecutionData: false` logs them. */
+export function withoutExecutionData(details: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).filter(([key]) => !EXECUTION_DATA.has(key)));
+}
+
 /**
  * A log record as Step Functions writes it: numbers as strings, `details` holding the event's
  * `…EventDetails` members (keys in alphabetical order, as AWS writes them), and `inputDetails` /
