@@ -90,6 +90,14 @@ const THING_TYPE_NAME = z
   ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
   .check(z.describe("thing type of created things"));
 
+/** The provisioning steps that call one TTS registry: the same settings for both. */
+const TTS_REGISTRY_CALL = z.object({
+  TTS_URL,
+  TTS_API_KEY_SECRET_ARN,
+  TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
+  TTS_API_KEY_CACHE_SECONDS,
+});
+
 export const SETTINGS = {
   "ensure-thing": z.object({
     STACK_NAME,
@@ -163,18 +171,8 @@ export const SETTINGS = {
       )
       .check(z.describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`")),
   }),
-  "register-end-device": z.object({
-    TTS_URL,
-    TTS_API_KEY_SECRET_ARN,
-    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-    TTS_API_KEY_CACHE_SECONDS,
-  }),
-  "register-root-keys": z.object({
-    TTS_URL,
-    TTS_API_KEY_SECRET_ARN,
-    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-    TTS_API_KEY_CACHE_SECONDS,
-  }),
+  "register-end-device": TTS_REGISTRY_CALL,
+  "register-root-keys": TTS_REGISTRY_CALL,
   "record-provisioning": z.object({}),
   "provisioning-feedback": z.object({ IOT_DATA_ENDPOINT }),
 } as const satisfies Record<FunctionName, z.ZodMiniObject>;

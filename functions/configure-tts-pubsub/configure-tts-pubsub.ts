@@ -18,8 +18,6 @@ import {
 } from "../tts/pubsub.ts";
 import { callTtsWith, type TtsDeps } from "../tts/step-context.ts";
 
-export { TtsApiKeyMissingError };
-
 export type PubSubAction = "create" | "update" | "delete";
 
 /** TTS answered with a non-2xx status (other than 404 on delete). */

@@ -6,15 +6,10 @@
  * when two first messages of a device race, one creates the thing and the other gets
  * `ResourceAlreadyExistsException`, looks again and carries on.
  */
-import {
-  CreateThingCommand,
-  DescribeThingCommand,
-  type IoTClient,
-  ResourceAlreadyExistsException,
-  ResourceNotFoundException,
-} from "@aws-sdk/client-iot";
+import { CreateThingCommand, type IoTClient, ResourceAlreadyExistsException } from "@aws-sdk/client-iot";
 import { LRUCache } from "lru-cache";
 import { ThingOwnedByAnotherStackError } from "../core/errors.ts";
+import { describeExistingThing } from "../runtime/existing-thing.ts";
 
 export interface ThingSpec {
   readonly thingName: string;
@@ -40,7 +35,7 @@ export type EnsureThingOutcome = "cached" | "exists" | "created";
 export async function ensureThing(spec: ThingSpec, deps: EnsureThingDeps): Promise<EnsureThingOutcome> {
   if (deps.knownThings.has(spec.thingName)) return "cached";
 
-  const existing = await describeThing(spec.thingName, deps.iot);
+  const existing = await describeExistingThing(deps.iot, spec.thingName);
   if (existing !== undefined) {
     assertOurs(spec, existing);
     deps.knownThings.set(spec.thingName, true);
@@ -58,7 +53,7 @@ export async function ensureThing(spec: ThingSpec, deps: EnsureThingDeps): Promi
   } catch (error) {
     if (!(error instanceof ResourceAlreadyExistsException)) throw error;
     // Someone else created it in between (a concurrent execution, or another deployment).
-    const raced = await describeThing(spec.thingName, deps.iot);
+    const raced = await describeExistingThing(deps.iot, spec.thingName);
     if (raced === undefined) throw error;
     assertOurs(spec, raced);
     deps.knownThings.set(spec.thingName, true);
@@ -66,19 +61,6 @@ export async function ensureThing(spec: ThingSpec, deps: EnsureThingDeps): Promi
   }
   deps.knownThings.set(spec.thingName, true);
   return "created";
-}
-
-async function describeThing(
-  thingName: string,
-  iot: IoTClient,
-): Promise<{ attributes: Record<string, string> } | undefined> {
-  try {
-    const thing = await iot.send(new DescribeThingCommand({ thingName }));
-    return { attributes: thing.attributes ?? {} };
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
-  }
 }
 
 /** A thing made by hand (no `stackName`) is used as is; one of another stack is never touched. */

@@ -3,8 +3,9 @@
  * from the thing itself, so they never travel through the workflow's input, state, output or logs;
  * its result says which registry, not what. The next steps remove them from the thing.
  */
-import { DescribeThingCommand, type IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
+import type { IoTClient } from "@aws-sdk/client-iot";
 import { type EndDeviceSpec, rootKeysOf } from "../core/provisioning/device-attributes.ts";
+import { describeExistingThing } from "../runtime/existing-thing.ts";
 import { serverAddressOf, setInJoinServer } from "../tts/end-devices.ts";
 import { sendToRegistry } from "../tts/registry-call.ts";
 import type { TtsDeps } from "../tts/step-context.ts";
@@ -19,16 +20,11 @@ export async function registerRootKeys(
   deps: TtsDeps & { readonly iot: IoTClient },
 ): Promise<{ readonly registry: "js"; readonly created: true }> {
   const { device } = input;
-  let attributes: Record<string, string>;
-  try {
-    attributes = (await deps.iot.send(new DescribeThingCommand({ thingName: device.thingName }))).attributes ?? {};
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) {
-      throw new ThingDeletedError(`thing "${device.thingName}" was deleted before its root keys reached TTS`);
-    }
-    throw error;
+  const thing = await describeExistingThing(deps.iot, device.thingName);
+  if (thing === undefined) {
+    throw new ThingDeletedError(`thing "${device.thingName}" was deleted before its root keys reached TTS`);
   }
-  const rootKeys = rootKeysOf(device.thingName, attributes, device.lorawanVersion);
+  const rootKeys = rootKeysOf(device.thingName, thing.attributes, device.lorawanVersion);
   await sendToRegistry(setInJoinServer(device, serverAddressOf(deps.ttsUrl), rootKeys), device.applicationId, deps);
   return { registry: "js", created: true };
 }

@@ -7,13 +7,14 @@
  * has already, and a repeated event may come after this workflow removed the keys. Those, things of
  * another deployment or type, and things deleted meanwhile are skipped, not failed.
  */
-import { DescribeThingCommand, type IoTClient, ResourceNotFoundException } from "@aws-sdk/client-iot";
+import type { IoTClient } from "@aws-sdk/client-iot";
 import {
   type EndDeviceSpec,
   endDeviceSpec,
   isRegisteredInTts,
   type ProvisioningDefaults,
 } from "../core/provisioning/device-attributes.ts";
+import { describeExistingThing } from "../runtime/existing-thing.ts";
 
 export interface ValidateDeviceThingDeps {
   readonly iot: IoTClient;
@@ -34,16 +35,9 @@ export async function validateDeviceThing(
   deps: ValidateDeviceThingDeps,
 ): Promise<ValidateDeviceThingResult> {
   const { thingName } = input;
-  let thing: { attributes?: Record<string, string> | undefined; thingTypeName?: string | undefined };
-  try {
-    thing = await deps.iot.send(new DescribeThingCommand({ thingName }));
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) {
-      return skip("the thing was deleted before it could be provisioned");
-    }
-    throw error;
-  }
-  const attributes = thing.attributes ?? {};
+  const thing = await describeExistingThing(deps.iot, thingName);
+  if (thing === undefined) return skip("the thing was deleted before it could be provisioned");
+  const { attributes } = thing;
   if (thing.thingTypeName !== deps.thingTypeName || attributes["stackName"] !== deps.stackName) {
     return skip("the thing is not of this deployment's thing type and stackName (any more)");
   }
