@@ -48,6 +48,15 @@ export function topicRules(stackName: string, provisioning?: ProvisioningRuleOpt
   ];
 }
 
+/**
+ * The execution name prefixes every rule a deployment may have starts its executions with (`uplink`,
+ * `downlink-request`, `thing-created`…): how a name tells which event started it. Provisioning's rules
+ * are included whatever the configuration, whose options change their SQL, not their prefixes.
+ */
+export function executionNamePrefixes(stackName: string): string[] {
+  return topicRules(stackName, { thingTypeName: "-", deleteInTts: true }).map((rule) => rule.executionNamePrefix);
+}
+
 /** One state machine per workflow and deployment, e.g. `prod-eu1-upstream`. */
 export function stateMachineName(stackName: string, workflow: WorkflowName): string {
   return `${stackName}-${workflow}`;

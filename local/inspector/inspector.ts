@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { extname, join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { DOWNLINK_REQUEST_TOPIC } from "../../functions/core/downlink/request.ts";
-import { stateMachineName, topicRules, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
+import { executionNamePrefixes, stateMachineName, WORKFLOW_NAMES, WORKFLOWS } from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import type { ExecutionStore } from "../aws/execution-store.ts";
 import { close, listen, urlHost } from "../net/listen.ts";
@@ -100,10 +100,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   );
   const workflowOf = (stateMachineArn: string) =>
     workflowByArnSuffix.get(stateMachineArn.slice(stateMachineArn.lastIndexOf(":stateMachine:")));
-  const rows = new ExecutionRows(
-    workflowOf,
-    topicRules(stackName).map((rule) => rule.executionNamePrefix),
-  );
+  const rows = new ExecutionRows(workflowOf, executionNamePrefixes(stackName));
   const messages = new RepublishedMessages();
   const streams = new Set<ServerResponse>();
   const redact = (json: string) => {

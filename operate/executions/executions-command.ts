@@ -4,10 +4,10 @@
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import {
+  executionNamePrefixes,
   OPTIONAL_WORKFLOWS,
   stateMachineLogGroupName,
   stateMachineName,
-  topicRules,
   WORKFLOW_NAMES,
 } from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
@@ -114,7 +114,7 @@ async function recentExecutions(
   filterPattern?: string,
 ): Promise<ExecutionSummary[]> {
   const { stackName } = context.target;
-  const prefixes = topicRules(stackName).map((rule) => rule.executionNamePrefix);
+  const prefixes = executionNamePrefixes(stackName);
   const perWorkflow = await Promise.all(
     WORKFLOW_NAMES.map(async (workflow) => {
       const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
@@ -255,11 +255,7 @@ async function show(context: CommandContext, logs: CloudWatchLogsClient, id: str
     return EXIT.failures;
   }
   const records = match.records.sort((a, b) => a.timestamp - b.timestamp || a.id - b.id);
-  const [summary] = summarise(
-    match.workflow,
-    records,
-    topicRules(stackName).map((rule) => rule.executionNamePrefix),
-  );
+  const [summary] = summarise(match.workflow, records, executionNamePrefixes(stackName));
   const { output } = context;
   if (output.json) output.printJson({ execution: toJson(summary!), events: records });
   else for (const line of historyLines(summary!, records)) output.line(line);

@@ -13,10 +13,10 @@ import {
 } from "../../operate/executions/execution-summary.ts";
 import { executionTable, historyLines, listFilters, matches } from "../../operate/executions/executions-command.ts";
 import { UsageError } from "../../operate/usage-error.ts";
-import { topicRules } from "../../workflows/catalogue.ts";
+import { executionNamePrefixes } from "../../workflows/catalogue.ts";
 
 const ARN = "arn:aws:states:eu-west-1:123456789012:express:prod-downlink:downlink-request-5b7a:0e9c";
-const PREFIXES = topicRules("prod").map((rule) => rule.executionNamePrefix);
+const PREFIXES = executionNamePrefixes("prod");
 const T0 = Date.UTC(2026, 10, 30, 4, 0, 0);
 const request = Buffer.from(JSON.stringify({ thingName: "SENSOR-1", bytes: "AQ==" })).toString("base64");
 
@@ -135,6 +135,9 @@ describe("names", () => {
     expect(eventOf("downlink-request-replay-77", PREFIXES)).toBe("downlink-request");
     expect(eventOf("downlink-ack-0e9c", PREFIXES)).toBe("downlink-ack");
     expect(eventOf("by-hand", PREFIXES)).toBe("by-hand");
+    // Provisioning's executions, whether or not a given configuration turns it on.
+    expect(eventOf("thing-created-4f1d", PREFIXES)).toBe("thing-created");
+    expect(eventOf("thing-deleted-4f1d", PREFIXES)).toBe("thing-deleted");
   });
 });
 
