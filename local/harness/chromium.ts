@@ -5,20 +5,12 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
-export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
-
-export class ChromiumMissingError extends Error {
-  override readonly name = "ChromiumMissingError";
-}
-
-export function chromiumPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return env["CHROMIUM_PATH"] || DEFAULT_CHROMIUM_PATH;
-}
+const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumPath();
+  const executablePath = process.env["CHROMIUM_PATH"] || DEFAULT_CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
-    throw new ChromiumMissingError(
+    throw new Error(
       `No Chromium at ${executablePath}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`,
     );
   }

@@ -76,12 +76,7 @@ export class DurableLines {
 
   /** `line` must be one JSON value without a newline (as `JSON.stringify` gives). */
   appendLine(line: string): Promise<void> {
-    if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    this.#batch.push(`${line}\n`);
-    const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    this.#urgent = true;
-    this.#kick();
-    return written;
+    return this.#push(line, true);
   }
 
   /**
@@ -89,10 +84,19 @@ export class DurableLines {
    * written with the next `append` or compaction, or after `lazyDelayMs`, whichever comes first.
    */
   appendLazily(entry: unknown): Promise<void> {
+    return this.#push(JSON.stringify(entry), false);
+  }
+
+  #push(line: string, urgent: boolean): Promise<void> {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    this.#batch.push(`${JSON.stringify(entry)}\n`);
+    this.#batch.push(`${line}\n`);
     const written = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (this.#writing === undefined) this.#armLazyTimer();
+    if (urgent) {
+      this.#urgent = true;
+      this.#kick();
+    } else if (this.#writing === undefined) {
+      this.#armLazyTimer();
+    }
     return written;
   }
 
