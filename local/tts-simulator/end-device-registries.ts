@@ -48,6 +48,12 @@ export class EndDeviceRegistry {
     return [...this.devices.values()].map((device) => structuredClone(device));
   }
 
+  /** A copy of the first stored device `matches` accepts: only that one is copied. */
+  find(matches: (device: Readonly<EndDeviceJson>) => boolean): EndDeviceJson | undefined {
+    for (const device of this.devices.values()) if (matches(device)) return structuredClone(device);
+    return undefined;
+  }
+
   /** Stores a copy; false when that would make a new device past `maxDevices` (nothing stored then). */
   put(applicationId: string, deviceId: string, device: EndDeviceJson): boolean {
     const key = uid(applicationId, deviceId);

@@ -82,9 +82,10 @@ export function createInIdentityServer(
   const registry = registries.identity;
   if (registry.has(request.applicationId, deviceId)) throw ttsErrors.idTaken();
   if (ids.dev_eui !== undefined) {
-    const owner = registry
-      .list()
-      .find((device) => getAt(device, "ids.dev_eui") === ids.dev_eui && getAt(device, "ids.join_eui") === ids.join_eui);
+    // The whole registry is searched, but only the owner copied: a create stays cheap with 10,000 devices.
+    const owner = registry.find(
+      (device) => getAt(device, "ids.dev_eui") === ids.dev_eui && getAt(device, "ids.join_eui") === ids.join_eui,
+    );
     if (owner !== undefined) {
       throw ttsErrors.endDeviceEuisTaken({
         joinEui: ids.join_eui ?? "0000000000000000",

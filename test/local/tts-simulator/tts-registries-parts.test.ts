@@ -434,3 +434,16 @@ describe("request recorder", () => {
     });
   });
 });
+
+describe("EndDeviceRegistry.find", () => {
+  it("gives a copy of the first device that matches, or undefined", () => {
+    const { identity } = new EndDeviceRegistries();
+    identity.put("app", "dev-1", { ids: { device_id: "dev-1", dev_eui: "0000000000000001" } });
+    identity.put("app", "dev-2", { ids: { device_id: "dev-2", dev_eui: "0000000000000002" } });
+    const found = identity.find((device) => (device["ids"] as { dev_eui?: string }).dev_eui === "0000000000000002");
+    expect(found).toEqual({ ids: { device_id: "dev-2", dev_eui: "0000000000000002" } });
+    (found!["ids"] as { device_id: string }).device_id = "changed";
+    expect(identity.get("app", "dev-2")).toEqual({ ids: { device_id: "dev-2", dev_eui: "0000000000000002" } });
+    expect(identity.find(() => false)).toBeUndefined();
+  });
+});
