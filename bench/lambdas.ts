@@ -5,8 +5,13 @@
  *
  * The first call is a real one on the bundle's own code path (settings, SDK client, serialisation,
  * signing, HTTP): it goes to the embedded default's local AWS endpoint and its simulated TTS HTTP API
- * on 127.0.0.1, which answer in well under a millisecond, so the figure is the function's own cost.
- * Each row says how that call ended (`configure-tts-pubsub` gets the simulator's 404: it has no pub/sub API).
+ * on 127.0.0.1. Those answer in about a millisecond, except when answering means durable work in the
+ * runtime: the simulator answers a downlink push only once its `downlink/queued` message is on disk,
+ * ~10 ms. That wait is the local stand-ins' (on AWS it is the services' round trips, which this
+ * machine cannot measure), so the cold start figure — the one held to the target — is the function's
+ * own: import + first call less the time the call's event loop sat idle waiting for answers. Each row
+ * also gives the figure with the wait, and the wait. Each row says how the call ended
+ * (`configure-tts-pubsub` gets the simulator's 404: it has no pub/sub API).
  *
  * Writes its section of bench/results.md.
  */
@@ -38,6 +43,11 @@ interface ColdStart {
   readonly callMs: number;
   /** User + system CPU of import and call: what a busy machine (other processes) inflates least. */
   readonly cpuMs: number;
+  /**
+   * Of the first call, the time its event loop sat idle waiting for answers (Node's event-loop
+   * utilization): the local endpoint's and simulator's time, not the function's.
+   */
+  readonly waitMs: number;
   readonly outcome: string;
 }
 
@@ -49,11 +59,13 @@ const cpu = process.cpuUsage();
 const started = performance.now();
 const { handler } = await import(bundle);
 const imported = performance.now();
+const loopAtImport = performance.eventLoopUtilization();
 let outcome = "ok";
 try { await handler(event, {}); } catch (error) { outcome = String(error?.name ?? error); }
 const called = performance.now();
+const waitMs = performance.eventLoopUtilization(loopAtImport).idle;
 const { user, system } = process.cpuUsage(cpu);
-console.log(JSON.stringify({ importMs: imported - started, callMs: called - imported, cpuMs: (user + system) / 1000, outcome }));
+console.log(JSON.stringify({ importMs: imported - started, callMs: called - imported, cpuMs: (user + system) / 1000, waitMs, outcome }));
 `;
 
 // Asynchronous: the endpoint answering the first call runs in this process.
@@ -67,6 +79,10 @@ async function coldStart(bundle: string, event: unknown, env: Record<string, str
   );
   return JSON.parse(stdout) as ColdStart;
 }
+
+/** Lets what a cold start's call set off in the runtime finish before the next cold start begins. */
+const SETTLE_MS = 150;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -170,28 +186,41 @@ try {
     applicationId: device.applicationId,
   });
 
+  const measured = (Object.keys(FUNCTIONS) as FunctionName[])
+    .filter((name) => ONLY === undefined || ONLY.has(name))
+    .map((name) => {
+      const bundle = bundleFunction(name, FUNCTIONS[name].entry, scratch);
+      const env = { ...runtime.sdkEnvironment, ...(environments[name] as Record<string, string>) };
+      return { name, bundle, file: join(bundle.directory, BUNDLE_FILE), env, runs: [] as ColdStart[] };
+    });
+  // Round by round, each function once per round in catalogue order: a slow spell of this shared VM
+  // then costs every function one run, not one function all its runs.
+  for (let round = 0; round < RUNS; round++) {
+    for (const fn of measured) {
+      fn.runs.push(await coldStart(fn.file, events[fn.name], fn.env));
+      // What the call set off in the runtime (a shadow's delta, a queued downlink's workflow) runs now, not during the next cold start.
+      await settle();
+    }
+  }
+
   const rows: [string, string][] = [];
   const overTarget: string[] = [];
-  for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
-    if (ONLY !== undefined && !ONLY.has(name)) continue;
-    const bundle = bundleFunction(name, FUNCTIONS[name].entry, scratch);
-    const file = join(bundle.directory, BUNDLE_FILE);
-    const env = { ...runtime.sdkEnvironment, ...(environments[name] as Record<string, string>) };
-    const runs: ColdStart[] = [];
-    for (let run = 0; run < RUNS; run++) runs.push(await coldStart(file, events[name], env));
+  for (const { name, bundle, runs } of measured) {
     const importMs = median(runs.map((run) => run.importMs));
     const totalMs = median(runs.map((run) => run.importMs + run.callMs));
+    const waitMs = median(runs.map((run) => run.waitMs));
+    const ownMs = median(runs.map((run) => run.importMs + run.callMs - run.waitMs));
     const cpuMs = median(runs.map((run) => run.cpuMs));
     const outcomes = [...new Set(runs.map((run) => run.outcome))].join(", ");
     rows.push([`${name}: bundle`, `${kib(bundle.bytes)} (${kib(bundle.bytesLoadedAtImport)} loaded at import)`]);
     rows.push([
       `${name}: import + first call`,
-      `${ms(totalMs)} (import ${ms(importMs)}; CPU ${ms(cpuMs)}; first call: ${outcomes})`,
+      `${ms(ownMs)} (import ${ms(importMs)}; with the wait for answers ${ms(totalMs)}, of which waiting ${ms(waitMs)}; CPU ${ms(cpuMs)}; first call: ${outcomes})`,
     ]);
     if (bundle.bytes > BUNDLE_LIMIT_BYTES) overTarget.push(`${name} bundle ${kib(bundle.bytes)}`);
-    if (totalMs > COLD_START_TARGET_MS) overTarget.push(`${name} cold start ${ms(totalMs)}`);
+    if (ownMs > COLD_START_TARGET_MS) overTarget.push(`${name} cold start ${ms(ownMs)}`);
     console.log(
-      `${name}: ${kib(bundle.bytes)} (${kib(bundle.bytesLoadedAtImport)} at import), ${ms(totalMs)} (import ${ms(importMs)}, CPU ${ms(cpuMs)}) — ${outcomes}`,
+      `${name}: ${kib(bundle.bytes)} (${kib(bundle.bytesLoadedAtImport)} at import), ${ms(ownMs)} (import ${ms(importMs)}; with waiting ${ms(totalMs)}, waiting ${ms(waitMs)}; CPU ${ms(cpuMs)}) — ${outcomes}`,
     );
   }
   if (overTarget.length > 0) console.log(`over target: ${overTarget.join("; ")}`);
