@@ -2,9 +2,16 @@
  * SDK clients from an environment record (functions/runtime/aws-clients.ts): the standard variables, and
  * what only code can give — the request handler the local runtime passes to reach its endpoint in process.
  */
+
+import { PassThrough, Readable } from "node:stream";
 import { DescribeThingCommand } from "@aws-sdk/client-iot";
 import { describe, expect, it } from "vitest";
-import { clientConfig, iotClientFor, type SdkRequestHandler } from "../../functions/runtime/aws-clients.ts";
+import {
+  clientConfig,
+  collectNodeStream,
+  iotClientFor,
+  type SdkRequestHandler,
+} from "../../functions/runtime/aws-clients.ts";
 
 const env = {
   AWS_REGION: "eu-west-1",
@@ -17,11 +24,12 @@ describe("clientConfig", () => {
   it("takes region, endpoint and credentials from the standard variables, and resolves middleware once per command", () => {
     expect(clientConfig(env)).toEqual({
       cacheMiddleware: true,
+      streamCollector: collectNodeStream,
       region: "eu-west-1",
       endpoint: "http://127.0.0.1:4566",
       credentials: { accessKeyId: "AKID", secretAccessKey: "secret" },
     });
-    expect(clientConfig({}, undefined)).toEqual({ cacheMiddleware: true });
+    expect(clientConfig({}, undefined)).toEqual({ cacheMiddleware: true, streamCollector: collectNodeStream });
   });
 
   it("sends every request of a client through the request handler it is given", async () => {
@@ -44,5 +52,26 @@ describe("clientConfig", () => {
     // Signed as over HTTP: the local endpoint tells the service by the credential scope.
     expect(seen[0]!.authorization).toMatch(/Credential=AKID\/\d{8}\/eu-west-1\/iot\/aws4_request/);
     iot.destroy();
+  });
+});
+
+describe("collectNodeStream", () => {
+  it("gives the body's bytes, in order, across chunks", async () => {
+    const body = Readable.from([Buffer.from('{"thing'), Buffer.from('Name":"é"'), Buffer.from("}")]);
+    const bytes = await collectNodeStream(body);
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(bytes).toString("utf8")).toBe('{"thingName":"é"}');
+  });
+
+  it("gives no bytes for an empty body", async () => {
+    expect(await collectNodeStream(Readable.from([]))).toEqual(new Uint8Array(0));
+  });
+
+  it("fails when the body does", async () => {
+    const body = new PassThrough();
+    const collected = collectNodeStream(body);
+    body.write("partial");
+    body.destroy(new Error("socket hang up"));
+    await expect(collected).rejects.toThrow("socket hang up");
   });
 });

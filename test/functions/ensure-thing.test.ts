@@ -267,3 +267,22 @@ describe("ensure-thing configuration", () => {
     expect(() => contextFromEnvironment({})).toThrow(/STACK_NAME/);
   });
 });
+
+describe("known things", () => {
+  it("holds at most maxEntries things, forgetting the least recently used first", () => {
+    const knownThings = createKnownThings({ maxEntries: 3, ttlSeconds: 60 });
+    for (const name of ["a", "b", "c"]) knownThings.set(name, true);
+    knownThings.get("a");
+    knownThings.set("d", true);
+    expect([...knownThings.keys()].sort()).toEqual(["a", "c", "d"]);
+    for (const name of ["e", "f", "g", "h"]) knownThings.set(name, true);
+    expect(knownThings.size).toBe(3);
+  });
+
+  it("keeps a thing for the configured time", () => {
+    const knownThings = createKnownThings({ maxEntries: 3, ttlSeconds: 600 });
+    knownThings.set("a", true);
+    expect(knownThings.getRemainingTTL("a")).toBeGreaterThan(599_000);
+    expect(knownThings.getRemainingTTL("a")).toBeLessThanOrEqual(600_000);
+  });
+});
