@@ -219,7 +219,7 @@ try {
     const ownMs = median(runs.map((run) => run.importMs + run.callMs - run.waitMs));
     const cpuMs = median(runs.map((run) => run.cpuMs));
     const outcomes = [...new Set(runs.map((run) => run.outcome))].join(", ");
-    rows.push([`${name}: bundle`, `${kib(bundle.bytes)} (${kib(bundle.bytesLoadedAtImport)} loaded at import)`]);
+    rows.push([`${name}: bundle`, kib(bundle.bytes)]);
     rows.push([
       `${name}: import + first call`,
       `${ms(ownMs)} (import ${ms(importMs)}; with the wait for answers ${ms(totalMs)}, of which waiting ${ms(waitMs)}; CPU ${ms(cpuMs)}; first call: ${outcomes})`,
@@ -227,7 +227,7 @@ try {
     if (bundle.bytes > BUNDLE_LIMIT_BYTES) overTarget.push(`${name} bundle ${kib(bundle.bytes)}`);
     if (ownMs > COLD_START_TARGET_MS) overTarget.push(`${name} cold start ${ms(ownMs)}`);
     console.log(
-      `${name}: ${kib(bundle.bytes)} (${kib(bundle.bytesLoadedAtImport)} at import), ${ms(ownMs)} (import ${ms(importMs)}; with waiting ${ms(totalMs)}, waiting ${ms(waitMs)}; CPU ${ms(cpuMs)}) — ${outcomes}`,
+      `${name}: ${kib(bundle.bytes)}, ${ms(ownMs)} (import ${ms(importMs)}; with waiting ${ms(totalMs)}, waiting ${ms(waitMs)}; CPU ${ms(cpuMs)}) — ${outcomes}`,
     );
   }
   if (overTarget.length > 0) console.log(`over target: ${overTarget.join("; ")}`);

@@ -8,8 +8,8 @@ import { basename } from "node:path";
 import { build } from "esbuild";
 import { builtinsThroughRequire } from "./builtins-through-require.ts";
 import { BUNDLE_FILE, esbuildOptions, type SerializedBundle } from "./bundle-function.ts";
+import { lambdaStandIns } from "./lambda-stand-ins.ts";
 import { literalSchemaKeys } from "./literal-schema-keys.ts";
-import { reachableOutputs } from "./reachable-outputs.ts";
 
 const [entry, ...flags] = process.argv.slice(2);
 if (entry === undefined) {
@@ -18,14 +18,11 @@ if (entry === undefined) {
 }
 const result = await build({
   ...esbuildOptions(entry, { externalAwsSdk: flags.includes("--external-aws-sdk") }),
-  plugins: [literalSchemaKeys, builtinsThroughRequire],
-  metafile: true,
+  plugins: [lambdaStandIns, literalSchemaKeys, builtinsThroughRequire],
 });
-const { loadedAtImport, reachable } = reachableOutputs(result.metafile!, BUNDLE_FILE);
-const bundle: SerializedBundle = { files: {}, loadedAtImport: [...loadedAtImport].sort() };
+const bundle: SerializedBundle = { files: {} };
 for (const output of result.outputFiles ?? []) {
-  const name = basename(output.path);
-  if (reachable.has(name)) bundle.files[name] = Buffer.from(output.contents).toString("base64");
+  bundle.files[basename(output.path)] = Buffer.from(output.contents).toString("base64");
 }
 if (bundle.files[BUNDLE_FILE] === undefined) {
   process.stderr.write(`esbuild produced no ${BUNDLE_FILE} for ${entry}\n`);

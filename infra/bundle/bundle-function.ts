@@ -4,10 +4,10 @@
  * version the tests ran against, and the bundle measured faster to import than the externalized SDK's
  * module tree, for ~0.1 MB more zip (figures in docs/deploy.md; `npx node infra/bundle/measure-bundles.ts`).
  *
- * Code splitting: `index.mjs` holds what every call runs; what the SDK loads with `import()` (the
- * credential providers other than the environment's, with their STS/SSO clients, event streams…)
- * goes into chunks beside it, which Lambda never parses unless a call needs them. The import of
- * `index.mjs` is most of a cold start, and about half of a single-file bundle was such code.
+ * One file, `index.mjs`: every module a cold start loads is one more for Node to resolve, read and
+ * link. What the SDK would load with `import()` — the credential chain's providers other than the
+ * environment's, event streams — never runs on Lambda, and `lambda-stand-ins.ts` leaves it out, so
+ * nothing is left to split off (figures in docs/deploy.md).
  *
  * Bundles are content-addressed (`<cache>/<function>/<sha256>/`): the same code gives the same
  * directory and the same `sourceCodeHash` on every machine, and concurrent synths never write half a
@@ -23,7 +23,7 @@ export const BUNDLE_FILE = "index.mjs";
 /** `index.mjs` exports `handler`. */
 export const LAMBDA_HANDLER = "index.handler";
 
-/** The files of a bundle by name (`index.mjs` and its chunks), as they go into the zip. */
+/** The files of a bundle by name (`index.mjs`), as they go into the zip. */
 export type BundleFiles = ReadonlyMap<string, Uint8Array>;
 
 export interface FunctionBundle {
@@ -31,10 +31,8 @@ export interface FunctionBundle {
   readonly directory: string;
   /** Base64 SHA-256 over the bundle's files: Terraform's `source_code_hash`, stable across rebuilds. */
   readonly sha256: string;
-  /** All files: what the zip holds. */
+  /** What the zip holds, and what every cold start parses. */
   readonly bytes: number;
-  /** `index.mjs` and the chunks it imports statically: what every cold start parses. */
-  readonly bytesLoadedAtImport: number;
 }
 
 export interface BundleOptions {
@@ -49,11 +47,8 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
     entryPoints: [{ in: resolve(entry), out: "index" }],
     bundle: true,
     format: "esm",
-    splitting: true,
     outdir: "bundle",
     outExtension: { ".js": ".mjs" },
-    // Content-hashed names: the same code gives the same files.
-    chunkNames: "[name]-[hash]",
     platform: "node",
     target: "node22",
     // Prefer packages' ESM builds (the SDK's `dist-es`): CJS builds defeat tree-shaking.
@@ -71,17 +66,14 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
   };
 }
 
-/** The bundle's files and which of them every cold start parses. */
+/** The bundle's files. */
 export interface Bundle {
   readonly files: BundleFiles;
-  /** `index.mjs` and the chunks it imports statically. */
-  readonly loadedAtImport: ReadonlySet<string>;
 }
 
 /** The wire format between `build-bundle-process.ts` and `buildBundle`: files as base64. */
 export interface SerializedBundle {
   readonly files: Record<string, string>;
-  readonly loadedAtImport: readonly string[];
 }
 
 /**
@@ -102,7 +94,6 @@ export function buildBundle(entry: string, options: BundleOptions = {}): Bundle 
   const serialized = JSON.parse(stdout.toString()) as SerializedBundle;
   return {
     files: new Map(Object.entries(serialized.files).map(([name, base64]) => [name, Buffer.from(base64, "base64")])),
-    loadedAtImport: new Set(serialized.loadedAtImport),
   };
 }
 
@@ -122,18 +113,15 @@ export function bundleFunction(
   const cached = built.get(key);
   if (cached !== undefined) return cached;
 
-  const { files, loadedAtImport } = build(entry);
+  const { files } = build(entry);
   if (!files.has(BUNDLE_FILE)) throw new Error(`the bundle of ${entry} has no ${BUNDLE_FILE}`);
   const digest = bundleDigest(files);
   const directory = join(cacheDirectory, name, digest.toString("hex").slice(0, 32));
   if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, files);
-  const sizeOf = (names: Iterable<string>) =>
-    [...names].reduce((sum, name) => sum + (files.get(name)?.byteLength ?? 0), 0);
   const bundle = {
     directory,
     sha256: digest.toString("base64"),
-    bytes: sizeOf(files.keys()),
-    bytesLoadedAtImport: sizeOf(loadedAtImport),
+    bytes: [...files.values()].reduce((sum, contents) => sum + contents.byteLength, 0),
   };
   built.set(key, bundle);
   return bundle;

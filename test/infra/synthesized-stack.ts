@@ -61,7 +61,6 @@ const standInBundle = (entry: string): Bundle => ({
   files: new Map([
     [BUNDLE_FILE, new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`)],
   ]),
-  loadedAtImport: new Set([BUNDLE_FILE]),
 });
 
 export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
