@@ -41,27 +41,34 @@ function integer(bounds: { min: number; max: number; fallback: number }, descrip
     .check(z.describe(description));
 }
 
-const IOT_DATA_ENDPOINT = z
-  .optional(z.string().check(z.minLength(1)))
-  .check(z.describe("the account's IoT data endpoint (host name); unset, the SDK's default"));
+const iotDataEndpoint = () =>
+  z
+    .optional(z.string().check(z.minLength(1)))
+    .check(z.describe("the account's IoT data endpoint (host name); unset, the SDK's default"));
 
 /** An http(s) URL without credentials in it: the URL sits in the Lambda environment and in messages. */
-const TTS_URL = z.url({ protocol: /^https?$/ }).check(
-  z.refine(
-    (url) => new URL(url).username === "" && new URL(url).password === "",
-    "must not contain a user name or password",
-  ),
-  z.describe("TTS cluster URL, e.g. `https://eu1.cloud.thethings.network`"),
-);
+const ttsUrl = () =>
+  z.url({ protocol: /^https?$/ }).check(
+    z.refine(
+      (url) => new URL(url).username === "" && new URL(url).password === "",
+      "must not contain a user name or password",
+    ),
+    z.describe("TTS cluster URL, e.g. `https://eu1.cloud.thethings.network`"),
+  );
 
-const TTS_API_KEY_SECRET_ARN = z
-  .string()
-  .check(z.minLength(1), z.describe('secret holding `{"<applicationId>": "<API key>"}` (one key per TTS application)'));
+const ttsApiKeySecretArn = () =>
+  z
+    .string()
+    .check(
+      z.minLength(1),
+      z.describe('secret holding `{"<applicationId>": "<API key>"}` (one key per TTS application)'),
+    );
 
-const TTS_API_KEY_CACHE_SECONDS = integer(
-  { min: 0, max: 3_600, fallback: 300 },
-  "how long a read key is reused (forgotten at once when TTS refuses it)",
-);
+const ttsApiKeyCacheSeconds = () =>
+  integer(
+    { min: 0, max: 3_600, fallback: 300 },
+    "how long a read key is reused (forgotten at once when TTS refuses it)",
+  );
 
 function ttsRequestTimeoutMs(fallback: number) {
   return integer({ min: 100, max: 60_000, fallback }, "timeout of one TTS call");
@@ -75,107 +82,127 @@ function ttsRequestTimeoutMs(fallback: number) {
  */
 export const THING_CACHE_TTL_SECONDS = { min: 1, max: 86_400, fallback: 10_800 } as const;
 
-const STACK_NAME = z
-  .string()
-  .check(
-    z.regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -"),
-    z.maxLength(
-      MAX_STACK_NAME_LENGTH,
-      `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
-    ),
-    z.describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
-  );
+const stackName = () =>
+  z
+    .string()
+    .check(
+      z.regex(STACK_NAME_PATTERN, "must start with a letter and contain only letters, digits and -"),
+      z.maxLength(
+        MAX_STACK_NAME_LENGTH,
+        `must be at most ${MAX_STACK_NAME_LENGTH} characters (thing and IAM role names derive from it)`,
+      ),
+      z.describe(`the TTS stack name, \`^[A-Za-z][A-Za-z0-9-]*$\`, at most ${MAX_STACK_NAME_LENGTH} characters`),
+    );
 
-const THING_TYPE_NAME = z
-  ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
-  .check(z.describe("thing type of created things"));
+const thingTypeName = () =>
+  z
+    ._default(z.string().check(z.regex(THING_NAME_PATTERN)), "lorawan")
+    .check(z.describe("thing type of created things"));
 
-/** The provisioning steps that call one TTS registry: the same settings for both. */
-const TTS_REGISTRY_CALL = z.object({
-  TTS_URL,
-  TTS_API_KEY_SECRET_ARN,
-  TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-  TTS_API_KEY_CACHE_SECONDS,
+/** What a step that calls TTS reads: where, with which key, how long one call may take. */
+const ttsCall = (timeoutMs: number) => ({
+  TTS_URL: ttsUrl(),
+  TTS_API_KEY_SECRET_ARN: ttsApiKeySecretArn(),
+  TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(timeoutMs),
 });
 
-export const SETTINGS = {
-  "ensure-thing": z.object({
-    STACK_NAME,
-    THING_TYPE_NAME,
-    THING_NAME_SCHEME: z._default(z.enum(THING_NAME_SCHEMES), "DevEUI").check(z.describe("`DevEUI` or `DeviceID`")),
-    THING_CACHE_TTL_SECONDS: integer(
-      THING_CACHE_TTL_SECONDS,
-      "known-thing cache: seconds an entry is kept (config `things.cacheTtlSeconds`)",
-    ),
-    THING_CACHE_MAX_ENTRIES: integer(
-      { min: 1, max: 1_000_000, fallback: 10_000 },
-      "known-thing cache: entries kept at most",
-    ),
-  }),
-  "update-shadow": z.object({
-    SHADOW_METRICS: onOff("on", "`off` skips shadow updates (they cost money)"),
-    SHADOW_DECODED_PAYLOAD: onOff(
-      "off",
-      "also report the uplink's `decoded_payload` (config `things.shadowDecodedPayload`)",
-    ),
-    IOT_DATA_ENDPOINT,
-  }),
-  republish: z.object({ IOT_DATA_ENDPOINT }),
-  "validate-downlink": z.object({}),
-  "enqueue-downlink": z.object({
-    TTS_URL,
-    TTS_API_KEY_SECRET_ARN,
-    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-    TTS_API_KEY_CACHE_SECONDS,
-    TTS_RETRY_AFTER_MAX_SECONDS: z
-      ._default(z.coerce.number().check(z.minimum(0), z.maximum(60)), 10)
-      .check(z.describe("longest `Retry-After` honoured: the workflow waits that long before pushing again")),
-  }),
-  "downlink-claim": z.object({ IOT_DATA_ENDPOINT }),
-  "find-queued-downlink": z.object({
-    TTS_URL,
-    TTS_API_KEY_SECRET_ARN,
-    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(5_000),
-    TTS_API_KEY_CACHE_SECONDS,
-  }),
-  "publish-feedback": z.object({ IOT_DATA_ENDPOINT }),
+/** The workflow steps' TTS calls, which reuse a read key for a while. */
+const workflowTtsCall = () => ({ ...ttsCall(5_000), TTS_API_KEY_CACHE_SECONDS: ttsApiKeyCacheSeconds() });
+
+const DEFINITIONS = {
+  "ensure-thing": () =>
+    z.object({
+      STACK_NAME: stackName(),
+      THING_TYPE_NAME: thingTypeName(),
+      THING_NAME_SCHEME: z._default(z.enum(THING_NAME_SCHEMES), "DevEUI").check(z.describe("`DevEUI` or `DeviceID`")),
+      THING_CACHE_TTL_SECONDS: integer(
+        THING_CACHE_TTL_SECONDS,
+        "known-thing cache: seconds an entry is kept (config `things.cacheTtlSeconds`)",
+      ),
+      THING_CACHE_MAX_ENTRIES: integer(
+        { min: 1, max: 1_000_000, fallback: 10_000 },
+        "known-thing cache: entries kept at most",
+      ),
+    }),
+  "update-shadow": () =>
+    z.object({
+      SHADOW_METRICS: onOff("on", "`off` skips shadow updates (they cost money)"),
+      SHADOW_DECODED_PAYLOAD: onOff(
+        "off",
+        "also report the uplink's `decoded_payload` (config `things.shadowDecodedPayload`)",
+      ),
+      IOT_DATA_ENDPOINT: iotDataEndpoint(),
+    }),
+  republish: () => z.object({ IOT_DATA_ENDPOINT: iotDataEndpoint() }),
+  "validate-downlink": () => z.object({}),
+  "enqueue-downlink": () =>
+    z.object({
+      ...workflowTtsCall(),
+      TTS_RETRY_AFTER_MAX_SECONDS: z
+        ._default(z.coerce.number().check(z.minimum(0), z.maximum(60)), 10)
+        .check(z.describe("longest `Retry-After` honoured: the workflow waits that long before pushing again")),
+    }),
+  "downlink-claim": () => z.object({ IOT_DATA_ENDPOINT: iotDataEndpoint() }),
+  "find-queued-downlink": () => z.object(workflowTtsCall()),
+  "publish-feedback": () => z.object({ IOT_DATA_ENDPOINT: iotDataEndpoint() }),
   // Run by Terraform, one pub/sub per invocation: up to two TTS calls, and no workflow retry behind it.
-  "configure-tts-pubsub": z.object({
-    TTS_URL,
-    TTS_API_KEY_SECRET_ARN,
-    TTS_REQUEST_TIMEOUT_MS: ttsRequestTimeoutMs(10_000),
-  }),
-  "validate-device-thing": z.object({
-    STACK_NAME,
-    THING_TYPE_NAME,
-    TTS_APPLICATION_ID: ttsIdSchema("application ID").check(
-      z.describe(
-        "the deployment's TTS application, where devices are created (a thing's `applicationID` must name it)",
-      ),
-    ),
-    FREQUENCY_PLAN_ID: z
-      .string()
-      .check(
-        z.regex(FREQUENCY_PLAN_ID_PATTERN),
-        z.describe("frequency plan of devices whose thing has no `frequencyPlanID`, e.g. `EU_863_870_TTN`"),
-      ),
-    LORAWAN_VERSION: z
-      ._default(z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]), "1.0.3")
-      .check(z.describe("LoRaWAN version of devices whose thing has no `lorawanVersion`")),
-    REGIONAL_PARAMETERS_VERSION: z
-      ._default(
-        z.enum(
-          Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]],
+  "configure-tts-pubsub": () => z.object(ttsCall(10_000)),
+  "validate-device-thing": () =>
+    z.object({
+      STACK_NAME: stackName(),
+      THING_TYPE_NAME: thingTypeName(),
+      TTS_APPLICATION_ID: ttsIdSchema("application ID").check(
+        z.describe(
+          "the deployment's TTS application, where devices are created (a thing's `applicationID` must name it)",
         ),
-        "1.0.3-a",
-      )
-      .check(z.describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`")),
-  }),
-  "register-end-device": TTS_REGISTRY_CALL,
-  "register-root-keys": TTS_REGISTRY_CALL,
-  "record-provisioning": z.object({}),
-  "provisioning-feedback": z.object({ IOT_DATA_ENDPOINT }),
-} as const satisfies Record<FunctionName, z.ZodMiniObject>;
+      ),
+      FREQUENCY_PLAN_ID: z
+        .string()
+        .check(
+          z.regex(FREQUENCY_PLAN_ID_PATTERN),
+          z.describe("frequency plan of devices whose thing has no `frequencyPlanID`, e.g. `EU_863_870_TTN`"),
+        ),
+      LORAWAN_VERSION: z
+        ._default(z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]), "1.0.3")
+        .check(z.describe("LoRaWAN version of devices whose thing has no `lorawanVersion`")),
+      REGIONAL_PARAMETERS_VERSION: z
+        ._default(
+          z.enum(
+            Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]],
+          ),
+          "1.0.3-a",
+        )
+        .check(z.describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`")),
+    }),
+  "register-end-device": () => z.object(workflowTtsCall()),
+  "register-root-keys": () => z.object(workflowTtsCall()),
+  "record-provisioning": () => z.object({}),
+  "provisioning-feedback": () => z.object({ IOT_DATA_ENDPOINT: iotDataEndpoint() }),
+} as const satisfies Record<FunctionName, () => z.ZodMiniObject>;
+
+/**
+ * Each function's settings schema, built when first read: a Lambda reads only its own, and building
+ * all fourteen with their fields at import cost ~6 ms of every cold start.
+ */
+export const SETTINGS = builtOnFirstRead(DEFINITIONS);
+
+function builtOnFirstRead<T extends Record<string, () => unknown>>(
+  definitions: T,
+): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const built = {} as { [K in keyof T]: ReturnType<T[K]> };
+  for (const key of Object.keys(definitions) as (keyof T)[]) {
+    Object.defineProperty(built, key, {
+      enumerable: true,
+      get() {
+        const schema = definitions[key]!() as ReturnType<T[typeof key]>;
+        Object.defineProperty(built, key, { value: schema, enumerable: true });
+        return schema;
+      },
+      configurable: true,
+    });
+  }
+  return built;
+}
 
 /** A function's settings as it uses them (defaults applied, numbers and switches parsed). */
 export type Settings<F extends FunctionName> = z.output<(typeof SETTINGS)[F]>;
