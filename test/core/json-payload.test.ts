@@ -25,6 +25,14 @@ describe("decodeJsonPayload", () => {
     expect(nestsDeeperThan('{"a": "\\\\", "b": [[[]]]}', 3)).toBe(true);
   });
 
+  it("judges wide but shallow JSON by its depth, not by how many brackets it holds", () => {
+    const wide = `[${"{},".repeat(100)}[[]]]`;
+    expect(nestsDeeperThan(wide, 3)).toBe(false);
+    expect(nestsDeeperThan(wide, 2)).toBe(true);
+    expect(nestsDeeperThan("[[]]", 2)).toBe(false);
+    expect(nestsDeeperThan("[[[]]]", 2)).toBe(true);
+  });
+
   it("refuses bytes that are not UTF-8, and decodes the next payload as if nothing happened", () => {
     // An unfinished sequence (0xE2 0x82 of "€") at the end: a decoder keeping state would carry it over.
     const refused = decodeJsonPayload(new Uint8Array([0x7b, 0x7d, 0xe2, 0x82]));

@@ -207,6 +207,8 @@ describe("parseShadowUpdateRequest", () => {
     [{ state: {}, version: "1" }, "Invalid version: must be an integer"],
     [{ state: { reported: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } } } }, "too many levels of nesting"],
     ['{"state":{"reported":{"__proto__":{"x":1}}}}', "reserved key '__proto__'"],
+    // The same key written with escapes: no "__proto__" in the text, still refused.
+    ['{"state":{"reported":{"\\u005f_proto\\u005f_":{"x":1}}}}', "reserved key '__proto__'"],
   ])("rejects %j", (body, message) => {
     const error = awsErrorOf(() => parseShadowUpdateRequest(request(body)));
     expect(error.code).toBe("InvalidRequestException");
