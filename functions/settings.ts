@@ -9,6 +9,8 @@
 import type { FunctionName } from "./catalogue.ts";
 import { ConfigurationError } from "./core/errors.ts";
 import {
+  DEFAULT_LORAWAN_VERSION,
+  DEFAULT_REGIONAL_PARAMETERS_VERSION,
   FREQUENCY_PLAN_ID_PATTERN,
   LORAWAN_VERSIONS,
   type LorawanVersion,
@@ -163,14 +165,17 @@ const DEFINITIONS = {
           z.describe("frequency plan of devices whose thing has no `frequencyPlanID`, e.g. `EU_863_870_TTN`"),
         ),
       LORAWAN_VERSION: z
-        ._default(z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]), "1.0.3")
+        ._default(
+          z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]),
+          DEFAULT_LORAWAN_VERSION,
+        )
         .check(z.describe("LoRaWAN version of devices whose thing has no `lorawanVersion`")),
       REGIONAL_PARAMETERS_VERSION: z
         ._default(
           z.enum(
             Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]],
           ),
-          "1.0.3-a",
+          DEFAULT_REGIONAL_PARAMETERS_VERSION,
         )
         .check(z.describe("Regional Parameters version of devices whose thing has no `regionalParametersVersion`")),
     }),

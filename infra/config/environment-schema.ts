@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import {
+  DEFAULT_LORAWAN_VERSION,
+  DEFAULT_REGIONAL_PARAMETERS_VERSION,
   FREQUENCY_PLAN_ID_PATTERN,
   LORAWAN_VERSIONS,
   type LorawanVersion,
@@ -92,6 +94,11 @@ const TtsSchema = z
  * the account's thing registry events (account-wide). Deleting the TTS device with the thing is an
  * opt-in of its own: TTS users were hurt by deletions that followed things.
  */
+const PROVISIONING_VERSION_DEFAULTS = {
+  lorawanVersion: DEFAULT_LORAWAN_VERSION,
+  regionalParametersVersion: DEFAULT_REGIONAL_PARAMETERS_VERSION,
+};
+
 const ProvisioningSchema = z
   .strictObject({
     enabled: z.boolean().default(false),
@@ -102,11 +109,13 @@ const ProvisioningSchema = z
       .regex(FREQUENCY_PLAN_ID_PATTERN, "must be a TTS frequency plan id such as EU_863_870_TTN")
       .optional(),
     /** For things without `lorawanVersion`. */
-    lorawanVersion: z.enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]]).default("1.0.3"),
+    lorawanVersion: z
+      .enum(Object.keys(LORAWAN_VERSIONS) as [LorawanVersion, ...LorawanVersion[]])
+      .default(DEFAULT_LORAWAN_VERSION),
     /** For things without `regionalParametersVersion`. */
     regionalParametersVersion: z
       .enum(Object.keys(REGIONAL_PARAMETERS_VERSIONS) as [RegionalParametersVersion, ...RegionalParametersVersion[]])
-      .default("1.0.3-a"),
+      .default(DEFAULT_REGIONAL_PARAMETERS_VERSION),
   })
   .superRefine((provisioning, context) => {
     if (provisioning.enabled && provisioning.frequencyPlanId === undefined) {
@@ -120,7 +129,7 @@ const ProvisioningSchema = z
       context.addIssue({ code: "custom", path: ["deleteInTts"], message: "needs provisioning.enabled" });
     }
   })
-  .default({ enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" });
+  .default({ enabled: false, deleteInTts: false, ...PROVISIONING_VERSION_DEFAULTS });
 
 const ThingsSchema = z
   .strictObject({
@@ -145,7 +154,7 @@ const ThingsSchema = z
     shadowMetrics: true,
     shadowDecodedPayload: false,
     cacheTtlSeconds: THING_CACHE_TTL_SECONDS.fallback,
-    provisioning: { enabled: false, deleteInTts: false, lorawanVersion: "1.0.3", regionalParametersVersion: "1.0.3-a" },
+    provisioning: { enabled: false, deleteInTts: false, ...PROVISIONING_VERSION_DEFAULTS },
   });
 
 /** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */

@@ -28,6 +28,10 @@ export const REGIONAL_PARAMETERS_VERSIONS = {
 } as const;
 export type RegionalParametersVersion = keyof typeof REGIONAL_PARAMETERS_VERSIONS;
 
+/** For a thing without `lorawanVersion` / `regionalParametersVersion`, unless the deployment says otherwise. */
+export const DEFAULT_LORAWAN_VERSION: LorawanVersion = "1.0.3";
+export const DEFAULT_REGIONAL_PARAMETERS_VERSION: RegionalParametersVersion = "1.0.3-a";
+
 export type TtsMacVersion = (typeof LORAWAN_VERSIONS)[LorawanVersion];
 export type TtsPhyVersion = (typeof REGIONAL_PARAMETERS_VERSIONS)[RegionalParametersVersion];
 
