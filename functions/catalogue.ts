@@ -1,7 +1,18 @@
 /**
  * Every Lambda of the product, by the name workflows use for it. The cdktf stack bundles each
- * `entry` with esbuild; the local runtime imports the same `handler`s in process.
+ * `entry` with esbuild; the local runtime imports the same `handler`s in process. A function with
+ * `deployedWith` is deployed only when the environment turns that feature on (infra/deployed-pieces.ts).
  */
+/** Features an environment may turn on, each with the functions it brings. */
+export type OptionalFeature = "pubSubConfiguration" | "provisioning";
+
+interface FunctionEntry {
+  /** The handler module, bundled as the Lambda's code. */
+  readonly entry: string;
+  readonly description: string;
+  readonly deployedWith?: OptionalFeature;
+}
+
 export const FUNCTIONS = {
   "ensure-thing": {
     entry: "functions/ensure-thing/handler.ts",
@@ -42,28 +53,41 @@ export const FUNCTIONS = {
     entry: "functions/configure-tts-pubsub/handler.ts",
     description:
       "Creates, updates or deletes an application's TTS AWS IoT pub/sub; invoked by Terraform when tts.configurePubSub is on",
+    // It may read every application's API key: only where Terraform configures the pub/sub with it.
+    deployedWith: "pubSubConfiguration",
   },
   "validate-device-thing": {
     entry: "functions/validate-device-thing/handler.ts",
     description:
       "Reads a new thing from the registry and checks its LoRaWAN attributes before its device is created in TTS",
+    deployedWith: "provisioning",
   },
   "register-end-device": {
     entry: "functions/register-end-device/handler.ts",
     description: "Creates a device in TTS's Identity, Network or Application Server, or deletes it from any registry",
+    deployedWith: "provisioning",
   },
   "register-root-keys": {
     entry: "functions/register-root-keys/handler.ts",
     description: "Reads a thing's root keys from the registry and sets them in TTS's Join Server",
+    deployedWith: "provisioning",
   },
   "record-provisioning": {
     entry: "functions/record-provisioning/handler.ts",
     description: "Records deviceID/applicationID on a provisioned thing and removes its root key attributes",
+    deployedWith: "provisioning",
   },
   "provisioning-feedback": {
     entry: "functions/provisioning-feedback/handler.ts",
     description: "Publishes a provisioning outcome on lorawan/<thing>/provisioning/{created,failed,deleted}",
+    deployedWith: "provisioning",
   },
-} as const;
+} as const satisfies Record<string, FunctionEntry>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
+
+/** The feature a function comes with, or undefined for one every environment deploys. */
+export function featureOf(name: FunctionName): OptionalFeature | undefined {
+  const entry: FunctionEntry = FUNCTIONS[name];
+  return entry.deployedWith;
+}

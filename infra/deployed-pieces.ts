@@ -2,7 +2,7 @@
  * Which pieces an environment deploys, by name: the stack builds them and `doctor` checks them, so both
  * read the list here (a light module: no CDK imports, the CLI starts fast).
  */
-import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
+import { FUNCTIONS, type FunctionName, featureOf, type OptionalFeature } from "../functions/catalogue.ts";
 import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
 import type { TopicRule } from "../workflows/topic-rule.ts";
 import type { WorkflowName } from "../workflows/workflow-types.ts";
@@ -10,26 +10,21 @@ import type { EnvironmentConfig } from "./config/environment-schema.ts";
 
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
 
-/** The provisioning workflow's functions: deployed with it, only when `things.provisioning.enabled`. */
-export const PROVISIONING_FUNCTIONS: readonly FunctionName[] = [
-  "validate-device-thing",
-  "register-end-device",
-  "register-root-keys",
-  "record-provisioning",
-  "provisioning-feedback",
-];
+/** Whether an environment turns a feature on. */
+const FEATURE_ON: { readonly [F in OptionalFeature]: (config: EnvironmentConfig) => boolean } = {
+  pubSubConfiguration: (config) => config.tts.configurePubSub,
+  provisioning: (config) => config.things.provisioning.enabled,
+};
 
 /**
- * The functions an environment deploys: all of the catalogue, except `configure-tts-pubsub` (which may
- * read every application's API key) unless Terraform is to configure the pub/sub with it, and the
- * provisioning functions unless provisioning is on.
+ * The functions an environment deploys: the catalogue's, less those of features it leaves off
+ * (`configure-tts-pubsub` without `tts.configurePubSub`, the provisioning functions without provisioning).
  */
 export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
-  return FUNCTION_NAMES.filter(
-    (name) =>
-      (name !== "configure-tts-pubsub" || config.tts.configurePubSub) &&
-      (!PROVISIONING_FUNCTIONS.includes(name) || config.things.provisioning.enabled),
-  );
+  return FUNCTION_NAMES.filter((name) => {
+    const feature = featureOf(name);
+    return feature === undefined || FEATURE_ON[feature](config);
+  });
 }
 
 /** The workflows an environment deploys: provisioning only when enabled. */
