@@ -14,6 +14,7 @@ import { IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler, StreamCollector } from "@smithy/types";
+import { readAll } from "./read-all.ts";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -55,7 +56,9 @@ export function secretsManagerClientFor(env: Environment, sdk: SdkOverrides = {}
 
 /**
  * SDK client settings from the standard variables; `serviceEndpoint` is the service-specific override.
- * Without credentials in `env`, the SDK's default provider chain finds them (profile, SSO, role).
+ * Without credentials in `env`, the SDK's default provider chain finds them (profile, SSO, role) when
+ * run from source; a Lambda bundle's chain is the environment's alone (infra/bundle/lambda-stand-ins.ts),
+ * where Lambda puts them.
  */
 export function clientConfig(env: Environment, serviceEndpoint?: string, sdk: SdkOverrides = {}): ClientConfig {
   const config: ClientConfig = {
@@ -85,13 +88,10 @@ export function clientConfig(env: Environment, serviceEndpoint?: string, sdk: Sd
  * streams: ~2 ms of every cold start, for a body that never is one. Hand-written for that reason; the
  * SDK has no Node-only collector.
  */
-export const collectNodeStream: StreamCollector = (stream: NodeJS.ReadableStream) =>
-  new Promise<Uint8Array>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.once("error", reject);
-    stream.once("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
-  });
+export const collectNodeStream: StreamCollector = async (stream: AsyncIterable<Uint8Array | string>) => {
+  const bytes = await readAll(stream);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+};
 
 /** `aws_iot_endpoint` gives a bare host name; the SDK wants a URL. */
 function withScheme(endpoint: string): string {

@@ -6,8 +6,8 @@
  *
  * One file, `index.mjs`: every module a cold start loads is one more for Node to resolve, read and
  * link. What the SDK would load with `import()` — the credential chain's providers other than the
- * environment's, event streams — never runs on Lambda, and `lambda-stand-ins.ts` leaves it out, so
- * nothing is left to split off (figures in docs/deploy.md).
+ * environment's, event streams — never runs on Lambda; `lambda-stand-ins.ts` keeps it out of that
+ * file (figures in docs/deploy.md).
  *
  * Bundles are content-addressed (`<cache>/<function>/<sha256>/`): the same code gives the same
  * directory and the same `sourceCodeHash` on every machine, and concurrent synths never write half a

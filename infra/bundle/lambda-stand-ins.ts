@@ -1,15 +1,16 @@
 /**
  * An esbuild plugin that gives a Lambda bundle small stand-ins for the SDK modules a function on
- * Lambda never runs, so that the bundle is one file with nothing loaded by `import()`. Each of those
- * imports otherwise makes esbuild split the bundle into chunks, and every chunk is one more module
- * for Node to resolve, read and link at a cold start (~0.5 ms each; ~8 ms of a function's import
- * with eight of them, measured: docs/deploy.md). Hand-written: esbuild has no option for it.
+ * Lambda never runs. The SDK loads them with `import()`; in a one-file bundle esbuild would inline
+ * them into `index.mjs`, which every cold start parses, and with code splitting they became chunks,
+ * each one more module for Node to resolve, read and link (~0.5 ms each; docs/deploy.md). With the
+ * stand-ins neither happens: one file, without them. Hand-written: esbuild has no option for it.
  *
  * - `@aws-sdk/credential-provider-node`, the default credential chain, becomes the environment's
  *   provider alone (`fromEnv`). Lambda hands every function its role's credentials in
  *   `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`; the chain's other links
  *   (profiles, SSO, processes, web identity, container and instance metadata) and the STS and SSO
- *   clients behind them never run there. Without those variables the call fails with the SDK's own
+ *   clients behind them never run there. `clientConfig` passes those variables as the client's
+ *   credentials, so this chain only runs without them, and fails with the SDK's own
  *   `CredentialsProviderError`.
  * - `@smithy/core/event-streams`, which the protocol loads only for an operation that streams events,
  *   fails to load with `EventStreamsNotBundled`: no operation a function calls streams events.
@@ -40,10 +41,10 @@ export const lambdaStandIns: Plugin = {
     build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) =>
       args.kind === "dynamic-import" ? { path: args.path, namespace: NAMESPACE } : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-      contents: STAND_INS[args.path] ?? "",
-      loader: "js",
-      resolveDir: CREDENTIAL_PROVIDER_DIRECTORY,
-    }));
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
+      const contents = STAND_INS[args.path];
+      if (contents === undefined) throw new Error(`no stand-in for ${args.path}`);
+      return { contents, loader: "js", resolveDir: CREDENTIAL_PROVIDER_DIRECTORY };
+    });
   },
 };

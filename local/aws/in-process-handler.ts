@@ -6,6 +6,7 @@
  */
 import type { HttpRequest } from "@smithy/types";
 import type { SdkRequestHandler } from "../../functions/runtime/aws-clients.ts";
+import { readAll } from "../../functions/runtime/read-all.ts";
 import { RequestBodyTooLargeError } from "../net/request-body.ts";
 import type { EndpointRequest, EndpointResponse } from "./http-exchange.ts";
 
@@ -79,9 +80,7 @@ async function bodyBytes(body: unknown): Promise<Buffer> {
   if (typeof body === "string") return Buffer.from(body);
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
-    return Buffer.concat(chunks);
+    return readAll(body as AsyncIterable<Uint8Array | string>);
   }
   throw new TypeError(`the local AWS endpoint cannot send a request body of type ${typeof body}`);
 }

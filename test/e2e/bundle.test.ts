@@ -112,7 +112,7 @@ describe("function bundles", () => {
     expect(code).not.toContain("AuditCheckConfiguration");
   });
 
-  it("runs on Node 22; without credentials in the environment a call fails with the SDK's CredentialsProviderError", () => {
+  it("runs on Node 22: credentials from the environment only, the SDK's CredentialsProviderError without them", () => {
     const bundle = bundles.find(([name]) => name === "ensure-thing")![1];
     const event = upstreamEvent(fixtureBytes("uplink"));
     const script = `
@@ -121,6 +121,10 @@ describe("function bundles", () => {
     // The endpoint is never reached: credentials come first.
     const env = { STACK_NAME: "test-stack", AWS_ENDPOINT_URL_IOT: "http://127.0.0.1:9" };
     expect(onNode22(bundle, script, env)).toBe("CredentialsProviderError");
+    // With them (as Lambda sets them), the call is signed and sent: nothing listens on port 9.
+    const withCredentials = { ...env, AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "secret" };
+    const sent = script.replace("console.log(error.name)", "console.log(error.name, error.message)");
+    expect(onNode22(bundle, sent, withCredentials)).toMatch(/^TransientAwsError .*ECONNREFUSED 127\.0\.0\.1:9/);
   });
 
   it("keeps error names without keepNames: the bundled handler fails with the name the source's does", async () => {

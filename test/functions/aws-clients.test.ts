@@ -67,6 +67,21 @@ describe("collectNodeStream", () => {
     expect(await collectNodeStream(Readable.from([]))).toEqual(new Uint8Array(0));
   });
 
+  it("gives no bytes for a body that has already ended", async () => {
+    const body = new PassThrough();
+    body.end();
+    body.resume();
+    await new Promise((resolve) => body.once("end", resolve));
+    expect(await collectNodeStream(body)).toEqual(new Uint8Array(0));
+  });
+
+  it("takes text chunks as their UTF-8 bytes", async () => {
+    const body = new PassThrough({ encoding: "utf8" });
+    const collected = collectNodeStream(body);
+    body.end(Buffer.from("état"));
+    expect(Buffer.from(await collected).toString("utf8")).toBe("état");
+  });
+
   it("fails when the body does", async () => {
     const body = new PassThrough();
     const collected = collectNodeStream(body);
