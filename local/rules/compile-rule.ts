@@ -89,6 +89,8 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
     matches,
     run,
     evaluate(message) {
+      // Most messages match none of a runtime's rules: no outcome, and no reason text, for those.
+      if (!matches(message.topic)) return undefined;
       const outcome = run(message);
       return outcome.status === "emitted" ? outcome.result : undefined;
     },

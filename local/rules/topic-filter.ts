@@ -30,9 +30,19 @@ export function topicMatcher(filter: string): (topic: string) => boolean {
   const problem = topicFilterProblem(filter);
   if (problem !== undefined) throw new TopicFilterError(`invalid topic filter '${filter}': ${problem}`);
   const filterLevels = filter.split("/");
+  // A filter without wildcards matches its own text only (which is a publishable topic).
+  if (!filter.includes("+") && !filter.includes("#")) return (topic) => topic === filter;
   // MQTT 3.1.1 §4.7.2: a filter starting with a wildcard never matches a `$` topic such as `$aws/...`.
   const startsWithWildcard = filter.startsWith("+") || filter.startsWith("#");
+  // The levels before the first wildcard: a topic that does not start with them is refused unsplit.
+  const literalStart = filterLevels
+    .slice(
+      0,
+      filterLevels.findIndex((level) => level === "+" || level === "#"),
+    )
+    .join("/");
   return (topic) => {
+    if (!topic.startsWith(literalStart)) return false;
     if (!isPublishableTopic(topic)) return false;
     if (startsWithWildcard && topic.startsWith("$")) return false;
     const topicLevels = topic.split("/");

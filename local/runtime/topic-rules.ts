@@ -63,6 +63,11 @@ export function createRulesEngine(
   });
   return (message) => {
     const pending: Promise<unknown>[] = [];
+    const ruleMessage = {
+      topic: message.topic,
+      payload: message.payload,
+      ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
+    };
     for (const { rule, sql } of compiled) {
       const fail = (stage: RuleFailure["stage"], error: unknown) =>
         onFailure({
@@ -76,11 +81,7 @@ export function createRulesEngine(
         });
       let input: Record<string, unknown> | undefined;
       try {
-        input = sql.evaluate({
-          topic: message.topic,
-          payload: message.payload,
-          ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
-        });
+        input = sql.evaluate(ruleMessage);
       } catch (error) {
         fail("sql", error);
         continue;

@@ -48,12 +48,15 @@ describe("topicMatches", () => {
     ["+/things/t/shadow/update", "$aws/things/t/shadow/update", false],
     ["$aws/things/+/shadow/update", "$aws/things/t/shadow/update", true],
     ["$aws/#", "$aws/events/presence/connected/c", true],
+    ["$aws/events/thing/t/created", "$aws/events/thing/t/created", true],
+    ["$aws/events/thing/t/created", "$aws/events/thing/t/deleted", false],
   ])("reserved topics: filter %j, topic %j → %s", (filter, topic, expected) => {
     expect(topicMatches(filter, topic)).toBe(expected);
   });
 
   it.each(["", "a/+", "a/#", "#"])("a topic with wildcards or empty (%j) is never matched", (topic) => {
     expect(topicMatches("#", topic)).toBe(false);
+    expect(topicMatches("a/+", topic)).toBe(false);
   });
 
   it.each([
