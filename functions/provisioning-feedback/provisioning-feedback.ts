@@ -8,30 +8,49 @@ import {
   type CaughtError,
   type CreatedFeedback,
   type DeletedFeedback,
-  type DeviceIds,
   errorOf,
   type FailedFeedback,
   type ProvisioningOutcome,
   provisioningTopic,
 } from "../core/provisioning/feedback.ts";
+import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import * as z from "../core/zod.ts";
 import { TTS_REGISTRIES, type TtsRegistry } from "../tts/end-devices.ts";
 
 /** The compensation deletes in the order they run: the reverse of the creates. */
 const UNDO_ORDER: readonly TtsRegistry[] = [...TTS_REGISTRIES].reverse();
 
-export type FeedbackRequest =
-  | { readonly outcome: "created"; readonly thingName: string; readonly device: DeviceIds; readonly newInTts: boolean }
-  | { readonly outcome: "deleted"; readonly thingName: string; readonly device: DeviceIds }
-  | {
-      readonly outcome: "failed";
-      readonly thingName: string;
-      readonly state: {
-        readonly validation?: { readonly device?: DeviceIds | undefined } | undefined;
-        readonly error: CaughtError;
-        readonly undo?: Readonly<Partial<Record<TtsRegistry, unknown>>> | undefined;
-        readonly undoFailed?: Readonly<Partial<Record<TtsRegistry, CaughtError>>> | undefined;
-      };
-    };
+const DeviceIdsSchema = z.object({
+  applicationId: z.string(),
+  deviceId: z.string(),
+  devEui: z.optional(z.string()),
+  joinEui: z.optional(z.string()),
+});
+const CaughtSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+const ThingNameSchema = z.string().check(z.regex(THING_NAME_PATTERN));
+
+/** What the workflow hands each Publish… step: the outcome, and for a failure the state it reached. */
+export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [
+  z.object({
+    outcome: z.literal("created"),
+    thingName: ThingNameSchema,
+    device: DeviceIdsSchema,
+    newInTts: z.boolean(),
+  }),
+  z.object({ outcome: z.literal("deleted"), thingName: ThingNameSchema, device: DeviceIdsSchema }),
+  z.object({
+    outcome: z.literal("failed"),
+    thingName: ThingNameSchema,
+    state: z.object({
+      validation: z.optional(z.object({ device: z.optional(DeviceIdsSchema) })),
+      error: CaughtSchema,
+      undo: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), z.unknown())),
+      undoFailed: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), CaughtSchema)),
+    }),
+  }),
+]);
+
+type FeedbackRequest = z.output<typeof ProvisioningFeedbackInputSchema>;
 
 export interface Feedback {
   readonly topic: string;
