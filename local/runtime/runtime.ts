@@ -271,6 +271,8 @@ export async function startLocalRuntime(config: LocalConfig, hooks: RuntimeHooks
         sdkEnvironment,
         sdk,
       ),
+      // The inspector shows an execution from its start: a page open then sees it RUNNING, then ended.
+      onStarted: (executionArn) => inspector?.executionChanged(executionArn),
       onFinished: (summary) => {
         hooks.onExecution?.(summary);
         inspector?.executionChanged(summary.executionArn);

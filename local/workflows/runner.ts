@@ -90,6 +90,8 @@ export interface LocalWorkflowsOptions {
   readonly store: ExecutionStore;
   readonly region?: string;
   readonly account?: string;
+  /** Called once per started execution, once it is RUNNING in the store (the inspector shows it). */
+  readonly onStarted?: (executionArn: string) => void;
   /** Called once per finished execution (the runtime prints a line). */
   readonly onFinished?: (summary: ExecutionSummary) => void;
   /** Retry waits in ms instead of the ASL's seconds (tests); undefined keeps the real ones. */
@@ -181,6 +183,7 @@ export class LocalWorkflows {
       input: json.of(input).text,
       startDate,
     });
+    this.#options.onStarted?.(executionArn);
     const done = this.#concurrency(() => this.#run(workflow, executionArn, name, input, startDate, json));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));

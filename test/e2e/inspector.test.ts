@@ -126,6 +126,21 @@ describe("the execution inspector in Chromium", () => {
     expect(await page.locator(`.feedback`).textContent()).toContain("inspector-");
   }, 60_000);
 
+  it("shows an execution while it runs, then as it ended, without a reload", async () => {
+    const device = runtime.simulator!.devices[0]!;
+    const thing = thingNameFor(device.endDeviceIds, "DevEUI", "e2e");
+    // TTS holds the push for 3 s: the downlink execution stays RUNNING meanwhile.
+    runtime.ttsApi!.faults.inject({ kind: "delay", action: "push", delayMs: 3_000 });
+    await page.goto(`${inspectorUrl}#/executions`);
+    await expect.poll(() => page.locator("#live").textContent(), WAIT).toBe("live");
+    const request = { thingName: thing, bytes: "AQ==", fPort: 10, correlationId: "inspector-running" };
+    await tts.publishAsync("lorawan/downlink", Buffer.from(JSON.stringify(request)), { qos: 1 });
+    const row = (status: string) => page.locator(`tr[data-status="${status}"]`, { hasText: thing });
+    await row("RUNNING").first().waitFor({ timeout: 2_500 });
+    expect(await row("RUNNING").first().locator("td").nth(1).textContent()).toBe("downlink");
+    await expect.poll(() => row("RUNNING").count(), WAIT).toBe(0);
+  }, 60_000);
+
   it("opens an execution near the size limits at once, its large data in previews until asked for", async () => {
     // 126 KB of uplink under AWS IoT's 128 KB: base64 in the rule event, copied from state to state.
     await tts.publishAsync("thethings/lorawan/e2e/uplink", uplinkOfSize(fixture("uplink"), 126_000), { qos: 1 });
