@@ -4,7 +4,7 @@
  * its result says which registry, not what. The next steps remove them from the thing.
  */
 import type { IoTClient } from "@aws-sdk/client-iot";
-import { type EndDeviceSpec, rootKeysOf } from "../core/provisioning/device-attributes.ts";
+import { type EndDeviceSpec, isRegisteredInTts, rootKeysOf } from "../core/provisioning/device-attributes.ts";
 import { describeExistingThing } from "../runtime/existing-thing.ts";
 import { serverAddressOf, setInJoinServer } from "../tts/end-devices.ts";
 import { sendToRegistry } from "../tts/registry-call.ts";
@@ -18,13 +18,24 @@ export class ThingDeletedError extends Error {
 export async function registerRootKeys(
   input: { readonly device: EndDeviceSpec },
   deps: TtsDeps & { readonly iot: IoTClient },
-): Promise<{ readonly registry: "js"; readonly created: true }> {
+): Promise<{ readonly registry: "js"; readonly created: boolean }> {
   const { device } = input;
   const thing = await describeExistingThing(deps.iot, device.thingName);
   if (thing === undefined) {
     throw new ThingDeletedError(`thing "${device.thingName}" was deleted before its root keys reached TTS`);
   }
+  // A repeated created event runs twice at once (at least once): the other execution has handed these
+  // keys to the Join Server and recorded the device, keys removed. Nothing is left to do, and no failure.
+  if (recordedAs(thing.attributes, device)) return { registry: "js", created: false };
   const rootKeys = rootKeysOf(device.thingName, thing.attributes, device.lorawanVersion);
   await sendToRegistry(setInJoinServer(device, serverAddressOf(deps.ttsUrl), rootKeys), device.applicationId, deps);
   return { registry: "js", created: true };
+}
+
+function recordedAs(attributes: Readonly<Record<string, string>>, device: EndDeviceSpec): boolean {
+  return (
+    isRegisteredInTts(attributes) &&
+    attributes["deviceID"] === device.deviceId &&
+    attributes["applicationID"] === device.applicationId
+  );
 }

@@ -266,6 +266,31 @@ describe("provisioning workflow: a created thing", () => {
     expect(tts.holding(DEVICE_ID)).toEqual(["is", "js", "ns", "as"]);
   });
 
+  it("a repeated created event whose twin execution recorded the device first still succeeds (keys already gone)", async () => {
+    // Validation reads the thing with its keys; by CreateInJS the twin execution has recorded it, keys removed.
+    const recorded = { ...KEYED, appKey: "", deviceID: DEVICE_ID, applicationID: "app-one" };
+    iotMock
+      .on(DescribeThingCommand)
+      .resolvesOnce({ thingName: THING, thingTypeName: "lorawan", attributes: KEYED })
+      .resolves({ thingName: THING, thingTypeName: "lorawan", attributes: recorded });
+    const { output, error } = await created();
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({ provisioned: true });
+    expect(registryCalls()).toEqual(["POST is", "PUT ns", "PUT as"]);
+    expect(feedback().map(({ topic }) => topic)).toEqual([`lorawan/${THING}/provisioning/created`]);
+  });
+
+  it("keys gone from a thing recorded as another device are still MissingAppKey", async () => {
+    const other = { ...KEYED, appKey: "", deviceID: "another-device", applicationID: "app-one" };
+    iotMock
+      .on(DescribeThingCommand)
+      .resolvesOnce({ thingName: THING, thingTypeName: "lorawan", attributes: KEYED })
+      .resolves({ thingName: THING, thingTypeName: "lorawan", attributes: other });
+    const { error } = await created();
+    expect(error?.name).toBe("MissingAppKey");
+    expect(tts.holding(DEVICE_ID)).toEqual([]);
+  });
+
   it("another device of the same id in TTS is a TtsDeviceConflict, and it is left alone", async () => {
     tts.devices.is.set(DEVICE_ID, { ids: { dev_eui: "0004A30B00000001", join_eui: "70B3D57ED0000000" } });
     const { error } = await created();
