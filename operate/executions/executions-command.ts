@@ -5,7 +5,6 @@
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import {
   executionNamePrefixes,
-  OPTIONAL_WORKFLOWS,
   stateMachineLogGroupName,
   stateMachineName,
   WORKFLOW_NAMES,
@@ -14,8 +13,10 @@ import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT, stringOption } from "../command.ts";
 import { formatDuration, parseDuration } from "../durations.ts";
+import { workflowPresence } from "../expected-workflows.ts";
 import { table } from "../output.ts";
 import { sleep } from "../sleep.ts";
+import type { Target } from "../target.ts";
 import { UsageError } from "../usage-error.ts";
 import { LogGroupMissingError, readExecutionRecords } from "./execution-logs.ts";
 import {
@@ -116,9 +117,9 @@ async function recentExecutions(
   const { stackName } = context.target;
   const prefixes = executionNamePrefixes(stackName);
   const perWorkflow = await Promise.all(
-    WORKFLOW_NAMES.map(async (workflow) => {
+    lookedAt(context.target).map(async (workflow) => {
       const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-      const read = await readOptional(workflow, () =>
+      const read = await readOptional(context.target, workflow, () =>
         readExecutionRecords(logs, group, {
           startTime,
           maxEvents: MAX_EVENTS,
@@ -133,15 +134,21 @@ async function recentExecutions(
   return perWorkflow.flat().sort((a, b) => a.startTime - b.startTime);
 }
 
-/** A workflow the deployment may not have (provisioning off) has no log group: no executions, not an error. */
+/** The workflows whose log groups are read: all but those the deployment's configuration leaves off. */
+function lookedAt(target: Target): WorkflowName[] {
+  return WORKFLOW_NAMES.filter((workflow) => workflowPresence(target, workflow) !== "absent");
+}
+
+/** A workflow the deployment may not have has no log group: no executions, not an error. */
 async function readOptional(
+  target: Target,
   workflow: WorkflowName,
   read: () => ReturnType<typeof readExecutionRecords>,
 ): ReturnType<typeof readExecutionRecords> {
   try {
     return await read();
   } catch (error) {
-    if (OPTIONAL_WORKFLOWS.has(workflow) && error instanceof LogGroupMissingError) {
+    if (workflowPresence(target, workflow) === "ifPresent" && error instanceof LogGroupMissingError) {
       return { records: [], truncated: false };
     }
     throw error;
@@ -241,9 +248,9 @@ async function show(context: CommandContext, logs: CloudWatchLogsClient, id: str
   if (/["\s{}]/.test(id)) throw new UsageError(`executions show ${id}: not an execution name or ARN`);
   const { stackName } = context.target;
   const found: { workflow: WorkflowName; records: LogRecord[] }[] = [];
-  for (const workflow of WORKFLOW_NAMES) {
+  for (const workflow of lookedAt(context.target)) {
     const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-    const { records } = await readOptional(workflow, () =>
+    const { records } = await readOptional(context.target, workflow, () =>
       readExecutionRecords(logs, group, { filterPattern: filterFor(id), maxEvents: MAX_EVENTS }),
     );
     const own = records.filter((record) => record.executionArn === id || executionName(record.executionArn) === id);

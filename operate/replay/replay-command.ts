@@ -14,11 +14,12 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { OPTIONAL_WORKFLOWS, stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import { stateMachineName, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT } from "../command.ts";
+import { workflowPresence } from "../expected-workflows.ts";
 import type { Output } from "../output.ts";
 import { UsageError } from "../usage-error.ts";
 import { type DeadLetter, planReplay } from "./replay-plan.ts";
@@ -83,8 +84,9 @@ missing; 2 usage.`,
         try {
           outcomes.push(...(await replayQueue(context, sqs, sfn, workflow, act)));
         } catch (error) {
-          // A workflow this deployment does not have has no queue; one asked for by name must exist.
-          const skippable = OPTIONAL_WORKFLOWS.has(workflow) && context.values["workflow"] === undefined;
+          // A workflow this deployment may not have has no queue; one asked for by name must exist.
+          const skippable =
+            workflowPresence(context.target, workflow) !== "required" && context.values["workflow"] === undefined;
           if (!(skippable && error instanceof DeadLetterQueueMissingError)) throw error;
         }
       }

@@ -1,0 +1,19 @@
+/**
+ * Which workflows a command expects a target to have. With `--environment`, what its configuration
+ * deploys: one it deploys and is missing is a failure, one it leaves off (provisioning) is not looked
+ * for. Without a configuration (`--local`, `--endpoint-url`) every workflow is expected, except those a
+ * configuration may leave off, which count only when they are there.
+ */
+import { deployedWorkflowNames } from "../infra/deployed-pieces.ts";
+import { OPTIONAL_WORKFLOWS } from "../workflows/catalogue.ts";
+import type { WorkflowName } from "../workflows/workflow-types.ts";
+import type { Target } from "./target.ts";
+
+export type WorkflowPresence = "required" | "ifPresent" | "absent";
+
+export function workflowPresence(target: Pick<Target, "deployment">, workflow: WorkflowName): WorkflowPresence {
+  if (target.deployment !== undefined) {
+    return deployedWorkflowNames(target.deployment).includes(workflow) ? "required" : "absent";
+  }
+  return OPTIONAL_WORKFLOWS.has(workflow) ? "ifPresent" : "required";
+}

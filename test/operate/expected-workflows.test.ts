@@ -1,0 +1,29 @@
+/** operate/expected-workflows.ts: which workflows doctor, executions and replay look for. */
+import { describe, expect, it } from "vitest";
+import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
+import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
+import { workflowPresence } from "../../operate/expected-workflows.ts";
+import { TEST_ENVIRONMENT } from "../infra/synthesized-stack.ts";
+
+function deployment(environment: Partial<EnvironmentInput>) {
+  const [parsed] = parseDeploymentConfig({ environments: { test: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
+  return { deployment: parsed!.config };
+}
+const provisioningOff = deployment({ things: { ...TEST_ENVIRONMENT.things, provisioning: { enabled: false } } });
+
+describe("workflowPresence", () => {
+  it("with a configuration: what it deploys is required, what it leaves off is not looked for", () => {
+    const provisioningOn = deployment({});
+    expect(workflowPresence(provisioningOn, "provisioning")).toBe("required");
+    expect(workflowPresence(provisioningOn, "upstream")).toBe("required");
+    expect(workflowPresence(provisioningOff, "provisioning")).toBe("absent");
+    expect(workflowPresence(provisioningOff, "downlink")).toBe("required");
+  });
+
+  it("without one (--local, --endpoint-url): every workflow, provisioning only if it is there", () => {
+    const unknown = { deployment: undefined };
+    expect(workflowPresence(unknown, "provisioning")).toBe("ifPresent");
+    expect(workflowPresence(unknown, "upstream")).toBe("required");
+    expect(workflowPresence(unknown, "downlink")).toBe("required");
+  });
+});
