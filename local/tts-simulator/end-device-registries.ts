@@ -12,13 +12,6 @@ export type EndDeviceJson = Record<string, unknown>;
 /** Enough for any test or local fleet; a runaway provisioning loop hears `registry_full` long before memory matters. */
 export const DEFAULT_MAX_REGISTERED_DEVICES = 10_000;
 
-export const REGISTRY_NAMES = {
-  is: "Identity Server",
-  js: "Join Server",
-  ns: "Network Server",
-  as: "Application Server",
-} as const satisfies Record<TtsServer, string>;
-
 export class EndDeviceRegistry {
   readonly server: TtsServer;
   readonly maxDevices: number;

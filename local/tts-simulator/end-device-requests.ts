@@ -5,8 +5,8 @@
  * route's (keys named in a mask), and throws TTS's error otherwise. Messages never repeat a key.
  */
 import { isTtsId, TTS_ID_MAX_LENGTH, TTS_ID_PATTERN } from "../../functions/core/tts-id.ts";
+import { REGISTRY_NAMES } from "../../functions/tts/end-devices.ts";
 import type { EndDeviceJson, EndDeviceRegistries } from "./end-device-registries.ts";
-import { REGISTRY_NAMES } from "./end-device-registries.ts";
 import { applyFieldMask, forbiddenPaths, getAt, isObject, maskCovers, selectFields } from "./field-mask.ts";
 import { macVersion, phyVersion } from "./lorawan-versions.ts";
 import type { TtsRight } from "./rights.ts";

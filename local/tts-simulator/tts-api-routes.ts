@@ -5,9 +5,11 @@
  * Rights that depend on the request (keys named in a field mask) are added by the route's handler.
  * A route's `name` is what faults aim at (`action`).
  */
+import type { TtsRegistry } from "../../functions/tts/end-devices.ts";
 import type { TtsRight } from "./rights.ts";
 
-export type TtsServer = "is" | "js" | "ns" | "as";
+/** TTS's servers that keep end devices: the registries the product's provisioning calls. */
+export type TtsServer = TtsRegistry;
 
 export interface RouteDefinition {
   readonly name: string;
