@@ -373,14 +373,14 @@ function summaryOf(record: ExecutionSummary): ExecutionSummary {
   };
 }
 
-/**
- * The running record, or a finished execution as a record whose input, output and events are read from
- * its line on first access: listing thousands of executions parses none of them.
- */
 const EMPTY_LINE: JournalLine = Buffer.alloc(0);
 
 const parseLine = (line: JournalLine): ExecutionLine => JSON.parse(line.toString("utf8")) as ExecutionLine;
 
+/**
+ * The running record, or a finished execution as a record whose input, output and events are read from
+ * its line on first access: listing thousands of executions parses none of them.
+ */
 function recordOf(entry: Entry): ExecutionRecord {
   if (entry.running !== undefined) return entry.running.record;
   const { line, summary } = entry;

@@ -48,7 +48,8 @@ export class RepublishedMessages {
       thing,
       receivedAt,
       payload: text.slice(0, MAX_PAYLOAD_CHARS),
-      truncated: text.length > MAX_PAYLOAD_CHARS || payload.byteLength > head,
+      // Bytes beyond `head` mean more than MAX_PAYLOAD_CHARS characters were decoded already.
+      truncated: text.length > MAX_PAYLOAD_CHARS,
       bytes: payload.byteLength,
     };
     const ring = this.#rings.get(thing) ?? [];

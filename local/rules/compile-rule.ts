@@ -65,10 +65,8 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
 
   const matches = topicMatcher(topicFilter);
 
-  function run(message: RuleMessage): RuleOutcome {
-    if (!matches(message.topic)) {
-      return { status: "unmatched", reason: `topic '${message.topic}' does not match '${topicFilter}'` };
-    }
+  /** A message whose topic matched: its WHERE, then its SELECT. */
+  function runMatched(message: RuleMessage): RuleOutcome {
     const scope: MessageScope = {
       topic: message.topic,
       clientId: message.clientId,
@@ -87,11 +85,16 @@ export function compileRule(sql: string, options: CompileOptions = {}): Compiled
     sql,
     topicFilter,
     matches,
-    run,
+    run(message) {
+      if (!matches(message.topic)) {
+        return { status: "unmatched", reason: `topic '${message.topic}' does not match '${topicFilter}'` };
+      }
+      return runMatched(message);
+    },
     evaluate(message) {
       // Most messages match none of a runtime's rules: no outcome, and no reason text, for those.
       if (!matches(message.topic)) return undefined;
-      const outcome = run(message);
+      const outcome = runMatched(message);
       return outcome.status === "emitted" ? outcome.result : undefined;
     },
   };

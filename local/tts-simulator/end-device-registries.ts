@@ -4,8 +4,9 @@
  * a device. Bounded: a registry holds at most `maxDevices` devices (TTS's `registry_full` stand-in).
  * Tests read them directly: `ttsApi.registries.join.get("app1", "dev1")`.
  */
+
+import { TTS_REGISTRIES, type TtsRegistry } from "../../functions/tts/end-devices.ts";
 import { InvalidSimulatorOptionsError } from "./errors.ts";
-import type { TtsServer } from "./tts-api-routes.ts";
 
 export type EndDeviceJson = Record<string, unknown>;
 
@@ -13,11 +14,11 @@ export type EndDeviceJson = Record<string, unknown>;
 export const DEFAULT_MAX_REGISTERED_DEVICES = 10_000;
 
 export class EndDeviceRegistry {
-  readonly server: TtsServer;
+  readonly server: TtsRegistry;
   readonly maxDevices: number;
   private readonly devices = new Map<string, EndDeviceJson>();
 
-  constructor(server: TtsServer, maxDevices: number) {
+  constructor(server: TtsRegistry, maxDevices: number) {
     this.server = server;
     this.maxDevices = maxDevices;
   }
@@ -79,7 +80,7 @@ export class EndDeviceRegistries {
     this.application = new EndDeviceRegistry("as", maxDevices);
   }
 
-  of(server: TtsServer): EndDeviceRegistry {
+  of(server: TtsRegistry): EndDeviceRegistry {
     switch (server) {
       case "is":
         return this.identity;
@@ -93,8 +94,8 @@ export class EndDeviceRegistries {
   }
 
   /** The servers holding the device, in provisioning order. */
-  holding(applicationId: string, deviceId: string): TtsServer[] {
-    return (["is", "js", "ns", "as"] as const).filter((server) => this.of(server).has(applicationId, deviceId));
+  holding(applicationId: string, deviceId: string): TtsRegistry[] {
+    return TTS_REGISTRIES.filter((server) => this.of(server).has(applicationId, deviceId));
   }
 }
 

@@ -8,15 +8,13 @@
 import type { TtsRegistry } from "../../functions/tts/end-devices.ts";
 import type { TtsRight } from "./rights.ts";
 
-/** TTS's servers that keep end devices: the registries the product's provisioning calls. */
-export type TtsServer = TtsRegistry;
-
 export interface RouteDefinition {
   readonly name: string;
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
   /** `{param}` stands for one path segment. */
   readonly path: string;
-  readonly server: TtsServer;
+  /** The server that answers: one of the four that keep end devices. */
+  readonly server: TtsRegistry;
   /** None: any valid key (TTS lists a key's own rights, whatever they are). */
   readonly rights: readonly TtsRight[];
 }

@@ -78,13 +78,15 @@ export function logRecord(
   if (event.type === "ExecutionStarted" && options.roleArn !== undefined) details["roleArn"] ??= options.roleArn;
   if (typeof details["input"] === "string") details["inputDetails"] ??= { truncated: false };
   if (typeof details["output"] === "string") details["outputDetails"] ??= { truncated: false };
-  const kept = Object.keys(details)
-    .filter((key) => options.includeExecutionData || !EXECUTION_DATA.has(key))
-    .sort();
+  const logged = options.includeExecutionData ? details : withoutExecutionData(details);
   return {
     id: String(event.id),
     type: event.type,
-    details: Object.fromEntries(kept.map((key) => [key, details[key]])),
+    details: Object.fromEntries(
+      Object.keys(logged)
+        .sort()
+        .map((key) => [key, logged[key]]),
+    ),
     previous_event_id: String(event.previousEventId),
     event_timestamp: String(event.timestamp.getTime()),
     execution_arn: execution.executionArn,

@@ -206,6 +206,8 @@ describe("parseShadowUpdateRequest", () => {
     [{ state: { reported: 5 } }, "State node 'reported' must be an object or null"],
     [{ state: {}, version: "1" }, "Invalid version: must be an integer"],
     [{ state: { reported: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } } } }, "too many levels of nesting"],
+    // Not AWS's documented behaviour but the twin's guard: its merge walks plain objects, where a
+    // "__proto__" key would set a prototype, so it refuses one (the product never writes it).
     ['{"state":{"reported":{"__proto__":{"x":1}}}}', "reserved key '__proto__'"],
     // The same key written with escapes: no "__proto__" in the text, still refused.
     ['{"state":{"reported":{"\\u005f_proto\\u005f_":{"x":1}}}}', "reserved key '__proto__'"],
