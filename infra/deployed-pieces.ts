@@ -3,7 +3,7 @@
  * read the list here (a light module: no CDK imports, the CLI starts fast).
  */
 import { FUNCTIONS, type FunctionName, featureOf, type OptionalFeature } from "../functions/catalogue.ts";
-import { topicRules, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
+import { topicRules, WORKFLOW_NAMES, workflowFeatureOf } from "../workflows/catalogue.ts";
 import type { TopicRule } from "../workflows/topic-rule.ts";
 import type { WorkflowName } from "../workflows/workflow-types.ts";
 import type { EnvironmentConfig } from "./config/environment-schema.ts";
@@ -27,9 +27,12 @@ export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[]
   });
 }
 
-/** The workflows an environment deploys: provisioning only when enabled. */
+/** The workflows an environment deploys: the catalogue's, less those of features it leaves off (provisioning). */
 export function deployedWorkflowNames(config: EnvironmentConfig): WorkflowName[] {
-  return WORKFLOW_NAMES.filter((name) => name !== "provisioning" || config.things.provisioning.enabled);
+  return WORKFLOW_NAMES.filter((name) => {
+    const feature = workflowFeatureOf(name);
+    return feature === undefined || FEATURE_ON[feature](config);
+  });
 }
 
 /** The rules of an environment: with provisioning on, the thing registry event rules too. */

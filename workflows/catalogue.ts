@@ -2,6 +2,7 @@
  * Every workflow and rule of the product. `main.ts` binds them to real Lambda ARNs; the local
  * runtime binds the very same definitions to in-process handlers.
  */
+import type { OptionalFeature } from "../functions/catalogue.ts";
 import type { StateMachineDefinition } from "./asl.ts";
 import { downlinkRules } from "./downlink-rules.ts";
 import { downlinkWorkflow } from "./downlink-workflow.ts";
@@ -25,19 +26,32 @@ export const WORKFLOWS = {
     description:
       "AWS IoT things of ours created or deleted → their device created in (or deleted from) TTS's four registries, with rollback",
     definition: (arnOf: FunctionArns, _settings: WorkflowSettings) => provisioningWorkflow(arnOf),
+    deployedWith: "provisioning",
   },
-} as const satisfies Record<
-  WorkflowName,
-  { description: string; definition: (arnOf: FunctionArns, settings: WorkflowSettings) => StateMachineDefinition }
->;
+} as const satisfies Record<WorkflowName, WorkflowEntry>;
+
+interface WorkflowEntry {
+  readonly description: string;
+  readonly definition: (arnOf: FunctionArns, settings: WorkflowSettings) => StateMachineDefinition;
+  /** Deployed only when the environment turns this feature on (infra/deployed-pieces.ts). */
+  readonly deployedWith?: OptionalFeature;
+}
+
+/** The feature a workflow comes with, or undefined for one every environment deploys. */
+export function workflowFeatureOf(name: WorkflowName): OptionalFeature | undefined {
+  const entry: WorkflowEntry = WORKFLOWS[name];
+  return entry.deployedWith;
+}
 
 export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 
 /**
- * Workflows a deployment has only when its configuration turns them on (`things.provisioning`):
- * the operator tools skip them where they are not deployed rather than report them missing.
+ * Workflows a deployment has only when its configuration turns them on (`deployedWith`): the operator
+ * tools skip them where they are not deployed rather than report them missing.
  */
-export const OPTIONAL_WORKFLOWS: ReadonlySet<WorkflowName> = new Set(["provisioning"]);
+export const OPTIONAL_WORKFLOWS: ReadonlySet<WorkflowName> = new Set(
+  WORKFLOW_NAMES.filter((name) => workflowFeatureOf(name) !== undefined),
+);
 
 /** With `provisioning` (when the deployment creates devices from things), the thing registry event rules too. */
 export function topicRules(stackName: string, provisioning?: ProvisioningRuleOptions): TopicRule[] {

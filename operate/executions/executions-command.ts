@@ -13,7 +13,7 @@ import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT, stringOption } from "../command.ts";
 import { formatDuration, parseDuration } from "../durations.ts";
-import { workflowPresence } from "../expected-workflows.ts";
+import { type WorkflowPresence, workflowPresence } from "../expected-workflows.ts";
 import { table } from "../output.ts";
 import { sleep } from "../sleep.ts";
 import type { Target } from "../target.ts";
@@ -117,9 +117,9 @@ async function recentExecutions(
   const { stackName } = context.target;
   const prefixes = executionNamePrefixes(stackName);
   const perWorkflow = await Promise.all(
-    lookedAt(context.target).map(async (workflow) => {
+    lookedAt(context.target).map(async ({ workflow, presence }) => {
       const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-      const read = await readOptional(context.target, workflow, () =>
+      const read = await readOptional(presence, () =>
         readExecutionRecords(logs, group, {
           startTime,
           maxEvents: MAX_EVENTS,
@@ -135,20 +135,21 @@ async function recentExecutions(
 }
 
 /** The workflows whose log groups are read: all but those the deployment's configuration leaves off. */
-function lookedAt(target: Target): WorkflowName[] {
-  return WORKFLOW_NAMES.filter((workflow) => workflowPresence(target, workflow) !== "absent");
+function lookedAt(target: Target): { workflow: WorkflowName; presence: WorkflowPresence }[] {
+  return WORKFLOW_NAMES.map((workflow) => ({ workflow, presence: workflowPresence(target, workflow) })).filter(
+    ({ presence }) => presence !== "absent",
+  );
 }
 
 /** A workflow the deployment may not have has no log group: no executions, not an error. */
 async function readOptional(
-  target: Target,
-  workflow: WorkflowName,
+  presence: WorkflowPresence,
   read: () => ReturnType<typeof readExecutionRecords>,
 ): ReturnType<typeof readExecutionRecords> {
   try {
     return await read();
   } catch (error) {
-    if (workflowPresence(target, workflow) === "ifPresent" && error instanceof LogGroupMissingError) {
+    if (presence === "ifPresent" && error instanceof LogGroupMissingError) {
       return { records: [], truncated: false };
     }
     throw error;
@@ -248,9 +249,9 @@ async function show(context: CommandContext, logs: CloudWatchLogsClient, id: str
   if (/["\s{}]/.test(id)) throw new UsageError(`executions show ${id}: not an execution name or ARN`);
   const { stackName } = context.target;
   const found: { workflow: WorkflowName; records: LogRecord[] }[] = [];
-  for (const workflow of lookedAt(context.target)) {
+  for (const { workflow, presence } of lookedAt(context.target)) {
     const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
-    const { records } = await readOptional(context.target, workflow, () =>
+    const { records } = await readOptional(presence, () =>
       readExecutionRecords(logs, group, { filterPattern: filterFor(id), maxEvents: MAX_EVENTS }),
     );
     const own = records.filter((record) => record.executionArn === id || executionName(record.executionArn) === id);
