@@ -35,9 +35,9 @@ export function decodeJsonPayload(payload: Uint8Array, maxDepth = MAX_JSON_DEPTH
 
 /**
  * Whether JSON text nests deeper than `maxDepth` arrays and objects. Hand-written because
- * `JSON.parse` takes no depth limit and no well-kept library bounds it; one pass over the text,
- * counting brackets outside strings (string escapes skipped), no recursion. Not a validator: the
- * text may still fail `JSON.parse`.
+ * `JSON.parse` takes no depth limit and no well-kept library bounds it. Text with few brackets is
+ * answered by counting them; otherwise one pass over the text counts brackets outside strings
+ * (string escapes skipped), no recursion. Not a validator: the text may still fail `JSON.parse`.
  */
 export function nestsDeeperThan(text: string, maxDepth: number): boolean {
   if (bracketsAtMost(text, maxDepth)) return false;

@@ -1,7 +1,8 @@
 /** Claim / ReleaseClaim steps: one execution at a time per application correlationId (see `downlink-claim.ts`). */
+
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { CORRELATION_ID_PATTERN } from "../core/downlink/request.ts";
-import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import { ThingNameSchema } from "../core/thing-name-schema.ts";
 import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
@@ -11,7 +12,7 @@ import { claimCorrelationId, releaseCorrelationId } from "./downlink-claim.ts";
 
 export const DownlinkClaimInputSchema = z.object({
   action: z.enum(["claim", "release"]),
-  thingName: z.string().check(z.regex(THING_NAME_PATTERN)),
+  thingName: ThingNameSchema,
   correlationId: z.string().check(z.regex(CORRELATION_ID_PATTERN)),
   executionName: z.string().check(z.minLength(1)),
 });

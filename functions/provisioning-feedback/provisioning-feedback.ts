@@ -4,8 +4,9 @@
  * is read from the workflow's state at that point: the caught error, and what the compensation
  * deleted or could not delete.
  */
+
+import { type CaughtError, CaughtErrorSchema } from "../core/caught-error.ts";
 import {
-  type CaughtError,
   type CreatedFeedback,
   type DeletedFeedback,
   errorOf,
@@ -13,7 +14,7 @@ import {
   type ProvisioningOutcome,
   provisioningTopic,
 } from "../core/provisioning/feedback.ts";
-import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import { ThingNameSchema } from "../core/thing-name-schema.ts";
 import * as z from "../core/zod.ts";
 import { TTS_REGISTRIES, type TtsRegistry } from "../tts/end-devices.ts";
 
@@ -26,8 +27,6 @@ const DeviceIdsSchema = z.object({
   devEui: z.optional(z.string()),
   joinEui: z.optional(z.string()),
 });
-const CaughtSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
-const ThingNameSchema = z.string().check(z.regex(THING_NAME_PATTERN));
 
 /** What the workflow hands each Publish… step: the outcome, and for a failure the state it reached. */
 export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [
@@ -43,9 +42,9 @@ export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [
     thingName: ThingNameSchema,
     state: z.object({
       validation: z.optional(z.object({ device: z.optional(DeviceIdsSchema) })),
-      error: CaughtSchema,
+      error: CaughtErrorSchema,
       undo: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), z.unknown())),
-      undoFailed: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), CaughtSchema)),
+      undoFailed: z.optional(z.partialRecord(z.enum(TTS_REGISTRIES), CaughtErrorSchema)),
     }),
   }),
 ]);

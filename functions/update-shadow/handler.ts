@@ -3,9 +3,10 @@
  * session, location) in its `lorawan` named shadow. No call at all when shadow metrics are off or the
  * message tells nothing new.
  */
+
 import type { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { type ShadowReport, shadowReportFor } from "../core/shadow-report.ts";
-import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+import { ThingNameSchema } from "../core/thing-name-schema.ts";
 import { parseTtsPayload } from "../core/tts-message.ts";
 import * as z from "../core/zod.ts";
 import { type Environment, iotDataClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
@@ -15,7 +16,7 @@ import { loadSettings, type Settings } from "../settings.ts";
 import { updateShadowWithinLimits, withoutPayload } from "./update-shadow.ts";
 
 export const UpdateShadowInputSchema = z.object({
-  thingName: z.string().check(z.regex(THING_NAME_PATTERN)),
+  thingName: ThingNameSchema,
   /** The TTS message as the rule delivered it, base64 (the workflow carries it once, undecoded). */
   payload: z.base64(),
   receivedAt: z.iso.datetime({ offset: true }),

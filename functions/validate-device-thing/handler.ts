@@ -1,5 +1,6 @@
 /** ValidateAttributes step of the provisioning workflow (see `validate-device-thing.ts`). */
-import { THING_NAME_PATTERN } from "../core/thing-name.ts";
+
+import { ThingNameSchema } from "../core/thing-name-schema.ts";
 import * as z from "../core/zod.ts";
 import { type Environment, iotClientFor, type SdkOverrides } from "../runtime/aws-clients.ts";
 import { once } from "../runtime/once.ts";
@@ -7,7 +8,7 @@ import { step } from "../runtime/step.ts";
 import { loadSettings } from "../settings.ts";
 import { type ValidateDeviceThingDeps, validateDeviceThing } from "./validate-device-thing.ts";
 
-export const ValidateDeviceThingInputSchema = z.object({ thingName: z.string().check(z.regex(THING_NAME_PATTERN)) });
+export const ValidateDeviceThingInputSchema = z.object({ thingName: ThingNameSchema });
 
 export function createValidateDeviceThingHandler(context: () => ValidateDeviceThingDeps) {
   return step(ValidateDeviceThingInputSchema, async (input) => validateDeviceThing(input, context()));

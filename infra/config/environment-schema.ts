@@ -89,15 +89,19 @@ const TtsSchema = z
     }
   });
 
+/** Provisioning as an environment that says nothing of it has it: off. */
+const PROVISIONING_DEFAULT = {
+  enabled: false,
+  deleteInTts: false,
+  lorawanVersion: DEFAULT_LORAWAN_VERSION,
+  regionalParametersVersion: DEFAULT_REGIONAL_PARAMETERS_VERSION,
+};
+
 /**
  * Creating devices in TTS from AWS IoT things (DESIGN §6). Off by default: when on, Terraform turns on
  * the account's thing registry events (account-wide). Deleting the TTS device with the thing is an
  * opt-in of its own: TTS users were hurt by deletions that followed things.
  */
-const PROVISIONING_VERSION_DEFAULTS = {
-  lorawanVersion: DEFAULT_LORAWAN_VERSION,
-  regionalParametersVersion: DEFAULT_REGIONAL_PARAMETERS_VERSION,
-};
 
 const ProvisioningSchema = z
   .strictObject({
@@ -129,7 +133,7 @@ const ProvisioningSchema = z
       context.addIssue({ code: "custom", path: ["deleteInTts"], message: "needs provisioning.enabled" });
     }
   })
-  .default({ enabled: false, deleteInTts: false, ...PROVISIONING_VERSION_DEFAULTS });
+  .default(PROVISIONING_DEFAULT);
 
 const ThingsSchema = z
   .strictObject({
@@ -154,7 +158,7 @@ const ThingsSchema = z
     shadowMetrics: true,
     shadowDecodedPayload: false,
     cacheTtlSeconds: THING_CACHE_TTL_SECONDS.fallback,
-    provisioning: { enabled: false, deleteInTts: false, ...PROVISIONING_VERSION_DEFAULTS },
+    provisioning: PROVISIONING_DEFAULT,
   });
 
 /** Step Functions' logging levels, least to most selective (AWS Step Functions Developer Guide, "Log levels"). */

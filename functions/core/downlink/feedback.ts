@@ -11,6 +11,8 @@
  * One failure type (`StepFailure`) for the steps and the feedback: `failureOf` reads whatever stopped
  * the workflow as one, `failureFeedback` makes the message of it.
  */
+
+import { CaughtErrorSchema } from "../caught-error.ts";
 import { causeMessage } from "../error-cause.ts";
 import { THING_NAME_PATTERN } from "../thing-name.ts";
 import { republishTopic } from "../tts-events.ts";
@@ -18,7 +20,7 @@ import type { EndDeviceIds } from "../tts-message.ts";
 import { correlationIdsWith, ttsApplicationDownlink } from "./application-downlink.ts";
 import { DOWNLINK_ERROR_NAMESPACE, DOWNLINK_ERRORS, type DownlinkErrorCode, type GrpcCode } from "./errors.ts";
 import type { DownlinkRequest } from "./request.ts";
-import { CaughtErrorSchema, type StepFailure, StepFailureSchema } from "./steps.ts";
+import { type StepFailure, StepFailureSchema } from "./steps.ts";
 
 /** Where the failures of requests without a valid `thingName` go. */
 export const UNADDRESSED_FAILED_TOPIC = "lorawan/downlink/failed";

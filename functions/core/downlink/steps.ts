@@ -21,9 +21,6 @@ export const StepFailureSchema = z.object({
 
 export type StepFailure = z.infer<typeof StepFailureSchema> & { code: DownlinkErrorCode };
 
-/** What a Catch puts at its ResultPath: the error name and the cause text. */
-export const CaughtErrorSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
-
 export interface ValidationResult {
   readonly valid: boolean;
   readonly request: DownlinkRequest | null;

@@ -21,9 +21,10 @@
  * feedback reaches the thing's topic and can be matched by the application, and the valid part of
  * the downlink.
  */
+
 import { distance } from "fastest-levenshtein";
 import { decodeJsonPayload } from "../json-payload.ts";
-import { THING_NAME_PATTERN } from "../thing-name.ts";
+import { ThingNameSchema } from "../thing-name-schema.ts";
 import * as z from "../zod.ts";
 import { ttsDownlinkParts } from "./application-downlink.ts";
 import { DOWNLINK_ERRORS, DownlinkRequestError, type DownlinkRequestErrorCode } from "./errors.ts";
@@ -69,7 +70,6 @@ type Rule =
       readonly error: (value: unknown) => Refusal;
     };
 
-const ThingNameSchema = z.string().check(z.regex(THING_NAME_PATTERN));
 /** Canonical base64: zod's check (standard alphabet, padded) and a round trip (no stray bits). */
 const Base64Schema = z.base64().check(z.refine((text) => Buffer.from(text, "base64").toString("base64") === text));
 const FPortSchema = z.number().check(z.int(), z.minimum(LIMITS.minFPort), z.maximum(LIMITS.maxFPort));

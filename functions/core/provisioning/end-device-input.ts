@@ -1,5 +1,6 @@
 /** The key-free device the provisioning steps hand each other (`EndDeviceSpec`), as their input schemas read it. */
-import { THING_NAME_PATTERN } from "../thing-name.ts";
+
+import { ThingNameSchema } from "../thing-name-schema.ts";
 import { ttsIdSchema } from "../tts-id.ts";
 import * as z from "../zod.ts";
 import { LORAWAN_VERSIONS, REGIONAL_PARAMETERS_VERSIONS } from "./device-attributes.ts";
@@ -7,7 +8,7 @@ import { LORAWAN_VERSIONS, REGIONAL_PARAMETERS_VERSIONS } from "./device-attribu
 const Eui = z.string().check(z.regex(/^[0-9A-F]{16}$/, "must be 16 upper-case hexadecimal digits"));
 
 export const EndDeviceSpecSchema = z.object({
-  thingName: z.string().check(z.regex(THING_NAME_PATTERN)),
+  thingName: ThingNameSchema,
   applicationId: ttsIdSchema("application ID"),
   deviceId: ttsIdSchema("device ID"),
   devEui: Eui,

@@ -4,7 +4,9 @@
  * message carries the error's name and message, never a key: messages of our errors name attributes,
  * not values, and TTS does not echo keys.
  */
+
 import type { TtsRegistry } from "../../tts/end-devices.ts";
+import type { CaughtError } from "../caught-error.ts";
 import { causeMessage } from "../error-cause.ts";
 
 export const PROVISIONING_OUTCOMES = ["created", "failed", "deleted"] as const;
@@ -48,12 +50,6 @@ export interface DeletedFeedback {
   readonly thingName: string;
   readonly device: DeviceIds;
   readonly time: string;
-}
-
-/** What a Catch holds: `{Error, Cause}`, the Cause a Lambda's JSON error or a service's text. */
-export interface CaughtError {
-  readonly Error: string;
-  readonly Cause?: string | undefined;
 }
 
 export function errorOf(caught: CaughtError): FailedFeedback["error"] {
