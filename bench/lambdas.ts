@@ -15,17 +15,18 @@
  *
  * Writes its section of bench/results.md.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { CreateThingCommand, UpdateThingCommand } from "@aws-sdk/client-iot";
 import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
 import { BUNDLE_FILE, bundleFunction } from "../infra/bundle/bundle-function.ts";
 import { sdkClients, startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedded-runtime.ts";
 import { functionEnvironments } from "../local/runtime/function-environments.ts";
-import { median } from "./measure.ts";
+import { machineDescription, median } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 const RUNS = 11;
@@ -83,7 +84,7 @@ async function coldStart(bundle: string, event: unknown, env: Record<string, str
 
 /** Lets what a cold start's call set off in the runtime finish before the next cold start begins. */
 const SETTLE_MS = 150;
-const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+const settle = () => sleep(SETTLE_MS);
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -94,6 +95,7 @@ const runtime = await startEmbeddedRuntime(
   { dataDir: dataDir.path, stackName: STACK, devices: 1 },
   { simulatorScheduled: false },
 );
+const { iot } = sdkClients(runtime);
 try {
   const device = runtime.simulator!.fleet.devices[0]!;
   const uplink = JSON.parse(readFileSync(join(import.meta.dirname, "../test/fixtures/tts/uplink.json"), "utf8"));
@@ -119,7 +121,6 @@ try {
   const ids = { applicationId: device.applicationId, deviceId: device.deviceId };
   // A thing an operator creates to have its device created in TTS: the provisioning steps' first calls address it.
   const provisioned = { thingName: "bench-provisioned", devEui: "70B3D57ED0000B01", joinEui: "70B3D57ED0000000" };
-  const { iot } = sdkClients(runtime);
   const provisionedAttributes = {
     stackName: STACK,
     devEUI: provisioned.devEui,
@@ -233,8 +234,8 @@ try {
   }
   if (overTarget.length > 0) console.log(`over target: ${overTarget.join("; ")}`);
   if (ONLY === undefined) writeSection(rows);
-  iot.destroy();
 } finally {
+  iot.destroy();
   await runtime.close();
   dataDir.remove();
   rmSync(scratch, { recursive: true, force: true });
@@ -244,8 +245,8 @@ function writeSection(rows: [string, string][]): void {
   const rendered = writeResultsSection({
     title: "Lambda bundles and cold starts",
     preface:
-      `${new Date().toISOString()} — ${availableParallelism()} × ${cpus()[0]?.model ?? "CPU"}, ` +
-      `Node ${execFileSync(NODE, ["--version"]).toString().trim()}, load average ${loadavg()[0]!.toFixed(1)}; bundles as the stack builds them; ` +
+      `${new Date().toISOString()} — ${machineDescription()}, ` +
+      `load average ${loadavg()[0]!.toFixed(1)}; bundles as the stack builds them; ` +
       `cold start = import + first call in a fresh process, less the time the call waits for answers from the local ` +
       `endpoint and simulated TTS API on 127.0.0.1 (shown beside it), median of ${RUNS} rounds over all functions. ` +
       `Targets: bundle ≤ ${kib(BUNDLE_LIMIT_BYTES)}, cold start ≤ ${COLD_START_TARGET_MS} ms.`,
