@@ -10,7 +10,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { FUNCTIONS, type FunctionName } from "../functions/catalogue.ts";
 import { Account } from "./account.ts";
-import { type Bundle, bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
+import { bundleFunction, DEFAULT_BUNDLE_CACHE } from "./bundle/bundle-function.ts";
 import { type EnvironmentConfig, ttsPrincipalAccount } from "./config/environment-schema.ts";
 import {
   deployedFunctionNames,
@@ -37,7 +37,7 @@ export interface IntegrationStackProps {
   /** Where esbuild bundles go (tests use a temporary directory). */
   readonly bundleCache?: string;
   /** esbuild by default; tests of the stack stand in for it (seconds per function), the real bundles are tested on their own. */
-  readonly buildBundle?: (entry: string) => Bundle;
+  readonly buildBundle?: (entry: string) => Uint8Array;
 }
 
 export class IntegrationStack extends TerraformStack {

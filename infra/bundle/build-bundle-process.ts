@@ -1,13 +1,12 @@
 /**
  * `node infra/bundle/build-bundle-process.ts <entry> [--external-aws-sdk]`: builds one bundle and
- * writes it to stdout as JSON (`SerializedBundle`). esbuild runs plugins only in its asynchronous API,
+ * writes its `index.mjs` to stdout. esbuild runs plugins only in its asynchronous API,
  * while the stack is built synchronously (CDK constructs); `buildBundle` runs this in a child process
  * to have both.
  */
-import { basename } from "node:path";
 import { build } from "esbuild";
 import { builtinsThroughRequire } from "./builtins-through-require.ts";
-import { BUNDLE_FILE, esbuildOptions, type SerializedBundle } from "./bundle-function.ts";
+import { BUNDLE_FILE, esbuildOptions } from "./bundle-function.ts";
 import { lambdaStandIns } from "./lambda-stand-ins.ts";
 import { literalSchemaKeys } from "./literal-schema-keys.ts";
 
@@ -20,12 +19,11 @@ const result = await build({
   ...esbuildOptions(entry, { externalAwsSdk: flags.includes("--external-aws-sdk") }),
   plugins: [lambdaStandIns, literalSchemaKeys, builtinsThroughRequire],
 });
-const bundle: SerializedBundle = { files: {} };
-for (const output of result.outputFiles ?? []) {
-  bundle.files[basename(output.path)] = Buffer.from(output.contents).toString("base64");
-}
-if (bundle.files[BUNDLE_FILE] === undefined) {
-  process.stderr.write(`esbuild produced no ${BUNDLE_FILE} for ${entry}\n`);
+const [output, ...others] = result.outputFiles ?? [];
+if (output === undefined || others.length > 0 || !output.path.endsWith(`/${BUNDLE_FILE}`)) {
+  process.stderr.write(
+    `esbuild produced ${result.outputFiles?.length ?? 0} files for ${entry}, not one ${BUNDLE_FILE}\n`,
+  );
   process.exit(1);
 }
-process.stdout.write(JSON.stringify(bundle));
+process.stdout.write(output.contents);

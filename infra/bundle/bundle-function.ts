@@ -23,13 +23,10 @@ export const BUNDLE_FILE = "index.mjs";
 /** `index.mjs` exports `handler`. */
 export const LAMBDA_HANDLER = "index.handler";
 
-/** The files of a bundle by name (`index.mjs`), as they go into the zip. */
-export type BundleFiles = ReadonlyMap<string, Uint8Array>;
-
 export interface FunctionBundle {
   /** Directory holding only the bundle's files, to be zipped as the Lambda's code. */
   readonly directory: string;
-  /** Base64 SHA-256 over the bundle's files: Terraform's `source_code_hash`, stable across rebuilds. */
+  /** Base64 SHA-256 of `index.mjs`: Terraform's `source_code_hash`, stable across rebuilds. */
   readonly sha256: string;
   /** What the zip holds, and what every cold start parses. */
   readonly bytes: number;
@@ -66,35 +63,20 @@ export function esbuildOptions(entry: string, options: BundleOptions = {}): Buil
   };
 }
 
-/** The bundle's files. */
-export interface Bundle {
-  readonly files: BundleFiles;
-}
-
-/** The wire format between `build-bundle-process.ts` and `buildBundle`: files as base64. */
-export interface SerializedBundle {
-  readonly files: Record<string, string>;
-}
-
 /**
- * Builds the bundle in memory (no files written), in a child process: the plugin that lets unused SDK
- * schemas be dropped (`literal-schema-keys.ts`) needs esbuild's asynchronous API, and this stays
- * synchronous for the stack's constructors.
+ * Builds the bundle's `index.mjs` in memory (no files written), in a child process that writes it to
+ * stdout: the plugin that lets unused SDK schemas be dropped (`literal-schema-keys.ts`) needs
+ * esbuild's asynchronous API, and this stays synchronous for the stack's constructors.
  */
-export function buildBundle(entry: string, options: BundleOptions = {}): Bundle {
+export function buildBundle(entry: string, options: BundleOptions = {}): Uint8Array {
   const script = join(import.meta.dirname, "build-bundle-process.ts");
   const args = [script, entry, ...(options.externalAwsSdk ? ["--external-aws-sdk"] : [])];
-  let stdout: Buffer;
   try {
-    stdout = execFileSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new Error(`building the bundle of ${entry} failed${stderr ? `: ${stderr}` : ""}`);
   }
-  const serialized = JSON.parse(stdout.toString()) as SerializedBundle;
-  return {
-    files: new Map(Object.entries(serialized.files).map(([name, base64]) => [name, Buffer.from(base64, "base64")])),
-  };
 }
 
 const built = new Map<string, FunctionBundle>();
@@ -107,40 +89,26 @@ export function bundleFunction(
   name: string,
   entry: string,
   cacheDirectory = DEFAULT_BUNDLE_CACHE,
-  build: (entry: string) => Bundle = buildBundle,
+  build: (entry: string) => Uint8Array = buildBundle,
 ): FunctionBundle {
   const key = `${cacheDirectory}\0${entry}`;
   const cached = built.get(key);
   if (cached !== undefined) return cached;
 
-  const { files } = build(entry);
-  if (!files.has(BUNDLE_FILE)) throw new Error(`the bundle of ${entry} has no ${BUNDLE_FILE}`);
-  const digest = bundleDigest(files);
+  const code = build(entry);
+  if (code.byteLength === 0) throw new Error(`the bundle of ${entry} is empty`);
+  const digest = createHash("sha256").update(code).digest();
   const directory = join(cacheDirectory, name, digest.toString("hex").slice(0, 32));
-  if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, files);
-  const bundle = {
-    directory,
-    sha256: digest.toString("base64"),
-    bytes: [...files.values()].reduce((sum, contents) => sum + contents.byteLength, 0),
-  };
+  if (!existsSync(join(directory, BUNDLE_FILE))) writeAtomically(directory, code);
+  const bundle = { directory, sha256: digest.toString("base64"), bytes: code.byteLength };
   built.set(key, bundle);
   return bundle;
 }
 
-/** SHA-256 over each file's name and contents, in name order: independent of build order. */
-function bundleDigest(files: BundleFiles): Buffer {
-  const hash = createHash("sha256");
-  for (const name of [...files.keys()].sort()) {
-    const contents = files.get(name)!;
-    hash.update(`${name}\0${contents.byteLength}\0`).update(contents);
-  }
-  return hash.digest();
-}
-
-function writeAtomically(directory: string, files: BundleFiles): void {
+function writeAtomically(directory: string, code: Uint8Array): void {
   const staging = `${directory}.${process.pid}.tmp`;
   mkdirSync(staging, { recursive: true });
-  for (const [name, contents] of files) writeFileSync(join(staging, name), contents);
+  writeFileSync(join(staging, BUNDLE_FILE), code);
   try {
     renameSync(staging, directory);
   } catch (error) {

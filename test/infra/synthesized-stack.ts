@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { BUNDLE_FILE, type Bundle } from "../../infra/bundle/bundle-function.ts";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
 import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import { IntegrationStack } from "../../infra/integration-stack.ts";
@@ -57,11 +56,8 @@ export const TTS_WITH_PUBSUB: EnvironmentInput["tts"] = {
  * Stands in for esbuild, which takes seconds per function: these tests look at the stack around the
  * code. The real bundles are tested in test/e2e/ (bundle.test.ts, and main-synth.test.ts through `main.ts`).
  */
-const standInBundle = (entry: string): Bundle => ({
-  files: new Map([
-    [BUNDLE_FILE, new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`)],
-  ]),
-});
+const standInBundle = (entry: string): Uint8Array =>
+  new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`);
 
 export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
   const [parsed] = parseDeploymentConfig({ environments: { [name]: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
