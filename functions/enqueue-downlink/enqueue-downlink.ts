@@ -46,7 +46,10 @@ export async function pushDownlink(input: PushInput, deps: PushDeps): Promise<Pu
 
   let outcome: TtsPushOutcome;
   try {
-    outcome = await pushToTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
+    outcome = await pushToTtsQueue(
+      { ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs },
+      deps.transport,
+    );
   } catch (error) {
     // Whatever failed may have failed after the request left: only the queue can tell, never a blind retry.
     const message = `the push failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`;

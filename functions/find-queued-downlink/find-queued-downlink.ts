@@ -29,7 +29,10 @@ export async function findQueuedDownlink(input: QueueLookupInput, deps: QueueLoo
   if ("missing" in key) return unreadable({ code: "tts_api_key_missing", message: key.missing, attributes: ids });
   const { apiKey } = key;
 
-  const lookup = await findInTtsQueue({ ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs }, deps.fetch);
+  const lookup = await findInTtsQueue(
+    { ttsUrl: deps.ttsUrl, apiKey, ...input, timeoutMs: deps.timeoutMs },
+    deps.transport,
+  );
   switch (lookup.kind) {
     case "found":
     case "absent":

@@ -116,7 +116,7 @@ export type TtsPushOutcome =
       readonly retryAfterSeconds: number | undefined;
     };
 
-export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: TtsTransport): Promise<TtsPushOutcome> {
+export async function pushToTtsQueue(call: TtsPushCall, transport?: TtsTransport): Promise<TtsPushOutcome> {
   const path = ttsQueuePath(call.applicationId, call.deviceId, call.request.replace);
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
@@ -125,7 +125,7 @@ export async function pushToTtsQueue(call: TtsPushCall, fetchImpl?: TtsTransport
     path,
     body: ttsDownlinkQueueRequest(call.request, { correlationIds: call.correlationIds }),
     timeoutMs: call.timeoutMs,
-    fetch: fetchImpl,
+    transport,
   });
   if (!answer.reached) {
     const kind = answer.maybeProcessed ? "unknown" : "unavailable";
@@ -157,7 +157,7 @@ export type TtsQueueLookup =
 
 export async function findInTtsQueue(
   call: TtsDeviceCall & { readonly correlationId: string },
-  fetchImpl?: TtsTransport,
+  transport?: TtsTransport,
 ): Promise<TtsQueueLookup> {
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
@@ -165,7 +165,7 @@ export async function findInTtsQueue(
     method: "GET",
     path: ttsQueueListPath(call.applicationId, call.deviceId),
     timeoutMs: call.timeoutMs,
-    fetch: fetchImpl,
+    transport,
   });
   if (!answer.reached) return { kind: "unavailable", message: answer.reason, retryAfterSeconds: undefined };
   if (!answer.ok) {

@@ -13,7 +13,7 @@ export interface TtsCall {
   readonly path: string;
   readonly body?: unknown;
   readonly timeoutMs: number;
-  readonly fetch?: TtsTransport | undefined;
+  readonly transport?: TtsTransport | undefined;
 }
 
 export type TtsAnswer =
@@ -45,7 +45,7 @@ export async function callTts(call: TtsCall): Promise<TtsAnswer> {
   const url = new URL(call.path.replace(/^\//, ""), withTrailingSlash(call.ttsUrl)).toString();
   let response: TtsResponse;
   try {
-    response = await (call.fetch ?? nodeTransport)(url, {
+    response = await (call.transport ?? nodeTransport)(url, {
       method: call.method,
       headers: {
         authorization: `Bearer ${call.apiKey}`,

@@ -161,7 +161,7 @@ export async function findAwsIotPubSub(
     readonly stackName: string;
     readonly timeoutMs: number;
   },
-  fetchImpl?: TtsTransport,
+  transport?: TtsTransport,
 ): Promise<TtsPubSubLookup> {
   const get = (path: string) =>
     callTts({
@@ -170,7 +170,7 @@ export async function findAwsIotPubSub(
       method: "GET",
       path,
       timeoutMs: call.timeoutMs,
-      fetch: fetchImpl,
+      transport,
     });
   const byId = await get(ttsPubSubPath(call.applicationId, call.pubSubId));
   if (!byId.reached) return { kind: "unreachable", message: byId.reason };

@@ -95,14 +95,14 @@ export type TtsRightsLookup =
   | { readonly kind: "refused"; readonly status: number; readonly message: string }
   | { readonly kind: "unreachable"; readonly message: string };
 
-export async function readTtsRights(call: TtsApplicationCall, fetchImpl?: TtsTransport): Promise<TtsRightsLookup> {
+export async function readTtsRights(call: TtsApplicationCall, transport?: TtsTransport): Promise<TtsRightsLookup> {
   const answer = await callTts({
     ttsUrl: call.ttsUrl,
     apiKey: call.apiKey,
     method: "GET",
     path: ttsRightsPath(call.applicationId),
     timeoutMs: call.timeoutMs,
-    fetch: fetchImpl,
+    transport,
   });
   if (!answer.reached) return { kind: "unreachable", message: answer.reason };
   if (!answer.ok) return { kind: "refused", status: answer.status, message: answerText(answer) };

@@ -19,14 +19,14 @@ export type TtsFunctionName =
 export interface TtsStepContext<F extends TtsFunctionName> {
   readonly config: Settings<F>;
   readonly apiKeys: ApiKeys;
-  readonly fetch?: TtsTransport;
+  readonly transport?: TtsTransport;
 }
 
 export interface TtsDeps {
   readonly apiKeys: ApiKeys;
   readonly ttsUrl: string;
   readonly timeoutMs: number;
-  readonly fetch?: TtsTransport | undefined;
+  readonly transport?: TtsTransport | undefined;
 }
 
 /** One TTS call with the step's cluster URL, timeout and transport. */
@@ -35,11 +35,11 @@ export function callTtsWith(
   apiKey: string,
   request: Pick<TtsCall, "method" | "path" | "body">,
 ): Promise<TtsAnswer> {
-  return callTts({ ttsUrl: deps.ttsUrl, apiKey, ...request, timeoutMs: deps.timeoutMs, fetch: deps.fetch });
+  return callTts({ ttsUrl: deps.ttsUrl, apiKey, ...request, timeoutMs: deps.timeoutMs, transport: deps.transport });
 }
 
-export function ttsDeps({ config, apiKeys, fetch }: TtsStepContext<TtsFunctionName>): TtsDeps {
-  return { apiKeys, ttsUrl: config.TTS_URL, timeoutMs: config.TTS_REQUEST_TIMEOUT_MS, fetch };
+export function ttsDeps({ config, apiKeys, transport }: TtsStepContext<TtsFunctionName>): TtsDeps {
+  return { apiKeys, ttsUrl: config.TTS_URL, timeoutMs: config.TTS_REQUEST_TIMEOUT_MS, transport };
 }
 
 /** `apiKeyTtlSeconds` unset: the function's `TTS_API_KEY_CACHE_SECONDS` (see `apiKeysFor`). */

@@ -20,6 +20,7 @@ import {
   TTS_RIGHTS,
   TtsRightsAnswerError,
 } from "../../functions/tts/rights.ts";
+import type { TtsTransport } from "../../functions/tts/transport.ts";
 import type { TargetTts } from "../target.ts";
 import { type CheckResult, failed, passed, skippedCheck } from "./checks.ts";
 
@@ -36,7 +37,7 @@ export interface TtsCheckContext {
   /** How the pub/sub is put right: re-apply the stack when it sets the pub/sub (`configurePubSub`), else by hand. */
   readonly pubSubFix: string | undefined;
   readonly timeoutMs: number;
-  readonly fetch?: typeof fetch | undefined;
+  readonly transport?: TtsTransport | undefined;
 }
 
 export async function ttsChecks(context: TtsCheckContext): Promise<CheckResult[]> {
@@ -97,7 +98,7 @@ async function rightsResult(
   const required = requiredTtsRights(context.tts);
   let lookup: Awaited<ReturnType<typeof readTtsRights>>;
   try {
-    lookup = await readTtsRights(call, context.fetch);
+    lookup = await readTtsRights(call, context.transport);
   } catch (error) {
     if (!(error instanceof TtsRightsAnswerError)) throw error;
     return { result: failed(check, error.message, `is ${context.tts.url} a TTS cluster?`), canReadPubSub: false };
@@ -137,7 +138,7 @@ async function pubSubResult(
 ): Promise<CheckResult> {
   const target = context.pubSubTarget;
   const pubSubId = ttsPubSubId(context.stackName);
-  const lookup = await findAwsIotPubSub({ ...call, pubSubId, stackName: context.stackName }, context.fetch);
+  const lookup = await findAwsIotPubSub({ ...call, pubSubId, stackName: context.stackName }, context.transport);
   const where = `region ${target.region}, role ARN ${target.roleArn}, default integration with stack name ${target.stackName}`;
   const fix =
     context.pubSubFix ??

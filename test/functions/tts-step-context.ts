@@ -1,11 +1,11 @@
 import type { Environment } from "../../functions/runtime/aws-clients.ts";
 
-/** A TTS step's context as its Lambda builds it from these settings, with a fake TTS's `fetch`. */
+/** A TTS step's context as its Lambda builds it from these settings, with a fake TTS's `fetch` as its transport. */
 export function ttsStepContext<Context>(
   contextFromEnvironment: (env: Environment) => Context,
   fetchImpl: typeof fetch,
   env: Environment = {},
-): Context & { readonly fetch: typeof fetch } {
+): Context & { readonly transport: typeof fetch } {
   const context = contextFromEnvironment({
     AWS_REGION: "eu-west-1",
     TTS_URL: "https://eu1.cloud.thethings.network",
@@ -13,5 +13,5 @@ export function ttsStepContext<Context>(
     TTS_REQUEST_TIMEOUT_MS: "200",
     ...env,
   });
-  return { ...context, fetch: fetchImpl };
+  return { ...context, transport: fetchImpl };
 }

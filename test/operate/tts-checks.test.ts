@@ -35,7 +35,7 @@ async function check(
     putKeyFix: (applicationId) => `put ${applicationId}'s key`,
     pubSubFix: undefined,
     timeoutMs: 1000,
-    fetch: tts.fetch,
+    transport: tts.fetch,
     ...overrides,
   });
 }
@@ -119,7 +119,7 @@ describe("ttsChecks", () => {
   it("TTS unreachable: ✗ pointing at tts.url", async () => {
     const results = await check(HEALTHY, {
       tts: { url: "http://127.0.0.1:1", applicationIds: [APP], configurePubSub: false, provisioning: false },
-      fetch: undefined,
+      transport: undefined,
     });
     expect(results[1]).toMatchObject({
       ok: false,

@@ -59,7 +59,7 @@ function handlers(): LocalHandlers {
   const ttsContext = <F extends "register-end-device" | "register-root-keys">(name: F) => ({
     config: loadSettings(name, ttsEnv),
     apiKeys,
-    fetch: tts.fetchImpl,
+    transport: tts.fetchImpl,
   });
   return {
     "validate-device-thing": createValidateDeviceThingHandler(() => ({
