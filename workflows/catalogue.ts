@@ -65,7 +65,8 @@ export function topicRules(stackName: string, provisioning?: ProvisioningRuleOpt
 /**
  * The execution name prefixes every rule a deployment may have starts its executions with (`uplink`,
  * `downlink-request`, `thing-created`…): how a name tells which event started it. Provisioning's rules
- * are included whatever the configuration, whose options change their SQL, not their prefixes.
+ * are included whatever the configuration, built with every option on (`deleteInTts` adds the
+ * `thing-deleted` rule); the thing type only changes their SQL, not their prefixes.
  */
 export function executionNamePrefixes(stackName: string): string[] {
   return topicRules(stackName, { thingTypeName: "-", deleteInTts: true }).map((rule) => rule.executionNamePrefix);
