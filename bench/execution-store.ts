@@ -53,6 +53,11 @@ if (positionals[0] !== undefined) {
   process.exit(0);
 }
 
+if (options.only !== undefined && !Object.hasOwn(SCENARIOS, options.only)) {
+  console.error(`--only takes one of ${Object.keys(SCENARIOS).join(", ")}; not a scenario: ${options.only}`);
+  process.exit(2);
+}
+
 const rows: Rows = [];
 for (const name of Object.keys(SCENARIOS)) {
   if (options.only !== undefined && options.only !== name) continue;

@@ -32,7 +32,14 @@ import { writeResultsSection } from "./results-file.ts";
 const RUNS = 11;
 /** `--only a,b`: just those functions, printed, without writing bench/results.md (for trying a change). */
 const onlyArgument = process.argv.indexOf("--only");
-const ONLY = onlyArgument === -1 ? undefined : new Set(process.argv[onlyArgument + 1]?.split(","));
+const ONLY = onlyArgument === -1 ? undefined : new Set(process.argv[onlyArgument + 1]?.split(",").filter(Boolean));
+const unknownFunctions = [...(ONLY ?? [])].filter((name) => !Object.hasOwn(FUNCTIONS, name));
+if (ONLY !== undefined && (ONLY.size === 0 || unknownFunctions.length > 0)) {
+  console.error(
+    `--only takes function names separated by commas; ${unknownFunctions.length > 0 ? `not a function: ${unknownFunctions.join(", ")}` : "none given"}. Functions: ${Object.keys(FUNCTIONS).join(", ")}`,
+  );
+  process.exit(2);
+}
 const STACK = "bench";
 /** The project's Node 22 (the `node` devDependency), as Lambda's nodejs22.x runs it. */
 const NODE = resolve("node_modules/.bin/node");
