@@ -5,7 +5,7 @@
  * configuration may leave off, which count only when they are there.
  */
 import { deployedWorkflowNames } from "../infra/deployed-pieces.ts";
-import { OPTIONAL_WORKFLOWS } from "../workflows/catalogue.ts";
+import { OPTIONAL_WORKFLOWS, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
 import type { WorkflowName } from "../workflows/workflow-types.ts";
 import type { Target } from "./target.ts";
 
@@ -16,4 +16,14 @@ export function workflowPresence(target: Pick<Target, "deployment">, workflow: W
     return deployedWorkflowNames(target.deployment).includes(workflow) ? "required" : "absent";
   }
   return OPTIONAL_WORKFLOWS.has(workflow) ? "ifPresent" : "required";
+}
+
+/** The workflows to look at, with their presence: all but those the deployment's configuration leaves off. */
+export function expectedWorkflows(
+  target: Pick<Target, "deployment">,
+): { workflow: WorkflowName; presence: Exclude<WorkflowPresence, "absent"> }[] {
+  return WORKFLOW_NAMES.flatMap((workflow) => {
+    const presence = workflowPresence(target, workflow);
+    return presence === "absent" ? [] : [{ workflow, presence }];
+  });
 }

@@ -3,20 +3,14 @@
  * history exists only there); `executions show <name|arn>` prints one execution event by event.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import {
-  executionNamePrefixes,
-  stateMachineLogGroupName,
-  stateMachineName,
-  WORKFLOW_NAMES,
-} from "../../workflows/catalogue.ts";
+import { executionNamePrefixes, stateMachineLogGroupName, stateMachineName } from "../../workflows/catalogue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { logsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT, stringOption } from "../command.ts";
 import { formatDuration, parseDuration } from "../durations.ts";
-import { type WorkflowPresence, workflowPresence } from "../expected-workflows.ts";
+import { expectedWorkflows, type WorkflowPresence } from "../expected-workflows.ts";
 import { table } from "../output.ts";
 import { sleep } from "../sleep.ts";
-import type { Target } from "../target.ts";
 import { UsageError } from "../usage-error.ts";
 import { LogGroupMissingError, readExecutionRecords } from "./execution-logs.ts";
 import {
@@ -117,7 +111,7 @@ async function recentExecutions(
   const { stackName } = context.target;
   const prefixes = executionNamePrefixes(stackName);
   const perWorkflow = await Promise.all(
-    lookedAt(context.target).map(async ({ workflow, presence }) => {
+    expectedWorkflows(context.target).map(async ({ workflow, presence }) => {
       const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
       const read = await readOptional(presence, () =>
         readExecutionRecords(logs, group, {
@@ -132,13 +126,6 @@ async function recentExecutions(
     }),
   );
   return perWorkflow.flat().sort((a, b) => a.startTime - b.startTime);
-}
-
-/** The workflows whose log groups are read: all but those the deployment's configuration leaves off. */
-function lookedAt(target: Target): { workflow: WorkflowName; presence: WorkflowPresence }[] {
-  return WORKFLOW_NAMES.map((workflow) => ({ workflow, presence: workflowPresence(target, workflow) })).filter(
-    ({ presence }) => presence !== "absent",
-  );
 }
 
 /** A workflow the deployment may not have has no log group: no executions, not an error. */
@@ -249,7 +236,7 @@ async function show(context: CommandContext, logs: CloudWatchLogsClient, id: str
   if (/["\s{}]/.test(id)) throw new UsageError(`executions show ${id}: not an execution name or ARN`);
   const { stackName } = context.target;
   const found: { workflow: WorkflowName; records: LogRecord[] }[] = [];
-  for (const { workflow, presence } of lookedAt(context.target)) {
+  for (const { workflow, presence } of expectedWorkflows(context.target)) {
     const group = stateMachineLogGroupName(stateMachineName(stackName, workflow));
     const { records } = await readOptional(presence, () =>
       readExecutionRecords(logs, group, { filterPattern: filterFor(id), maxEvents: MAX_EVENTS }),

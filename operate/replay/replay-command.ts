@@ -19,7 +19,7 @@ import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT } from "../command.ts";
-import { workflowPresence } from "../expected-workflows.ts";
+import { expectedWorkflows, workflowPresence } from "../expected-workflows.ts";
 import type { Output } from "../output.ts";
 import { UsageError } from "../usage-error.ts";
 import { type DeadLetter, planReplay } from "./replay-plan.ts";
@@ -101,9 +101,10 @@ missing; 2 usage.`,
   },
 };
 
-function selectedWorkflows({ values }: Pick<CommandContext, "values">): readonly WorkflowName[] {
+/** The queues to replay: the one asked for by name, else those of the workflows the deployment has or may have. */
+function selectedWorkflows({ values, target }: Pick<CommandContext, "values" | "target">): readonly WorkflowName[] {
   const chosen = values["workflow"];
-  if (chosen === undefined) return WORKFLOW_NAMES;
+  if (chosen === undefined) return expectedWorkflows(target).map(({ workflow }) => workflow);
   if (!(WORKFLOW_NAMES as readonly unknown[]).includes(chosen)) {
     throw new UsageError(`--workflow ${String(chosen)}: expected one of ${WORKFLOW_NAMES.join(", ")}`);
   }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
 import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
-import { workflowPresence } from "../../operate/expected-workflows.ts";
+import { expectedWorkflows, workflowPresence } from "../../operate/expected-workflows.ts";
 import { TEST_ENVIRONMENT } from "../infra/synthesized-stack.ts";
 
 function deployment(environment: Partial<EnvironmentInput>) {
@@ -25,5 +25,24 @@ describe("workflowPresence", () => {
     expect(workflowPresence(unknown, "provisioning")).toBe("ifPresent");
     expect(workflowPresence(unknown, "upstream")).toBe("required");
     expect(workflowPresence(unknown, "downlink")).toBe("required");
+  });
+});
+
+describe("expectedWorkflows (what executions reads and replay empties)", () => {
+  it("leaves off what the configuration does not deploy, so its leftovers are not looked at", () => {
+    expect(expectedWorkflows(provisioningOff).map(({ workflow }) => workflow)).toEqual(["upstream", "downlink"]);
+    expect(expectedWorkflows(deployment({}))).toEqual([
+      { workflow: "upstream", presence: "required" },
+      { workflow: "downlink", presence: "required" },
+      { workflow: "provisioning", presence: "required" },
+    ]);
+  });
+
+  it("without a configuration: every workflow, the optional ones if present", () => {
+    expect(expectedWorkflows({ deployment: undefined })).toEqual([
+      { workflow: "upstream", presence: "required" },
+      { workflow: "downlink", presence: "required" },
+      { workflow: "provisioning", presence: "ifPresent" },
+    ]);
   });
 });
