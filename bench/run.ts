@@ -31,22 +31,21 @@ import { withRuntimeNodeFlags } from "../local/harness/runtime-node-flags.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
 import { forkClients } from "./client-process.ts";
-import { type Deliveries, deliveries, machineDescription, percentile } from "./measure.ts";
+import { type Deliveries, deliveries, machineDescription, median, percentile } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 withRuntimeNodeFlags(import.meta.filename);
 
 const STACK = "bench";
 const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
-const SATURATION_RUNS = Number(process.env["BENCH_SATURATION_RUNS"] ?? 5);
-/** `rate:seconds` pairs. */
+const SATURATION_RUNS = positiveInteger("BENCH_SATURATION_RUNS", process.env["BENCH_SATURATION_RUNS"] ?? "5");
 /**
  * `rate:seconds[xruns]`: runs of `seconds` at `rate` uplinks/s; with several, each p99 is shown and the
  * median is the figure (this shared machine's stalls can push one run's tail by several ms).
  */
 const LATENCY_RUNS = (process.env["BENCH_LATENCY_RUNS"] ?? "50:60,200:120x3").split(",").map((run) => {
-  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)(?:x(\d+))?$/.exec(run.trim());
-  if (match === null) throw new Error(`BENCH_LATENCY_RUNS: "${run}" is not rate:seconds or rate:secondsxruns`);
+  const match = /^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)(?:x([1-9]\d*))?$/.exec(run.trim());
+  if (match === null) throw new Error(`BENCH_LATENCY_RUNS: "${run}" is not rate:seconds[xruns] (e.g. 200:120x3)`);
   return { rate: Number(match[1]), seconds: Number(match[2]), runs: Number(match[3] ?? 1) };
 });
 const MAX_EXECUTIONS = Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000);
@@ -183,11 +182,7 @@ try {
           `latency at ${rate}/s, run ${run}/${runs}: p50 ${ms(measured.at(-1)!.p50)}, p99 ${ms(measured.at(-1)!.p99)}`,
         );
     }
-    const median = (pick: (run: (typeof measured)[number]) => number) =>
-      percentile(
-        measured.map(pick).sort((a, b) => a - b),
-        50,
-      );
+    const medianOf = (pick: (run: (typeof measured)[number]) => number) => median(measured.map(pick));
     const republished = measured.reduce((sum, run) => sum + run.republished, 0);
     const over =
       runs === 1
@@ -196,14 +191,14 @@ try {
     const eachRun =
       runs === 1 ? "" : `; runs in order: ${measured.map((run) => `${ms(run.p99)} (max ${ms(run.max)})`).join(", ")}`;
     latencyRows.push(
-      [`latency p50 at ${rate} uplinks/s`, `${ms(median((run) => run.p50))} ${over}`],
+      [`latency p50 at ${rate} uplinks/s`, `${ms(medianOf((run) => run.p50))} ${over}`],
       [
         `latency p99 at ${rate} uplinks/s`,
-        `${ms(median((run) => run.p99))} (max ${ms(Math.max(...measured.map((run) => run.max)))}${eachRun})`,
+        `${ms(medianOf((run) => run.p99))} (max ${ms(Math.max(...measured.map((run) => run.max)))}${eachRun})`,
       ],
       [
         `  CPU per uplink and event loop delay at ${rate} uplinks/s`,
-        `${median((run) => run.cpuPerUplink).toFixed(2)} ms; loop delay p99 ${ms(median((run) => run.loopP99))}, max ${ms(Math.max(...measured.map((run) => run.loopMax)))}${runs === 1 ? "" : " (medians; max of all runs)"}`,
+        `${medianOf((run) => run.cpuPerUplink).toFixed(2)} ms; loop delay p99 ${ms(medianOf((run) => run.loopP99))}, max ${ms(Math.max(...measured.map((run) => run.loopMax)))}${runs === 1 ? "" : " (medians; max of all runs)"}`,
       ],
     );
   }
@@ -232,10 +227,8 @@ try {
       `saturation ${run}/${SATURATION_RUNS}: ${measured.throughput.toFixed(0)} uplinks/s, ${measured.cpuPerUplink.toFixed(2)} ms CPU per uplink (published in ${((publishedAt - started) / 1000).toFixed(2)} s)`,
     );
   }
-  const throughputs = saturationRuns.map((run) => run.throughput).sort((a, b) => a - b);
-  const cpusPerUplink = saturationRuns.map((run) => run.cpuPerUplink).sort((a, b) => a - b);
-  const throughput = percentile(throughputs, 50);
-  const cpuPerUplink = percentile(cpusPerUplink, 50);
+  const throughput = median(saturationRuns.map((run) => run.throughput));
+  const cpuPerUplink = median(saturationRuns.map((run) => run.cpuPerUplink));
   const inOrder = (values: number[], digits: number) => values.map((value) => value.toFixed(digits)).join(", ");
   log(`saturation: median ${throughput.toFixed(0)} uplinks/s, ${cpuPerUplink.toFixed(2)} ms CPU per uplink`);
 
@@ -336,4 +329,10 @@ function sumDeliveries(a: Deliveries, b: Deliveries): Deliveries {
     duplicated: a.duplicated + b.duplicated,
     unexpected: a.unexpected + b.unexpected,
   };
+}
+
+function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: "${text}" is not a positive integer`);
+  return value;
 }

@@ -17,13 +17,13 @@ import { iotClientFor, secretsManagerClientFor } from "../../functions/runtime/a
 import { ApiKeys, apiKeySecretName } from "../../functions/tts/api-keys.ts";
 import { ttsRoleName } from "../../functions/tts/pubsub.ts";
 import { deployedFunctionNames, deployedTopicRules, lambdaFunctionName } from "../../infra/deployed-pieces.ts";
-import { stateMachineLogGroupName, stateMachineName, topicRules, WORKFLOW_NAMES } from "../../workflows/catalogue.ts";
+import { stateMachineLogGroupName, stateMachineName, topicRules } from "../../workflows/catalogue.ts";
 import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { lambdaClientFor, logsClientFor, sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, EXIT } from "../command.ts";
 import { LogGroupMissingError, readExecutionRecords } from "../executions/execution-logs.ts";
-import { workflowPresence } from "../expected-workflows.ts";
+import { expectedWorkflows } from "../expected-workflows.ts";
 import { PROGRAM } from "../program.ts";
 import { again, awsCommand, type Target } from "../target.ts";
 import { type CheckResult, checklist, failed, passed, skippedCheck, topErrors } from "./checks.ts";
@@ -92,10 +92,9 @@ async function runChecks(target: Target): Promise<CheckResult[]> {
     const access = await checkAccess(sfn, target);
     if (!access.ok) return [access.result];
     const machineOf = (workflow: WorkflowName) => stateMachineName(target.stackName, workflow);
-    const machines = WORKFLOW_NAMES.filter((workflow) => {
-      const presence = workflowPresence(target, workflow);
-      return presence === "required" || (presence === "ifPresent" && access.stateMachines.has(machineOf(workflow)));
-    }).map(machineOf);
+    const machines = expectedWorkflows(target)
+      .filter(({ workflow, presence }) => presence === "required" || access.stateMachines.has(machineOf(workflow)))
+      .map(({ workflow }) => machineOf(workflow));
     return [
       access.result,
       ...machines.map((machine) => checkStateMachine(machine, access.stateMachines, target)),

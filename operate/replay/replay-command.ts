@@ -19,7 +19,7 @@ import { deadLetterQueueName } from "../../workflows/dead-letter-queue.ts";
 import type { WorkflowName } from "../../workflows/workflow-types.ts";
 import { sfnClientFor, sqsClientFor } from "../clients.ts";
 import { type Command, type CommandContext, EXIT } from "../command.ts";
-import { expectedWorkflows, workflowPresence } from "../expected-workflows.ts";
+import { expectedWorkflows } from "../expected-workflows.ts";
 import type { Output } from "../output.ts";
 import { UsageError } from "../usage-error.ts";
 import { type DeadLetter, planReplay } from "./replay-plan.ts";
@@ -54,8 +54,9 @@ type Outcome =
 export const replayCommand: Command = {
   name: "replay",
   summary: "re-drive the dead-letter queues: restart each message's workflow with its original input",
-  usage: "replay [--yes] [--workflow upstream|downlink]",
-  help: `Reads each workflow's dead-letter queue (<stack>-<workflow>-rules-dlq) and, for each message the
+  usage: `replay [--yes] [--workflow ${WORKFLOW_NAMES.join("|")}]`,
+  help: `Reads each workflow's dead-letter queue (<stack>-<workflow>-rules-dlq; with --environment, only
+of the workflows its configuration deploys) and, for each message the
 rules' error action put there, starts the workflow with the input the rule selected. A message is
 deleted only after its execution started; messages that cannot be replayed stay, with the reason.
 
@@ -79,15 +80,12 @@ missing; 2 usage.`,
     const sfn = sfnClientFor(context.target);
     try {
       const outcomes: Outcome[] = [];
-      for (const workflow of workflows) {
+      for (const { workflow, queueMayBeMissing } of workflows) {
         if (context.signal.aborted) break;
         try {
           outcomes.push(...(await replayQueue(context, sqs, sfn, workflow, act)));
         } catch (error) {
-          // A workflow this deployment may not have has no queue; one asked for by name must exist.
-          const skippable =
-            workflowPresence(context.target, workflow) !== "required" && context.values["workflow"] === undefined;
-          if (!(skippable && error instanceof DeadLetterQueueMissingError)) throw error;
+          if (!(queueMayBeMissing && error instanceof DeadLetterQueueMissingError)) throw error;
         }
       }
       report(context.output, outcomes, act, context.signal.aborted);
@@ -101,14 +99,25 @@ missing; 2 usage.`,
   },
 };
 
-/** The queues to replay: the one asked for by name, else those of the workflows the deployment has or may have. */
-function selectedWorkflows({ values, target }: Pick<CommandContext, "values" | "target">): readonly WorkflowName[] {
+/**
+ * The queues to replay: the one asked for by name (it must exist), else those of the workflows the
+ * deployment has, and of those it may have (a workflow it may not have has no queue: no error).
+ */
+function selectedWorkflows({
+  values,
+  target,
+}: Pick<CommandContext, "values" | "target">): readonly { workflow: WorkflowName; queueMayBeMissing: boolean }[] {
   const chosen = values["workflow"];
-  if (chosen === undefined) return expectedWorkflows(target).map(({ workflow }) => workflow);
+  if (chosen === undefined) {
+    return expectedWorkflows(target).map(({ workflow, presence }) => ({
+      workflow,
+      queueMayBeMissing: presence === "ifPresent",
+    }));
+  }
   if (!(WORKFLOW_NAMES as readonly unknown[]).includes(chosen)) {
     throw new UsageError(`--workflow ${String(chosen)}: expected one of ${WORKFLOW_NAMES.join(", ")}`);
   }
-  return [chosen as WorkflowName];
+  return [{ workflow: chosen as WorkflowName, queueMayBeMissing: false }];
 }
 
 async function replayQueue(
