@@ -9,6 +9,7 @@ import { type CaughtError, CaughtErrorSchema } from "../core/caught-error.ts";
 import {
   type CreatedFeedback,
   type DeletedFeedback,
+  DeviceIdsSchema,
   errorOf,
   type FailedFeedback,
   type ProvisioningOutcome,
@@ -20,13 +21,6 @@ import { TTS_REGISTRIES, type TtsRegistry } from "../tts/end-devices.ts";
 
 /** The compensation deletes in the order they run: the reverse of the creates. */
 const UNDO_ORDER: readonly TtsRegistry[] = [...TTS_REGISTRIES].reverse();
-
-const DeviceIdsSchema = z.object({
-  applicationId: z.string(),
-  deviceId: z.string(),
-  devEui: z.optional(z.string()),
-  joinEui: z.optional(z.string()),
-});
 
 /** What the workflow hands each Publish… step: the outcome, and for a failure the state it reached. */
 export const ProvisioningFeedbackInputSchema = z.discriminatedUnion("outcome", [

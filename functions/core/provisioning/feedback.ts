@@ -8,6 +8,7 @@
 import type { TtsRegistry } from "../../tts/end-devices.ts";
 import type { CaughtError } from "../caught-error.ts";
 import { causeMessage } from "../error-cause.ts";
+import * as z from "../zod.ts";
 
 export const PROVISIONING_OUTCOMES = ["created", "failed", "deleted"] as const;
 export type ProvisioningOutcome = (typeof PROVISIONING_OUTCOMES)[number];
@@ -16,12 +17,15 @@ export function provisioningTopic(thingName: string, outcome: ProvisioningOutcom
   return `lorawan/${thingName}/provisioning/${outcome}`;
 }
 
-export interface DeviceIds {
-  readonly applicationId: string;
-  readonly deviceId: string;
-  readonly devEui?: string | undefined;
-  readonly joinEui?: string | undefined;
-}
+/** The device a message is about, as the workflow's state carries it. */
+export const DeviceIdsSchema = z.object({
+  applicationId: z.string(),
+  deviceId: z.string(),
+  devEui: z.optional(z.string()),
+  joinEui: z.optional(z.string()),
+});
+
+export type DeviceIds = Readonly<z.output<typeof DeviceIdsSchema>>;
 
 export interface CreatedFeedback {
   readonly thingName: string;
