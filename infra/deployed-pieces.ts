@@ -16,23 +16,22 @@ const FEATURE_ON: { readonly [F in OptionalFeature]: (config: EnvironmentConfig)
   provisioning: (config) => config.things.provisioning.enabled,
 };
 
+/** A piece every environment deploys (no feature), or one of a feature the environment turns on. */
+function deploys(config: EnvironmentConfig, feature: OptionalFeature | undefined): boolean {
+  return feature === undefined || FEATURE_ON[feature](config);
+}
+
 /**
  * The functions an environment deploys: the catalogue's, less those of features it leaves off
  * (`configure-tts-pubsub` without `tts.configurePubSub`, the provisioning functions without provisioning).
  */
 export function deployedFunctionNames(config: EnvironmentConfig): FunctionName[] {
-  return FUNCTION_NAMES.filter((name) => {
-    const feature = featureOf(name);
-    return feature === undefined || FEATURE_ON[feature](config);
-  });
+  return FUNCTION_NAMES.filter((name) => deploys(config, featureOf(name)));
 }
 
 /** The workflows an environment deploys: the catalogue's, less those of features it leaves off (provisioning). */
 export function deployedWorkflowNames(config: EnvironmentConfig): WorkflowName[] {
-  return WORKFLOW_NAMES.filter((name) => {
-    const feature = workflowFeatureOf(name);
-    return feature === undefined || FEATURE_ON[feature](config);
-  });
+  return WORKFLOW_NAMES.filter((name) => deploys(config, workflowFeatureOf(name)));
 }
 
 /** The rules of an environment: with provisioning on, the thing registry event rules too. */

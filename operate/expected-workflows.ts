@@ -5,7 +5,7 @@
  * configuration may leave off, which count only when they are there.
  */
 import { deployedWorkflowNames } from "../infra/deployed-pieces.ts";
-import { OPTIONAL_WORKFLOWS, WORKFLOW_NAMES } from "../workflows/catalogue.ts";
+import { WORKFLOW_NAMES, workflowFeatureOf } from "../workflows/catalogue.ts";
 import type { WorkflowName } from "../workflows/workflow-types.ts";
 import type { Target } from "./target.ts";
 
@@ -15,7 +15,7 @@ export function workflowPresence(target: Pick<Target, "deployment">, workflow: W
   if (target.deployment !== undefined) {
     return deployedWorkflowNames(target.deployment).includes(workflow) ? "required" : "absent";
   }
-  return OPTIONAL_WORKFLOWS.has(workflow) ? "ifPresent" : "required";
+  return workflowFeatureOf(workflow) === undefined ? "required" : "ifPresent";
 }
 
 /** The workflows to look at, with their presence: all but those the deployment's configuration leaves off. */

@@ -45,14 +45,6 @@ export function workflowFeatureOf(name: WorkflowName): OptionalFeature | undefin
 
 export const WORKFLOW_NAMES = Object.keys(WORKFLOWS) as WorkflowName[];
 
-/**
- * Workflows a deployment has only when its configuration turns them on (`deployedWith`): the operator
- * tools skip them where they are not deployed rather than report them missing.
- */
-export const OPTIONAL_WORKFLOWS: ReadonlySet<WorkflowName> = new Set(
-  WORKFLOW_NAMES.filter((name) => workflowFeatureOf(name) !== undefined),
-);
-
 /** With `provisioning` (when the deployment creates devices from things), the thing registry event rules too. */
 export function topicRules(stackName: string, provisioning?: ProvisioningRuleOptions): TopicRule[] {
   return [

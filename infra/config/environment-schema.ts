@@ -102,7 +102,6 @@ const PROVISIONING_DEFAULT = {
  * the account's thing registry events (account-wide). Deleting the TTS device with the thing is an
  * opt-in of its own: TTS users were hurt by deletions that followed things.
  */
-
 const ProvisioningSchema = z
   .strictObject({
     enabled: z.boolean().default(false),
