@@ -2,14 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { FUNCTIONS } from "../../functions/catalogue.ts";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
-import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import { deployedFunctionNames } from "../../infra/deployed-pieces.ts";
-import { TEST_ENVIRONMENT, TTS_WITH_PUBSUB } from "./synthesized-stack.ts";
+import { TTS_WITH_PUBSUB, testDeployment, WITHOUT_PROVISIONING } from "./synthesized-stack.ts";
 
-function functionsOf(environment: Partial<EnvironmentInput>): string[] {
-  const [parsed] = parseDeploymentConfig({ environments: { test: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
-  return deployedFunctionNames(parsed!.config);
-}
+const functionsOf = (environment: Partial<EnvironmentInput>): string[] =>
+  deployedFunctionNames(testDeployment(environment).config);
 
 const PROVISIONING = [
   "validate-device-thing",
@@ -18,7 +15,6 @@ const PROVISIONING = [
   "record-provisioning",
   "provisioning-feedback",
 ];
-const withoutProvisioning = { things: { ...TEST_ENVIRONMENT.things, provisioning: { enabled: false } } };
 
 describe("deployedFunctionNames", () => {
   it("deploys every function when every feature is on", () => {
@@ -30,10 +26,10 @@ describe("deployedFunctionNames", () => {
   });
 
   it("leaves out the provisioning functions unless provisioning is on", () => {
-    expect(functionsOf({ ...withoutProvisioning, tts: TTS_WITH_PUBSUB })).toEqual(
+    expect(functionsOf({ ...WITHOUT_PROVISIONING, tts: TTS_WITH_PUBSUB })).toEqual(
       Object.keys(FUNCTIONS).filter((name) => !PROVISIONING.includes(name)),
     );
-    expect(functionsOf(withoutProvisioning)).toEqual([
+    expect(functionsOf(WITHOUT_PROVISIONING)).toEqual([
       "ensure-thing",
       "update-shadow",
       "republish",

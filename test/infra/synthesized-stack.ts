@@ -59,9 +59,20 @@ export const TTS_WITH_PUBSUB: EnvironmentInput["tts"] = {
 const standInBundle = (entry: string): Uint8Array =>
   new TextEncoder().encode(`export const handler = async () => ${JSON.stringify(entry)};\n`);
 
-export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
+/** TEST_ENVIRONMENT with `environment`'s sections instead, parsed as `tts-aws-iot.config.json` is. */
+export function testDeployment(environment: Partial<EnvironmentInput> = {}, name = "test") {
   const [parsed] = parseDeploymentConfig({ environments: { [name]: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
   if (parsed === undefined) throw new Error("no environment");
+  return parsed;
+}
+
+/** TEST_ENVIRONMENT's `things` with provisioning off. */
+export const WITHOUT_PROVISIONING: Partial<EnvironmentInput> = {
+  things: { ...TEST_ENVIRONMENT.things, provisioning: { enabled: false } },
+};
+
+export function synthesize(environment: Partial<EnvironmentInput> = {}, name = "test"): TerraformJson {
+  const parsed = testDeployment(environment, name);
   // A temporary bundle directory per synth, gone once the JSON is out: tests never write into the project.
   const bundleCache = mkdtempSync(join(tmpdir(), "tts-aws-iot-bundles-"));
   try {

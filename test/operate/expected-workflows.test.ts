@@ -1,15 +1,11 @@
 /** operate/expected-workflows.ts: which workflows doctor, executions and replay look for. */
 import { describe, expect, it } from "vitest";
 import type { EnvironmentInput } from "../../infra/config/environment-schema.ts";
-import { parseDeploymentConfig } from "../../infra/config/load-config.ts";
 import { expectedWorkflows, workflowPresence } from "../../operate/expected-workflows.ts";
-import { TEST_ENVIRONMENT } from "../infra/synthesized-stack.ts";
+import { testDeployment, WITHOUT_PROVISIONING } from "../infra/synthesized-stack.ts";
 
-function deployment(environment: Partial<EnvironmentInput>) {
-  const [parsed] = parseDeploymentConfig({ environments: { test: { ...TEST_ENVIRONMENT, ...environment } } }, "test");
-  return { deployment: parsed!.config };
-}
-const provisioningOff = deployment({ things: { ...TEST_ENVIRONMENT.things, provisioning: { enabled: false } } });
+const deployment = (environment: Partial<EnvironmentInput>) => ({ deployment: testDeployment(environment).config });
+const provisioningOff = deployment(WITHOUT_PROVISIONING);
 
 describe("workflowPresence", () => {
   it("with a configuration: what it deploys is required, what it leaves off is not looked for", () => {
