@@ -37,7 +37,10 @@ import { writeResultsSection } from "./results-file.ts";
 withRuntimeNodeFlags(import.meta.filename);
 
 const STACK = "bench";
-const SATURATION_UPLINKS = Number(process.env["BENCH_SATURATION_UPLINKS"] ?? 3000);
+const SATURATION_UPLINKS = positiveInteger(
+  "BENCH_SATURATION_UPLINKS",
+  process.env["BENCH_SATURATION_UPLINKS"] ?? "3000",
+);
 const SATURATION_RUNS = positiveInteger("BENCH_SATURATION_RUNS", process.env["BENCH_SATURATION_RUNS"] ?? "5");
 /**
  * `rate:seconds[xruns]`: runs of `seconds` at `rate` uplinks/s; with several, each p99 is shown and the
@@ -48,7 +51,7 @@ const LATENCY_RUNS = (process.env["BENCH_LATENCY_RUNS"] ?? "50:60,200:120x3").sp
   if (match === null) throw new Error(`BENCH_LATENCY_RUNS: "${run}" is not rate:seconds[xruns] (e.g. 200:120x3)`);
   return { rate: Number(match[1]), seconds: Number(match[2]), runs: Number(match[3] ?? 1) };
 });
-const MAX_EXECUTIONS = Number(process.env["BENCH_MAX_EXECUTIONS"] ?? 1000);
+const MAX_EXECUTIONS = positiveInteger("BENCH_MAX_EXECUTIONS", process.env["BENCH_MAX_EXECUTIONS"] ?? "1000");
 const DEVICES = 100;
 
 // RSS is read after a full GC: what the kept executions hold, not garbage not yet collected.
@@ -149,63 +152,19 @@ try {
   const latencyRows: [string, string][] = [];
   for (const { rate, seconds, runs } of LATENCY_RUNS) {
     const count = Math.round(rate * seconds);
-    const measured: {
-      p50: number;
-      p99: number;
-      max: number;
-      cpuPerUplink: number;
-      loopP99: number;
-      loopMax: number;
-      republished: number;
-    }[] = [];
+    const measured: LatencyRun[] = [];
     for (let run = 1; run <= runs; run++) {
-      log(`latency: ${count} uplinks at ${rate}/s${runs > 1 ? ` (run ${run}/${runs})` : ""}…`);
-      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-      loopDelay.enable();
-      const cpu = process.cpuUsage();
-      const paced = await clients.send({ type: "paced", rate, count, waitMs: 60_000 }, "latencies");
-      const used = process.cpuUsage(cpu);
-      loopDelay.disable();
-      await runtime.workflows.idle();
-      const latencies = paced.latencies.sort((a, b) => a - b);
-      measured.push({
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        max: latencies.at(-1) ?? Number.NaN,
-        cpuPerUplink: (used.user + used.system) / 1000 / count,
-        loopP99: loopDelay.percentile(99) / 1e6,
-        loopMax: loopDelay.max / 1e6,
-        republished: latencies.length,
-      });
-      if (runs > 1)
-        log(
-          `latency at ${rate}/s, run ${run}/${runs}: p50 ${ms(measured.at(-1)!.p50)}, p99 ${ms(measured.at(-1)!.p99)}`,
-        );
+      const of = runs > 1 ? ` (run ${run}/${runs})` : "";
+      log(`latency: ${count} uplinks at ${rate}/s${of}…`);
+      measured.push(await latencyRun(clients, rate, count));
+      log(`latency at ${rate}/s${of}: p50 ${ms(measured.at(-1)!.p50)}, p99 ${ms(measured.at(-1)!.p99)}`);
     }
-    const medianOf = (pick: (run: (typeof measured)[number]) => number) => median(measured.map(pick));
-    const republished = measured.reduce((sum, run) => sum + run.republished, 0);
-    const over =
-      runs === 1
-        ? `(${republished} of ${count} republished, over ${seconds} s)`
-        : `(median of ${runs} runs of ${seconds} s; ${republished} of ${count * runs} republished)`;
-    const eachRun =
-      runs === 1 ? "" : `; runs in order: ${measured.map((run) => `${ms(run.p99)} (max ${ms(run.max)})`).join(", ")}`;
-    latencyRows.push(
-      [`latency p50 at ${rate} uplinks/s`, `${ms(medianOf((run) => run.p50))} ${over}`],
-      [
-        `latency p99 at ${rate} uplinks/s`,
-        `${ms(medianOf((run) => run.p99))} (max ${ms(Math.max(...measured.map((run) => run.max)))}${eachRun})`,
-      ],
-      [
-        `  CPU per uplink and event loop delay at ${rate} uplinks/s`,
-        `${medianOf((run) => run.cpuPerUplink).toFixed(2)} ms; loop delay p99 ${ms(medianOf((run) => run.loopP99))}, max ${ms(Math.max(...measured.map((run) => run.loopMax)))}${runs === 1 ? "" : " (medians; max of all runs)"}`,
-      ],
-    );
+    latencyRows.push(...latencyRowsOf(rate, seconds, count, measured));
   }
 
   // 3. Throughput at saturation, and the runtime's CPU per uplink: the median of several runs, since this
   // shared machine's pace drifts by ±20% over minutes and one run can land in a slow spell.
-  const saturationRuns: { throughput: number; cpuPerUplink: number; seconds: number }[] = [];
+  const saturationRuns: { throughput: number; cpuPerUplink: number }[] = [];
   for (let run = 1; run <= SATURATION_RUNS; run++) {
     log(`saturation ${run}/${SATURATION_RUNS}: ${SATURATION_UPLINKS} uplinks from ${DEVICES} devices…`);
     const base = finished;
@@ -220,7 +179,6 @@ try {
     const measured = {
       throughput: SATURATION_UPLINKS / seconds,
       cpuPerUplink: (used.user + used.system) / 1000 / SATURATION_UPLINKS,
-      seconds,
     };
     saturationRuns.push(measured);
     log(
@@ -329,6 +287,62 @@ function sumDeliveries(a: Deliveries, b: Deliveries): Deliveries {
     duplicated: a.duplicated + b.duplicated,
     unexpected: a.unexpected + b.unexpected,
   };
+}
+
+/** One run at a fixed rate: TTS publish → republished latency, CPU per uplink, and the event loop's delay. */
+interface LatencyRun {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly cpuPerUplink: number;
+  readonly loopP99: number;
+  readonly loopMax: number;
+  readonly republished: number;
+}
+
+async function latencyRun(clients: ReturnType<typeof forkClients>, rate: number, count: number): Promise<LatencyRun> {
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const cpu = process.cpuUsage();
+  const paced = await clients.send({ type: "paced", rate, count, waitMs: 60_000 }, "latencies");
+  const used = process.cpuUsage(cpu);
+  loopDelay.disable();
+  await runtime.workflows.idle();
+  const latencies = paced.latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? Number.NaN,
+    cpuPerUplink: (used.user + used.system) / 1000 / count,
+    loopP99: loopDelay.percentile(99) / 1e6,
+    loopMax: loopDelay.max / 1e6,
+    republished: latencies.length,
+  };
+}
+
+/** The rows of one rate: with several runs, the medians, each run's p99 and max, and the max of all. */
+function latencyRowsOf(rate: number, seconds: number, count: number, runs: readonly LatencyRun[]): [string, string][] {
+  const medianOf = (pick: (run: LatencyRun) => number) => median(runs.map(pick));
+  const maxOf = (pick: (run: LatencyRun) => number) => Math.max(...runs.map(pick));
+  const republished = runs.reduce((sum, run) => sum + run.republished, 0);
+  const several = runs.length > 1;
+  const over = several
+    ? `(median of ${runs.length} runs of ${seconds} s; ${republished} of ${count * runs.length} republished)`
+    : `(${republished} of ${count} republished, over ${seconds} s)`;
+  const eachRun = several
+    ? `; runs in order: ${runs.map((run) => `${ms(run.p99)} (max ${ms(run.max)})`).join(", ")}`
+    : "";
+  return [
+    [`latency p50 at ${rate} uplinks/s`, `${ms(medianOf((run) => run.p50))} ${over}`],
+    [
+      `latency p99 at ${rate} uplinks/s`,
+      `${ms(medianOf((run) => run.p99))} (max ${ms(maxOf((run) => run.max))}${eachRun})`,
+    ],
+    [
+      `  CPU per uplink and event loop delay at ${rate} uplinks/s`,
+      `${medianOf((run) => run.cpuPerUplink).toFixed(2)} ms; loop delay p99 ${ms(medianOf((run) => run.loopP99))}, max ${ms(maxOf((run) => run.loopMax))}${several ? " (medians; max of all runs)" : ""}`,
+    ],
+  ];
 }
 
 function positiveInteger(name: string, text: string): number {
