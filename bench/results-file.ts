@@ -49,7 +49,8 @@ export function previousFigures(sectionText: string): Map<string, string> {
 }
 
 export function renderSection(section: ResultsSection, previous: ReadonlyMap<string, string>): string {
-  const rows = section.rows.map(([measure, value]) => [measure, value, previous.get(measure) ?? "—"] as const);
+  // Read back, a row's name has lost the spaces that indent a sub-row.
+  const rows = section.rows.map(([measure, value]) => [measure, value, previous.get(measure.trim()) ?? "—"] as const);
   const widths = [0, 1, 2].map((column) =>
     Math.max(...rows.map((row) => row[column]!.length), ["measure", "value", "previous"][column]!.length),
   );

@@ -40,6 +40,13 @@ describe("bench/results.md sections", () => {
     expect(text.indexOf("## A")).toBeLessThan(text.indexOf("## B"));
   });
 
+  it("finds the previous figure of an indented (sub-)row too", () => {
+    const file = tempFile();
+    writeResultsSection({ title: "A", preface: "run 1", rows: [["  CPU per uplink", "1.2 ms"]] }, file);
+    writeResultsSection({ title: "A", preface: "run 2", rows: [["  CPU per uplink", "1.1 ms"]] }, file);
+    expect(readFileSync(file, "utf8")).toContain("|   CPU per uplink | 1.1 ms | 1.2 ms   |");
+  });
+
   it("reads figures of a two-column table written before the previous column existed", () => {
     const file = tempFile();
     writeFileSync(file, "# old\n\n## A\n\n| measure | value |\n| ------- | ----- |\n| p99 | 58 ms |\n");
