@@ -21,9 +21,9 @@ import { startEmbeddedRuntime, temporaryDataDir } from "../local/harness/embedde
 import { connect, recorder } from "../local/harness/mqtt-client.ts";
 import type { FaultInput } from "../local/tts-simulator/index.ts";
 import type { ExecutionSummary } from "../local/workflows/runner.ts";
-import { machineDescription, markdownTable } from "./measure.ts";
+import { countFromEnv, machineDescription, markdownTable } from "./measure.ts";
 
-const REQUESTS = Number(process.env["BENCH_FAULT_REQUESTS"] ?? 50);
+const REQUESTS = countFromEnv("BENCH_FAULT_REQUESTS", 50);
 const TIMEOUT_MS = 300;
 const WAIT_MS = 400;
 const STACK = "bench";

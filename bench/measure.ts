@@ -52,3 +52,12 @@ export function deliveries(published: readonly string[], republished: readonly s
     unexpected: [...distinct].filter((key) => !sent.has(key)).length,
   };
 }
+
+/** A count a bench takes from the environment (`name`, else `fallback`): refused unless a positive integer. */
+export function countFromEnv(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: "${text}" is not a positive integer`);
+  return value;
+}

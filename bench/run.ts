@@ -31,17 +31,14 @@ import { withRuntimeNodeFlags } from "../local/harness/runtime-node-flags.ts";
 import { createSimulatedDevices, type SimulatedDevice } from "../local/tts-simulator/index.ts";
 import { stateMachineLogGroupName, stateMachineName } from "../workflows/catalogue.ts";
 import { forkClients } from "./client-process.ts";
-import { type Deliveries, deliveries, machineDescription, median, percentile } from "./measure.ts";
+import { countFromEnv, type Deliveries, deliveries, machineDescription, median, percentile } from "./measure.ts";
 import { writeResultsSection } from "./results-file.ts";
 
 withRuntimeNodeFlags(import.meta.filename);
 
 const STACK = "bench";
-const SATURATION_UPLINKS = positiveInteger(
-  "BENCH_SATURATION_UPLINKS",
-  process.env["BENCH_SATURATION_UPLINKS"] ?? "3000",
-);
-const SATURATION_RUNS = positiveInteger("BENCH_SATURATION_RUNS", process.env["BENCH_SATURATION_RUNS"] ?? "5");
+const SATURATION_UPLINKS = countFromEnv("BENCH_SATURATION_UPLINKS", 3000);
+const SATURATION_RUNS = countFromEnv("BENCH_SATURATION_RUNS", 5);
 /**
  * `rate:seconds[xruns]`: runs of `seconds` at `rate` uplinks/s; with several, each p99 is shown and the
  * median is the figure (this shared machine's stalls can push one run's tail by several ms).
@@ -51,7 +48,7 @@ const LATENCY_RUNS = (process.env["BENCH_LATENCY_RUNS"] ?? "50:60,200:120x3").sp
   if (match === null) throw new Error(`BENCH_LATENCY_RUNS: "${run}" is not rate:seconds[xruns] (e.g. 200:120x3)`);
   return { rate: Number(match[1]), seconds: Number(match[2]), runs: Number(match[3] ?? 1) };
 });
-const MAX_EXECUTIONS = positiveInteger("BENCH_MAX_EXECUTIONS", process.env["BENCH_MAX_EXECUTIONS"] ?? "1000");
+const MAX_EXECUTIONS = countFromEnv("BENCH_MAX_EXECUTIONS", 1000);
 const DEVICES = 100;
 
 // RSS is read after a full GC: what the kept executions hold, not garbage not yet collected.
@@ -343,10 +340,4 @@ function latencyRowsOf(rate: number, seconds: number, count: number, runs: reado
       `${medianOf((run) => run.cpuPerUplink).toFixed(2)} ms; loop delay p99 ${ms(medianOf((run) => run.loopP99))}, max ${ms(maxOf((run) => run.loopMax))}${several ? " (medians; max of all runs)" : ""}`,
     ],
   ];
-}
-
-function positiveInteger(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name}: "${text}" is not a positive integer`);
-  return value;
 }

@@ -19,9 +19,9 @@ import {
   MAX_TTS_BODY_BYTES,
   startTtsApi,
 } from "../local/tts-simulator/index.ts";
-import { machineDescription, markdownTable } from "./measure.ts";
+import { countFromEnv, machineDescription, markdownTable } from "./measure.ts";
 
-const POSTS = Number(process.env["BENCH_FLOOD_POSTS"] ?? 450);
+const POSTS = countFromEnv("BENCH_FLOOD_POSTS", 450);
 const KEY = "NNSXS.BENCH.KEY";
 const MIB = 1024 * 1024;
 const SLACK_BYTES = 8 * MIB;
