@@ -30,17 +30,13 @@ export function topicMatcher(filter: string): (topic: string) => boolean {
   const problem = topicFilterProblem(filter);
   if (problem !== undefined) throw new TopicFilterError(`invalid topic filter '${filter}': ${problem}`);
   const filterLevels = filter.split("/");
+  const firstWildcard = filterLevels.findIndex((level) => level === "+" || level === "#");
   // A filter without wildcards matches its own text only (which is a publishable topic).
-  if (!filter.includes("+") && !filter.includes("#")) return (topic) => topic === filter;
+  if (firstWildcard === -1) return (topic) => topic === filter;
   // MQTT 3.1.1 §4.7.2: a filter starting with a wildcard never matches a `$` topic such as `$aws/...`.
-  const startsWithWildcard = filter.startsWith("+") || filter.startsWith("#");
+  const startsWithWildcard = firstWildcard === 0;
   // The levels before the first wildcard: a topic that does not start with them is refused unsplit.
-  const literalStart = filterLevels
-    .slice(
-      0,
-      filterLevels.findIndex((level) => level === "+" || level === "#"),
-    )
-    .join("/");
+  const literalStart = filterLevels.slice(0, firstWildcard).join("/");
   return (topic) => {
     if (!topic.startsWith(literalStart)) return false;
     if (!isPublishableTopic(topic)) return false;
